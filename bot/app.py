@@ -1,0 +1,179 @@
+"""The composition root: settings + database + handlers + clock → a running Application."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+from telegram.request import BaseRequest
+
+from bot.delivery import Drained, deliver_due
+from bot.services import engine, onboarding
+from bot.services.base import Env
+from handlers import basic, buttons, coordination, reports
+from handlers import engine as engine_handlers
+from handlers.errors import on_error
+from handlers.menus import set_default_menus
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], datetime]
+TICK_SECONDS = 60
+
+COMMANDS = {
+    "start": basic.start,
+    "help": basic.help_command,
+    "lang": basic.lang,
+    "cancel": basic.cancel,
+    "report": reports.report_command,
+    "myreports": reports.myreports,
+    "status": coordination.status_command,
+    "branches": coordination.branches,
+    "addbranch": coordination.addbranch,
+    "renamebranch": coordination.renamebranch,
+    "archivebranch": coordination.archivebranch,
+    "invite": coordination.invite,
+    "invites": coordination.invites,
+    "revoke": coordination.revoke,
+    "bindgroup": coordination.bindgroup,
+    "remind": engine_handlers.remind,
+    "circular": engine_handlers.circular,
+    "exempt": engine_handlers.exempt,
+    "unexempt": engine_handlers.unexempt,
+    "schedule": engine_handlers.schedule,
+}
+
+
+def system_clock() -> datetime:
+    return datetime.now(UTC)
+
+
+def build_application(
+    env: Env,
+    *,
+    token: str,
+    request: BaseRequest | None = None,
+    clock: Clock = system_clock,
+    rate_limit: bool = True,
+    background: bool = True,
+) -> Application:  # type: ignore[type-arg]
+    """Wire everything. `background=False` (tests, demo): no JobQueue ticks and no
+    automatic draining; the caller drives `tick()` with its own `now`."""
+    # PTB's builder changes its generic type with each call in ways mypy cannot
+    # follow (rate_limiter, job_queue(None)); the result is checked below.
+    builder: Any = (
+        ApplicationBuilder()
+        .token(token)
+        .base_url(env.cfg.bot_url)
+        .base_file_url(env.cfg.file_url)
+        .post_init(_on_start)
+        .post_stop(_on_stop)
+    )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    if rate_limit:
+        # Telegram: ~30 messages/s in all, 20/min into one group. Flood control
+        # (429) is not retried here: the outbox reschedules it (max_retries=0).
+        builder = builder.rate_limiter(
+            AIORateLimiter(
+                overall_max_rate=env.cfg.rate_limit,
+                overall_time_period=1,
+                group_max_rate=20,
+                group_time_period=60,
+                max_retries=0,
+            )
+        )
+    if not background:
+        builder = builder.job_queue(None)
+    app: Application = builder.build()  # type: ignore[type-arg]
+    app.bot_data.update(env=env, clock=clock, background=background, drain_lock=asyncio.Lock())
+    register_handlers(app)
+    return app
+
+
+def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
+    for name, callback in COMMANDS.items():
+        app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
+    app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, coordination.on_migrate))
+    # Edited messages and channel posts are ignored on purpose: a report is what was sent.
+    fresh = filters.UpdateType.MESSAGE
+    app.add_handler(MessageHandler(fresh & filters.COMMAND, basic.unknown_command))
+    private = filters.ChatType.PRIVATE
+    groups_reply = filters.ChatType.GROUPS & filters.REPLY
+    app.add_handler(
+        MessageHandler(fresh & filters.TEXT & (private | groups_reply), reports.on_text)
+    )
+    app.add_handler(
+        MessageHandler(
+            fresh & (filters.PHOTO | filters.Document.ALL) & (private | groups_reply),
+            reports.on_media,
+        )
+    )
+    app.add_handler(
+        MessageHandler(
+            fresh & (private | groups_reply) & ~filters.StatusUpdate.ALL, reports.on_other
+        )
+    )
+    app.add_handler(TypeHandler(Update, _after_update), group=100)
+    app.add_error_handler(on_error)
+
+
+def env_of_app(app: Application) -> Env:  # type: ignore[type-arg]
+    env: Env = app.bot_data["env"]
+    return env
+
+
+async def drain(app: Application, now: datetime) -> Drained:  # type: ignore[type-arg]
+    """Deliver what is due; one drain at a time per process."""
+    async with app.bot_data["drain_lock"]:
+        return await deliver_due(env_of_app(app), app.bot, now)
+
+
+async def tick(app: Application, now: datetime) -> Drained:  # type: ignore[type-arg]
+    """The clock tick: decide what is due, then deliver it."""
+    await engine.reconcile(env_of_app(app), now)
+    return await drain(app, now)
+
+
+async def _after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Handlers may have queued messages (a handover notice, /remind): send them soon."""
+    app = context.application
+    if app.bot_data.get("background"):
+        app.create_task(drain(app, app.bot_data["clock"]()))
+
+
+async def _tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    app = context.application
+    await tick(app, app.bot_data["clock"]())
+
+
+async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
+    env = env_of_app(app)
+    await onboarding.remember_bot_username(env, app.bot.username)
+    if not app.bot_data.get("background"):
+        return
+    await set_default_menus(app.bot, env)
+    # Start-up reconcile: a circular missed while we were down goes out now.
+    await tick(app, app.bot_data["clock"]())
+    assert app.job_queue is not None
+    app.job_queue.run_repeating(_tick_job, interval=TICK_SECONDS, first=TICK_SECONDS, name="tick")
+
+
+async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
+    log.info("stopping")

@@ -1,0 +1,175 @@
+"""Delivery: drain the outbox to Telegram and record every outcome.
+
+The outbox is the only way scheduled messages leave: each row is claimed
+(leased) before sending, and then marked sent with Telegram's message id,
+retried later (flood control, network trouble), or failed with a reason.
+Nothing is dropped silently; failures show in /status and /branches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+
+from bot.models import OutboxItem
+from bot.services import onboarding
+from bot.services.base import Env
+from storage import repo
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 8
+BATCH = 200
+# Chats are served in parallel, each chat's messages in order (a circular's parts).
+PARALLEL_CHATS = 8
+
+
+def backoff(attempts: int) -> timedelta:
+    """5 s, 10 s, 20 s … capped at 30 minutes."""
+    return timedelta(seconds=min(5 * 2 ** max(attempts, 0), 1800))
+
+
+@dataclass
+class Drained:
+    sent: int = 0
+    failed: int = 0
+    retried: int = 0
+
+
+async def deliver_due(
+    env: Env, bot: Bot, now: datetime, clock: Callable[[], datetime] | None = None
+) -> Drained:
+    """Send every outbox message due by `now`; loop until none is left due."""
+    total = Drained()
+    while True:
+        async with env.db.transaction() as tx:
+            items = await repo.claim_due(tx, now, now + LEASE, BATCH)
+        if not items:
+            return total
+        by_chat: dict[int, list[OutboxItem]] = defaultdict(list)
+        for item in items:
+            by_chat[item.chat_id].append(item)
+        gate = asyncio.Semaphore(PARALLEL_CHATS)
+        await asyncio.gather(
+            *(
+                _deliver_chat(env, bot, chat_items, gate, now, clock, total)
+                for chat_items in by_chat.values()
+            )
+        )
+
+
+async def _deliver_chat(
+    env: Env,
+    bot: Bot,
+    items: list[OutboxItem],
+    gate: asyncio.Semaphore,
+    now: datetime,
+    clock: Callable[[], datetime] | None,
+    total: Drained,
+) -> None:
+    async with gate:
+        for item in items:
+            await _deliver_one(env, bot, item, clock() if clock else now, total)
+
+
+async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, total: Drained) -> None:
+    chat_id = item.chat_id
+    for _hop in range(2):  # at most one hop for a migrated chat
+        try:
+            markup = (
+                InlineKeyboardMarkup.de_json(json.loads(item.reply_markup), bot)
+                if item.reply_markup
+                else None
+            )
+            message = await bot.send_message(
+                chat_id=chat_id,
+                text=item.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        except ChatMigrated as exc:
+            new_id = int(exc.new_chat_id)
+            await onboarding.chat_migrated(env, chat_id, new_id, now)
+            log.info("chat %s migrated to %s; resending", chat_id, new_id)
+            chat_id = new_id
+            continue
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await _retry(
+                env,
+                item,
+                f"flood control: retry after {seconds:g}s",
+                now + timedelta(seconds=seconds),
+                total,
+            )
+            return
+        except Forbidden as exc:
+            await _fail(env, item, f"forbidden: {exc.message}", total, unreachable=True)
+            return
+        except BadRequest as exc:
+            unreachable = "chat not found" in exc.message.lower()
+            await _fail(env, item, f"bad request: {exc.message}", total, unreachable=unreachable)
+            return
+        except (NetworkError, TimeoutError) as exc:  # TimedOut is a NetworkError
+            if item.attempts + 1 >= MAX_ATTEMPTS:
+                await _fail(env, item, f"network: {exc}", total, unreachable=False)
+            else:
+                await _retry(env, item, f"network: {exc}", now + backoff(item.attempts), total)
+            return
+        except TelegramError as exc:
+            await _fail(env, item, f"telegram: {exc}", total, unreachable=False)
+            return
+        await _sent(env, item, chat_id, message.message_id, now)
+        total.sent += 1
+        return
+    await _fail(env, item, "chat migrated more than once", total, unreachable=False)
+
+
+async def _sent(env: Env, item: OutboxItem, chat_id: int, message_id: int, now: datetime) -> None:
+    async with env.db.transaction() as tx:
+        await repo.mark_sent(tx, item.id, message_id, now)
+        if (
+            item.branch_id is not None
+            and item.month
+            and item.kind in {"remind", "overdue", "nudge"}
+        ):
+            # A reply to this message is a report for its branch and month.
+            await repo.add_prompt(tx, chat_id, message_id, item.branch_id, item.month)
+        if item.kind == "circular" and item.month:
+            await repo.mark_circular_posted(tx, item.month, message_id, now)
+
+
+async def _retry(env: Env, item: OutboxItem, reason: str, at: datetime, total: Drained) -> None:
+    async with env.db.transaction() as tx:
+        await repo.retry_later(tx, item.id, reason, at)
+    total.retried += 1
+
+
+async def _fail(
+    env: Env, item: OutboxItem, reason: str, total: Drained, *, unreachable: bool
+) -> None:
+    log.warning("outbox %s to %s failed: %s", item.dedupe_key, item.chat_id, reason)
+    async with env.db.transaction() as tx:
+        await repo.mark_failed(tx, item.id, reason)
+        if unreachable and item.recipient_id is not None:
+            await repo.set_reachable(tx, item.recipient_id, False, reason)
+    total.failed += 1

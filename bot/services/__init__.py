@@ -1,0 +1,1 @@
+"""Services: the domain logic. They take plain values and `now`, never Telegram objects."""

@@ -1,0 +1,160 @@
+"""What every service needs: the database, the settings, the actor, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.calendar import Month, due_date
+from bot.i18n import CATALOGS, language_for
+from bot.models import Cycle, Membership, Role, User
+from bot.settings import Settings
+from storage import repo
+from storage.db import Database, Tx
+
+COORDINATION_CHAT_KEY = "coordination_chat_id"
+BOT_USERNAME_KEY = "bot_username"
+
+
+class UserError(Exception):
+    """A mistake or a refusal the user should read, as a catalog key and parameters."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
+
+
+@dataclass(frozen=True)
+class Env:
+    db: Database
+    cfg: Settings
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting, with every role they hold, resolved on the server side."""
+
+    user: User
+    lang: str
+    is_admin: bool
+    is_coordinator: bool
+    memberships: list[Membership] = field(default_factory=list)
+
+    @property
+    def user_id(self) -> int:
+        return self.user.user_id
+
+    @property
+    def role(self) -> Role:
+        if self.is_admin:
+            return Role.ADMIN
+        if self.is_coordinator:
+            return Role.COORDINATOR
+        if self.memberships:
+            return Role(self.memberships[0].role.value)
+        return Role.STRANGER
+
+    @property
+    def coordinates(self) -> bool:
+        return self.is_admin or self.is_coordinator
+
+    @property
+    def reports(self) -> bool:
+        return bool(self.memberships)
+
+    def member_of(self, branch_id: int) -> Membership | None:
+        return next((m for m in self.memberships if m.branch.id == branch_id), None)
+
+    def require_coordinator(self) -> None:
+        if not self.coordinates:
+            raise UserError("denied")
+
+    def require_admin(self) -> None:
+        if not self.is_admin:
+            raise UserError("denied_admin")
+
+    def require_member(self, branch_id: int) -> Membership:
+        membership = self.member_of(branch_id)
+        if membership is None:
+            raise UserError("denied_branch")
+        return membership
+
+
+@dataclass(frozen=True)
+class TgUser:
+    """The few fields of a Telegram user we keep."""
+
+    user_id: int
+    first_name: str = ""
+    last_name: str = ""
+    username: str | None = None
+    language_code: str | None = None
+
+
+async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
+    """Record the user and resolve their roles."""
+    async with env.db.transaction() as tx:
+        await repo.upsert_user(
+            tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
+        )
+        return await _actor(env, tx, who.user_id)
+
+
+async def actor_of(env: Env, user_id: int) -> Actor | None:
+    async with env.db.reading() as tx:
+        if await repo.get_user(tx, user_id) is None:
+            return None
+        return await _actor(env, tx, user_id)
+
+
+async def _actor(env: Env, tx: Tx, user_id: int) -> Actor:
+    user = await repo.get_user(tx, user_id)
+    assert user is not None
+    return Actor(
+        user=user,
+        lang=language_for(user.language, user.tg_language, env.cfg.language),
+        is_admin=env.cfg.is_admin(user_id),
+        is_coordinator=await repo.is_coordinator(tx, user_id),
+        memberships=await repo.memberships(tx, user_id),
+    )
+
+
+async def coordination_chat(env: Env, tx: Tx) -> int | None:
+    stored = await repo.kv_get(tx, COORDINATION_CHAT_KEY)
+    if stored is not None:
+        return int(stored)
+    return env.cfg.coordination_chat_id
+
+
+async def get_coordination_chat(env: Env) -> int | None:
+    async with env.db.reading() as tx:
+        return await coordination_chat(env, tx)
+
+
+def current_month(env: Env, now: datetime) -> Month:
+    return Month.of(now, env.cfg.tz)
+
+
+async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
+    """The month's cycle, created on first need with today's due-day rule."""
+    existing = await repo.get_cycle(tx, str(month))
+    if existing is not None:
+        return existing
+    return await repo.ensure_cycle(
+        tx, str(month), due_date(month, env.cfg.due_day, env.cfg.workdays), now
+    )
+
+
+def user_lang(env: Env, user: User | None) -> str:
+    if user is None:
+        return env.cfg.language
+    return language_for(user.language, user.tg_language, env.cfg.language)
+
+
+async def set_language(env: Env, actor: Actor, language: str) -> Actor:
+    if language not in CATALOGS:
+        raise UserError("bad_button")
+    async with env.db.transaction() as tx:
+        await repo.set_user_language(tx, actor.user_id, language)
+        return await _actor(env, tx, actor.user_id)

@@ -1,0 +1,338 @@
+"""The monthly engine: `reconcile(now)` decides from the database what is due.
+
+Nothing here is an in-memory timer. Every minute (and at start-up) the
+tick calls `reconcile(now)`; it works out which reminder stage, overdue
+nudge, digest and circular should exist by `now` and puts them in the
+outbox under a unique dedupe key. Running it twice, concurrently, or after
+a crash can therefore never produce a message twice, and a stage whose
+window has passed (a "2 days left" after the due day) is skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from bot.calendar import Month, at, end_of
+from bot.i18n import Html, join, split_message, t
+from bot.models import NewMessage, User
+from bot.services import circular as circular_mod
+from bot.services.base import (
+    Actor,
+    Env,
+    UserError,
+    coordination_chat,
+    current_month,
+    cycle_for,
+    user_lang,
+)
+from bot.services.fmt import date_label, month_label
+from bot.services.onboarding import resolve_branch
+from bot.services.status import Line, State, summarize
+from storage import repo
+from storage.db import Tx
+
+# How long the last overdue nudge stays worth sending after its time.
+LAST_OVERDUE_WINDOW = timedelta(days=1)
+NUDGE_INTERVAL = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Stage:
+    kind: str  # "remind" before the due day, "overdue" after it
+    days: int  # days before (remind) or after (overdue) the due day
+    at: datetime
+    until: datetime  # after this the stage is stale and skipped
+
+    @property
+    def code(self) -> str:
+        return f"d-{self.days}" if self.kind == "remind" else f"o+{self.days}"
+
+    def live(self, now: datetime) -> bool:
+        return self.at <= now < self.until
+
+
+def plan_stages(env: Env, due_on: date) -> list[Stage]:
+    """Every reminder and overdue stage of a cycle, each with its window."""
+    tz, clock = env.cfg.tz, env.cfg.reminder_at
+    before = sorted({d for d in env.cfg.reminder_days_before}, reverse=True)
+    after = sorted(set(env.cfg.overdue_days_after))
+    stages: list[Stage] = []
+    times = [at(due_on - timedelta(days=d), clock, tz) for d in before]
+    for i, d in enumerate(before):
+        until = times[i + 1] if i + 1 < len(times) else end_of(due_on, tz)
+        if times[i] < until:
+            stages.append(Stage("remind", d, times[i], until))
+    otimes = [at(due_on + timedelta(days=d), clock, tz) for d in after]
+    for i, d in enumerate(after):
+        if d == 0:
+            continue
+        until = otimes[i + 1] if i + 1 < len(otimes) else otimes[i] + LAST_OVERDUE_WINDOW
+        stages.append(Stage("overdue", d, otimes[i], until))
+    return stages
+
+
+def circular_time(env: Env, due_on: date) -> datetime:
+    return at(due_on + timedelta(days=env.cfg.circular_days_after), env.cfg.circular_at, env.cfg.tz)
+
+
+@dataclass
+class Reconciled:
+    enqueued: int = 0
+    circulars_built: int = 0
+
+
+async def reconcile(env: Env, now: datetime) -> Reconciled:
+    """Put everything that should have happened by `now` in the outbox, once."""
+    result = Reconciled()
+    async with env.db.transaction() as tx:
+        month = current_month(env, now)
+        months = [month]
+        if await repo.get_cycle(tx, str(month.prev())) is not None:
+            months.insert(0, month.prev())  # its overdue nudges or circular may still be due
+        await cycle_for(env, tx, month, now)
+        for m in months:
+            await _reconcile_month(env, tx, m, now, result)
+    return result
+
+
+async def _reconcile_month(
+    env: Env, tx: Tx, month: Month, now: datetime, result: Reconciled
+) -> None:
+    cycle = await cycle_for(env, tx, month, now)
+    stages = plan_stages(env, cycle.due_on)
+    live = [s for s in stages if s.live(now)]
+    if live:  # most minutes no stage is live and no summary is built
+        summary = await summarize(env, tx, month, now, with_failures=False)
+        sent_keys = await repo.outbox_keys(tx, f"remind:{month}:")
+        todo = summary.having(State.WAITING, State.MISSING)
+        first_overdue = min((s.days for s in stages if s.kind == "overdue"), default=None)
+        for stage in live:
+            for line in todo:
+                for user in line.view.reporters:
+                    key = f"remind:{month}:{line.branch.id}:{stage.code}:{user.user_id}"
+                    if key in sent_keys or not user.reachable:
+                        continue
+                    text = reminder_text(env, user, line, stage, cycle.due_on, month, now)
+                    msg = NewMessage(
+                        dedupe_key=key,
+                        kind=stage.kind,
+                        chat_id=user.user_id,
+                        text=text,
+                        branch_id=line.branch.id,
+                        month=str(month),
+                        recipient_id=user.user_id,
+                    )
+                    result.enqueued += await repo.enqueue(tx, msg, now)
+            if stage.kind == "overdue" and stage.days == first_overdue:
+                result.enqueued += await _digest(
+                    env, tx, month, summary.having(State.MISSING), summary.without_secretary, now
+                )
+    if now >= circular_time(env, cycle.due_on):
+        circ = await repo.get_circular(tx, str(month))
+        if circ is None:
+            circ_text = await circular_mod.build(env, tx, month, now)
+            await repo.save_circular(tx, str(month), circ_text, now)
+            result.circulars_built += 1
+        elif circ.posted_at is not None:
+            return
+        else:
+            circ_text = circ.text
+        result.enqueued += await enqueue_circular(env, tx, month, circ_text, now)
+
+
+def reminder_text(
+    env: Env, user: User, line: Line, stage: Stage, due_on: date, month: Month, now: datetime
+) -> Html:
+    lang = user_lang(env, user)
+    today = now.astimezone(env.cfg.tz).date()
+    params: dict[str, object] = {
+        "branch": line.branch.name,
+        "month": month_label(lang, month),
+        "due": date_label(lang, due_on, weekday=True),
+    }
+    if stage.kind == "remind":
+        left = (due_on - today).days
+        key = "remind_today" if left <= 0 else "remind_days"
+        return t(lang, key, days=left, **params)
+    return t(lang, "overdue_nudge", days=(today - due_on).days, **params)
+
+
+async def _digest(
+    env: Env, tx: Tx, month: Month, missing: list[Line], no_secretary: list[Line], now: datetime
+) -> int:
+    """One message to the coordinators naming the missing branches."""
+    if not missing:
+        return 0
+    lang = env.cfg.language
+    names = "、".join(ln.branch.name for ln in missing)
+    lines = [
+        t(lang, "digest_head", month=month_label(lang, month), count=len(missing), names=names)
+    ]
+    if no_secretary:
+        lines.append(
+            t(lang, "digest_no_secretary", names="、".join(ln.branch.name for ln in no_secretary))
+        )
+    lines.append(t(lang, "digest_tail"))
+    chat = await coordination_chat(env, tx)
+    targets: list[tuple[int, str]] = []
+    if chat is not None:
+        targets.append((chat, f"digest:{month}"))
+    else:  # no group bound: each coordinator privately
+        for c in await repo.list_coordinators(tx):
+            targets.append((c.user_id, f"digest:{month}:{c.user_id}"))
+    added = 0
+    for chat_id, key in targets:
+        for i, part in enumerate(split_message(join(lines)), 1):
+            msg = NewMessage(
+                dedupe_key=f"{key}:{i}", kind="digest", chat_id=chat_id, text=part, month=str(month)
+            )
+            added += await repo.enqueue(tx, msg, now)
+    return added
+
+
+async def enqueue_circular(env: Env, tx: Tx, month: Month, text: str, now: datetime) -> int:
+    chat = await coordination_chat(env, tx)
+    if chat is None:
+        return 0  # kept; posted once a group is bound (or by /circular post)
+    added = 0
+    for i, part in enumerate(split_message(text), 1):
+        msg = NewMessage(
+            dedupe_key=f"circular:{month}:{i}",
+            kind="circular",
+            chat_id=chat,
+            text=part,
+            month=str(month),
+        )
+        added += await repo.enqueue(tx, msg, now)
+    return added
+
+
+# -------------------------------------------------------- coordinator commands
+
+
+@dataclass(frozen=True)
+class Nudged:
+    sent: list[str]
+    skipped_recent: list[str]
+    no_reporter: list[str]
+
+
+async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
+    """Nudge every branch still missing now, at most once per branch per hour."""
+    actor.require_coordinator()
+    month = current_month(env, now)
+    sent: list[str] = []
+    recent: list[str] = []
+    nobody: list[str] = []
+    async with env.db.transaction() as tx:
+        summary = await summarize(env, tx, month, now, with_failures=False)
+        for line in summary.having(State.WAITING, State.MISSING):
+            reachable = [u for u in line.view.reporters if u.reachable]
+            if not reachable:
+                nobody.append(line.branch.name)
+                continue
+            last = await repo.last_nudge(tx, line.branch.id)
+            if last is not None and now - last < NUDGE_INTERVAL:
+                recent.append(line.branch.name)
+                continue
+            for user in reachable:
+                lang = user_lang(env, user)
+                stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
+                body = reminder_text(env, user, line, stage, summary.due_on, month, now)
+                text = join([t(lang, "nudge_head"), body])
+                key = f"nudge:{month}:{line.branch.id}:{user.user_id}:{now.isoformat()}"
+                await repo.enqueue(
+                    tx,
+                    NewMessage(
+                        dedupe_key=key,
+                        kind="nudge",
+                        chat_id=user.user_id,
+                        text=text,
+                        branch_id=line.branch.id,
+                        month=str(month),
+                        recipient_id=user.user_id,
+                    ),
+                    now,
+                )
+            sent.append(line.branch.name)
+        await repo.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
+    return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
+
+
+async def exempt(
+    env: Env, actor: Actor, name: str, month: Month, reason: str, now: datetime
+) -> str:
+    actor.require_coordinator()
+    reason = " ".join(reason.split())
+    if not reason:
+        raise UserError("exempt_usage")
+    async with env.db.transaction() as tx:
+        branch = await resolve_branch(tx, name)
+        await cycle_for(env, tx, month, now)
+        await repo.set_exemption(tx, branch.id, str(month), reason[:200], actor.user_id, now)
+        await repo.audit(tx, "exempted", now, actor.user_id, branch.id, f"{month} {reason[:200]}")
+        return branch.name
+
+
+async def unexempt(env: Env, actor: Actor, name: str, month: Month, now: datetime) -> str:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        branch = await resolve_branch(tx, name)
+        if not await repo.delete_exemption(tx, branch.id, str(month)):
+            raise UserError("not_exempt", branch=branch.name, month=str(month))
+        await repo.audit(tx, "unexempted", now, actor.user_id, branch.id, str(month))
+        return branch.name
+
+
+@dataclass(frozen=True)
+class Schedule:
+    month: Month
+    due_on: date
+    nominal_due: date
+    stages: list[Stage]
+    circular_at: datetime
+    circular_posted: bool
+
+
+async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
+    actor.require_coordinator()
+    month = current_month(env, now)
+    async with env.db.transaction() as tx:
+        cycle = await cycle_for(env, tx, month, now)
+        circ = await repo.get_circular(tx, str(month))
+    nominal = date(month.year, month.month, min(env.cfg.due_day, month.last_day.day))
+    return Schedule(
+        month=month,
+        due_on=cycle.due_on,
+        nominal_due=nominal,
+        stages=plan_stages(env, cycle.due_on),
+        circular_at=circular_time(env, cycle.due_on),
+        circular_posted=circ is not None and circ.posted_at is not None,
+    )
+
+
+async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> str:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        saved = await repo.get_circular(tx, str(month))
+        if saved is not None:
+            return saved.text
+        return await circular_mod.build(env, tx, month, now)
+
+
+async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> tuple[bool, int]:
+    """Post the month's circular now; returns (already posted before, parts queued)."""
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        if await coordination_chat(env, tx) is None:
+            raise UserError("no_coordination_chat")
+        saved = await repo.get_circular(tx, str(month))
+        if saved is None:
+            text = await circular_mod.build(env, tx, month, now)
+            await repo.save_circular(tx, str(month), text, now)
+            await repo.audit(tx, "circular_built", now, actor.user_id, None, str(month))
+        else:
+            text = saved.text
+        queued = await enqueue_circular(env, tx, month, text, now)
+        return queued == 0, queued

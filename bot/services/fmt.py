@@ -1,0 +1,41 @@
+"""Dates and months as people read them, in their language."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.calendar import Month
+from bot.i18n import Html, t
+
+
+def month_label(lang: str, month: Month) -> Html:
+    return t(lang, "fmt_month", y=month.year, m=month.month, mm=f"{month.month:02d}")
+
+
+def date_label(lang: str, day: date, weekday: bool = False) -> Html:
+    key = "fmt_date_wd" if weekday else "fmt_date"
+    return t(
+        lang,
+        key,
+        y=day.year,
+        m=day.month,
+        d=day.day,
+        mm=f"{day.month:02d}",
+        dd=f"{day.day:02d}",
+        wd=t(lang, f"weekday_{day.weekday()}"),
+    )
+
+
+def time_label(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
+    local = moment.astimezone(tz)
+    return t(
+        lang,
+        "fmt_datetime",
+        y=local.year,
+        m=local.month,
+        d=local.day,
+        mm=f"{local.month:02d}",
+        dd=f"{local.day:02d}",
+        hm=local.strftime("%H:%M"),
+    )

@@ -1,0 +1,346 @@
+"""Branches, invites, joining, the coordination group."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.i18n import t
+from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, NewMessage, User
+from bot.services.base import (
+    BOT_USERNAME_KEY,
+    COORDINATION_CHAT_KEY,
+    Actor,
+    Env,
+    UserError,
+    user_lang,
+)
+from storage import repo
+from storage.db import Tx
+
+MAX_BRANCH_NAME = 40
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def clean_branch_name(raw: str) -> str:
+    name = " ".join(raw.split())
+    if not name:
+        raise UserError("branch_name_missing")
+    if len(name) > MAX_BRANCH_NAME:
+        raise UserError("branch_name_too_long", max=MAX_BRANCH_NAME)
+    return name
+
+
+async def resolve_branch(tx: Tx, name: str) -> Branch:
+    """An active branch by exact name, or by a fragment that matches only one."""
+    name = " ".join(name.split())
+    if not name:
+        raise UserError("branch_name_missing")
+    exact = await repo.find_branch(tx, name)
+    if exact is not None:
+        return exact
+    found = await repo.search_branches(tx, name)
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise UserError("branch_not_found", name=name)
+    raise UserError("branch_ambiguous", name=name, names="、".join(b.name for b in found[:8]))
+
+
+async def add_branch(
+    env: Env, actor: Actor, raw_name: str, now: datetime, category: str = ""
+) -> Branch:
+    actor.require_coordinator()
+    name = clean_branch_name(raw_name)
+    async with env.db.transaction() as tx:
+        branch = await repo.add_branch(tx, name, category.strip(), now)
+        if branch is None:
+            raise UserError("branch_exists", name=name)
+        await repo.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
+        return branch
+
+
+async def rename_branch(
+    env: Env, actor: Actor, old: str, new: str, now: datetime
+) -> tuple[str, Branch]:
+    actor.require_coordinator()
+    new_name = clean_branch_name(new)
+    async with env.db.transaction() as tx:
+        branch = await resolve_branch(tx, old)
+        if not await repo.rename_branch(tx, branch.id, new_name):
+            raise UserError("branch_exists", name=new_name)
+        await repo.audit(
+            tx, "branch_renamed", now, actor.user_id, branch.id, f"{branch.name} → {new_name}"
+        )
+        renamed = await repo.get_branch(tx, branch.id)
+        assert renamed is not None
+        return branch.name, renamed
+
+
+async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Branch:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        branch = await resolve_branch(tx, name)
+        await repo.archive_branch(tx, branch.id, now)
+        await repo.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
+        return branch
+
+
+async def list_branches(env: Env, actor: Actor) -> list[BranchView]:
+    actor.require_coordinator()
+    async with env.db.reading() as tx:
+        return await repo.branch_views(tx)
+
+
+# ------------------------------------------------------------------ invites
+
+
+@dataclass(frozen=True)
+class NewInvite:
+    token: str
+    invite: Invite
+    branch: Branch | None
+
+
+def parse_invite_role(raw: str | None) -> InviteRole:
+    aliases = {
+        "": InviteRole.SECRETARY,
+        "secretary": InviteRole.SECRETARY,
+        "书记": InviteRole.SECRETARY,
+        "書記": InviteRole.SECRETARY,
+        "deputy": InviteRole.DEPUTY,
+        "副书记": InviteRole.DEPUTY,
+        "副書記": InviteRole.DEPUTY,
+        "联络员": InviteRole.DEPUTY,
+        "聯絡員": InviteRole.DEPUTY,
+        "coordinator": InviteRole.COORDINATOR,
+        "协调人": InviteRole.COORDINATOR,
+        "協調人": InviteRole.COORDINATOR,
+    }
+    role = aliases.get((raw or "").strip().lower())
+    if role is None:
+        raise UserError("invite_role_bad", role=raw or "")
+    return role
+
+
+async def create_invite(
+    env: Env, actor: Actor, branch_name: str | None, role: InviteRole, now: datetime
+) -> NewInvite:
+    if role is InviteRole.COORDINATOR:
+        actor.require_admin()
+    else:
+        actor.require_coordinator()
+    token = secrets.token_urlsafe(16)  # 128 bits, URL-safe: valid as a /start payload
+    async with env.db.transaction() as tx:
+        branch = None
+        if role is not InviteRole.COORDINATOR:
+            if not branch_name:
+                raise UserError("invite_usage")
+            branch = await resolve_branch(tx, branch_name)
+        invite = await repo.add_invite(
+            tx,
+            hash_token(token),
+            role,
+            branch.id if branch else None,
+            actor.user_id,
+            now,
+            now + timedelta(days=env.cfg.invite_valid_days),
+        )
+        await repo.audit(
+            tx, "invite_created", now, actor.user_id, branch.id if branch else None, role.value
+        )
+    return NewInvite(token=token, invite=invite, branch=branch)
+
+
+async def open_invites(env: Env, actor: Actor, now: datetime) -> list[tuple[Invite, Branch | None]]:
+    actor.require_coordinator()
+    async with env.db.reading() as tx:
+        out: list[tuple[Invite, Branch | None]] = []
+        for inv in await repo.open_invites(tx, now):
+            branch = await repo.get_branch(tx, inv.branch_id) if inv.branch_id else None
+            out.append((inv, branch))
+        return out
+
+
+async def revoke_invite(env: Env, actor: Actor, invite_id: int, now: datetime) -> Invite:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        invite = await repo.get_invite(tx, invite_id)
+        if invite is None:
+            raise UserError("invite_not_found", id=invite_id)
+        if invite.role is InviteRole.COORDINATOR and not actor.is_admin:
+            raise UserError("denied_admin")
+        if not await repo.revoke_invite(tx, invite_id, now):
+            raise UserError("invite_not_open", id=invite_id)
+        await repo.audit(tx, "invite_revoked", now, actor.user_id, invite.branch_id, str(invite_id))
+        return invite
+
+
+@dataclass(frozen=True)
+class Joined:
+    role: InviteRole
+    branch: Branch | None
+    replaced: User | None
+    already: bool
+
+
+async def redeem(env: Env, actor: Actor, token: str, now: datetime) -> Joined:
+    """Bind the user to the invite's role. Single use, 7 days, revocable."""
+    async with env.db.transaction() as tx:
+        invite = await repo.invite_by_hash(tx, hash_token(token))
+        if invite is None:
+            raise UserError("invite_invalid")
+        if invite.revoked_at is not None:
+            raise UserError("invite_revoked")
+        if invite.used_at is not None:
+            if invite.used_by == actor.user_id:
+                raise UserError("invite_used_by_you")
+            raise UserError("invite_used")
+        if invite.expires_at <= now:
+            raise UserError("invite_expired")
+        if invite.role is InviteRole.COORDINATOR:
+            await repo.use_invite(tx, invite.id, actor.user_id, now)
+            added = await repo.add_coordinator(tx, actor.user_id, invite.created_by, now)
+            await repo.audit(
+                tx, "coordinator_added", now, actor.user_id, None, str(invite.created_by)
+            )
+            return Joined(role=invite.role, branch=None, replaced=None, already=not added)
+        assert invite.branch_id is not None
+        branch = await repo.get_branch(tx, invite.branch_id)
+        if branch is None or not branch.active:
+            raise UserError("invite_branch_gone")
+        role = MemberRole(invite.role.value)
+        previous_id = await repo.get_member(tx, branch.id, role)
+        await repo.use_invite(tx, invite.id, actor.user_id, now)
+        if previous_id == actor.user_id:
+            return Joined(role=invite.role, branch=branch, replaced=None, already=True)
+        await repo.set_member(tx, branch.id, role, actor.user_id, now)
+        replaced = await repo.get_user(tx, previous_id) if previous_id is not None else None
+        action = f"{role.value}_replaced" if replaced else f"{role.value}_bound"
+        await repo.audit(
+            tx,
+            action,
+            now,
+            actor.user_id,
+            branch.id,
+            f"{previous_id} → {actor.user_id}" if replaced else str(actor.user_id),
+        )
+        if replaced is not None:
+            # The predecessor hears of the handover through the outbox (they may
+            # have blocked the bot; the outcome is recorded either way).
+            lang = user_lang(env, replaced)
+            await repo.enqueue(
+                tx,
+                NewMessage(
+                    dedupe_key=f"handover:{invite.id}",
+                    kind="handover",
+                    chat_id=replaced.user_id,
+                    text=t(
+                        lang,
+                        "handover_old",
+                        branch=branch.name,
+                        role=t(lang, f"role_{role.value}"),
+                        name=actor.user.display_name,
+                    ),
+                    branch_id=branch.id,
+                    recipient_id=replaced.user_id,
+                ),
+                now,
+            )
+        return Joined(role=invite.role, branch=branch, replaced=replaced, already=False)
+
+
+def invite_link(bot_username: str, token: str) -> str:
+    return f"https://t.me/{bot_username}?start={token}"
+
+
+async def remember_bot_username(env: Env, username: str) -> None:
+    async with env.db.transaction() as tx:
+        await repo.kv_set(tx, BOT_USERNAME_KEY, username)
+
+
+async def bot_username(env: Env) -> str | None:
+    async with env.db.reading() as tx:
+        return await repo.kv_get(tx, BOT_USERNAME_KEY)
+
+
+# -------------------------------------------------------------- the group
+
+
+async def bind_group(env: Env, actor: Actor, chat_id: int, title: str, now: datetime) -> None:
+    actor.require_admin()
+    async with env.db.transaction() as tx:
+        await repo.kv_set(tx, COORDINATION_CHAT_KEY, str(chat_id))
+        await repo.audit(tx, "group_bound", now, actor.user_id, None, f"{chat_id} {title}")
+
+
+async def chat_migrated(env: Env, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
+    """A group became a supergroup: keep the coordination chat and pending messages."""
+    async with env.db.transaction() as tx:
+        await repo.redirect_chat(tx, old_chat_id, new_chat_id)
+        current = await repo.kv_get(tx, COORDINATION_CHAT_KEY)
+        is_coordination = current == str(old_chat_id) or (
+            current is None and env.cfg.coordination_chat_id == old_chat_id
+        )
+        if is_coordination:
+            await repo.kv_set(tx, COORDINATION_CHAT_KEY, str(new_chat_id))
+            await repo.audit(
+                tx, "group_migrated", now, None, None, f"{old_chat_id} → {new_chat_id}"
+            )
+        return is_coordination
+
+
+# ----------------------------------------------------------------- CSV import
+
+
+@dataclass(frozen=True)
+class ImportedBranch:
+    name: str
+    category: str
+    created: bool
+    token: str | None
+
+
+async def import_branches_csv(
+    env: Env, text: str, now: datetime, by: int = 0
+) -> list[ImportedBranch]:
+    """Create the branches of a CSV (name, category) and a secretary invite for each.
+
+    Existing branches are kept and get a fresh invite only if they have no secretary.
+    A header row (名称/name) is skipped.
+    """
+    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
+    if rows and rows[0][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
+        rows = rows[1:]
+    out: list[ImportedBranch] = []
+    async with env.db.transaction() as tx:
+        for row in rows:
+            name = clean_branch_name(row[0])
+            category = row[1].strip() if len(row) > 1 else ""
+            branch = await repo.find_branch(tx, name)
+            created = branch is None
+            if branch is None:
+                branch = await repo.add_branch(tx, name, category, now)
+                assert branch is not None
+                await repo.audit(tx, "branch_created", now, by or None, branch.id, f"{name} (csv)")
+            token = None
+            if created or await repo.get_member(tx, branch.id, MemberRole.SECRETARY) is None:
+                token = secrets.token_urlsafe(16)
+                await repo.add_invite(
+                    tx,
+                    hash_token(token),
+                    InviteRole.SECRETARY,
+                    branch.id,
+                    by,
+                    now,
+                    now + timedelta(days=env.cfg.invite_valid_days),
+                )
+            out.append(ImportedBranch(name=name, category=category, created=created, token=token))
+    return out

@@ -1,0 +1,262 @@
+"""Monthly reports: asking, receiving, revising, evidence, history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from bot.calendar import Month, end_of
+from bot.models import Attachment, Branch, Membership, Report, Revision
+from bot.services.base import Actor, Env, UserError, current_month, cycle_for
+from storage import repo
+from storage.db import Tx
+
+PENDING_REPORT = "report"
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a report would be for: a branch, a month and its due date."""
+
+    branch: Branch
+    month: Month
+    due_on: date
+    existing: Report | None
+
+
+@dataclass(frozen=True)
+class Submitted:
+    report: Report
+    branch: Branch
+    created: bool
+    due_on: date
+
+
+@dataclass(frozen=True)
+class Attached:
+    branch: Branch
+    month: Month
+    added: bool
+    report: Report | None
+
+
+def clean_report_text(env: Env, raw: str | None) -> str:
+    text = (raw or "").strip()
+    if not text:
+        raise UserError("report_empty")
+    if len(text) > env.cfg.report_max_chars:
+        raise UserError("report_too_long", length=len(text), max=env.cfg.report_max_chars)
+    return text
+
+
+def _reporter_branches(actor: Actor) -> list[Membership]:
+    if not actor.memberships:
+        raise UserError("not_a_secretary")
+    return actor.memberships
+
+
+async def _target(env: Env, tx: Tx, branch: Branch, month: Month, now: datetime) -> Target:
+    cycle = await cycle_for(env, tx, month, now)
+    return Target(
+        branch=branch,
+        month=month,
+        due_on=cycle.due_on,
+        existing=await repo.get_report(tx, branch.id, str(month)),
+    )
+
+
+async def begin(
+    env: Env, actor: Actor, now: datetime, branch_id: int | None = None
+) -> Target | list[Branch]:
+    """Start `/report`: the target, or the branches to choose from."""
+    members = _reporter_branches(actor)
+    if branch_id is None and len(members) > 1:
+        return [m.branch for m in members]
+    membership = members[0] if branch_id is None else actor.require_member(branch_id)
+    month = current_month(env, now)
+    async with env.db.transaction() as tx:
+        target = await _target(env, tx, membership.branch, month, now)
+        await repo.set_pending(tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now)
+        return target
+
+
+async def remember_prompt(
+    env: Env, chat_id: int, message_id: int, branch_id: int, month: str
+) -> None:
+    async with env.db.transaction() as tx:
+        await repo.add_prompt(tx, chat_id, message_id, branch_id, month)
+
+
+async def cancel(env: Env, actor: Actor) -> bool:
+    async with env.db.transaction() as tx:
+        return await repo.clear_pending(tx, actor.user_id)
+
+
+async def pending_target(env: Env, actor: Actor) -> tuple[int, Month] | None:
+    """The (branch, month) the user was asked to report for, if still a member."""
+    async with env.db.reading() as tx:
+        pending = await repo.get_pending(tx, actor.user_id)
+    if pending is None or pending.kind != PENDING_REPORT or pending.branch_id is None:
+        return None
+    if actor.member_of(pending.branch_id) is None or pending.month is None:
+        return None
+    return pending.branch_id, Month.parse(pending.month)
+
+
+async def reply_target(env: Env, chat_id: int, message_id: int) -> tuple[int, Month] | None:
+    """The (branch, month) a bot message asked about, for replies to it."""
+    async with env.db.reading() as tx:
+        found = await repo.find_prompt(tx, chat_id, message_id)
+    return None if found is None else (found[0], Month.parse(found[1]))
+
+
+async def submit(
+    env: Env, actor: Actor, branch_id: int, month: Month, raw_text: str | None, now: datetime
+) -> Submitted:
+    """Store a report (or a revision) and clear the pending question. Committed before any reply."""
+    membership = actor.require_member(branch_id)
+    text = clean_report_text(env, raw_text)
+    async with env.db.transaction() as tx:
+        cycle = await cycle_for(env, tx, month, now)
+        existing = await repo.get_report(tx, branch_id, str(month))
+        if existing is None:
+            late = now >= end_of(cycle.due_on, env.cfg.tz)
+            report = await repo.insert_report(
+                tx, branch_id, str(month), actor.user_id, text, now, late
+            )
+            await repo.audit(
+                tx,
+                "report_submitted",
+                now,
+                actor.user_id,
+                branch_id,
+                f"{month} {'late' if late else 'on time'} {len(text)}",
+            )
+        else:
+            report = await repo.revise_report(tx, existing.id, actor.user_id, text, now)
+            await repo.audit(
+                tx,
+                "report_revised",
+                now,
+                actor.user_id,
+                branch_id,
+                f"{month} r{report.revisions} {len(text)}",
+            )
+        await repo.clear_pending(tx, actor.user_id)
+        return Submitted(
+            report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
+        )
+
+
+async def attach(
+    env: Env,
+    actor: Actor,
+    branch_id: int,
+    month: Month,
+    kind: str,
+    file_id: str,
+    file_unique_id: str,
+    file_name: str | None,
+    caption: str | None,
+    now: datetime,
+) -> Attached:
+    membership = actor.require_member(branch_id)
+    async with env.db.transaction() as tx:
+        await cycle_for(env, tx, month, now)
+        added = await repo.add_attachment(
+            tx,
+            branch_id,
+            str(month),
+            kind,
+            file_id,
+            file_unique_id,
+            file_name,
+            (caption or "").strip()[: env.cfg.report_max_chars] or None,
+            actor.user_id,
+            now,
+        )
+        if added:
+            await repo.audit(
+                tx, "attachment_added", now, actor.user_id, branch_id, f"{month} {kind}"
+            )
+        report = await repo.get_report(tx, branch_id, str(month))
+        return Attached(branch=membership.branch, month=month, added=added, report=report)
+
+
+async def default_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
+    """For evidence sent without context: the only branch, this month."""
+    if len(actor.memberships) != 1:
+        return None
+    return actor.memberships[0].branch.id, current_month(env, now)
+
+
+async def start_revision(env: Env, actor: Actor, report_id: int, now: datetime) -> Target:
+    async with env.db.transaction() as tx:
+        report = await repo.get_report_by_id(tx, report_id)
+        if report is None:
+            raise UserError("stale_button")
+        membership = actor.require_member(report.branch_id)
+        month = Month.parse(report.month)
+        target = await _target(env, tx, membership.branch, month, now)
+        await repo.set_pending(
+            tx, actor.user_id, PENDING_REPORT, report.branch_id, report.month, now
+        )
+        return target
+
+
+@dataclass(frozen=True)
+class ReportDetail:
+    report: Report
+    branch: Branch
+    revisions: list[Revision]
+    attachments: list[Attachment]
+    due_on: date
+
+
+async def detail(env: Env, actor: Actor, report_id: int) -> ReportDetail:
+    async with env.db.reading() as tx:
+        report = await repo.get_report_by_id(tx, report_id)
+        if report is None:
+            raise UserError("stale_button")
+        if not actor.coordinates and actor.member_of(report.branch_id) is None:
+            raise UserError("denied_branch")
+        branch = await repo.get_branch(tx, report.branch_id)
+        assert branch is not None
+        cycle = await repo.get_cycle(tx, report.month)
+        return ReportDetail(
+            report=report,
+            branch=branch,
+            revisions=await repo.revisions(tx, report.id),
+            attachments=await repo.attachments(tx, report.branch_id, report.month),
+            due_on=cycle.due_on if cycle else Month.parse(report.month).last_day,
+        )
+
+
+async def history(env: Env, actor: Actor) -> list[tuple[Branch, list[Report]]]:
+    members = _reporter_branches(actor)
+    async with env.db.reading() as tx:
+        return [(m.branch, await repo.reports_for_branch(tx, m.branch.id)) for m in members]
+
+
+async def toggle_highlight(
+    env: Env, actor: Actor, report_id: int, now: datetime
+) -> tuple[Report, bool]:
+    """Mark a report as a highlight for the circular (or unmark it)."""
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        report = await repo.get_report_by_id(tx, report_id)
+        if report is None:
+            raise UserError("stale_button")
+        on = report.highlighted_by is None
+        await repo.set_highlight(tx, report_id, actor.user_id if on else None)
+        await repo.audit(
+            tx,
+            "highlight_set" if on else "highlight_cleared",
+            now,
+            actor.user_id,
+            report.branch_id,
+            report.month,
+        )
+        updated = await repo.get_report_by_id(tx, report_id)
+        assert updated is not None
+        return updated, on

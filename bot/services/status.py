@@ -1,0 +1,162 @@
+"""Where a month stands: who reported on time, late, not at all, who is exempt."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+
+from bot.calendar import Month, end_of
+from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
+from bot.services.base import Actor, Env, UserError, cycle_for
+from bot.services.onboarding import resolve_branch
+from storage import repo
+from storage.db import Tx
+
+
+class State(StrEnum):
+    ON_TIME = "on_time"
+    LATE = "late"
+    WAITING = "waiting"  # not yet, and the due day has not passed
+    MISSING = "missing"  # not reported and the due day has passed
+    EXEMPT = "exempt"
+
+
+@dataclass(frozen=True)
+class Line:
+    view: BranchView
+    state: State
+    report: Report | None
+    exemption: Exemption | None
+    attachments: int
+
+    @property
+    def branch(self) -> Branch:
+        return self.view.branch
+
+    @property
+    def unreachable(self) -> list[User]:
+        return [u for u in self.view.reporters if not u.reachable]
+
+
+@dataclass(frozen=True)
+class MonthSummary:
+    month: Month
+    due_on: date
+    overdue: bool  # the due day has passed
+    lines: list[Line]
+    failures: list[OutboxItem] = field(default_factory=list)
+
+    def having(self, *states: State) -> list[Line]:
+        return [ln for ln in self.lines if ln.state in states]
+
+    @property
+    def expected(self) -> int:
+        return len(self.lines) - len(self.having(State.EXEMPT))
+
+    @property
+    def reported(self) -> int:
+        return len(self.having(State.ON_TIME, State.LATE))
+
+    @property
+    def without_secretary(self) -> list[Line]:
+        return [
+            ln for ln in self.lines if ln.view.secretary is None and ln.state is not State.EXEMPT
+        ]
+
+    @property
+    def rate(self) -> float:
+        return self.reported / self.expected if self.expected else 1.0
+
+
+def _existed(branch: Branch, month: Month, tz_end: datetime) -> bool:
+    """Whether a branch is expected to report for `month`.
+
+    A branch created after the month ended, or archived before it began, is not.
+    """
+    if branch.created_at >= tz_end:
+        return False
+    return branch.archived_at is None or branch.archived_at.date() >= month.first_day
+
+
+async def summarize(
+    env: Env, tx: Tx, month: Month, now: datetime, with_failures: bool = True
+) -> MonthSummary:
+    cycle = await cycle_for(env, tx, month, now)
+    month_end = end_of(month.last_day, env.cfg.tz)
+    overdue = now >= end_of(cycle.due_on, env.cfg.tz)
+    views = await repo.branch_views(tx)
+    active_ids = {v.branch.id for v in views}
+    for branch in await repo.list_branches(tx, include_archived=True):
+        if branch.id not in active_ids:
+            views.append(BranchView(branch=branch))  # archived: history still counts it
+    reports = {r.branch_id: r for r in await repo.reports_for_month(tx, str(month))}
+    exemptions = await repo.exemptions_for_month(tx, str(month))
+    counts = await repo.attachment_counts(tx, str(month))
+    lines: list[Line] = []
+    for view in sorted(views, key=lambda v: v.branch.id):
+        b = view.branch
+        report = reports.get(b.id)
+        if report is None and not _existed(b, month, month_end):
+            continue
+        if report is not None:
+            state = State.LATE if report.late else State.ON_TIME
+        elif b.id in exemptions:
+            state = State.EXEMPT
+        else:
+            state = State.MISSING if overdue else State.WAITING
+        lines.append(Line(view, state, report, exemptions.get(b.id), counts.get(b.id, 0)))
+    failures: list[OutboxItem] = []
+    if with_failures:
+        since = datetime.combine(month.first_day, datetime.min.time(), env.cfg.tz)
+        failures = [f for f in await repo.failed_outbox(tx, since) if f.month in (None, str(month))]
+    return MonthSummary(
+        month=month, due_on=cycle.due_on, overdue=overdue, lines=lines, failures=failures
+    )
+
+
+async def month_status(env: Env, actor: Actor, month: Month, now: datetime) -> MonthSummary:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:  # may create the month's cycle
+        return await summarize(env, tx, month, now)
+
+
+@dataclass(frozen=True)
+class BranchStatus:
+    view: BranchView
+    latest: Report | None
+    revisions: int
+    attachments: int
+    due_on: date | None
+
+
+async def branch_status(env: Env, actor: Actor, name: str) -> BranchStatus:
+    actor.require_coordinator()
+    async with env.db.reading() as tx:
+        branch = await resolve_branch(tx, name)
+        view = await repo.branch_view(tx, branch.id)
+        assert view is not None
+        reports = await repo.reports_for_branch(tx, branch.id, limit=1)
+        latest = reports[0] if reports else None
+        attachments = len(await repo.attachments(tx, branch.id, latest.month)) if latest else 0
+        cycle = await repo.get_cycle(tx, latest.month) if latest else None
+        return BranchStatus(
+            view=view,
+            latest=latest,
+            revisions=latest.revisions if latest else 0,
+            attachments=attachments,
+            due_on=cycle.due_on if cycle else None,
+        )
+
+
+def parse_status_arg(arg: str) -> Month | None:
+    """'2026-10' → a month; anything else is a branch name (None)."""
+    try:
+        return Month.parse(arg)
+    except ValueError:
+        return None
+
+
+def require_known_month(month: Month, now_month: Month) -> None:
+    if month > now_month:
+        raise UserError("month_in_future", month=str(month))

@@ -1,0 +1,160 @@
+"""Settings from the environment and `.env` (prefix ``ZHIBU_``).
+
+The names are a public interface: operators put them in `.env` files and
+systemd units, so they must not change.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+LANGUAGES = ("zh-Hans", "zh-Hant", "en")
+DEFAULT_API_BASE_URL = "https://api.telegram.org"
+
+
+class WorkdayRule(StrEnum):
+    OFF = "off"
+    PREVIOUS = "previous"
+    NEXT = "next"
+
+
+def _split_ints(value: Any) -> Any:
+    """Accept ``"1,2, 3"`` from the environment as well as real lists."""
+    if isinstance(value, str):
+        parts = [p.strip() for p in value.split(",")]
+        return [int(p) for p in parts if p]
+    if isinstance(value, int):
+        return [value]
+    return value
+
+
+_HHMM = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ZHIBU_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+    )
+
+    bot_token: SecretStr | None = None
+    api_base_url: str = DEFAULT_API_BASE_URL
+    db: Path = Path("./zhibu.sqlite3")
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    coordination_chat_id: int | None = None
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh-Hans"
+    due_day: int = Field(default=25, ge=1, le=31)
+    org_name: str = "党委"
+    report_max_chars: int = Field(default=2000, ge=1, le=4000)
+    invite_valid_days: int = Field(default=7, ge=1, le=365)
+
+    # The monthly engine.
+    reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [5, 2, 0])
+    reminder_time: str = "09:00"
+    overdue_days_after: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [1, 3])
+    circular_days_after: int = Field(default=1, ge=0, le=20)
+    circular_time: str = "09:00"
+    workdays: WorkdayRule = WorkdayRule.OFF
+    # Messages per second in all; Telegram allows about 30.
+    rate_limit: float = Field(default=30.0, gt=0, le=30)
+
+    @field_validator("admin_ids", "reminder_days_before", "overdue_days_after", mode="before")
+    @classmethod
+    def _comma_list(cls, value: Any) -> Any:
+        return _split_ints(value)
+
+    @field_validator("reminder_days_before", "overdue_days_after")
+    @classmethod
+    def _days_range(cls, value: list[int]) -> list[int]:
+        if any(d < 0 or d > 28 for d in value):
+            raise ValueError("每一项须在 0 到 28 之间 (each must be 0..28)")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("timezone")
+    @classmethod
+    def _zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("language")
+    @classmethod
+    def _language(cls, value: str) -> str:
+        if value not in LANGUAGES:
+            raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
+        return value
+
+    @field_validator("reminder_time", "circular_time")
+    @classmethod
+    def _hhmm(cls, value: str) -> str:
+        if not _HHMM.match(value.strip()):
+            raise ValueError("must be HH:MM, e.g. 09:00")
+        return value.strip()
+
+    @field_validator("api_base_url")
+    @classmethod
+    def _base_url(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        # Accept both ".../bot" (python-telegram-bot's form) and the bare server URL.
+        return value.removesuffix("/bot")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def bot_url(self) -> str:
+        return f"{self.api_base_url}/bot"
+
+    @property
+    def file_url(self) -> str:
+        return f"{self.api_base_url}/file/bot"
+
+    @property
+    def reminder_at(self) -> time:
+        return _parse_hhmm(self.reminder_time)
+
+    @property
+    def circular_at(self) -> time:
+        return _parse_hhmm(self.circular_time)
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admin_ids
+
+
+def _parse_hhmm(value: str) -> time:
+    hh, mm = value.split(":")
+    return time(int(hh), int(mm))
+
+
+class SettingsError(Exception):
+    """A bad setting, with a one-line message that names the variable."""
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Load settings; raise `SettingsError` with one line naming the bad variable."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = str(err["loc"][0]) if err["loc"] else "?"
+        name = f"ZHIBU_{field.upper()}"
+        msg = err["msg"].removeprefix("Value error, ")
+        raw = err.get("input")
+        shown = f" (got {raw!r})" if isinstance(raw, str | int | float) else ""
+        raise SettingsError(f"{name}: {msg}{shown}") from None

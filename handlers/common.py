@@ -1,0 +1,211 @@
+"""Telegram glue shared by the handlers: who, where, when, and how to answer."""
+
+from __future__ import annotations
+
+import functools
+import html
+import logging
+import re
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import Html, split_message, t
+from bot.services.base import Actor, Env, TgUser, UserError, get_coordination_chat, identify
+
+log = logging.getLogger(__name__)
+
+PRIVATE = "private"
+COORDINATION = "coordination"
+GROUP = "group"
+ANYWHERE = frozenset({PRIVATE, COORDINATION, GROUP})
+PRIVATE_ONLY = frozenset({PRIVATE})
+COORDINATION_OR_PRIVATE = frozenset({PRIVATE, COORDINATION})
+GROUPS = frozenset({COORDINATION, GROUP})
+CALLBACK_PREFIX = "z1"
+MAX_ARGS_CHARS = 2000
+
+Clock = Callable[[], datetime]
+
+
+def env_of(context: ContextTypes.DEFAULT_TYPE) -> Env:
+    env: Env = context.application.bot_data["env"]
+    return env
+
+
+def clock_of(context: ContextTypes.DEFAULT_TYPE) -> Clock:
+    clock: Clock = context.application.bot_data["clock"]
+    return clock
+
+
+@dataclass
+class Ctx:
+    """One update, resolved: the environment, the actor, the time, the chat."""
+
+    env: Env
+    actor: Actor
+    now: datetime
+    update: Update
+    context: ContextTypes.DEFAULT_TYPE
+    chat_id: int
+    chat_kind: str
+    args: list[str]
+    answered: bool = False
+
+    @property
+    def lang(self) -> str:
+        return self.actor.lang
+
+    @property
+    def message(self) -> Message | None:
+        return self.update.effective_message
+
+    def t(self, key: str, /, **params: object) -> Html:
+        return t(self.lang, key, **params)
+
+    async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
+        """Send HTML to the current chat, split under Telegram's limit; markup on the last part."""
+        sent: Message | None = None
+        parts = split_message(text)
+        for i, part in enumerate(parts):
+            sent = await self.context.bot.send_message(
+                chat_id=self.chat_id,
+                text=part,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup if i == len(parts) - 1 else None,
+                disable_web_page_preview=True,
+            )
+        return sent
+
+    async def toast(self, text: str) -> None:
+        """Answer a button press (a short notice); harmless for non-callback updates."""
+        query = self.update.callback_query
+        if query is not None and not self.answered:
+            self.answered = True
+            try:
+                await query.answer(text[:190] or None)
+            except TelegramError as exc:  # query too old: nothing to answer
+                log.info("callback answer failed: %s", exc)
+
+
+def buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """Inline keyboard from (label, action:args) pairs; data carries a version prefix."""
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(label, callback_data=f"{CALLBACK_PREFIX}:{data}")
+                for label, data in row
+            ]
+            for row in rows
+        ]
+    )
+
+
+def parse_callback(data: str | None) -> tuple[str, list[str]] | None:
+    """Split our callback data; None for anything we did not make (forged or old)."""
+    if not data or len(data) > 64:
+        return None
+    parts = data.split(":")
+    if len(parts) < 2 or parts[0] != CALLBACK_PREFIX or not parts[1].isalpha():
+        return None
+    return parts[1], parts[2:]
+
+
+def int_arg(values: list[str], index: int = 0) -> int | None:
+    try:
+        value = int(values[index])
+    except (IndexError, ValueError):
+        return None
+    return value if 0 < value < 2**53 else None
+
+
+async def chat_kind(env: Env, chat_type: str, chat_id: int) -> str:
+    if chat_type == ChatType.PRIVATE:
+        return PRIVATE
+    return COORDINATION if chat_id == await get_coordination_chat(env) else GROUP
+
+
+async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | None:
+    """Resolve an update; None when it has no human sender (channel posts, service noise)."""
+    user = update.effective_user
+    chat = update.effective_chat
+    if user is None or chat is None or user.is_bot:
+        return None
+    env = env_of(context)
+    now = clock_of(context)()
+    actor = await identify(
+        env,
+        TgUser(
+            user.id, user.first_name or "", user.last_name or "", user.username, user.language_code
+        ),
+        now,
+    )
+    return Ctx(
+        env=env,
+        actor=actor,
+        now=now,
+        update=update,
+        context=context,
+        chat_id=chat.id,
+        chat_kind=await chat_kind(env, chat.type, chat.id),
+        args=list(context.args or []),
+    )
+
+
+Handler = Callable[[Ctx], Awaitable[None]]
+Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def guarded(chats: frozenset[str] = ANYWHERE, command: str = "") -> Callable[[Handler], Callback]:
+    """Resolve the update, check the chat, and turn `UserError` into a clear answer."""
+
+    def decorate(fn: Handler) -> Callback:
+        @functools.wraps(fn)
+        async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            ctx = await make_ctx(update, context)
+            if ctx is None:
+                return
+            if ctx.chat_kind not in chats:
+                await _wrong_chat(ctx, chats, command)
+                return
+            if sum(len(a) for a in ctx.args) > MAX_ARGS_CHARS:
+                await ctx.reply(ctx.t("too_long_arg"))
+                return
+            try:
+                await fn(ctx)
+            except UserError as err:
+                text = ctx.t(err.key, **err.params)
+                if update.callback_query is not None:
+                    await ctx.toast(_plain(text))
+                else:
+                    await ctx.reply(text)
+
+        return wrapper
+
+    return decorate
+
+
+async def _wrong_chat(ctx: Ctx, chats: frozenset[str], command: str) -> None:
+    if ctx.update.callback_query is not None:
+        await ctx.toast(_plain(ctx.t("stale_button")))
+    elif chats == PRIVATE_ONLY:
+        await ctx.reply(ctx.t("wrong_chat_private", command=command))
+    elif PRIVATE not in chats:
+        await ctx.reply(ctx.t("wrong_chat_bindgroup"))
+    else:
+        await ctx.reply(ctx.t("wrong_chat_group"))
+
+
+def _plain(html_text: str) -> str:
+    """A toast shows plain text: drop our few tags and unescape entities."""
+    return html.unescape(re.sub(r"<[^>]+>", "", html_text))
+
+
+def args_text(ctx: Ctx) -> str:
+    return " ".join(ctx.args).strip()

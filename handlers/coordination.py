@@ -1,0 +1,293 @@
+"""Coordinators and admins: branches, invites, the group, /status."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.calendar import Month
+from bot.i18n import Html, esc, join
+from bot.models import InviteRole, User
+from bot.services import onboarding, reports, status
+from bot.services.base import UserError, current_month
+from bot.services.fmt import date_label, month_label, time_label
+from bot.services.status import MonthSummary, State
+from handlers.common import (
+    COORDINATION_OR_PRIVATE,
+    GROUPS,
+    Ctx,
+    args_text,
+    buttons,
+    clock_of,
+    env_of,
+    guarded,
+    int_arg,
+)
+from handlers.menus import refresh_group_menu
+
+STATUS_ICON = {
+    State.ON_TIME: "status_line_on_time",
+    State.LATE: "status_line_late",
+    State.WAITING: "status_line_waiting",
+    State.MISSING: "status_line_missing",
+    State.EXEMPT: "status_line_exempt",
+}
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def addbranch(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if not ctx.args:
+        raise UserError("arg_missing", usage="/addbranch 支部名称")
+    branch = await onboarding.add_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
+    await ctx.reply(ctx.t("branch_added", name=branch.name))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def renamebranch(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if len(ctx.args) < 2:
+        raise UserError("arg_missing", usage="/renamebranch 旧名称 新名称")
+    old, new = await onboarding.rename_branch(
+        ctx.env, ctx.actor, ctx.args[0], " ".join(ctx.args[1:]), ctx.now
+    )
+    await ctx.reply(ctx.t("branch_renamed", old=old, new=new.name))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def archivebranch(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if not ctx.args:
+        raise UserError("arg_missing", usage="/archivebranch 支部名称")
+    branch = await onboarding.archive_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
+    await ctx.reply(ctx.t("branch_archived", name=branch.name))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def branches(ctx: Ctx) -> None:
+    views = await onboarding.list_branches(ctx.env, ctx.actor)
+    if not views:
+        await ctx.reply(ctx.t("branches_empty"))
+        return
+    lines = [ctx.t("branches_head", count=len(views))]
+    for i, v in enumerate(views, 1):
+        lines.append(
+            ctx.t(
+                "branches_line",
+                n=i,
+                name=v.branch.name,
+                secretary=_person(ctx, v.secretary),
+                deputy=ctx.t("branches_deputy", name=_person(ctx, v.deputy)) if v.deputy else "",
+            )
+        )
+    await ctx.reply(join(lines))
+
+
+def _person(ctx: Ctx, user: User | None) -> Html:
+    if user is None:
+        return ctx.t("branches_none_person")
+    mark = ctx.t("branches_unreachable") if not user.reachable else ""
+    return Html(esc(user.display_name) + mark)
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def invite(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if not ctx.args:
+        raise UserError("invite_usage")
+    if ctx.args[0].lower() in {"coordinator", "协调人", "協調人"} and len(ctx.args) == 1:
+        role, name = InviteRole.COORDINATOR, None
+    elif len(ctx.args) >= 2 and ctx.args[-1].lower() in {
+        "secretary",
+        "deputy",
+        "coordinator",
+        "书记",
+        "書記",
+        "副书记",
+        "副書記",
+        "联络员",
+        "聯絡員",
+    }:
+        role, name = onboarding.parse_invite_role(ctx.args[-1]), " ".join(ctx.args[:-1])
+    else:
+        role, name = InviteRole.SECRETARY, args_text(ctx)
+    made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
+    username = ctx.context.bot.username
+    target = made.branch.name if made.branch else ctx.t("invite_target_coordination")
+    await ctx.reply(
+        ctx.t(
+            "invite_created",
+            target=target,
+            role=ctx.t(f"role_{role.value}"),
+            days=ctx.env.cfg.invite_valid_days,
+            id=made.invite.id,
+            link=onboarding.invite_link(username, made.token),
+        )
+    )
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def invites(ctx: Ctx) -> None:
+    found = await onboarding.open_invites(ctx.env, ctx.actor, ctx.now)
+    if not found:
+        await ctx.reply(ctx.t("invites_none"))
+        return
+    lines = [ctx.t("invites_head", count=len(found))]
+    for inv, branch in found:
+        lines.append(
+            ctx.t(
+                "invites_line",
+                id=inv.id,
+                target=branch.name if branch else ctx.t("invite_target_coordination"),
+                role=ctx.t(f"role_{inv.role.value}"),
+                expires=time_label(ctx.lang, inv.expires_at, ctx.env.cfg.tz),
+            )
+        )
+    await ctx.reply(join(lines))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def revoke(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    invite_id = int_arg([a.lstrip("#") for a in ctx.args])
+    if invite_id is None:
+        raise UserError("arg_missing", usage="/revoke 邀请编号")
+    await onboarding.revoke_invite(ctx.env, ctx.actor, invite_id, ctx.now)
+    await ctx.reply(ctx.t("invite_revoked_ok", id=invite_id))
+
+
+@guarded(GROUPS)
+async def bindgroup(ctx: Ctx) -> None:
+    chat = ctx.update.effective_chat
+    title = chat.title if chat and chat.title else ""
+    await onboarding.bind_group(ctx.env, ctx.actor, ctx.chat_id, title, ctx.now)
+    await refresh_group_menu(ctx.context.bot, ctx.env)
+    await ctx.reply(ctx.t("bindgroup_done", org=ctx.env.cfg.org_name))
+
+
+async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A group upgraded to a supergroup: Telegram tells us old and new ids once."""
+    message = update.effective_message
+    if message is None:
+        return
+    if message.migrate_to_chat_id:
+        old, new = message.chat_id, message.migrate_to_chat_id
+    elif message.migrate_from_chat_id:
+        old, new = message.migrate_from_chat_id, message.chat_id
+    else:
+        return
+    if await onboarding.chat_migrated(env_of(context), old, new, clock_of(context)()):
+        await refresh_group_menu(context.bot, env_of(context))
+
+
+# ------------------------------------------------------------------ /status
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def status_command(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    arg = args_text(ctx)
+    now_month = current_month(ctx.env, ctx.now)
+    month = status.parse_status_arg(arg) if arg else now_month
+    if arg and month is None:
+        await _branch_status(ctx, arg)
+        return
+    assert month is not None
+    status.require_known_month(month, now_month)
+    summary = await status.month_status(ctx.env, ctx.actor, month, ctx.now)
+    await ctx.reply(render_summary(ctx, summary))
+
+
+def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
+    tz = ctx.env.cfg.tz
+    nominal = s.month.first_day.replace(day=min(ctx.env.cfg.due_day, s.month.last_day.day))
+    moved = (
+        ctx.t("status_moved", nominal=date_label(ctx.lang, nominal)) if nominal != s.due_on else ""
+    )
+    lines = [
+        ctx.t(
+            "status_head",
+            org=ctx.env.cfg.org_name,
+            month=month_label(ctx.lang, s.month),
+            due=date_label(ctx.lang, s.due_on, weekday=True),
+            moved=moved,
+        )
+    ]
+    if not s.lines:
+        lines.append(ctx.t("status_empty"))
+        return join(lines)
+    waiting = s.having(State.WAITING, State.MISSING)
+    lines.append(
+        ctx.t(
+            "status_totals",
+            expected=s.expected,
+            on_time=len(s.having(State.ON_TIME)),
+            late=len(s.having(State.LATE)),
+            missing=len(waiting),
+            exempt=len(s.having(State.EXEMPT)),
+            no_secretary=len(s.without_secretary),
+            missing_label=ctx.t(
+                "status_missing_label_overdue" if s.overdue else "status_missing_label_waiting"
+            ),
+        )
+    )
+    lines.append(Html(""))
+    for ln in s.lines:
+        at = time_label(ctx.lang, ln.report.submitted_at, tz) if ln.report else ""
+        reason = ln.exemption.reason if ln.exemption else ""
+        text = ctx.t(STATUS_ICON[ln.state], name=ln.branch.name, at=at, reason=reason)
+        if ln.view.secretary is None and ln.state in (State.WAITING, State.MISSING):
+            text = Html(text + ctx.t("status_no_secretary"))
+        if ln.unreachable:
+            text = Html(
+                text
+                + ctx.t(
+                    "status_unreachable", names="、".join(u.display_name for u in ln.unreachable)
+                )
+            )
+        lines.append(text)
+    if s.failures:
+        lines.append(Html(""))
+        lines.append(ctx.t("status_failures", count=len(s.failures)))
+        for f in s.failures[:20]:
+            lines.append(ctx.t("status_failure_line", to=f.chat_id, reason=f.error or ""))
+    return join(lines)
+
+
+async def _branch_status(ctx: Ctx, name: str) -> None:
+    b = await status.branch_status(ctx.env, ctx.actor, name)
+    lang, tz = ctx.lang, ctx.env.cfg.tz
+    people = {"secretary": _person(ctx, b.view.secretary), "deputy": _person(ctx, b.view.deputy)}
+    if b.latest is None:
+        await ctx.reply(ctx.t("status_branch_none", name=b.view.branch.name, **people))
+        return
+    r = b.latest
+    text = ctx.t(
+        "status_branch",
+        name=b.view.branch.name,
+        month=month_label(lang, Month.parse(r.month)),
+        timing=ctx.t("timing_late" if r.late else "timing_on_time"),
+        revisions=r.revisions,
+        attachments=b.attachments,
+        submitted=time_label(lang, r.submitted_at, tz),
+        text=r.text,
+        **people,
+    )
+    label = ctx.t("btn_unhighlight" if r.highlighted_by else "btn_highlight")
+    await ctx.reply(text, buttons([(label, f"hl:{r.id}")]))
+
+
+async def highlight(ctx: Ctx, args: list[str]) -> None:
+    report_id = int_arg(args)
+    if report_id is None:
+        raise UserError("bad_button")
+    report, on = await reports.toggle_highlight(ctx.env, ctx.actor, report_id, ctx.now)
+    await ctx.toast(ctx.t("highlight_on" if on else "highlight_off"))
+    query = ctx.update.callback_query
+    if query is not None and query.message is not None:
+        label = ctx.t("btn_unhighlight" if on else "btn_highlight")
+        await ctx.context.bot.edit_message_reply_markup(
+            chat_id=ctx.chat_id,
+            message_id=query.message.message_id,
+            reply_markup=buttons([(label, f"hl:{report.id}")]),
+        )

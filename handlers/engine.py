@@ -1,0 +1,107 @@
+"""Coordinators steer the month: /remind, /circular, /exempt, /unexempt, /schedule."""
+
+from __future__ import annotations
+
+from bot.calendar import Month
+from bot.i18n import Html, join
+from bot.services import engine
+from bot.services.base import UserError, current_month, get_coordination_chat
+from bot.services.fmt import date_label, month_label, time_label
+from handlers.common import COORDINATION_OR_PRIVATE, Ctx, guarded
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def remind(ctx: Ctx) -> None:
+    done = await engine.remind_now(ctx.env, ctx.actor, ctx.now)
+    lines: list[Html] = []
+    if done.sent:
+        lines.append(ctx.t("remind_done", count=len(done.sent), names="、".join(done.sent)))
+    if done.skipped_recent:
+        lines.append(ctx.t("remind_recent", names="、".join(done.skipped_recent)))
+    if done.no_reporter:
+        lines.append(ctx.t("remind_nobody", names="、".join(done.no_reporter)))
+    await ctx.reply(join(lines) if lines else ctx.t("remind_none"))
+
+
+def _month_arg(ctx: Ctx, value: str) -> Month:
+    try:
+        return Month.parse(value)
+    except ValueError:
+        raise UserError("month_bad", value=value) from None
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def circular(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    args = [a.lower() for a in ctx.args]
+    post = bool(args) and args[0] in {"post", "发布", "發布"}
+    rest = ctx.args[1:] if post else ctx.args
+    month = _month_arg(ctx, rest[0]) if rest else current_month(ctx.env, ctx.now)
+    if post:
+        already, parts = await engine.post_circular(ctx.env, ctx.actor, month, ctx.now)
+        await ctx.reply(
+            ctx.t("circular_already") if already else ctx.t("circular_posted", parts=parts)
+        )
+        return
+    text = await engine.circular_preview(ctx.env, ctx.actor, month, ctx.now)
+    await ctx.reply(join([ctx.t("circular_preview_head"), Html(text)], "\n\n"))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def exempt(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if len(ctx.args) < 3:
+        raise UserError("exempt_usage")
+    month = _month_arg(ctx, ctx.args[1])
+    name = await engine.exempt(
+        ctx.env, ctx.actor, ctx.args[0], month, " ".join(ctx.args[2:]), ctx.now
+    )
+    await ctx.reply(
+        ctx.t(
+            "exempt_done",
+            branch=name,
+            month=month_label(ctx.lang, month),
+            reason=" ".join(ctx.args[2:]),
+        )
+    )
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def unexempt(ctx: Ctx) -> None:
+    ctx.actor.require_coordinator()
+    if len(ctx.args) < 2:
+        raise UserError("unexempt_usage")
+    month = _month_arg(ctx, ctx.args[1])
+    name = await engine.unexempt(ctx.env, ctx.actor, ctx.args[0], month, ctx.now)
+    await ctx.reply(ctx.t("unexempt_done", branch=name, month=month_label(ctx.lang, month)))
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def schedule(ctx: Ctx) -> None:
+    s = await engine.schedule(ctx.env, ctx.actor, ctx.now)
+    lang, tz = ctx.lang, ctx.env.cfg.tz
+    moved = (
+        ctx.t("status_moved", nominal=date_label(lang, s.nominal_due))
+        if s.nominal_due != s.due_on
+        else ""
+    )
+    lines = [
+        ctx.t(
+            "schedule_head",
+            month=month_label(lang, s.month),
+            due=date_label(lang, s.due_on, weekday=True),
+            moved=moved,
+        )
+    ]
+    for stage in s.stages:
+        mark = ctx.t("schedule_done" if stage.at <= ctx.now else "schedule_todo")
+        if stage.kind == "remind":
+            key = "schedule_stage_remind_0" if stage.days == 0 else "schedule_stage_remind"
+        else:
+            key = "schedule_stage_overdue"
+        lines.append(ctx.t(key, mark=mark, at=time_label(lang, stage.at, tz), days=stage.days))
+    mark = ctx.t("schedule_done" if s.circular_posted else "schedule_todo")
+    lines.append(ctx.t("schedule_circular", mark=mark, at=time_label(lang, s.circular_at, tz)))
+    if await get_coordination_chat(ctx.env) is None:
+        lines.append(ctx.t("schedule_no_chat"))
+    await ctx.reply(join(lines))

@@ -1,0 +1,81 @@
+"""Command menus per scope: what each kind of user sees when typing '/'."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScope,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+)
+from telegram.error import TelegramError
+
+from bot.i18n import t
+from bot.services.base import Env, actor_of, get_coordination_chat
+
+log = logging.getLogger(__name__)
+
+EVERYONE = ["help", "lang", "cancel"]
+SECRETARY = ["report", "myreports", *EVERYONE]
+COORDINATOR = [
+    "status",
+    "remind",
+    "circular",
+    "schedule",
+    "branches",
+    "addbranch",
+    "invite",
+    "invites",
+    "revoke",
+    "exempt",
+    "unexempt",
+    "renamebranch",
+    "archivebranch",
+]
+ADMIN = ["bindgroup"]
+GROUP = ["status", "remind", "circular", "schedule", "help"]
+# Telegram picks a menu by the user's app language; "zh" covers both scripts.
+MENU_LANGUAGES = {None: "zh-Hans", "en": "en"}
+
+
+def _commands(names: list[str], lang: str) -> list[BotCommand]:
+    return [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
+
+
+async def _set(bot: Bot, names: list[str], scope: BotCommandScope) -> None:
+    for code, lang in MENU_LANGUAGES.items():
+        try:
+            await bot.set_my_commands(_commands(names, lang), scope=scope, language_code=code)
+        except TelegramError as exc:  # e.g. a user who never opened the bot
+            log.info("menu for %s not set: %s", scope.type, exc)
+            return
+
+
+async def set_default_menus(bot: Bot, env: Env) -> None:
+    await _set(bot, SECRETARY, BotCommandScopeAllPrivateChats())
+    await _set(bot, ["help"], BotCommandScopeAllGroupChats())
+    await refresh_group_menu(bot, env)
+    for admin_id in env.cfg.admin_ids:
+        await refresh_user_menu(bot, env, admin_id)
+
+
+async def refresh_group_menu(bot: Bot, env: Env) -> None:
+    chat_id = await get_coordination_chat(env)
+    if chat_id is not None:
+        await _set(bot, GROUP, BotCommandScopeChat(chat_id))
+
+
+async def refresh_user_menu(bot: Bot, env: Env, user_id: int) -> None:
+    """A coordinator's private chat gets the coordinator menu; others the default."""
+    actor = await actor_of(env, user_id)
+    is_admin = env.cfg.is_admin(user_id)
+    if not is_admin and (actor is None or not actor.coordinates):
+        return
+    names = COORDINATOR + (ADMIN if is_admin else [])
+    if actor is not None and actor.reports:
+        names = ["report", "myreports", *names]
+    await _set(bot, [*names, *EVERYONE], BotCommandScopeChat(user_id))

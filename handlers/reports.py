@@ -1,0 +1,227 @@
+"""Secretaries report: /report, replies to the bot, evidence, revisions, /myreports."""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.calendar import Month, end_of
+from bot.i18n import Html, join
+from bot.models import Branch
+from bot.services import reports
+from bot.services.base import UserError
+from bot.services.fmt import date_label, month_label, time_label
+from bot.services.reports import Submitted, Target
+from handlers.common import PRIVATE_ONLY, Ctx, buttons, guarded, int_arg
+
+
+@guarded(PRIVATE_ONLY, "/report")
+async def report_command(ctx: Ctx) -> None:
+    started = await reports.begin(ctx.env, ctx.actor, ctx.now)
+    await _ask(ctx, started)
+
+
+async def pick_branch(ctx: Ctx, args: list[str]) -> None:
+    branch_id = int_arg(args)
+    if branch_id is None:
+        raise UserError("bad_button")
+    await _ask(ctx, await reports.begin(ctx.env, ctx.actor, ctx.now, branch_id))
+    await ctx.toast("✓")
+
+
+async def _ask(ctx: Ctx, started: Target | list[Branch]) -> None:
+    if isinstance(started, list):
+        rows = [[(b.name, f"pick:{b.id}")] for b in started]
+        await ctx.reply(ctx.t("report_choose_branch"), buttons(*rows))
+        return
+    await _prompt(ctx, started)
+
+
+async def _prompt(ctx: Ctx, target: Target) -> None:
+    month = month_label(ctx.lang, target.month)
+    if target.existing is not None:
+        text = ctx.t(
+            "report_ask_revise",
+            branch=target.branch.name,
+            month=month,
+            revisions=target.existing.revisions,
+        )
+    else:
+        late = ctx.now >= end_of(target.due_on, ctx.env.cfg.tz)
+        text = ctx.t(
+            "report_ask",
+            branch=target.branch.name,
+            month=month,
+            due=date_label(ctx.lang, target.due_on, weekday=True),
+            late_note=ctx.t("report_ask_late") if late else "",
+            max=ctx.env.cfg.report_max_chars,
+        )
+    sent = await ctx.reply(text)
+    if sent is not None:
+        await reports.remember_prompt(
+            ctx.env, ctx.chat_id, sent.message_id, target.branch.id, str(target.month)
+        )
+
+
+async def _where(ctx: Ctx, message: Message) -> tuple[int, Month] | None:
+    """Which report a message belongs to: a reply to our prompt, else the pending question."""
+    replied = message.reply_to_message
+    if (
+        replied is not None
+        and replied.from_user is not None
+        and replied.from_user.id == ctx.context.bot.id
+    ):
+        found = await reports.reply_target(ctx.env, ctx.chat_id, replied.message_id)
+        if found is not None:
+            return found
+    if ctx.chat_kind == "private":
+        return await reports.pending_target(ctx.env, ctx.actor)
+    return None
+
+
+@guarded()
+async def on_text(ctx: Ctx) -> None:
+    message = ctx.message
+    if message is None:
+        return
+    target = await _where(ctx, message)
+    if target is None:
+        if ctx.chat_kind == "private":
+            await ctx.reply(ctx.t("report_hint"))
+        return
+    done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], message.text, ctx.now)
+    await _acknowledge(ctx, done)
+
+
+async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
+    r = done.report
+    params: dict[str, object] = {
+        "branch": done.branch.name,
+        "month": month_label(ctx.lang, Month.parse(r.month)),
+        "timing": ctx.t("timing_late" if r.late else "timing_on_time"),
+        "chars": len(r.text),
+        "revisions": r.revisions,
+    }
+    text = ctx.t("report_saved" if done.created else "report_revised", **params)
+    markup = buttons(
+        [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")]
+    )
+    await ctx.reply(text, markup)
+
+
+@guarded()
+async def on_media(ctx: Ctx) -> None:
+    """Photos and files are evidence; a caption on the first one can be the report itself."""
+    message = ctx.message
+    if message is None:
+        return
+    target = await _where(ctx, message)
+    if target is None and ctx.chat_kind == "private":
+        target = await reports.default_target(ctx.env, ctx.actor, ctx.now)
+        if target is None:
+            if not ctx.actor.memberships:
+                raise UserError("not_a_secretary")
+            raise UserError("attach_where")
+    if target is None:
+        return
+    if message.photo:
+        photo = message.photo[-1]
+        kind, file_id, unique, name = "photo", photo.file_id, photo.file_unique_id, None
+    elif message.document:
+        doc = message.document
+        kind, file_id, unique, name = "document", doc.file_id, doc.file_unique_id, doc.file_name
+    else:
+        return
+    caption = message.caption
+    attached = await reports.attach(
+        ctx.env, ctx.actor, target[0], target[1], kind, file_id, unique, name, caption, ctx.now
+    )
+    if attached.report is None and caption and caption.strip():
+        done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], caption, ctx.now)
+        await _acknowledge(ctx, done)
+        return
+    month = month_label(ctx.lang, attached.month)
+    if not attached.added:
+        await ctx.reply(ctx.t("attach_duplicate"))
+    elif attached.report is None:
+        await ctx.reply(ctx.t("attach_saved_need_text", branch=attached.branch.name, month=month))
+    else:
+        detail = await reports.detail(ctx.env, ctx.actor, attached.report.id)
+        await ctx.reply(
+            ctx.t(
+                "attach_saved",
+                branch=attached.branch.name,
+                month=month,
+                count=len(detail.attachments),
+            )
+        )
+
+
+@guarded()
+async def on_other(ctx: Ctx) -> None:
+    """Stickers, voice, locations…: explain in private or when replying to us; else stay quiet."""
+    message = ctx.message
+    if message is None:
+        return
+    if ctx.chat_kind != "private" and await _where(ctx, message) is None:
+        return
+    await ctx.reply(ctx.t("report_sticker" if message.sticker else "report_unsupported"))
+
+
+async def revise(ctx: Ctx, args: list[str]) -> None:
+    report_id = int_arg(args)
+    if report_id is None:
+        raise UserError("bad_button")
+    target = await reports.start_revision(ctx.env, ctx.actor, report_id, ctx.now)
+    await ctx.toast("✏️")
+    await _prompt(ctx, target)
+
+
+async def view(ctx: Ctx, args: list[str]) -> None:
+    report_id = int_arg(args)
+    if report_id is None:
+        raise UserError("bad_button")
+    d = await reports.detail(ctx.env, ctx.actor, report_id)
+    await ctx.toast("📄")
+    await ctx.reply(render_report(ctx, d))
+
+
+def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
+    tz, r = ctx.env.cfg.tz, d.report
+    revised = (
+        ctx.t("report_view_revised", at=time_label(ctx.lang, r.revised_at, tz))
+        if r.revised_at
+        else ""
+    )
+    return ctx.t(
+        "report_view",
+        branch=d.branch.name,
+        month=month_label(ctx.lang, Month.parse(r.month)),
+        timing=ctx.t("timing_late" if r.late else "timing_on_time"),
+        revisions=r.revisions,
+        submitted=time_label(ctx.lang, r.submitted_at, tz),
+        revised=revised,
+        attachments=len(d.attachments),
+        text=r.text,
+    )
+
+
+@guarded()
+async def myreports(ctx: Ctx) -> None:
+    blocks: list[Html] = []
+    for branch, items in await reports.history(ctx.env, ctx.actor):
+        if not items:
+            blocks.append(ctx.t("myreports_none", branch=branch.name))
+            continue
+        lines = [ctx.t("myreports_head", branch=branch.name)]
+        for r in items:
+            lines.append(
+                ctx.t(
+                    "myreports_line",
+                    month=month_label(ctx.lang, Month.parse(r.month)),
+                    timing=ctx.t("timing_late" if r.late else "timing_on_time"),
+                    chars=len(r.text),
+                    revisions=r.revisions,
+                )
+            )
+        blocks.append(join(lines))
+    await ctx.reply(join(blocks, "\n\n"))

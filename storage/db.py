@@ -1,0 +1,167 @@
+"""The SQLite connection: WAL, foreign keys, busy timeout, migrations.
+
+One `Database` wraps one aiosqlite connection. Every statement runs under
+an asyncio lock, and every write inside `transaction()` (BEGIN IMMEDIATE),
+so coroutines sharing the connection never interleave inside a
+transaction, and two processes on one file serialise on SQLite's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def ts(value: datetime) -> str:
+    """Serialise an aware datetime as UTC ISO text, which sorts correctly in SQL."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to storage")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def parse_ts(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+def parse_ts_opt(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def migrations() -> list[tuple[int, str]]:
+    """The numbered migrations shipped in `storage/migrations`, in order."""
+    found: list[tuple[int, str]] = []
+    for entry in resources.files("storage.migrations").iterdir():
+        name = entry.name
+        if name.endswith(".sql") and name[:4].isdigit():
+            found.append((int(name[:4]), entry.read_text(encoding="utf-8")))
+    return sorted(found)
+
+
+class Database:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+
+    @classmethod
+    async def open(cls, path: str | Path) -> Database:
+        # isolation_level=None: we issue BEGIN ourselves, so nothing opens a
+        # transaction behind our back.
+        conn = await aiosqlite.connect(str(path), isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        if str(path) != ":memory:":
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+        db = cls(conn)
+        await db.migrate()
+        return db
+
+    async def close(self) -> None:
+        await self._conn.close()
+
+    @property
+    def connection(self) -> aiosqlite.Connection:
+        return self._conn
+
+    async def migrate(self) -> int:
+        """Apply the migrations newer than `PRAGMA user_version`; return the version."""
+        async with self._lock:
+            cur = await self._conn.execute("PRAGMA user_version")
+            row = await cur.fetchone()
+            current = int(row[0]) if row else 0
+            for number, sql in migrations():
+                if number <= current:
+                    continue
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for statement in _split_sql(sql):
+                        await self._conn.execute(statement)
+                    await self._conn.execute(f"PRAGMA user_version = {number}")
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+                current = number
+            return current
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Tx]:
+        """A consistent read: a deferred transaction, so a multi-query read sees one snapshot."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield Tx(self._conn)
+            finally:
+                await self._conn.execute("COMMIT")
+
+
+class Tx:
+    """The statements of one transaction; only storage modules use it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        cur = await self._conn.execute(sql, tuple(params))
+        rows = await cur.fetchall()
+        await cur.close()
+        return list(rows)
+
+    async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
+        cur = await self._conn.execute(sql, tuple(params))
+        row = await cur.fetchone()
+        await cur.close()
+        return row
+
+    async def run(self, sql: str, params: Iterable[Any] = ()) -> tuple[int, int]:
+        """Execute a write; return (rowcount, lastrowid)."""
+        cur = await self._conn.execute(sql, tuple(params))
+        result = (cur.rowcount, cur.lastrowid or 0)
+        await cur.close()
+        return result
+
+    async def many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+        await self._conn.executemany(sql, [tuple(r) for r in rows])
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration into statements (our migrations hold no triggers)."""
+    statements: list[str] = []
+    buf: list[str] = []
+    for line in script.splitlines():
+        stripped = line.strip()
+        if stripped.startswith("--") and not buf:
+            continue
+        buf.append(line)
+        if sqlite3.complete_statement("\n".join(buf)):
+            stmt = "\n".join(buf).strip()
+            if stmt.strip(";").strip():
+                statements.append(stmt)
+            buf = []
+    rest = "\n".join(buf).strip()
+    if rest:
+        statements.append(rest)
+    return statements
