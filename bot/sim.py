@@ -69,7 +69,12 @@ class Sim:
         self.double.clock = self.clock
         self.factory = UpdateFactory(self.double)
         self.app: Application = build_application(  # type: ignore[type-arg]
-            env, token=TOKEN, request=self.double, clock=self.clock, rate_limit=False, background=False
+            env,
+            token=TOKEN,
+            request=self.double,
+            clock=self.clock,
+            rate_limit=False,
+            background=False,
         )
         self.transcript = Transcript()
         self.names: dict[int, str] = {}
@@ -85,7 +90,9 @@ class Sim:
 
     # ------------------------------------------------------------------ people
 
-    def user(self, user_id: int, name: str, language_code: str | None = "zh-hans") -> dict[str, Any]:
+    def user(
+        self, user_id: int, name: str, language_code: str | None = "zh-hans"
+    ) -> dict[str, Any]:
         self.names[user_id] = name
         return self.factory.user(user_id, name, language_code=language_code)
 
@@ -105,7 +112,9 @@ class Sim:
         await drain(self.app, self.clock())
         return self._collect()
 
-    async def say(self, user_id: int, text: str, reply_to: SentMessage | None = None) -> list[SentMessage]:
+    async def say(
+        self, user_id: int, text: str, reply_to: SentMessage | None = None
+    ) -> list[SentMessage]:
         return await self.feed(self.factory.private_text(user_id, text, reply_to=reply_to))
 
     async def say_in_group(
@@ -113,7 +122,9 @@ class Sim:
     ) -> list[SentMessage]:
         return await self.feed(self.factory.group_text(chat_id, user_id, text, reply_to=reply_to))
 
-    async def press(self, user_id: int, message: SentMessage, label_contains: str) -> list[SentMessage]:
+    async def press(
+        self, user_id: int, message: SentMessage, label_contains: str
+    ) -> list[SentMessage]:
         data = message.callback_data(label_contains)
         return await self.feed(self.factory.callback(user_id, message, data))
 
@@ -155,12 +166,18 @@ class Sim:
             to = "bot" if chat == sender else self._name(chat)
             self.transcript.add(now, self._name(sender), to, body)
         elif query is not None:
-            self.transcript.add(now, self._name(query["from"]["id"]), "bot", f"[按钮 {query.get('data')}]")
+            self.transcript.add(
+                now, self._name(query["from"]["id"]), "bot", f"[按钮 {query.get('data')}]"
+            )
 
     def _collect(self) -> list[SentMessage]:
         fresh = self.double.messages[self._seen :]
         self._seen = len(self.double.messages)
         for m in fresh:
-            self.transcript.add(m.date if isinstance(m.date, datetime) else self.clock(), "bot",
-                                self._name(m.chat_id), m.plain_text or plain(m.text or ""))
+            self.transcript.add(
+                m.date if isinstance(m.date, datetime) else self.clock(),
+                "bot",
+                self._name(m.chat_id),
+                m.plain_text or plain(m.text or ""),
+            )
         return fresh

@@ -93,24 +93,7 @@ def _person(ctx: Ctx, user: User | None) -> Html:
 @guarded(COORDINATION_OR_PRIVATE)
 async def invite(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
-    if not ctx.args:
-        raise UserError("invite_usage")
-    if ctx.args[0].lower() in {"coordinator", "协调人", "協調人"} and len(ctx.args) == 1:
-        role, name = InviteRole.COORDINATOR, None
-    elif len(ctx.args) >= 2 and ctx.args[-1].lower() in {
-        "secretary",
-        "deputy",
-        "coordinator",
-        "书记",
-        "書記",
-        "副书记",
-        "副書記",
-        "联络员",
-        "聯絡員",
-    }:
-        role, name = onboarding.parse_invite_role(ctx.args[-1]), " ".join(ctx.args[:-1])
-    else:
-        role, name = InviteRole.SECRETARY, args_text(ctx)
+    role, name = onboarding.parse_invite_args(ctx.args)
     made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
     username = ctx.context.bot.username
     target = made.branch.name if made.branch else ctx.t("invite_target_coordination")

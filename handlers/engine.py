@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from bot.calendar import Month
 from bot.i18n import Html, join
 from bot.services import engine
@@ -93,15 +95,27 @@ async def schedule(ctx: Ctx) -> None:
             moved=moved,
         )
     ]
+    entries: list[tuple[datetime, Html]] = []
+    first_overdue = min((st.days for st in s.stages if st.kind == "overdue"), default=None)
     for stage in s.stages:
         mark = ctx.t("schedule_done" if stage.at <= ctx.now else "schedule_todo")
         if stage.kind == "remind":
             key = "schedule_stage_remind_0" if stage.days == 0 else "schedule_stage_remind"
+        elif stage.days == first_overdue:
+            key = "schedule_stage_overdue_digest"
         else:
             key = "schedule_stage_overdue"
-        lines.append(ctx.t(key, mark=mark, at=time_label(lang, stage.at, tz), days=stage.days))
+        label = ctx.t(key, mark=mark, at=time_label(lang, stage.at, tz), days=stage.days)
+        entries.append((stage.at, label))
     mark = ctx.t("schedule_done" if s.circular_posted else "schedule_todo")
-    lines.append(ctx.t("schedule_circular", mark=mark, at=time_label(lang, s.circular_at, tz)))
+    entries.append(
+        (
+            s.circular_at,
+            ctx.t("schedule_circular", mark=mark, at=time_label(lang, s.circular_at, tz)),
+        )
+    )
+    # Stable sort: at equal times the circular comes after that day's nudges.
+    lines.extend(label for _, label in sorted(entries, key=lambda e: e[0]))
     if await get_coordination_chat(ctx.env) is None:
         lines.append(ctx.t("schedule_no_chat"))
     await ctx.reply(join(lines))

@@ -159,5 +159,5 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
     out.append(t(lang, "circ_closing"))
     out.append(Html(""))
     out.append(t(lang, "circ_sign", org=env.cfg.org_name))
-    out.append(Html(date_label(lang, now.astimezone(tz).date(), weekday=False)))
+    out.append(date_label(lang, now.astimezone(tz).date(), full=True))
     return join(out)

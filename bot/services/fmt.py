@@ -13,8 +13,8 @@ def month_label(lang: str, month: Month) -> Html:
     return t(lang, "fmt_month", y=month.year, m=month.month, mm=f"{month.month:02d}")
 
 
-def date_label(lang: str, day: date, weekday: bool = False) -> Html:
-    key = "fmt_date_wd" if weekday else "fmt_date"
+def date_label(lang: str, day: date, weekday: bool = False, full: bool = False) -> Html:
+    key = "fmt_date_full" if full else "fmt_date_wd" if weekday else "fmt_date"
     return t(
         lang,
         key,

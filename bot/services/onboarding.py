@@ -109,25 +109,34 @@ class NewInvite:
     branch: Branch | None
 
 
-def parse_invite_role(raw: str | None) -> InviteRole:
-    aliases = {
-        "": InviteRole.SECRETARY,
-        "secretary": InviteRole.SECRETARY,
-        "书记": InviteRole.SECRETARY,
-        "書記": InviteRole.SECRETARY,
-        "deputy": InviteRole.DEPUTY,
-        "副书记": InviteRole.DEPUTY,
-        "副書記": InviteRole.DEPUTY,
-        "联络员": InviteRole.DEPUTY,
-        "聯絡員": InviteRole.DEPUTY,
-        "coordinator": InviteRole.COORDINATOR,
-        "协调人": InviteRole.COORDINATOR,
-        "協調人": InviteRole.COORDINATOR,
-    }
-    role = aliases.get((raw or "").strip().lower())
-    if role is None:
-        raise UserError("invite_role_bad", role=raw or "")
-    return role
+INVITE_ROLE_WORDS: dict[str, InviteRole] = {
+    "secretary": InviteRole.SECRETARY,
+    "书记": InviteRole.SECRETARY,
+    "書記": InviteRole.SECRETARY,
+    "deputy": InviteRole.DEPUTY,
+    "副书记": InviteRole.DEPUTY,
+    "副書記": InviteRole.DEPUTY,
+    "联络员": InviteRole.DEPUTY,
+    "聯絡員": InviteRole.DEPUTY,
+    "coordinator": InviteRole.COORDINATOR,
+    "协调人": InviteRole.COORDINATOR,
+    "協調人": InviteRole.COORDINATOR,
+}
+
+
+def parse_invite_args(args: list[str]) -> tuple[InviteRole, str | None]:
+    """`/invite 支部名 [role]` or `/invite coordinator` → (role, branch name)."""
+    if not args:
+        raise UserError("invite_usage")
+    if len(args) == 1 and INVITE_ROLE_WORDS.get(args[0].lower()) is InviteRole.COORDINATOR:
+        return InviteRole.COORDINATOR, None
+    last = args[-1].lower()
+    if len(args) >= 2 and (last in INVITE_ROLE_WORDS or (last.isascii() and last.isalpha())):
+        role = INVITE_ROLE_WORDS.get(last)
+        if role is None:
+            raise UserError("invite_role_bad", role=args[-1])
+        return role, " ".join(args[:-1])
+    return InviteRole.SECRETARY, " ".join(args)
 
 
 async def create_invite(
