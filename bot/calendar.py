@@ -85,15 +85,17 @@ def is_workday(day: date) -> bool:
 def due_date(month: Month, due_day: int, rule: WorkdayRule) -> date:
     """The due date of `month`: `due_day` (clamped to the month), moved off rest days."""
     day = date(month.year, month.month, min(due_day, month.last_day.day))
-    if rule is WorkdayRule.OFF:
+    if rule is WorkdayRule.OFF or is_workday(day):
         return day
-    step = timedelta(days=-1 if rule is WorkdayRule.PREVIOUS else 1)
-    moved = day
-    # A rest stretch is at most ~9 days (Spring Festival with weekends); 31 is a hard stop.
-    for _ in range(31):
-        if is_workday(moved):
-            return moved
-        moved += step
+    first = -1 if rule is WorkdayRule.PREVIOUS else 1
+    # A deadline stays in its own month: if the preferred direction leaves the
+    # month (a due day of 3 in National Day week), look the other way.
+    for step in (first, -first):
+        moved = day
+        while moved.month == month.month:
+            if is_workday(moved):
+                return moved
+            moved += timedelta(days=step)
     return day
 
 

@@ -123,11 +123,11 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
             )
             return
         except Forbidden as exc:
-            await _fail(env, item, f"forbidden: {exc.message}", total, unreachable=True)
+            await _fail(env, item, exc.message, total, unreachable=True)
             return
         except BadRequest as exc:
             unreachable = "chat not found" in exc.message.lower()
-            await _fail(env, item, f"bad request: {exc.message}", total, unreachable=unreachable)
+            await _fail(env, item, f"Bad request: {exc.message}", total, unreachable=unreachable)
             return
         except (NetworkError, TimeoutError) as exc:  # TimedOut is a NetworkError
             if item.attempts + 1 >= MAX_ATTEMPTS:

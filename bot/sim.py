@@ -145,6 +145,11 @@ class Sim:
         self.clock.set(moment)
         await self.tick()
 
+    def forget_messages(self) -> None:
+        """Start the double's record afresh (tests that count messages from here on)."""
+        self.double.clear()
+        self._seen = 0
+
     # -------------------------------------------------------------- transcript
 
     def _note_incoming(self, update: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.calendar import Month
 from bot.i18n import Html, esc, join
-from bot.models import InviteRole, User
+from bot.models import User
 from bot.services import onboarding, reports, status
 from bot.services.base import UserError, current_month
 from bot.services.fmt import date_label, month_label, time_label
@@ -38,7 +38,7 @@ STATUS_ICON = {
 async def addbranch(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
     if not ctx.args:
-        raise UserError("arg_missing", usage="/addbranch 支部名称")
+        raise UserError("arg_missing", usage=ctx.t("usage_addbranch"))
     branch = await onboarding.add_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
     await ctx.reply(ctx.t("branch_added", name=branch.name))
 
@@ -47,7 +47,7 @@ async def addbranch(ctx: Ctx) -> None:
 async def renamebranch(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
     if len(ctx.args) < 2:
-        raise UserError("arg_missing", usage="/renamebranch 旧名称 新名称")
+        raise UserError("arg_missing", usage=ctx.t("usage_renamebranch"))
     old, new = await onboarding.rename_branch(
         ctx.env, ctx.actor, ctx.args[0], " ".join(ctx.args[1:]), ctx.now
     )
@@ -58,7 +58,7 @@ async def renamebranch(ctx: Ctx) -> None:
 async def archivebranch(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
     if not ctx.args:
-        raise UserError("arg_missing", usage="/archivebranch 支部名称")
+        raise UserError("arg_missing", usage=ctx.t("usage_archivebranch"))
     branch = await onboarding.archive_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
     await ctx.reply(ctx.t("branch_archived", name=branch.name))
 
@@ -96,7 +96,7 @@ async def invite(ctx: Ctx) -> None:
     role, name = onboarding.parse_invite_args(ctx.args)
     made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
     username = ctx.context.bot.username
-    target = made.branch.name if made.branch else ctx.t("invite_target_coordination")
+    target = made.branch.name if made.branch else ctx.env.cfg.org_name
     await ctx.reply(
         ctx.t(
             "invite_created",
@@ -121,7 +121,7 @@ async def invites(ctx: Ctx) -> None:
             ctx.t(
                 "invites_line",
                 id=inv.id,
-                target=branch.name if branch else ctx.t("invite_target_coordination"),
+                target=branch.name if branch else ctx.env.cfg.org_name,
                 role=ctx.t(f"role_{inv.role.value}"),
                 expires=time_label(ctx.lang, inv.expires_at, ctx.env.cfg.tz),
             )
@@ -134,7 +134,7 @@ async def revoke(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
     invite_id = int_arg([a.lstrip("#") for a in ctx.args])
     if invite_id is None:
-        raise UserError("arg_missing", usage="/revoke 邀请编号")
+        raise UserError("arg_missing", usage=ctx.t("usage_revoke"))
     await onboarding.revoke_invite(ctx.env, ctx.actor, invite_id, ctx.now)
     await ctx.reply(ctx.t("invite_revoked_ok", id=invite_id))
 
@@ -232,8 +232,10 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
     if s.failures:
         lines.append(Html(""))
         lines.append(ctx.t("status_failures", count=len(s.failures)))
+        people = {u.user_id: u.display_name for ln in s.lines for u in ln.view.reporters}
         for f in s.failures[:20]:
-            lines.append(ctx.t("status_failure_line", to=f.chat_id, reason=f.error or ""))
+            to = people.get(f.recipient_id or 0, str(f.chat_id))
+            lines.append(ctx.t("status_failure_line", to=to, reason=f.error or ""))
     return join(lines)
 
 

@@ -78,7 +78,7 @@ MESSAGES: dict[str, str] = {
     "help_admin": (
         "<b>管理</b>\n/invite coordinator 邀请协调人\n/bindgroup 在群里发送，设为协调群"
     ),
-    "lang_choose": "请选择语言 / Choose a language：",
+    "lang_choose": "请选择语言 · Choose a language",
     "lang_set": "已切换为简体中文。",
     "cancel_done": "已取消。",
     "cancel_nothing": "当前没有进行中的操作。",
@@ -89,7 +89,6 @@ MESSAGES: dict[str, str] = {
         "🔗 {target} 的{role}邀请链接（{days}天内有效，仅可使用一次，编号 {id}）：\n{link}\n"
         "请把链接发给对方，点击即可绑定。作废：/revoke {id}"
     ),
-    "invite_target_coordination": "协调人",
     "invite_invalid": "这个邀请链接无效。请向协调人重新索取。",
     "invite_revoked": "这个邀请链接已被作废。请向协调人重新索取。",
     "invite_used": "这个邀请链接已被使用过。每个链接只能使用一次，请向协调人重新索取。",
@@ -143,7 +142,7 @@ MESSAGES: dict[str, str] = {
     "timing_on_time": "按时",
     "timing_late": "迟报",
     "report_empty": "报告内容是空的。请发送文字说明本月工作情况。",
-    "report_too_long": "报告有{length}字，超过了{max}字的上限。请精简后重新发送，或分成要点后附上文件。",
+    "report_too_long": "报告有{length}字，超过了{max}字的上限。请精简后重新发送：正文只写要点，详细材料可作为文件附上。",
     "report_sticker": "收到表情啦 😊 但报告需要文字。请直接发送本月工作情况的文字。",
     "report_unsupported": "这类消息无法作为报告。请发送文字，或发送照片、文件作为佐证材料。",
     "report_hint": "如需报送本月工作情况，请发送 /report，或直接回复我的提醒消息。",
@@ -164,7 +163,7 @@ MESSAGES: dict[str, str] = {
     "myreports_none": "<b>{branch}</b> 还没有报送记录。",
     # status
     "status_head": "<b>{org} · {month}报送情况</b>\n截止日期：{due}{moved}",
-    "status_moved": "（原定{nominal}，顺延至工作日）",
+    "status_moved": "（原定{nominal}，调整至工作日）",
     "status_totals": "应报 {expected} · 按时 {on_time} · 迟报 {late} · {missing_label} {missing} · 免报 {exempt} · 无书记 {no_secretary}",
     "status_missing_label_waiting": "待报",
     "status_missing_label_overdue": "未报",
@@ -218,7 +217,7 @@ MESSAGES: dict[str, str] = {
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止当天）",
     "schedule_stage_overdue": "{mark} {at} 逾期催报（截止后{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催报（截止后{days}天），并向协调群发送未报汇总",
+    "schedule_stage_overdue_digest": "{mark} {at} 逾期催报（截止后{days}天），并向协调人发送未报汇总",
     "schedule_circular": "{mark} {at} 发布月度通报",
     "schedule_done": "✓",
     "schedule_todo": "·",
@@ -230,7 +229,7 @@ MESSAGES: dict[str, str] = {
     # the circular (official document style)
     "circ_title": "<b>关于{y}年{m}月党建工作进展情况的通报</b>",
     "circ_to": "各党支部：",
-    "circ_intro": "现将{month}各党支部工作情况报送情况（截止日期{due}）通报如下：",
+    "circ_intro": "现将{month}各党支部工作报送情况（截止日期{due}）通报如下：",
     "circ_sec_total": "<b>一、总体情况</b>",
     "circ_totals": "本月应报送支部{expected}个，按时报送{on_time}个，逾期报送{late}个，未报送{missing}个，免报{exempt}个，报送率{rate}%。",
     "circ_sec_on_time": "<b>{n}、按时报送的支部（{count}个）</b>",
@@ -267,4 +266,9 @@ MESSAGES: dict[str, str] = {
     "cmd_renamebranch": "支部改名",
     "cmd_archivebranch": "撤销支部",
     "cmd_bindgroup": "设为协调群",
+    "circ_closing_all": "本月各支部均已报送，请继续保持，并于下月截止日前按时报送。",
+    "usage_addbranch": "/addbranch 支部名称",
+    "usage_renamebranch": "/renamebranch 旧名称 新名称",
+    "usage_archivebranch": "/archivebranch 支部名称",
+    "usage_revoke": "/revoke 邀请编号（见 /invites）",
 }

@@ -156,7 +156,8 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
             if len(text) > HIGHLIGHT_CHARS:
                 text = text[:HIGHLIGHT_CHARS] + "……"
             out.append(t(lang, "circ_highlight", branch=ln.branch.name, text=text))
-    out.append(t(lang, "circ_closing"))
+    all_in = summary.reported == summary.expected
+    out.append(t(lang, "circ_closing_all" if all_in else "circ_closing"))
     out.append(Html(""))
     out.append(t(lang, "circ_sign", org=env.cfg.org_name))
     out.append(date_label(lang, now.astimezone(tz).date(), full=True))

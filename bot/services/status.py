@@ -72,11 +72,12 @@ class MonthSummary:
 def _existed(branch: Branch, month: Month, tz_end: datetime) -> bool:
     """Whether a branch is expected to report for `month`.
 
-    A branch created after the month ended, or archived before it began, is not.
+    A branch created after the month ended is not; nor one archived before the
+    month ended (it is gone; a report it did send still shows).
     """
     if branch.created_at >= tz_end:
         return False
-    return branch.archived_at is None or branch.archived_at.date() >= month.first_day
+    return branch.archived_at is None or branch.archived_at >= tz_end
 
 
 async def summarize(

@@ -1,0 +1,282 @@
+"""English. HTML templates; every {param} is escaped by `t()`."""
+
+MESSAGES: dict[str, str] = {
+    # formats
+    "fmt_month": "{y}-{mm}",
+    "fmt_date": "{y}-{mm}-{dd}",
+    "fmt_date_wd": "{y}-{mm}-{dd} ({wd})",
+    "fmt_date_full": "{y}-{mm}-{dd}",
+    "fmt_datetime": "{y}-{mm}-{dd} {hm}",
+    "weekday_0": "Mon",
+    "weekday_1": "Tue",
+    "weekday_2": "Wed",
+    "weekday_3": "Thu",
+    "weekday_4": "Fri",
+    "weekday_5": "Sat",
+    "weekday_6": "Sun",
+    "num_1": "1",
+    "num_2": "2",
+    "num_3": "3",
+    "num_4": "4",
+    "num_5": "5",
+    "num_6": "6",
+    "num_7": "7",
+    "num_8": "8",
+    "num_9": "9",
+    "role_secretary": "secretary",
+    "role_deputy": "deputy",
+    "role_coordinator": "coordinator",
+    "role_admin": "admin",
+    "role_stranger": "visitor",
+    # errors and refusals
+    "denied": "⛔ This command is for coordinators only.",
+    "denied_admin": "⛔ Only admins can do this.",
+    "denied_branch": "⛔ You are not the secretary or deputy of this branch.",
+    "not_a_secretary": "You are not linked to a branch yet. Ask a coordinator for your branch's invite link; once you open it, you can report.",
+    "stale_button": "This button has expired. Please send the command again.",
+    "bad_button": "Unrecognized button.",
+    "wrong_chat_private": "Please use this command in a private chat with me: tap my profile picture and send {command}.",
+    "wrong_chat_group": "This command works only in the coordination group or in a private chat with me.",
+    "wrong_chat_bindgroup": "Send /bindgroup in the coordination group you want to link.",
+    "unknown_command": "Unknown command {command}. Send /help to see the available commands.",
+    "internal_error": "⚠️ Something went wrong. The admins have been notified. Please try again later.",
+    "error_report_admin": "⚠️ zhibu error: <code>{error}</code>\nUpdate type: {kind}",
+    "arg_missing": "Usage: {usage}",
+    "month_bad": "Invalid month: {value}. Write it like 2026-11.",
+    "month_in_future": "{month} has not started yet.",
+    "too_long_arg": "The arguments are too long.",
+    # start, help, language, cancel
+    "start_stranger": (
+        "Hello! I am the branch reporting assistant of <b>{org}</b>.\n"
+        "Each month I remind branch secretaries to send their work report before the due date, "
+        "and after the deadline I post the monthly circular.\n\n"
+        "If you are a branch secretary or deputy, open the invite link your coordinator sent you "
+        "to link your account.\n"
+        "Send /help to see the commands."
+    ),
+    "start_member": "Hello, {name}! You are the {role} of {branches}.\nSend /report to submit this month's work report, or /help to see all commands.",
+    "start_coordinator": "Hello, {name}! Your role at <b>{org}</b>: {role}. Send /status to see this month's reporting status, or /help to see all commands.",
+    "help_head": "<b>zhibu branch reporting assistant</b> · Your role: {role}",
+    "help_everyone": "/help Show help\n/lang Change language\n/cancel Cancel the current action",
+    "help_secretary": (
+        "<b>Reporting</b>\n"
+        "/report Submit this month's work report (or simply reply to my reminder)\n"
+        "/myreports Your past reports\n"
+        "Photos and files are kept as supporting documents for the month."
+    ),
+    "help_coordinator": (
+        "<b>Coordination</b>\n"
+        "/status [branch|2026-10] This month's status, one branch's details, or a past month\n"
+        "/remind Remind every branch that has not reported yet\n"
+        "/circular Preview the monthly circular; /circular post posts it now\n"
+        "/schedule This month's reminder and circular times\n"
+        "/exempt branch 2026-11 reason · /unexempt branch 2026-11 Set or remove an exemption\n"
+        "<b>Branches</b>\n"
+        "/branches List branches\n"
+        "/addbranch name · /renamebranch old new · /archivebranch name\n"
+        "/invite branch [secretary|deputy] Create an invite link\n"
+        "/invites Unused invites · /revoke number Revoke an invite"
+    ),
+    "help_admin": (
+        "<b>Admin</b>\n/invite coordinator Invite a coordinator\n"
+        "/bindgroup Send in a group to make it the coordination group"
+    ),
+    "lang_choose": "Choose a language · 请选择语言",
+    "lang_set": "Language set to English.",
+    "cancel_done": "Canceled.",
+    "cancel_nothing": "There is nothing to cancel.",
+    # onboarding
+    "invite_usage": "Usage: /invite branch [secretary|deputy], or /invite coordinator",
+    "invite_role_bad": "Unknown role: {role}. Use secretary, deputy, or coordinator.",
+    "invite_created": (
+        "🔗 Invite link for {target}, role: {role} (valid for {days} days, single use, #{id}):\n"
+        "{link}\n"
+        "Send the link to the person; opening it links their account. To revoke it: /revoke {id}"
+    ),
+    "invite_invalid": "This invite link is not valid. Please ask a coordinator for a new one.",
+    "invite_revoked": "This invite link has been revoked. Please ask a coordinator for a new one.",
+    "invite_used": "This invite link has already been used. Each link works only once; please ask a coordinator for a new one.",
+    "invite_used_by_you": "You have already used this link, so there is no need to open it again.",
+    "invite_expired": "This invite link has expired. Please ask a coordinator for a new one.",
+    "invite_branch_gone": "This branch has been archived, so the invite link no longer works.",
+    "invite_not_found": "There is no invite #{id}.",
+    "invite_not_open": "Invite #{id} has already been used or revoked.",
+    "invite_revoked_ok": "Invite #{id} revoked.",
+    "invites_head": "<b>Unused invites</b> ({count})",
+    "invites_line": "#{id} {target} · {role} · valid until {expires}",
+    "invites_none": "There are no unused invites.",
+    "no_bot_username": "The bot's username is not known yet. Run zhibu run first.",
+    "joined_member": "✅ You're linked! You are now the {role} of <b>{branch}</b>.\nI will remind you before each month's due date; send /report to submit.",
+    "joined_member_handover": "✅ You're linked! You have taken over as {role} of <b>{branch}</b> (previous {role}: {old}).\nSend /report to submit.",
+    "joined_already": "You are already the {role} of <b>{branch}</b>.",
+    "joined_coordinator": "✅ You are now a coordinator. Send /status to see the reporting status, or /help to see all commands.",
+    "joined_coordinator_already": "You are already a coordinator.",
+    "handover_old": "ℹ️ {name} has taken over as {role} of <b>{branch}</b>. From now on the branch's reminders go to the new {role}. Thank you for your work!",
+    "handover_notice": "ℹ️ The {role} of {branch} has changed from {old} to {new}.",
+    "branch_name_missing": "Please give the branch name.",
+    "branch_name_too_long": "The branch name is too long (at most {max} characters).",
+    "branch_exists": "A branch named “{name}” already exists.",
+    "branch_not_found": "No branch named “{name}” was found. Send /branches to see the list.",
+    "branch_ambiguous": "“{name}” matches several branches: {names}. Please give the full name.",
+    "branch_added": "✅ Branch <b>{name}</b> added. To create the secretary's invite link: /invite {name}",
+    "branch_renamed": "✅ “{old}” renamed to <b>{new}</b>.",
+    "branch_archived": "✅ Branch <b>{name}</b> archived. Its report history is kept.",
+    "branches_head": "<b>Branches</b> ({count})",
+    "branches_line": "{n}. <b>{name}</b> · Secretary: {secretary}{deputy}",
+    "branches_deputy": " · Deputy: {name}",
+    "branches_none_person": "not linked",
+    "branches_unreachable": " (🚫 unreachable)",
+    "branches_empty": "There are no branches yet. Add one with /addbranch name.",
+    "bindgroup_done": "✅ This group is now the coordination group of <b>{org}</b>. Monthly circulars and overdue digests will be posted here.",
+    "bindgroup_group_only": "Please send /bindgroup in a group.",
+    # reports
+    "report_choose_branch": "You are responsible for several branches. Which one are you reporting for?",
+    "report_ask": (
+        "📝 Please send the {month} work report of <b>{branch}</b>.\n"
+        "Due: {due}{late_note}\n"
+        "Just send it as text (up to {max} characters); you can also attach photos or files "
+        "as supporting documents. Send /cancel to cancel."
+    ),
+    "report_ask_revise": (
+        "✏️ <b>{branch}</b> has already reported for {month} (version {revisions}).\n"
+        "Send a complete new text to save it as a revision; the earlier version is kept. "
+        "Send /cancel to cancel."
+    ),
+    "report_ask_late": " (past the due date: a report now counts as late)",
+    "report_saved": "✅ Received the {month} work report of <b>{branch}</b> ({timing}), {chars} characters.",
+    "report_revised": "✅ Saved version {revisions} of the {month} report of <b>{branch}</b> ({timing}), {chars} characters.",
+    "timing_on_time": "on time",
+    "timing_late": "late",
+    "report_empty": "The report is empty. Please describe this month's work in text.",
+    "report_too_long": "The report has {length} characters, over the limit of {max}. Please shorten it and send it again: write the key points as text and attach the details as a file.",
+    "report_sticker": "Nice sticker 😊 but a report needs text. Please send this month's work report as text.",
+    "report_unsupported": "This kind of message can't be used as a report. Please send text, or send photos or files as supporting documents.",
+    "report_hint": "To submit this month's work report, send /report or simply reply to my reminder.",
+    "report_btn_revise": "✏️ Revise",
+    "report_btn_view": "📄 View",
+    "report_view": (
+        "<b>{branch}</b> · {month} work report ({timing}, version {revisions})\n"
+        "Submitted: {submitted}{revised}\n"
+        "Supporting documents: {attachments}\n\n{text}"
+    ),
+    "report_view_revised": " · last revised: {at}",
+    "attach_saved": "📎 Saved as a supporting document for <b>{branch}</b>, {month} ({count} in total).",
+    "attach_saved_need_text": "📎 Saved as a supporting document for <b>{branch}</b>, {month}. Please also send a written report: the month counts as reported only once you do.",
+    "attach_duplicate": "This file has already been saved.",
+    "attach_where": "Please send /report to choose a branch first, then send the photos or files.",
+    "myreports_head": "<b>{branch}</b> report history",
+    "myreports_line": "{month} · {timing} · {chars} characters · version {revisions}",
+    "myreports_none": "<b>{branch}</b> has no reports yet.",
+    # status
+    "status_head": "<b>{org} · {month} reporting status</b>\nDue: {due}{moved}",
+    "status_moved": " (originally {nominal}, moved to a working day)",
+    "status_totals": "Expected {expected} · On time {on_time} · Late {late} · {missing_label} {missing} · Exempt {exempt} · No secretary {no_secretary}",
+    "status_missing_label_waiting": "Due",
+    "status_missing_label_overdue": "Missing",
+    "status_line_on_time": "✅ {name} — on time ({at})",
+    "status_line_late": "🕘 {name} — late ({at})",
+    "status_line_waiting": "⏳ {name} — due",
+    "status_line_missing": "❌ {name} — missing",
+    "status_line_exempt": "⚪ {name} — exempt: {reason}",
+    "status_no_secretary": " (⚠️ no secretary)",
+    "status_unreachable": " (🚫 unreachable: {names})",
+    "status_failures": "⚠️ Failed deliveries this month: {count}",
+    "status_failure_line": "· {to}: {reason}",
+    "status_empty": "There are no branches yet. Add one with /addbranch name.",
+    "status_branch": (
+        "<b>{name}</b>\nSecretary: {secretary} · Deputy: {deputy}\n"
+        "Latest report: {month} ({timing}) · version {revisions} · supporting documents: {attachments}\n"
+        "Submitted: {submitted}\n\n{text}"
+    ),
+    "status_branch_none": "<b>{name}</b>\nSecretary: {secretary} · Deputy: {deputy}\nNo reports yet.",
+    "btn_highlight": "⭐ Mark as highlight",
+    "btn_unhighlight": "☆ Remove highlight",
+    "highlight_on": "Marked as a highlight for this month's circular.",
+    "highlight_off": "Highlight removed.",
+    # engine
+    "remind_days": (
+        "⏰ <b>{branch}</b>: the {month} work report is due {due} (days left: {days}).\n"
+        "Just <b>reply to this message</b> with your report, or send /report."
+    ),
+    "remind_today": (
+        "⏰ <b>{branch}</b>: the {month} work report is <b>due today ({due})</b>.\n"
+        "Just <b>reply to this message</b> with your report, or send /report."
+    ),
+    "overdue_nudge": (
+        "❗ <b>{branch}</b>: the {month} work report was due {due} and has still not been received "
+        "(days overdue: {days}).\n"
+        "Please <b>reply to this message</b> with it as soon as possible, or send /report. "
+        "Late reports are noted in the monthly circular."
+    ),
+    "nudge_head": "📣 Reminder from the coordinator:",
+    "digest_head": "📋 <b>{month} overdue digest</b>\nThe due date has passed and these branches have not reported yet ({count}): {names}",
+    "digest_no_secretary": "Branches with no secretary linked: {names} (create invite links with /invite)",
+    "digest_tail": "Send /remind to remind them again, or /status for details.",
+    "remind_done": "📣 Branches reminded ({count}): {names}",
+    "remind_recent": "Already reminded within the last hour, skipped this time: {names}",
+    "remind_nobody": "Could not remind (no secretary or unreachable): {names}",
+    "remind_none": "Every branch has reported or is exempt this month; there is no one to remind.",
+    "exempt_usage": "Usage: /exempt branch 2026-11 reason",
+    "unexempt_usage": "Usage: /unexempt branch 2026-11",
+    "exempt_done": "✅ <b>{branch}</b> is exempt for {month}: {reason}",
+    "unexempt_done": "✅ Exemption removed: <b>{branch}</b>, {month}.",
+    "not_exempt": "{branch} is not exempt for {month}.",
+    "schedule_head": "<b>{month} reporting schedule</b>\nDue: {due}{moved}",
+    "schedule_stage_remind": "{mark} {at} reminder (due date − {days} d)",
+    "schedule_stage_remind_0": "{mark} {at} reminder (on the due date)",
+    "schedule_stage_overdue": "{mark} {at} overdue reminder (due date + {days} d)",
+    "schedule_stage_overdue_digest": "{mark} {at} overdue reminder (due date + {days} d), and the overdue digest to the coordinators",
+    "schedule_circular": "{mark} {at} monthly circular",
+    "schedule_done": "✓",
+    "schedule_todo": "·",
+    "schedule_no_chat": "⚠️ No coordination group is linked yet, so the circular cannot be posted. An admin needs to send /bindgroup in the coordination group.",
+    "circular_preview_head": "📄 <b>Circular preview</b> (not posted; to post: /circular post)",
+    "circular_posted": "✅ The monthly circular is queued for sending (messages: {parts}).",
+    "circular_already": "This month's circular has already been posted; it will not be posted again.",
+    "no_coordination_chat": "No coordination group is linked yet. An admin needs to send /bindgroup in the coordination group.",
+    # the circular (official document style)
+    "circ_title": "<b>Circular on the Progress of Party-Building Work, {m}/{y}</b>",
+    "circ_to": "To all Party branches:",
+    "circ_intro": "The status of the Party branches' work reports for {month} (due {due}) is set out below.",
+    "circ_sec_total": "<b>1. Overview</b>",
+    "circ_totals": "Branches expected to report this month: {expected}; reported on time: {on_time}; reported late: {late}; not reported: {missing}; exempt: {exempt}. Reporting rate: {rate}%.",
+    "circ_sec_on_time": "<b>{n}. Reported on time ({count})</b>",
+    "circ_sec_late": "<b>{n}. Reported late ({count})</b>",
+    "circ_sec_missing": "<b>{n}. Not reported ({count})</b>",
+    "circ_sec_exempt": "<b>{n}. Exempt ({count})</b>",
+    "circ_sec_makeup": "<b>{n}. Make-up reports ({count})</b>",
+    "circ_sec_highlights": "<b>{n}. Highlights</b>",
+    "circ_names": "{names}",
+    "circ_none": "None",
+    "circ_repeat": "Not reported for consecutive months: {names}",
+    "circ_repeat_item": "{branch} ({months} months in a row)",
+    "circ_makeup_item": "{branch} ({month}, submitted {date})",
+    "circ_highlight": "· {branch}: {text}",
+    "circ_closing": "Branches that did not report on time are asked to give this their full attention, submit their outstanding reports promptly, and report on time before next month's due date.",
+    "circ_sign": "{org}",
+    # command menu
+    "cmd_help": "Show help",
+    "cmd_lang": "Change language",
+    "cmd_cancel": "Cancel the current action",
+    "cmd_report": "Submit this month's work report",
+    "cmd_myreports": "My reports",
+    "cmd_status": "This month's reporting status",
+    "cmd_remind": "Remind branches that have not reported",
+    "cmd_circular": "Preview or post the monthly circular",
+    "cmd_schedule": "This month's reminder and circular schedule",
+    "cmd_branches": "List branches",
+    "cmd_addbranch": "Add a branch",
+    "cmd_invite": "Create an invite link",
+    "cmd_invites": "Unused invites",
+    "cmd_revoke": "Revoke an invite",
+    "cmd_exempt": "Exempt a branch",
+    "cmd_unexempt": "Remove an exemption",
+    "cmd_renamebranch": "Rename a branch",
+    "cmd_archivebranch": "Archive a branch",
+    "cmd_bindgroup": "Make this the coordination group",
+    "circ_closing_all": "Every branch has reported this month; please keep it up and report on time before next month's due date.",
+    "usage_addbranch": "/addbranch branch name",
+    "usage_renamebranch": "/renamebranch old-name new name",
+    "usage_archivebranch": "/archivebranch branch name",
+    "usage_revoke": "/revoke invite-number (see /invites)",
+}

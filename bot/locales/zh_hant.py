@@ -1,0 +1,274 @@
+"""繁體中文. HTML templates; every {param} is escaped by `t()`."""
+
+MESSAGES: dict[str, str] = {
+    # formats
+    "fmt_month": "{y}年{m}月",
+    "fmt_date": "{m}月{d}日",
+    "fmt_date_wd": "{m}月{d}日（{wd}）",
+    "fmt_date_full": "{y}年{m}月{d}日",
+    "fmt_datetime": "{m}月{d}日 {hm}",
+    "weekday_0": "週一",
+    "weekday_1": "週二",
+    "weekday_2": "週三",
+    "weekday_3": "週四",
+    "weekday_4": "週五",
+    "weekday_5": "週六",
+    "weekday_6": "週日",
+    "num_1": "一",
+    "num_2": "二",
+    "num_3": "三",
+    "num_4": "四",
+    "num_5": "五",
+    "num_6": "六",
+    "num_7": "七",
+    "num_8": "八",
+    "num_9": "九",
+    "role_secretary": "書記",
+    "role_deputy": "副書記/聯絡員",
+    "role_coordinator": "協調人",
+    "role_admin": "管理員",
+    "role_stranger": "訪客",
+    # errors and refusals
+    "denied": "⛔ 此指令僅限協調人使用。",
+    "denied_admin": "⛔ 此操作僅限管理員使用。",
+    "denied_branch": "⛔ 你不是該支部的書記或聯絡員。",
+    "not_a_secretary": "你還沒有綁定任何支部。請向協調人索取本支部的邀請連結，點擊後即可報送。",
+    "stale_button": "這個按鈕已失效，請重新傳送指令。",
+    "bad_button": "無法識別的按鈕。",
+    "wrong_chat_private": "請私訊我使用此指令：點擊我的頭像，傳送 {command}。",
+    "wrong_chat_group": "此指令只能在協調群組或與我的私訊中使用。",
+    "wrong_chat_bindgroup": "請在要綁定的協調群組裡傳送 /bindgroup。",
+    "unknown_command": "未知指令 {command}。傳送 /help 查看可用指令。",
+    "internal_error": "⚠️ 處理時出了點問題，已通知管理員。請稍後再試。",
+    "error_report_admin": "⚠️ zhibu 出錯：<code>{error}</code>\n更新類型：{kind}",
+    "arg_missing": "用法：{usage}",
+    "month_bad": "月份格式不對：{value}。請寫成 2026-11。",
+    "month_in_future": "{month} 還沒有開始。",
+    "too_long_arg": "參數太長了。",
+    # start, help, language, cancel
+    "start_stranger": (
+        "你好，我是 <b>{org}</b> 的支部工作報送助手。\n"
+        "我會在每月截止日前提醒各支部書記報送工作情況，並在截止後發布月度通報。\n\n"
+        "如果你是支部書記或聯絡員，請點擊協調人發給你的邀請連結完成綁定。\n"
+        "傳送 /help 查看指令。"
+    ),
+    "start_member": "你好，{name}！你是 {branches} 的{role}。\n傳送 /report 報送本月工作情況，/help 查看全部指令。",
+    "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。傳送 /status 查看本月報送情況，/help 查看全部指令。",
+    "help_head": "<b>zhibu 支部報送助手</b> · 你的身分：{role}",
+    "help_everyone": "/help 查看說明\n/lang 切換語言\n/cancel 取消正在進行的操作",
+    "help_secretary": (
+        "<b>報送</b>\n"
+        "/report 報送本月工作情況（也可以直接回覆我的提醒訊息）\n"
+        "/myreports 查看歷次報送\n"
+        "照片和檔案會作為本月的佐證材料儲存。"
+    ),
+    "help_coordinator": (
+        "<b>協調</b>\n"
+        "/status [支部名|2026-10] 本月報送情況、某支部詳情或往月情況\n"
+        "/remind 提醒所有尚未報送的支部\n"
+        "/circular 預覽月度通報；/circular post 立即發布\n"
+        "/schedule 查看本月提醒和通報時間\n"
+        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 設定或取消免報\n"
+        "<b>支部</b>\n"
+        "/branches 支部清單\n"
+        "/addbranch 名稱 · /renamebranch 舊名 新名 · /archivebranch 名稱\n"
+        "/invite 支部名 [secretary|deputy] 產生邀請連結\n"
+        "/invites 未使用的邀請 · /revoke 編號 作廢邀請"
+    ),
+    "help_admin": (
+        "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群組裡傳送，設為協調群組"
+    ),
+    "lang_choose": "請選擇語言 · Choose a language",
+    "lang_set": "已切換為繁體中文。",
+    "cancel_done": "已取消。",
+    "cancel_nothing": "目前沒有進行中的操作。",
+    # onboarding
+    "invite_usage": "用法：/invite 支部名 [secretary|deputy]，或 /invite coordinator",
+    "invite_role_bad": "無法識別的身分：{role}。可選 secretary（書記）、deputy（副書記/聯絡員）、coordinator（協調人）。",
+    "invite_created": (
+        "🔗 {target} 的{role}邀請連結（{days}天內有效，僅可使用一次，編號 {id}）：\n{link}\n"
+        "請把連結發給對方，點擊即可綁定。作廢：/revoke {id}"
+    ),
+    "invite_invalid": "這個邀請連結無效。請向協調人重新索取。",
+    "invite_revoked": "這個邀請連結已被作廢。請向協調人重新索取。",
+    "invite_used": "這個邀請連結已被使用過。每個連結只能使用一次，請向協調人重新索取。",
+    "invite_used_by_you": "你已經用這個連結完成了綁定，無需重複點擊。",
+    "invite_expired": "這個邀請連結已過期。請向協調人重新索取。",
+    "invite_branch_gone": "這個支部已撤銷，邀請連結失效。",
+    "invite_not_found": "沒有編號為 {id} 的邀請。",
+    "invite_not_open": "編號 {id} 的邀請已被使用或作廢。",
+    "invite_revoked_ok": "已作廢編號 {id} 的邀請。",
+    "invites_head": "<b>未使用的邀請</b>（{count}）",
+    "invites_line": "#{id} {target} · {role} · {expires}前有效",
+    "invites_none": "沒有未使用的邀請。",
+    "no_bot_username": "還不知道機器人的使用者名稱，請先執行 zhibu run。",
+    "joined_member": "✅ 綁定成功！你現在是 <b>{branch}</b> 的{role}。\n每月截止日前我會提醒你；傳送 /report 即可報送。",
+    "joined_member_handover": "✅ 綁定成功！你已接任 <b>{branch}</b> 的{role}（原{role}：{old}）。\n傳送 /report 即可報送。",
+    "joined_already": "你已經是 <b>{branch}</b> 的{role}。",
+    "joined_coordinator": "✅ 你已成為協調人。傳送 /status 查看報送情況，/help 查看全部指令。",
+    "joined_coordinator_already": "你已經是協調人了。",
+    "handover_old": "ℹ️ {name} 已接任 <b>{branch}</b> 的{role}。此後該支部的提醒將發給新任{role}。感謝你的工作！",
+    "handover_notice": "ℹ️ {branch} 的{role}已由 {old} 換為 {new}。",
+    "branch_name_missing": "請寫上支部名稱。",
+    "branch_name_too_long": "支部名稱太長（最多 {max} 個字）。",
+    "branch_exists": "已經有名為「{name}」的支部。",
+    "branch_not_found": "沒有找到支部「{name}」。傳送 /branches 查看支部清單。",
+    "branch_ambiguous": "「{name}」對應多個支部：{names}。請寫完整名稱。",
+    "branch_added": "✅ 已新增支部 <b>{name}</b>。產生書記邀請連結：/invite {name}",
+    "branch_renamed": "✅ 已將「{old}」改名為 <b>{new}</b>。",
+    "branch_archived": "✅ 已撤銷支部 <b>{name}</b>。歷史報送紀錄仍然保留。",
+    "branches_head": "<b>支部清單</b>（{count}個）",
+    "branches_line": "{n}. <b>{name}</b> · 書記：{secretary}{deputy}",
+    "branches_deputy": " · 聯絡員：{name}",
+    "branches_none_person": "未綁定",
+    "branches_unreachable": "（🚫 無法送達）",
+    "branches_empty": "還沒有支部。用 /addbranch 名稱 新增。",
+    "bindgroup_done": "✅ 本群組已設為 <b>{org}</b> 的協調群組。月度通報和逾期彙總將發到這裡。",
+    "bindgroup_group_only": "請在群組裡傳送 /bindgroup。",
+    # reports
+    "report_choose_branch": "你負責多個支部，請選擇要報送的支部：",
+    "report_ask": (
+        "📝 請傳送 <b>{branch}</b> {month}的工作情況報告。\n"
+        "截止日期：{due}{late_note}\n"
+        "直接傳送文字即可（{max}字以內），也可以附上照片或檔案作為佐證。傳送 /cancel 取消。"
+    ),
+    "report_ask_revise": (
+        "✏️ <b>{branch}</b> {month}已經報送過（第{revisions}稿）。\n"
+        "傳送新的完整文字將作為修訂稿儲存，原稿仍保留。傳送 /cancel 取消。"
+    ),
+    "report_ask_late": "（已過截止日期，現在報送將記為遲報）",
+    "report_saved": "✅ 已收到 <b>{branch}</b> {month}工作情況報告（{timing}），共{chars}字。",
+    "report_revised": "✅ 已儲存 <b>{branch}</b> {month}報告的第{revisions}稿（{timing}），共{chars}字。",
+    "timing_on_time": "按時",
+    "timing_late": "遲報",
+    "report_empty": "報告內容是空的。請傳送文字說明本月工作情況。",
+    "report_too_long": "報告有{length}字，超過了{max}字的上限。請精簡後重新傳送：正文只寫要點，詳細材料可作為檔案附上。",
+    "report_sticker": "收到貼圖囉 😊 但報告需要文字。請直接傳送本月工作情況的文字。",
+    "report_unsupported": "這類訊息無法作為報告。請傳送文字，或傳送照片、檔案作為佐證材料。",
+    "report_hint": "如需報送本月工作情況，請傳送 /report，或直接回覆我的提醒訊息。",
+    "report_btn_revise": "✏️ 修改",
+    "report_btn_view": "📄 查看",
+    "report_view": (
+        "<b>{branch}</b> {month}工作情況（{timing}，第{revisions}稿）\n"
+        "提交：{submitted}{revised}\n"
+        "佐證材料：{attachments}份\n\n{text}"
+    ),
+    "report_view_revised": " · 最後修改：{at}",
+    "attach_saved": "📎 已儲存為 <b>{branch}</b> {month}的佐證材料（共{count}份）。",
+    "attach_saved_need_text": "📎 已儲存為 <b>{branch}</b> {month}的佐證材料。請再傳送一段文字報告，本月才算報送。",
+    "attach_duplicate": "這個檔案已經儲存過了。",
+    "attach_where": "請先傳送 /report 選擇支部，再傳送照片或檔案。",
+    "myreports_head": "<b>{branch}</b> 的報送紀錄",
+    "myreports_line": "{month} · {timing} · {chars}字 · 第{revisions}稿",
+    "myreports_none": "<b>{branch}</b> 還沒有報送紀錄。",
+    # status
+    "status_head": "<b>{org} · {month}報送情況</b>\n截止日期：{due}{moved}",
+    "status_moved": "（原定{nominal}，調整至工作日）",
+    "status_totals": "應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing} · 免報 {exempt} · 無書記 {no_secretary}",
+    "status_missing_label_waiting": "待報",
+    "status_missing_label_overdue": "未報",
+    "status_line_on_time": "✅ {name} — 按時（{at}）",
+    "status_line_late": "🕘 {name} — 遲報（{at}）",
+    "status_line_waiting": "⏳ {name} — 待報",
+    "status_line_missing": "❌ {name} — 未報",
+    "status_line_exempt": "⚪ {name} — 免報：{reason}",
+    "status_no_secretary": "（⚠️ 無書記）",
+    "status_unreachable": "（🚫 {names} 無法送達）",
+    "status_failures": "⚠️ 本月有 {count} 則訊息投遞失敗：",
+    "status_failure_line": "· {to}：{reason}",
+    "status_empty": "還沒有支部。用 /addbranch 名稱 新增。",
+    "status_branch": (
+        "<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n"
+        "最近一次報送：{month}（{timing}）· 第{revisions}稿 · 佐證材料{attachments}份\n"
+        "提交：{submitted}\n\n{text}"
+    ),
+    "status_branch_none": "<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n還沒有報送紀錄。",
+    "btn_highlight": "⭐ 標為亮點",
+    "btn_unhighlight": "☆ 取消亮點",
+    "highlight_on": "已標為本月通報亮點。",
+    "highlight_off": "已取消亮點。",
+    # engine
+    "remind_days": (
+        "⏰ <b>{branch}</b>：{month}工作情況報告將於 {due} 截止，還有 {days} 天。\n"
+        "請直接<b>回覆本訊息</b>傳送報告，或傳送 /report。"
+    ),
+    "remind_today": (
+        "⏰ <b>{branch}</b>：{month}工作情況報告<b>今天（{due}）截止</b>。\n"
+        "請直接<b>回覆本訊息</b>傳送報告，或傳送 /report。"
+    ),
+    "overdue_nudge": (
+        "❗ <b>{branch}</b>：{month}工作情況報告已於 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
+        "請盡快<b>回覆本訊息</b>補報，或傳送 /report。逾期報送將在月度通報中註明。"
+    ),
+    "nudge_head": "📣 協調人提醒：",
+    "digest_head": "📋 <b>{month}逾期未報彙總</b>\n截止日已過，以下 {count} 個支部尚未報送：{names}",
+    "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 產生邀請連結）",
+    "digest_tail": "傳送 /remind 可再次提醒，/status 查看詳情。",
+    "remind_done": "📣 已提醒 {count} 個支部：{names}",
+    "remind_recent": "一小時內已提醒過，本次略過：{names}",
+    "remind_nobody": "無法提醒（無書記或無法送達）：{names}",
+    "remind_none": "本月所有支部都已報送或免報，無需提醒。",
+    "exempt_usage": "用法：/exempt 支部名 2026-11 理由",
+    "unexempt_usage": "用法：/unexempt 支部名 2026-11",
+    "exempt_done": "✅ <b>{branch}</b> {month}設為免報：{reason}",
+    "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
+    "not_exempt": "{branch} 在 {month} 並未設為免報。",
+    "schedule_head": "<b>{month}報送日程</b>\n截止日期：{due}{moved}",
+    "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
+    "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
+    "schedule_stage_overdue": "{mark} {at} 逾期催報（截止後{days}天）",
+    "schedule_stage_overdue_digest": "{mark} {at} 逾期催報（截止後{days}天），並向協調人傳送未報彙總",
+    "schedule_circular": "{mark} {at} 發布月度通報",
+    "schedule_done": "✓",
+    "schedule_todo": "·",
+    "schedule_no_chat": "⚠️ 尚未綁定協調群組，通報無法發布。請管理員在協調群組傳送 /bindgroup。",
+    "circular_preview_head": "📄 <b>通報預覽</b>（未發布。發布：/circular post）",
+    "circular_posted": "✅ 月度通報已排入傳送佇列（{parts}則訊息）。",
+    "circular_already": "本月通報已經發布過，不會重複發布。",
+    "no_coordination_chat": "尚未綁定協調群組。請管理員在協調群組傳送 /bindgroup。",
+    # the circular (official document style)
+    "circ_title": "<b>關於{y}年{m}月黨建工作進展情況的通報</b>",
+    "circ_to": "各黨支部：",
+    "circ_intro": "現將{month}各黨支部工作報送情況（截止日期{due}）通報如下：",
+    "circ_sec_total": "<b>一、總體情況</b>",
+    "circ_totals": "本月應報送支部{expected}個，按時報送{on_time}個，逾期報送{late}個，未報送{missing}個，免報{exempt}個，報送率{rate}%。",
+    "circ_sec_on_time": "<b>{n}、按時報送的支部（{count}個）</b>",
+    "circ_sec_late": "<b>{n}、逾期報送的支部（{count}個）</b>",
+    "circ_sec_missing": "<b>{n}、未報送的支部（{count}個）</b>",
+    "circ_sec_exempt": "<b>{n}、免報的支部（{count}個）</b>",
+    "circ_sec_makeup": "<b>{n}、補報情況（{count}個）</b>",
+    "circ_sec_highlights": "<b>{n}、工作亮點</b>",
+    "circ_names": "{names}",
+    "circ_none": "無",
+    "circ_repeat": "其中連續未報：{names}",
+    "circ_repeat_item": "{branch}（連續{months}個月）",
+    "circ_makeup_item": "{branch}（{month}，{date}補報）",
+    "circ_highlight": "· {branch}：{text}",
+    "circ_closing": "請未按時報送的支部高度重視，抓緊補報，並於下月截止日前按時報送。",
+    "circ_sign": "{org}",
+    # command menu
+    "cmd_help": "查看說明",
+    "cmd_lang": "切換語言",
+    "cmd_cancel": "取消目前操作",
+    "cmd_report": "報送本月工作情況",
+    "cmd_myreports": "我的報送紀錄",
+    "cmd_status": "本月報送情況",
+    "cmd_remind": "提醒未報送的支部",
+    "cmd_circular": "預覽或發布月度通報",
+    "cmd_schedule": "本月提醒與通報日程",
+    "cmd_branches": "支部清單",
+    "cmd_addbranch": "新增支部",
+    "cmd_invite": "產生邀請連結",
+    "cmd_invites": "未使用的邀請",
+    "cmd_revoke": "作廢邀請",
+    "cmd_exempt": "設定免報",
+    "cmd_unexempt": "取消免報",
+    "cmd_renamebranch": "支部改名",
+    "cmd_archivebranch": "撤銷支部",
+    "cmd_bindgroup": "設為協調群組",
+    "circ_closing_all": "本月各支部均已報送，請繼續保持，並於下月截止日前按時報送。",
+    "usage_addbranch": "/addbranch 支部名稱",
+    "usage_renamebranch": "/renamebranch 舊名稱 新名稱",
+    "usage_archivebranch": "/archivebranch 支部名稱",
+    "usage_revoke": "/revoke 邀請編號（見 /invites）",
+}

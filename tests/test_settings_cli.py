@@ -1,0 +1,120 @@
+"""Settings, the CLI's start-up behaviour, and keeping the token out of logs."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+from bot.logs import RedactTokens
+from bot.settings import SettingsError, load_settings
+
+TOKEN = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("ZHIBU_"):
+            monkeypatch.delenv(key)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+
+
+def test_defaults() -> None:
+    cfg = load_settings()
+    assert cfg.due_day == 25 and cfg.timezone == "Asia/Shanghai" and cfg.language == "zh-Hans"
+    assert cfg.reminder_days_before == [5, 2, 0] and cfg.overdue_days_after == [3, 1]
+    assert cfg.bot_url == "https://api.telegram.org/bot"
+    assert cfg.file_url == "https://api.telegram.org/file/bot"
+
+
+def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    (tmp_path / ".env").write_text("ZHIBU_DUE_DAY=20\nZHIBU_ADMIN_IDS=1, 2,3\n", encoding="utf-8")
+    monkeypatch.setenv("ZHIBU_API_BASE_URL", "http://localhost:8081/")
+    cfg = load_settings()
+    assert cfg.due_day == 20 and cfg.admin_ids == [1, 2, 3]
+    assert cfg.bot_url == "http://localhost:8081/bot"
+    assert cfg.file_url == "http://localhost:8081/file/bot"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "fragment"),
+    [
+        ("ZHIBU_DUE_DAY", "32", "ZHIBU_DUE_DAY"),
+        ("ZHIBU_TIMEZONE", "Mars/Olympus", "ZHIBU_TIMEZONE"),
+        ("ZHIBU_LANGUAGE", "fr", "ZHIBU_LANGUAGE"),
+        ("ZHIBU_ADMIN_IDS", "12,abc", "ZHIBU_ADMIN_IDS"),
+        ("ZHIBU_REMINDER_TIME", "9am", "ZHIBU_REMINDER_TIME"),
+        ("ZHIBU_WORKDAYS", "sometimes", "ZHIBU_WORKDAYS"),
+        ("ZHIBU_REMINDER_DAYS_BEFORE", "5,-1", "ZHIBU_REMINDER_DAYS_BEFORE"),
+        ("ZHIBU_API_BASE_URL", "ftp://x", "ZHIBU_API_BASE_URL"),
+    ],
+)
+def test_bad_value_names_the_variable_and_exits_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+    value: str,
+    fragment: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SettingsError, match=fragment):
+        load_settings()
+    monkeypatch.setenv("ZHIBU_BOT_TOKEN", TOKEN)
+    with pytest.raises(SystemExit) as exc:
+        main(["run"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and fragment in err and TOKEN not in err
+
+
+def test_run_without_token_points_to_demo(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run"]) == 2
+    err = capsys.readouterr().err
+    assert "ZHIBU_BOT_TOKEN" in err and "@BotFather" in err and "zhibu demo" in err
+
+
+def test_demo_runs_offline(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    assert "关于2026年11月党建工作进展情况的通报" in out
+    assert "迟报" in out and "免报" in out and "逾期" in out
+
+
+def test_branches_import(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZHIBU_DB", str(tmp_path / "z.sqlite3"))
+    csv = tmp_path / "b.csv"
+    csv.write_text("名称,类别\n一支部,机关\n二支部,社区\n", encoding="utf-8")
+    assert main(["branches", "import", str(csv)]) == 2
+    assert "--bot-username" in capsys.readouterr().err
+    assert main(["branches", "import", str(csv), "--bot-username", "zhibu_bot"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert [ln.split("\t")[:2] for ln in lines] == [["一支部", "new"], ["二支部", "new"]]
+    assert all("https://t.me/zhibu_bot?start=" in ln for ln in lines)
+    assert main(["branches", "import", str(csv), "--bot-username", "zhibu_bot"]) == 0
+    again = capsys.readouterr().out
+    assert "existing" in again
+    assert main(["branches", "import", str(tmp_path / "missing.csv")]) == 2
+
+
+def test_token_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("httpx")
+    redact = RedactTokens([TOKEN])
+    logger.addFilter(redact)
+    try:
+        with caplog.at_level(logging.INFO):
+            logger.info("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
+            try:
+                raise RuntimeError(f"boom https://api.telegram.org/bot{TOKEN}/x")
+            except RuntimeError:
+                logger.exception("failed")
+    finally:
+        logger.removeFilter(redact)
+    text = caplog.text + "".join(r.exc_text or "" for r in caplog.records)
+    assert TOKEN not in text and "<token>" in text

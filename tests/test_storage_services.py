@@ -1,0 +1,126 @@
+"""Storage on the real migrations, and services with `now` passed in."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.calendar import Month
+from bot.models import NewMessage
+from bot.services import onboarding, reports
+from bot.services.base import Env, TgUser, UserError, identify
+from storage import repo
+from storage.db import Database, migrations
+from tests.conftest import ADMIN, at
+
+
+async def test_migrations_and_pragmas(tmp_path: Path) -> None:
+    db = await Database.open(tmp_path / "x.sqlite3")
+    try:
+        async with db.reading() as tx:
+            version = await tx.one("PRAGMA user_version")
+            fk = await tx.one("PRAGMA foreign_keys")
+            mode = await tx.one("PRAGMA journal_mode")
+        assert version is not None and version[0] == migrations()[-1][0]
+        assert fk is not None and fk[0] == 1
+        assert mode is not None and mode[0] == "wal"
+        assert await db.migrate() == migrations()[-1][0]  # idempotent
+    finally:
+        await db.close()
+
+
+async def test_transaction_rolls_back_on_error(db: Database) -> None:
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await repo.add_branch(tx, "甲支部", "", at(2026, 11, 1))
+            raise RuntimeError("boom")
+    async with db.reading() as tx:
+        assert await repo.list_branches(tx) == []
+
+
+async def test_outbox_dedupe_and_lease(db: Database) -> None:
+    now = at(2026, 11, 1, 9)
+    msg = NewMessage(dedupe_key="k:1", kind="t", chat_id=5, text="x")
+    async with db.transaction() as tx:
+        assert await repo.enqueue(tx, msg, now)
+        assert not await repo.enqueue(tx, msg, now)
+        claimed = await repo.claim_due(tx, now, now + timedelta(minutes=5), 10)
+        assert [c.dedupe_key for c in claimed] == ["k:1"]
+        assert await repo.claim_due(tx, now, now + timedelta(minutes=5), 10) == []
+        again = await repo.claim_due(
+            tx, now + timedelta(minutes=5), now + timedelta(minutes=10), 10
+        )
+        assert len(again) == 1  # a crashed sender's lease runs out: tried again
+
+
+async def test_naive_datetimes_are_refused(db: Database) -> None:
+    from datetime import datetime
+
+    async with db.transaction() as tx:
+        with pytest.raises(ValueError, match="naive"):
+            await repo.add_branch(tx, "甲", "", datetime(2026, 11, 1))
+
+
+async def _member(env: Env, user_id: int, branch: str, now_day: int = 1) -> None:
+    now = at(2026, 11, now_day, 8)
+    admin = await identify(env, TgUser(ADMIN, "管理员"), now)
+    async with env.db.reading() as tx:
+        existing = await repo.find_branch(tx, branch)
+    if existing is None:
+        await onboarding.add_branch(env, admin, branch, now)
+    made = await onboarding.create_invite(env, admin, branch, onboarding.InviteRole.SECRETARY, now)
+    user = await identify(env, TgUser(user_id, "书记"), now)
+    await onboarding.redeem(env, user, made.token, now)
+
+
+async def test_lateness_boundary_is_the_end_of_the_due_day(env: Env) -> None:
+    await _member(env, 11, "甲支部")
+    await _member(env, 12, "乙支部")
+    sec1 = await identify(env, TgUser(11), at(2026, 11, 25, 23, 59))
+    sec2 = await identify(env, TgUser(12), at(2026, 11, 26, 0, 0))
+    month = Month(2026, 11)
+    b1, b2 = sec1.memberships[0].branch.id, sec2.memberships[0].branch.id
+    on_time = await reports.submit(env, sec1, b1, month, "报告", at(2026, 11, 25, 23, 59, 59))
+    late = await reports.submit(env, sec2, b2, month, "报告", at(2026, 11, 26, 0, 0))
+    assert not on_time.report.late and late.report.late
+    # A revision after the due day keeps the original timing.
+    revised = await reports.submit(env, sec1, b1, month, "修订", at(2026, 11, 28, 10))
+    assert not revised.report.late and revised.report.revisions == 2
+
+
+async def test_services_refuse_other_branches(env: Env) -> None:
+    await _member(env, 11, "甲支部")
+    await _member(env, 12, "乙支部")
+    sec1 = await identify(env, TgUser(11), at(2026, 11, 2))
+    sec2 = await identify(env, TgUser(12), at(2026, 11, 2))
+    with pytest.raises(UserError) as err:
+        await reports.submit(
+            env, sec1, sec2.memberships[0].branch.id, Month(2026, 11), "x", at(2026, 11, 2)
+        )
+    assert err.value.key == "denied_branch"
+    with pytest.raises(UserError):
+        await onboarding.add_branch(env, sec1, "丙支部", at(2026, 11, 2))
+
+
+async def test_archived_branch_keeps_history_and_leaves_status(env: Env) -> None:
+    from bot.services.status import State, month_status
+
+    await _member(env, 11, "甲支部")
+    await _member(env, 12, "乙支部")
+    admin = await identify(env, TgUser(ADMIN), at(2026, 11, 2))
+    sec1 = await identify(env, TgUser(11), at(2026, 11, 2))
+    await reports.submit(
+        env, sec1, sec1.memberships[0].branch.id, Month(2026, 11), "报告", at(2026, 11, 3)
+    )
+    await onboarding.archive_branch(env, admin, "甲支部", at(2026, 12, 2))
+    nov = await month_status(env, admin, Month(2026, 11), at(2026, 12, 2))
+    dec = await month_status(env, admin, Month(2026, 12), at(2026, 12, 2))
+    assert {ln.branch.name: ln.state for ln in nov.lines} == {
+        "甲支部": State.ON_TIME,
+        "乙支部": State.MISSING,
+    }
+    assert [ln.branch.name for ln in dec.lines] == ["乙支部"]
+    # The name is free again for a new branch.
+    await onboarding.add_branch(env, admin, "甲支部", at(2026, 12, 3))
