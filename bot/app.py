@@ -87,15 +87,17 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        # Telegram: ~30 messages/s in all, 20/min into one group. Flood control
-        # (429) is not retried here: the outbox reschedules it (max_retries=0).
+        # Telegram: ~30 messages/s in all, 20/min into one group. A bucket of
+        # one refilled every 1/rate seconds paces sends evenly: a burst of 30
+        # followed by a steady 30/s would exceed any sliding one-second window.
+        # One 429 is waited out in place; beyond that the outbox reschedules.
         builder = builder.rate_limiter(
             AIORateLimiter(
-                overall_max_rate=env.cfg.rate_limit,
-                overall_time_period=1,
-                group_max_rate=20,
-                group_time_period=60,
-                max_retries=0,
+                overall_max_rate=1,
+                overall_time_period=1 / env.cfg.rate_limit,
+                group_max_rate=1,
+                group_time_period=3,
+                max_retries=1,
             )
         )
     if not background:

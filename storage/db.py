@@ -143,8 +143,11 @@ class Tx:
         await cur.close()
         return result
 
-    async def many(self, sql: str, rows: Iterable[Iterable[Any]]) -> None:
+    async def many(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
+        """Execute a write for many rows in one call; return the rows changed."""
+        before = self._conn.total_changes
         await self._conn.executemany(sql, [tuple(r) for r in rows])
+        return self._conn.total_changes - before
 
 
 def _split_sql(script: str) -> list[str]:

@@ -182,6 +182,11 @@ async def list_branches(tx: Tx, include_archived: bool = False) -> list[Branch]:
     return [_branch(r) for r in rows]
 
 
+async def archived_branches(tx: Tx) -> list[Branch]:
+    rows = await tx.all("SELECT * FROM branches WHERE archived_at IS NOT NULL ORDER BY id")
+    return [_branch(r) for r in rows]
+
+
 async def rename_branch(tx: Tx, branch_id: int, name: str) -> bool:
     try:
         count, _ = await tx.run("UPDATE branches SET name = ? WHERE id = ?", (name, branch_id))
@@ -646,26 +651,37 @@ def _outbox(row: sqlite3.Row) -> OutboxItem:
     )
 
 
+_ENQUEUE = """INSERT OR IGNORE INTO outbox(dedupe_key, kind, chat_id, text, reply_markup,
+               branch_id, month, recipient_id, created_at, next_attempt_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
+def _enqueue_row(message: NewMessage, now: datetime) -> tuple[object, ...]:
+    return (
+        message.dedupe_key,
+        message.kind,
+        message.chat_id,
+        message.text,
+        message.reply_markup,
+        message.branch_id,
+        message.month,
+        message.recipient_id,
+        ts(now),
+        ts(now),
+    )
+
+
 async def enqueue(tx: Tx, message: NewMessage, now: datetime) -> bool:
     """Add to the outbox unless the dedupe key exists; True when added."""
-    count, _ = await tx.run(
-        """INSERT OR IGNORE INTO outbox(dedupe_key, kind, chat_id, text, reply_markup,
-               branch_id, month, recipient_id, created_at, next_attempt_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-        (
-            message.dedupe_key,
-            message.kind,
-            message.chat_id,
-            message.text,
-            message.reply_markup,
-            message.branch_id,
-            message.month,
-            message.recipient_id,
-            ts(now),
-            ts(now),
-        ),
-    )
+    count, _ = await tx.run(_ENQUEUE, _enqueue_row(message, now))
     return count > 0
+
+
+async def enqueue_many(tx: Tx, messages: list[NewMessage], now: datetime) -> int:
+    """`enqueue` for many messages in one statement call; returns how many were new."""
+    if not messages:
+        return 0
+    return await tx.many(_ENQUEUE, [_enqueue_row(m, now) for m in messages])
 
 
 async def outbox_keys(tx: Tx, prefix: str) -> set[str]:

@@ -28,6 +28,7 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
     runs = dict.fromkeys(missing, 1)
     open_ids = set(missing)
     month = summary.month
+    branches = {ln.branch.id: ln.branch for ln in summary.lines}
     for _ in range(RUN_LOOKBACK):
         month = month.prev()
         cycle = await repo.get_cycle(tx, str(month))
@@ -36,7 +37,7 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
         reported = await repo.reported_branch_ids(tx, str(month))
         exempt = set(await repo.exemptions_for_month(tx, str(month)))
         for branch_id in list(open_ids):
-            branch = next(ln.branch for ln in summary.lines if ln.branch.id == branch_id)
+            branch = branches[branch_id]
             if (
                 branch_id in reported
                 or branch_id in exempt

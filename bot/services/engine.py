@@ -108,22 +108,25 @@ async def _reconcile_month(
         todo = summary.having(State.WAITING, State.MISSING)
         first_overdue = min((s.days for s in stages if s.kind == "overdue"), default=None)
         for stage in live:
+            batch: list[NewMessage] = []
             for line in todo:
                 for user in line.view.reporters:
                     key = f"remind:{month}:{line.branch.id}:{stage.code}:{user.user_id}"
                     if key in sent_keys or not user.reachable:
                         continue
                     text = reminder_text(env, user, line, stage, cycle.due_on, month, now)
-                    msg = NewMessage(
-                        dedupe_key=key,
-                        kind=stage.kind,
-                        chat_id=user.user_id,
-                        text=text,
-                        branch_id=line.branch.id,
-                        month=str(month),
-                        recipient_id=user.user_id,
+                    batch.append(
+                        NewMessage(
+                            dedupe_key=key,
+                            kind=stage.kind,
+                            chat_id=user.user_id,
+                            text=text,
+                            branch_id=line.branch.id,
+                            month=str(month),
+                            recipient_id=user.user_id,
+                        )
                     )
-                    result.enqueued += await repo.enqueue(tx, msg, now)
+            result.enqueued += await repo.enqueue_many(tx, batch, now)
             if stage.kind == "overdue" and stage.days == first_overdue:
                 result.enqueued += await _digest(
                     env, tx, month, summary.having(State.MISSING), summary.without_secretary, now

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.calendar import Month
 from bot.i18n import Html, t
 
 
+@lru_cache(maxsize=1024)  # a reminder fan-out formats the same month thousands of times
 def month_label(lang: str, month: Month) -> Html:
     return t(lang, "fmt_month", y=month.year, m=month.month, mm=f"{month.month:02d}")
 
 
+@lru_cache(maxsize=4096)
 def date_label(lang: str, day: date, weekday: bool = False, full: bool = False) -> Html:
     key = "fmt_date_full" if full else "fmt_date_wd" if weekday else "fmt_date"
     return t(

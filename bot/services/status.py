@@ -87,10 +87,8 @@ async def summarize(
     month_end = end_of(month.last_day, env.cfg.tz)
     overdue = now >= end_of(cycle.due_on, env.cfg.tz)
     views = await repo.branch_views(tx)
-    active_ids = {v.branch.id for v in views}
-    for branch in await repo.list_branches(tx, include_archived=True):
-        if branch.id not in active_ids:
-            views.append(BranchView(branch=branch))  # archived: history still counts it
+    for branch in await repo.archived_branches(tx):
+        views.append(BranchView(branch=branch))  # archived: history still counts it
     reports = {r.branch_id: r for r in await repo.reports_for_month(tx, str(month))}
     exemptions = await repo.exemptions_for_month(tx, str(month))
     counts = await repo.attachment_counts(tx, str(month))

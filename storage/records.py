@@ -1,0 +1,81 @@
+"""Read-only queries for the records (台账): a span of months in a few set-based reads.
+
+Each function reads a whole range at once (one statement per table) rather
+than month by month, so a year of a thousand branches is a handful of
+queries. Callers run them inside one `Database.reading()` so they see one
+snapshot.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.models import Branch, Circular, Cycle, Exemption, Report, User
+from storage.db import Tx, parse_ts
+from storage.repo import _branch, _circular, _report, _user
+
+
+async def branches_all(tx: Tx) -> list[Branch]:
+    """Every branch, archived ones too: history still counts them."""
+    rows = await tx.all("SELECT * FROM branches ORDER BY id")
+    return [_branch(r) for r in rows]
+
+
+async def cycles_between(tx: Tx, first: str, last: str) -> list[Cycle]:
+    rows = await tx.all(
+        "SELECT month, due_on FROM cycles WHERE month BETWEEN ? AND ? ORDER BY month",
+        (first, last),
+    )
+    return [Cycle(month=r["month"], due_on=date.fromisoformat(r["due_on"])) for r in rows]
+
+
+async def reports_between(tx: Tx, first: str, last: str) -> list[Report]:
+    rows = await tx.all(
+        "SELECT * FROM reports WHERE month BETWEEN ? AND ? ORDER BY branch_id, month",
+        (first, last),
+    )
+    return [_report(r) for r in rows]
+
+
+async def attachment_counts_between(tx: Tx, first: str, last: str) -> dict[tuple[int, str], int]:
+    rows = await tx.all(
+        """SELECT branch_id, month, count(*) AS n FROM attachments
+           WHERE month BETWEEN ? AND ? GROUP BY branch_id, month""",
+        (first, last),
+    )
+    return {(int(r["branch_id"]), str(r["month"])): int(r["n"]) for r in rows}
+
+
+async def exemptions_between(tx: Tx, first: str, last: str) -> dict[tuple[int, str], Exemption]:
+    rows = await tx.all(
+        "SELECT * FROM exemptions WHERE month BETWEEN ? AND ?",
+        (first, last),
+    )
+    return {
+        (int(r["branch_id"]), str(r["month"])): Exemption(
+            branch_id=r["branch_id"],
+            month=r["month"],
+            reason=r["reason"],
+            created_by=r["created_by"],
+            created_at=parse_ts(r["created_at"]),
+        )
+        for r in rows
+    }
+
+
+async def circulars_between(tx: Tx, first: str, last: str) -> list[Circular]:
+    rows = await tx.all(
+        "SELECT * FROM circulars WHERE month BETWEEN ? AND ? ORDER BY month",
+        (first, last),
+    )
+    return [_circular(r) for r in rows]
+
+
+async def report_authors_between(tx: Tx, first: str, last: str) -> dict[int, User]:
+    """The users who wrote the span's reports, by id (a departed author may be absent)."""
+    rows = await tx.all(
+        """SELECT * FROM users WHERE user_id IN
+               (SELECT DISTINCT author_id FROM reports WHERE month BETWEEN ? AND ?)""",
+        (first, last),
+    )
+    return {int(r["user_id"]): _user(r) for r in rows}
