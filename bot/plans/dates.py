@@ -1,0 +1,614 @@
+"""The grammar of date expressions in Chinese plans.
+
+Input is text already passed through :func:`bot.plans.normalize.normalize`
+(ASCII digits, ``-`` for every dash, ``(`` ``)`` ``:`` ``,``, simplified
+characters), usually with clutter masked out. Output is one
+:class:`DateExpr` per expression, in text order, with its span, its shape
+and its resolved dates. Whether an expression is a phase, a deadline or
+nothing at all depends on where it sits, which is the extractor's business.
+
+The grammar, from most to least specific (the first that matches at a
+position wins; each is tried at every position)::
+
+    RECUR    每月25日前, 每月底前, 每月上旬, 每季度(末), 每年"七一", 每年6月底前
+    FEST     七一前, "十一"前, 国庆节前  (a festival is a deadline only with 前)
+    SMONTH   [Y年] m1 SEP m2 月 [tail]: 5—6月, 2022年5—6月, 3至5月底
+    SDAY     [Y年] M月 d1 SEP d2 日: 5月3—5日
+    RANGE    ATOM SEP (ATOM | d日 | 上/中/下旬): 3月上旬—4月中旬, 11月—次年2月,
+             5月10日至20日
+    LOSTSEP  Y年 m1m2 月: 2022年56月, a 5—6月 whose dash a web page dropped
+    NRANGE   2022.3.1-2022.4.30
+    NUM      2022-03-18, 2022.3.18
+    SINGLE   ATOM [前]: 2024年4月23日前, 10月底前, 年底前, 第三季度
+    LONG     长期[坚持]
+    ATOM     [Y年 | 次年 | 今年 …]
+             ( M月[份][d日 | 上/中/下旬 | 初 | 底 | 中] | 第Q季度[末] | 上/下半年
+             | 底 | 内 )
+             | 年底 | 年末 | 年内
+
+with SEP one of ``- -- ~ 至 到`` and numbers Arabic or Chinese
+(二〇一五年六月二十八日). Numbers are never taken without a unit
+(年 月 日 号 旬 季度), so counts (3项, 12个党支部, 36公里), congress names
+(十八大, 十九届六中全会) and document numbers cannot become dates.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from bot.plans.model import LAST_DAY, RecurringRule
+from bot.plans.normalize import cn_to_int
+
+Shape = Literal["range", "period", "day", "recurring", "ongoing"]
+
+# --- building blocks ------------------------------------------------------------------
+
+_Y = r"(?:\d{4}|[〇零○一二三四五六七八九]{4})"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_D = (
+    r"(?:3[01]|[12]\d|0?[1-9]"
+    r"|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])"
+)
+# A number must not continue another number (…2016 年, 十八大, 第三). A dot before it
+# is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
+_NB = r"(?<![\d〇零○一二三四五六七八九十百千万第])"
+_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年)"
+_SEP = r"\s*(?:-{1,3}|~|至|到)\s*"
+# 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
+_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后])|为止)"
+_FEST_NAMES = (
+    r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节"
+)
+# A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
+# unless quoted.
+_FEST_END = r"(?![\d月日号届个中大次五运精])"
+_OPEN_Q = "[“\"「『‘']"
+_CLOSE_Q = "[”\"」』’']"
+
+
+def _year_prefix(p: str) -> str:
+    return rf"(?:(?P<{p}rel>{_REL})(?:度)?\s*|{_NB}(?P<{p}y>{_Y})\s*年(?:度)?\s*)"
+
+
+def _month_part(p: str) -> str:
+    return (
+        rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)\s*[日号]"
+        rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
+        # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
+        rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
+    )
+
+
+def _atom(p: str) -> str:
+    with_year_only = rf"(?<=[年度])(?P<{p}yp>年?(?:底|末(?!尾))|内(?![容部涵在外]))"
+    periods = (
+        rf"{_month_part(p)}"
+        rf"|第?\s*(?P<{p}q>[一二三四1-4])\s*季度(?P<{p}qp>初|末|底)?"
+        rf"|(?P<{p}h>上半年|下半年)"
+    )
+    # 年底 alone means this plan's year; but not 去年底, 近年底, 每年底 (the latter is RECUR).
+    bare_year_end = (
+        rf"(?<![去前往近历多每今本次翌明来当上下全])(?P<{p}yb>年底|年末|年内(?![容部涵在外]))"
+    )
+    # 底/末/内 right after a year (2016年底) only when the year is there: a regex
+    # conditional on the prefix group; without it, 年底/年末/年内 stand alone.
+    return (
+        rf"(?P<{p}pre>{_year_prefix(p)})?"
+        rf"(?:{periods}|(?({p}pre){with_year_only}|{bare_year_end}))"
+    )
+
+
+def _festival(p: str) -> str:
+    return rf"{_OPEN_Q}?{_NB}(?P<{p}f>{_FEST_NAMES}){_FEST_END}{_CLOSE_Q}?(?:节)?"
+
+
+_RECUR = (
+    r"(?:每\s*(?:个\s*)?月(?:的)?"
+    rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
+    r"|每\s*(?:个\s*)?季度?(?:的)?"
+    rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第一个月|首月)\s*(?P<r_qd1>{_D})\s*[日号]"
+    rf"|\s*{_NB}(?P<r_qd>{_D})(?!\d)\s*[日号])?"
+    r"|每\s*年(?:度)?(?:的)?"
+    rf"(?:\s*{_festival('r_')}"
+    rf"|\s*{_NB}(?P<r_am>{_M})\s*月(?:份)?"
+    rf"(?:\s*{_NB}(?P<r_ad>{_D})(?!\d)\s*[日号]|(?P<r_amp>底|末(?!尾))|\s*(?P<r_ax>[上中下])旬)?"
+    r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
+    rf"(?P<r_before>{_BEFORE})?"
+)
+_FEST = rf"{_festival('f_')}(?P<f_before>{_BEFORE})"
+_SMONTH = (
+    rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
+    rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
+    rf"(?P<sm_before>{_BEFORE})?"
+)
+_SDAY = (
+    rf"{_year_prefix('sd_')}?{_NB}(?P<sd_m>{_M})\s*月(?:份)?\s*"
+    rf"{_NB}(?P<sd_d1>{_D})(?!\d){_SEP}(?P<sd_d2>{_D})(?!\d)\s*[日号](?P<sd_before>{_BEFORE})?"
+)
+_RANGE = (
+    rf"{_atom('ra_')}{_SEP}"
+    rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
+    rf"(?P<rg_before>{_BEFORE})?"
+)
+# Only numbers that cannot be a month (13 and up) are read as two months.
+_LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
+_NUMDATE = (
+    r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
+    r"\s*(?P={p}s)\s*(?P<{p}d>\d{{1,2}})(?![\d:])"
+)
+_NRANGE = (
+    _NUMDATE.format(p="na_")
+    + r"\s*(?:-{1,3}|~|至|到)\s*"
+    + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
+    + r"(?:\s*日)?"
+)
+_NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_BEFORE})?"
+_SINGLE = rf"{_atom('s_')}(?P<s_before>{_BEFORE})?"
+_LONG = r"长期(?:坚持)?"
+
+# Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
+# word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
+# lets the scanner skip every other position without trying the alternatives.
+_START = r"(?=[\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+_GRAMMAR = re.compile(
+    _START
+    + "(?:"
+    + "|".join(
+        f"(?P<{name}>{pattern})"
+        for name, pattern in (
+            ("RECUR", _RECUR),
+            ("FEST", _FEST),
+            ("SMONTH", _SMONTH),
+            ("SDAY", _SDAY),
+            ("RANGE", _RANGE),
+            ("LOSTSEP", _LOSTSEP),
+            ("NRANGE", _NRANGE),
+            ("NUM", _NUM),
+            ("SINGLE", _SINGLE),
+            ("LONG", _LONG),
+        )
+    )
+    + ")"
+)
+
+_FESTIVALS = {
+    "七一": (7, 1),
+    "建党节": (7, 1),
+    "五四": (5, 4),
+    "青年节": (5, 4),
+    "五一": (5, 1),
+    "劳动节": (5, 1),
+    "八一": (8, 1),
+    "建军节": (8, 1),
+    "十一": (10, 1),
+    "国庆": (10, 1),
+    "国庆节": (10, 1),
+    "元旦": (1, 1),
+}
+_XUN_DAYS = {"上": (1, 10), "中": (11, 20), "下": (21, 31)}
+_REL_OFFSET = {"次年": 1, "翌年": 1, "第二年": 1, "明年": 1, "下一年": 1, "来年": 1}
+
+
+@dataclass(frozen=True, slots=True)
+class DateExpr:
+    """One date expression. ``first``/``last`` are None for recurring and ongoing ones,
+    and for expressions that needed a year nobody could supply (``unresolved``)."""
+
+    start: int
+    end: int
+    shape: Shape
+    first: date | None = None
+    last: date | None = None
+    rule: RecurringRule | None = None
+    before: bool = False
+    explicit_year: bool = False
+    unresolved: bool = False
+
+
+class _NotADate(Exception):
+    """The match looked like a date but is not one (2月30日, month 13 …)."""
+
+
+class _NoYear(Exception):
+    """The expression is a real date but needs a year nobody gave."""
+
+
+def _num(text: str) -> int:
+    value = cn_to_int(text.replace(" ", ""))
+    if value is None:
+        raise _NotADate(text)
+    return value
+
+
+def _year(text: str) -> int:
+    value = cn_to_int(text)
+    if value is None or not 1900 <= value <= 2200:
+        raise _NotADate(text)
+    return value
+
+
+def _last(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _day(year: int, month: int, day: int) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        raise _NotADate(f"{year}-{month}-{day}") from None
+
+
+@dataclass(slots=True)
+class _Atom:
+    """The parts of one end of an expression, before a year is known."""
+
+    year: int | None = None
+    rel: str | None = None
+    month: int | None = None
+    day: int | None = None
+    xun: str | None = None
+    month_part: str | None = None
+    quarter: int | None = None
+    quarter_part: str | None = None
+    half: str | None = None
+    year_part: str | None = None
+
+    @property
+    def explicit(self) -> bool:
+        return self.year is not None
+
+
+def _atom_from(m: re.Match[str], p: str) -> _Atom:
+    def g(name: str) -> str | None:
+        return m.group(p + name)
+
+    atom = _Atom(rel=g("rel"), xun=g("x"), month_part=g("mp"), quarter_part=g("qp"), half=g("h"))
+    if (y := g("y")) is not None:
+        atom.year = _year(y)
+    if (mo := g("m")) is not None:
+        atom.month = _num(mo)
+    if (d := g("d")) is not None:
+        atom.day = _num(d)
+    if (q := g("q")) is not None:
+        atom.quarter = _num(q)
+    atom.year_part = g("yp") or g("yb")
+    return atom
+
+
+def _base_year(atom: _Atom, default: int | None, plan_year: int | None) -> int:
+    if atom.year is not None:
+        return atom.year
+    if atom.rel is not None:
+        offset = _REL_OFFSET.get(atom.rel)
+        if offset is None:  # 今年, 本年, 当年: the plan's year
+            if plan_year is None:
+                raise _NoYear
+            return plan_year
+        base = default if default is not None else plan_year
+        if base is None:
+            raise _NoYear
+        return base + offset
+    if default is None:
+        raise _NoYear
+    return default
+
+
+def _interval(atom: _Atom, year: int) -> tuple[date, date]:
+    """The first and last day an atom covers in ``year``."""
+    if atom.month is not None:
+        month = atom.month
+        if not 1 <= month <= 12:
+            raise _NotADate(str(month))
+        last = _last(year, month)
+        if atom.day is not None:
+            day = _day(year, month, atom.day)
+            return day, day
+        if atom.xun is not None:
+            lo = _XUN_DAYS[atom.xun[0]][0]
+            hi = min(_XUN_DAYS[atom.xun[-1]][1], last)
+            return date(year, month, lo), date(year, month, hi)
+        if atom.month_part in ("底", "末"):
+            return date(year, month, last), date(year, month, last)
+        if atom.month_part == "初":
+            return date(year, month, 1), date(year, month, 10)
+        if atom.month_part == "中":
+            return date(year, month, 11), date(year, month, 20)
+        return date(year, month, 1), date(year, month, last)
+    if atom.quarter is not None:
+        if not 1 <= atom.quarter <= 4:
+            raise _NotADate(str(atom.quarter))
+        first_month = 3 * atom.quarter - 2
+        end_month = first_month + 2
+        end = date(year, end_month, _last(year, end_month))
+        if atom.quarter_part in ("末", "底"):
+            return end, end
+        if atom.quarter_part == "初":
+            return date(year, first_month, 1), date(year, first_month, 10)
+        return date(year, first_month, 1), end
+    if atom.half is not None:
+        if atom.half == "上半年":
+            return date(year, 1, 1), date(year, 6, 30)
+        return date(year, 7, 1), date(year, 12, 31)
+    if atom.year_part is not None and atom.year_part.endswith("内"):
+        return date(year, 1, 1), date(year, 12, 31)
+    # 年底, 年末, 2016年底
+    return date(year, 12, 31), date(year, 12, 31)
+
+
+def _shape(first: date, last: date) -> Shape:
+    return "day" if first == last else "period"
+
+
+def _single(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    atom = _atom_from(m, "s_")
+    first, last = _interval(atom, _base_year(atom, plan_year, plan_year))
+    return DateExpr(
+        m.start(),
+        m.end(),
+        _shape(first, last),
+        first,
+        last,
+        before=m.group("s_before") is not None,
+        explicit_year=atom.explicit,
+    )
+
+
+def _range_end(a: _Atom, b: _Atom, a_first: date, a_year: int, plan_year: int | None) -> date:
+    """Resolve the far end of a range: it inherits the year (and month) it leaves out,
+    and a month earlier than the start's (11月—2月) means the following year."""
+    if b.year is not None or b.rel is not None:
+        return _interval(b, _base_year(b, a_year, plan_year))[1]
+    if b.month is None and b.quarter is None and b.half is None and b.year_part is None:
+        # 5月10日至20日, 3月上旬至中旬: the day or 旬 is in the start's month.
+        b.month = a_first.month
+        return _interval(b, a_year)[1]
+    first, last = _interval(b, a_year)
+    if first < a_first:
+        last = _interval(b, a_year + 1)[1]
+    return last
+
+
+def _range(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    a = _atom_from(m, "ra_")
+    if m.group("rb_donly") is not None:
+        b = _Atom(day=_num(m.group("rb_donly")))
+    elif m.group("rb_xonly") is not None:
+        b = _Atom(xun=m.group("rb_xonly"))
+    else:
+        b = _atom_from(m, "rb_")
+    a_year = _base_year(a, plan_year, plan_year)
+    first, _ = _interval(a, a_year)
+    last = _range_end(a, b, first, a_year, plan_year)
+    return _make_range(m, first, last, a.explicit or b.explicit, m.group("rg_before"))
+
+
+def _make_range(
+    m: re.Match[str], first: date, last: date, explicit: bool, before: str | None
+) -> DateExpr:
+    if last < first:
+        raise _NotADate("range ends before it starts")
+    return DateExpr(
+        m.start(), m.end(), "range", first, last, before=before is not None, explicit_year=explicit
+    )
+
+
+def _shared_month(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    head = _Atom(rel=m.group("sm_rel"))
+    if (y := m.group("sm_y")) is not None:
+        head.year = _year(y)
+    year = _base_year(head, plan_year, plan_year)
+    m1, m2 = _num(m.group("sm_m1")), _num(m.group("sm_m2"))
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+        raise _NotADate(m.group(0))
+    first, _ = _interval(_Atom(month=m1), year)
+    day = m.group("sm_d")
+    tail = _Atom(
+        month=m2,
+        day=_num(day) if day is not None else None,
+        xun=m.group("sm_x"),
+        month_part=m.group("sm_mp"),
+    )
+    end_year = year + 1 if m2 < m1 else year
+    last = _interval(tail, end_year)[1]
+    return _make_range(m, first, last, head.explicit, m.group("sm_before"))
+
+
+def _shared_day(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    head = _Atom(rel=m.group("sd_rel"))
+    if (y := m.group("sd_y")) is not None:
+        head.year = _year(y)
+    year = _base_year(head, plan_year, plan_year)
+    month = _num(m.group("sd_m"))
+    if not 1 <= month <= 12:
+        raise _NotADate(m.group(0))
+    first = _day(year, month, _num(m.group("sd_d1")))
+    last = _day(year, month, _num(m.group("sd_d2")))
+    return _make_range(m, first, last, head.explicit, m.group("sd_before"))
+
+
+def _lost_separator(m: re.Match[str]) -> DateExpr:
+    """``2022年56月`` is ``2022年5—6月`` whose dash a web page dropped.
+
+    Only read that way when exactly one split gives two valid months in
+    increasing order (56 → 5–6, 612 → 6–12, 1012 → 10–12); anything else
+    (2022年99月) is not a date.
+    """
+    year = _year(m.group("ls_y"))
+    digits = m.group("ls_mm")
+    splits = [
+        (int(digits[:i]), int(digits[i:]))
+        for i in range(1, len(digits))
+        if digits[i] != "0" and digits[0] != "0"
+    ]
+    valid = [(a, b) for a, b in splits if 1 <= a < b <= 12]
+    if len(valid) != 1:
+        raise _NotADate(m.group(0))
+    a, b = valid[0]
+    first = date(year, a, 1)
+    last = date(year, b, _last(year, b))
+    return _make_range(m, first, last, True, None)
+
+
+def _numeric(m: re.Match[str], p: str) -> date:
+    return _day(_year(m.group(p + "y")), int(m.group(p + "m")), int(m.group(p + "d")))
+
+
+def _numeric_range(m: re.Match[str]) -> DateExpr:
+    first = _numeric(m, "na_")
+    year = int(m.group("nb_y")) if m.group("nb_y") else first.year
+    last = _day(year, int(m.group("nb_m")), int(m.group("nb_d")))
+    return _make_range(m, first, last, True, None)
+
+
+def _numeric_single(m: re.Match[str]) -> DateExpr:
+    day = _numeric(m, "n_")
+    return DateExpr(
+        m.start(),
+        m.end(),
+        "day",
+        day,
+        day,
+        before=m.group("n_before") is not None,
+        explicit_year=True,
+    )
+
+
+def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
+    name = re.sub(r"[\s·]", "", m.group(p + "f"))
+    return _FESTIVALS[name]
+
+
+def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    month, day = _festival_day(m, "f_")
+    if plan_year is None:
+        raise _NoYear
+    when = date(plan_year, month, day)
+    return DateExpr(m.start(), m.end(), "day", when, when, before=True)
+
+
+def _rule_day(day: str | None, part: str | None, xun: str | None) -> int | None:
+    if day is not None:
+        return _num(day)
+    if part is not None:
+        return LAST_DAY
+    if xun is not None:
+        return {"上": 10, "中": 20, "下": LAST_DAY}[xun]
+    return None
+
+
+def _recurring(m: re.Match[str]) -> DateExpr:
+    text = m.group("RECUR")
+    head = re.sub(r"\s", "", text)[:3]
+    try:
+        if head.startswith("每月") or head.startswith("每个月"):
+            rule = RecurringRule(
+                freq="monthly", day=_rule_day(m.group("r_md"), m.group("r_mp"), m.group("r_mx"))
+            )
+        elif "季" in head:
+            if m.group("r_qp") is not None:
+                rule = RecurringRule(freq="quarterly", month=3, day=LAST_DAY)
+            elif m.group("r_qd1") is not None:
+                rule = RecurringRule(freq="quarterly", month=1, day=_num(m.group("r_qd1")))
+            elif m.group("r_qd") is not None:
+                rule = RecurringRule(freq="quarterly", day=_num(m.group("r_qd")))
+            else:
+                rule = RecurringRule(freq="quarterly")
+        elif m.group("r_f") is not None:
+            month, day = _festival_day(m, "r_")
+            rule = RecurringRule(freq="annual", month=month, day=day)
+        elif m.group("r_am") is not None:
+            rule = RecurringRule(
+                freq="annual",
+                month=_num(m.group("r_am")),
+                day=_rule_day(m.group("r_ad"), m.group("r_amp"), m.group("r_ax")),
+            )
+        elif m.group("r_ay") is not None:
+            rule = RecurringRule(freq="annual", month=12, day=LAST_DAY)
+        elif m.group("r_ah") is not None:
+            rule = RecurringRule(
+                freq="annual", month=6 if m.group("r_ah") == "上半年" else 12, day=LAST_DAY
+            )
+        else:
+            rule = RecurringRule(freq="annual")
+    except ValueError as exc:  # 每年2月30日 and the like
+        raise _NotADate(text) from exc
+    return DateExpr(
+        m.start(), m.end(), "recurring", rule=rule, before=m.group("r_before") is not None
+    )
+
+
+def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
+    """Every date expression in ``text`` (normalised), in order.
+
+    Expressions that need the plan's year when ``plan_year`` is None come back
+    with ``unresolved=True`` and no dates, so the caller can say what it skipped.
+    """
+    found: list[DateExpr] = []
+    for m in _GRAMMAR.finditer(text):
+        kind = m.lastgroup
+        if kind is None:  # only the lookahead matched
+            continue
+        try:
+            found.append(_dispatch(kind, m, plan_year))
+        except _NoYear:
+            found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
+        except _NotADate:
+            continue
+    return found
+
+
+def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
+    if kind == "RECUR":
+        return _recurring(m)
+    if kind == "FEST":
+        return _fest_deadline(m, plan_year)
+    if kind == "SMONTH":
+        return _shared_month(m, plan_year)
+    if kind == "SDAY":
+        return _shared_day(m, plan_year)
+    if kind == "RANGE":
+        return _range(m, plan_year)
+    if kind == "LOSTSEP":
+        return _lost_separator(m)
+    if kind == "NRANGE":
+        return _numeric_range(m)
+    if kind == "NUM":
+        return _numeric_single(m)
+    if kind == "SINGLE":
+        return _single(m, plan_year)
+    return DateExpr(m.start(), m.end(), "ongoing")
+
+
+_YEAR_MENTION = re.compile(
+    rf"{_NB}(?P<y>{_Y})\s*年(?:度)?(?P<dated>\s*(?:{_M}\s*月|底|末|上半年|下半年|第?[一二三四1-4]\s*季度))?"
+)
+
+
+# "截至2021年底", "2021年以来", "2021年6月至今": the past a plan starts from.
+_PAST_BEFORE = re.compile(r"(?:截至|截止)(?:到)?\s*$")
+_PAST_AFTER = re.compile(rf"\s*(?:{_D}\s*[日号])?\s*(?:以来|至今|来)")
+
+
+def year_mentions(text: str) -> list[tuple[int, int, int]]:
+    """``(offset, year, weight)`` for every ``YYYY年`` in ``text``, as votes for the
+    plan's year: 3 when a month, 底/末, half or quarter follows (a date the plan
+    sets), 1 for a bare mention, 0 for the past it describes."""
+    out = []
+    for m in _YEAR_MENTION.finditer(text):
+        try:
+            year = _year(m.group("y"))
+        except _NotADate:
+            continue
+        past = _PAST_BEFORE.search(text, max(0, m.start() - 4), m.start()) or _PAST_AFTER.match(
+            text, m.end()
+        )
+        weight = 0 if past else 3 if m.group("dated") is not None else 1
+        out.append((m.start(), year, weight))
+    return out

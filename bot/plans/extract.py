@@ -1,0 +1,599 @@
+"""Extract a plan's phases, deadlines, recurring rules and tasks from its own text.
+
+The pipeline is: normalise (:mod:`.normalize`) → structure (:mod:`.structure`:
+clutter, headings, sentences) → the year → date expressions (:mod:`.dates`) →
+decide, from where each expression sits, what it is:
+
+* a **phase** — a range or a period in a heading, "(3月上旬—4月中旬)" after
+  "1、调查摸底，分类定级"; or a range in a sentence that names a 阶段;
+* a **deadline** — an expression with 前/截止/于/在…, one after a label such as
+  "完成时限：", a single day in a heading, or a range given to a task;
+* a **recurring** rule — 每月25日前, 每季度, 每年"七一";
+* **ongoing** — 长期 where the plan states a time limit ("完成时限：长期", "(长期)").
+
+A bare date with none of those cues ("根据2021年6月…的精神") is a reference,
+not a schedule, and is left out. Each non-phase item belongs to a task: the
+heading it sits under when that heading carries exactly one such item,
+otherwise the sentence it is in. The plan's tasks are those, plus the
+undated lowest-level headings of the sections that hold work (任务, 措施, 步骤 …
+rather than 指导思想, 存在问题, 组织领导 …).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from bisect import bisect_left
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date
+
+from bot.plans.dates import DateExpr, scan_dates, year_mentions
+from bot.plans.model import (
+    MAX_YEAR,
+    MIN_YEAR,
+    ExtractedItem,
+    ExtractedTask,
+    Extraction,
+    ItemKind,
+    YearSource,
+)
+from bot.plans.normalize import normalize
+from bot.plans.structure import (
+    LABEL,
+    ROW_SEPARATOR,
+    Document,
+    cell_span,
+    clean,
+    find_title,
+    parse,
+    shorten,
+    starts_with_label,
+    strip_punct,
+)
+
+_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*:\s*$")
+_COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
+# 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
+_AT_BEFORE = re.compile(
+    r"(?:(?<![关属至对等由基鉴在处善敢勇乐便利易忠限源出位用过])于"
+    r"|(?<![存现正实所旨内自好])在"
+    r"|截止到?|截至到?|不晚于|最迟|最晚|直到"
+    r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
+    r"\s*(?:今年|本年|当年)?\s*$"
+)
+_VERB_AFTER = re.compile(
+    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展)"
+)
+# 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
+_RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
+_CLAUSE_SEPARATORS = ",;:"
+# What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
+# title needs.
+_DATE_FILLER = re.compile(
+    r"(?:\s|[。.!?]|(?:时间|日期)(?:为|是)?|于|在|到|截至|截止|之前|以前|前后|前"
+    r"|完成|结束|完毕|到位|全部|均|须|应|要|务必|力争|期间|时|起)*"
+)
+# 一是…, 二是…, 首先…: how a sentence counts its points, not part of a title.
+_ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|另外)[,，、:：]?")
+# 每年"七一"前后开展…: words that go with a date and leave a title with it.
+_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时|起)")
+# 自2022年3月起, 2021年以来, 6月以后: a start or a past period, not a due date.
+_START_AFTER = re.compile(r"\s*(?:起|开始|以来|至今|以后|之后|后(?!备)|期间)")
+_STAGE_PHRASE = re.compile(r"第[一二三四五六七八九十\d]{1,3}阶段|[\u3400-\u9fff]{2,6}阶段")
+_STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章)$")
+# Sections that hold work, and those that describe or exhort. 保障措施 and 工作要求
+# are advice even though 措施 and 工作 sound like work, so they are checked first.
+_SECTION_ADVICE = re.compile(r"保障|指导思想|基本情况|存在问题|组织领导|工作要求|有关要求")
+_SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点|方法|活动|实施|推进")
+_SECTION_DESCRIPTIVE = re.compile(
+    r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
+)
+
+
+@dataclass(slots=True)
+class _Found:
+    expr: DateExpr
+    kind: ItemKind
+    heading: int | None  # the heading whose block holds the expression
+    in_segment: bool  # inside that heading's own title sentence
+    phase_title: str | None = None  # for phases found in a sentence
+    owner: int | None = None  # heading that owns a non-phase item (None: its sentence)
+    title: str = ""
+    cell: tuple[int, int] | None = None  # table cell, for items found in a table row
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    heading: int | None
+    in_segment: bool
+    paren: tuple[int, int] | None
+    label: str | None
+    cue: bool  # 于/在/截止 before, a verb after, or at the head of its sentence
+    starts: bool  # followed by 起/以来/之后: not a due date
+    stage_sentence: bool
+    schedule_line: bool  # "3月1日—15日：动员部署" at the start of a line
+    cell: tuple[int, int] | None  # the table cell holding it, when in a table row
+    cell_alone: bool  # the cell holds nothing else: a 完成时限 column
+
+
+def extract(text: str, *, year: int | None = None, source_date: date | None = None) -> Extraction:
+    """Read a plan's title, year, phases, deadlines, recurring rules and tasks.
+
+    ``year`` (when given) is the plan's year and wins over everything; without
+    it the year is the one the plan's text uses most for its dates, else the
+    document's date line, else the web page's date, else ``source_date``.
+    Pure: no I/O, no clock.
+    """
+    if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+        raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
+    doc = parse(text, normalize(text))
+    plan_year, year_source, warnings = _infer_year(doc, year, source_date)
+    return _Builder(doc, plan_year).build(find_title(doc), year_source, warnings)
+
+
+def _infer_year(
+    doc: Document, year: int | None, source_date: date | None
+) -> tuple[int | None, YearSource | None, list[str]]:
+    if year is not None:
+        return year, "argument", []
+    mentions = year_mentions(doc.scan)
+    if mentions:
+        # A year the plan dates things in (2022年4月, 2016年底) weighs more than one
+        # merely mentioned, and the past it starts from (2021年以来) not at all unless
+        # nothing else is there; ties go to the year the text names first.
+        if not any(weight for _, _, weight in mentions):
+            mentions = [(pos, y, 1) for pos, y, _ in mentions]
+        score: Counter[int] = Counter()
+        first: dict[int, int] = {}
+        for pos, y, weight in mentions:
+            score[y] += weight
+            first.setdefault(y, pos)
+        best = max(score, key=lambda y: (score[y], -first[y]))
+        return best, "text", []
+    if doc.date_line_years:
+        return doc.date_line_years[0], "document_date", []
+    if doc.meta_years:
+        y = doc.meta_years[0]
+        return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
+    if source_date is not None:
+        y = source_date.year
+        return y, "source_date", [f"正文没有年份，按文件日期取{y}年，请核对"]
+    return None, None, []
+
+
+def _enclosing_paren(norm: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+    """Offsets of the "(" and ")" around ``norm[start:end]`` within ``lo``..``hi``."""
+    i = start - 1
+    while i >= lo and norm[i] not in "()":
+        i -= 1
+    if i < lo or norm[i] != "(":
+        return None
+    j = end
+    while j < hi and norm[j] not in "()":
+        j += 1
+    if j >= hi or norm[j] != ")":
+        return None
+    return i, j
+
+
+class _Builder:
+    def __init__(self, doc: Document, year: int | None) -> None:
+        self.doc = doc
+        self.norm = doc.norm
+        self.year = year
+        self.phase_headings: dict[int, _Found] = {}
+        self._heading_titles: dict[int, str] = {}
+        self.exprs: list[DateExpr] = []
+        self._expr_starts: list[int] = []
+
+    # --- classification -------------------------------------------------------------
+
+    def _context(self, x: DateExpr) -> _Context:
+        doc, norm = self.doc, self.norm
+        line = doc.line_at(x.start)
+        h = doc.heading_at(x.start)
+        heading = doc.headings[h] if h is not None else None
+        in_segment = heading is not None and heading.title_start <= x.start < heading.seg_end
+        paren = _enclosing_paren(norm, x.start, x.end, line.start, line.end)
+        label_from = paren[0] + 1 if paren else line.start
+        lm = _LABEL_BEFORE.search(norm, max(label_from, x.start - 12), x.start)
+        sent_start, sent_end = doc.sentence_at(x.start)
+        lead = heading.title_start if heading is not None and in_segment else line.start
+        after = norm[x.end : x.end + 8]
+        initial = not norm[sent_start : x.start].strip(" (") and after.lstrip()[:1] in (",", ":")
+        cell = cell_span(norm, x.start, x.end, line)
+        cue = bool(
+            _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
+            or _VERB_AFTER.match(after)
+            or initial
+        )
+        return _Context(
+            heading=h,
+            in_segment=in_segment,
+            paren=paren,
+            label=lm.group("label") if lm else None,
+            cue=cue,
+            starts=bool(_START_AFTER.match(after)),
+            stage_sentence="阶段" in norm[sent_start:sent_end],
+            schedule_line=not norm[lead : x.start].strip() and after.lstrip()[:1] == ":",
+            cell=cell,
+            cell_alone=cell is not None
+            and not (norm[cell[0] : x.start] + norm[x.end : cell[1]]).strip(" 。.完成"),
+        )
+
+    def _under_phase(self, h: int | None) -> bool:
+        if h is None:
+            return False
+        return h in self.phase_headings or any(
+            a in self.phase_headings for a in self.doc.ancestors(h)
+        )
+
+    def _kind(self, x: DateExpr, c: _Context) -> tuple[ItemKind | None, bool]:
+        """What an expression is where it stands (None: no schedule at all), and
+        whether it makes its heading a phase (else a phase is named by its sentence)."""
+        if x.shape == "recurring":
+            rule = x.rule
+            bare = rule is not None and rule.day is None and rule.month is None
+            if bare and _RATE_AFTER.match(self.norm, x.end):
+                return None, False
+            return "recurring", False
+        if x.shape == "ongoing":
+            return ("ongoing" if self._ongoing_slot(x, c) else None), False
+        completion = c.cell_alone or (
+            c.label is not None and bool(_COMPLETION_LABEL.search(c.label))
+        )
+        if x.before or completion:
+            return "deadline", False
+        # A heading becomes a phase through its own date, or through a time label
+        # right under it ("(一)动员部署 ⏎ 时间：3月1日至15日"); never inside another phase.
+        heading_phase = (
+            c.heading is not None
+            and c.heading not in self.phase_headings
+            and not self._under_phase(c.heading)
+            and (c.in_segment or c.label is not None)
+        )
+        # A stretch of time names a heading's phase when the heading presents it as
+        # one: in brackets "(3月上旬—4月中旬)", after a time label, in a heading that
+        # says 阶段, or as the heading's key "3月—4月：动员部署". "（一）3-5月，开展学习"
+        # only gives one task its window.
+        named_stretch = (
+            c.label is not None or c.paren is not None or c.schedule_line or self._names_stage(c)
+        )
+        if x.shape == "range":
+            if heading_phase and named_stretch:
+                return "phase", True
+            if (c.stage_sentence or c.schedule_line) and not self._under_phase(c.heading):
+                return "phase", False
+            return "deadline", False  # a window given to one task: due at its end
+        if c.starts:
+            return None, False
+        if x.shape == "period" and heading_phase and named_stretch:
+            return "phase", True  # "（一）调查摸底，健全台帐（2022年4月）"
+        if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
+            return "deadline", False
+        return None, False
+
+    def _names_stage(self, c: _Context) -> bool:
+        """Whether the heading presents a stage: it says 阶段 or 第X步, or it is nothing
+        but a stretch of time (一月份, 第一季度)."""
+        if c.heading is None:
+            return False
+        h = self.doc.headings[c.heading]
+        return "阶段" in self.norm[h.line_start : h.seg_end] or h.style in ("stage", "when")
+
+    def _ongoing_slot(self, x: DateExpr, c: _Context) -> bool:
+        """长期 counts only where the plan states a time limit with it, not in prose
+        ("长期坚持下去" is advice, "完成时限：长期" is a schedule)."""
+        if c.label is not None or c.cell_alone:
+            return True
+        if (
+            c.paren is not None
+            and not self.norm[c.paren[0] + 1 : c.paren[1]]
+            .replace(self.norm[x.start : x.end], "")
+            .strip()
+        ):
+            return True
+        line = self.doc.line_at(x.start)
+        return (
+            not self.norm[line.start : line.end]
+            .replace(self.norm[x.start : x.end], "")
+            .strip(" 。.")
+        )
+
+    def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
+        """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
+        return (
+            self.year is not None
+            and x.explicit_year
+            and x.last is not None
+            and x.last < date(self.year, 1, 1)
+            and c.label is None
+            and not c.in_segment
+        )
+
+    # --- titles ---------------------------------------------------------------------
+
+    def heading_title(self, h: int) -> str:
+        if h not in self._heading_titles:
+            self._heading_titles[h] = self._compute_heading_title(h)
+        return self._heading_titles[h]
+
+    def _compute_heading_title(self, h: int) -> str:
+        doc = self.doc
+        heading = doc.headings[h]
+        lo, hi = heading.title_start, heading.seg_end
+        original, normal = self._without_dates(lo, hi, inline=True)
+        marker = doc.text[heading.line_start : heading.title_start].strip()
+        if heading.style == "stage":
+            # 第一阶段：动员部署 → 动员部署; 第一阶段为动员部署阶段 → 动员部署阶段
+            rest = re.sub(r"^[\s:：,，]*(?:为|是)?", "", original)
+            title = re.split(r"[:：]", rest)[0] if strip_punct(rest) else marker
+        else:
+            head, colon, _ = normal.partition(":")
+            if colon and (not head.strip() or _STAGE_MARKER.match(clean(head))):
+                title = re.split(r"[:：]", original[len(head) + 1 :])[0]
+            elif colon:
+                title = original[: len(head)]
+            else:
+                title = original
+        return _tidy(title) or shorten(clean(doc.text[lo:hi])) or marker
+
+    def _without_dates(self, lo: int, hi: int, *, inline: bool) -> tuple[str, str]:
+        """``text[lo:hi]`` (source and normalised) without its date expressions.
+
+        A bracketed date goes with its brackets; a clause that is nothing but a
+        date and its cue words ("，3月底前完成", "到2024年底，") goes with its
+        separator. With ``inline`` (headings) a date inside a clause goes too,
+        with the cue before it ("（三）于12月召开…" → "召开…"); in a sentence such a
+        date is part of what the sentence says and stays.
+        """
+        norm = self.norm
+        cuts: list[tuple[int, int]] = []
+        first, last = bisect_left(self._expr_starts, lo), bisect_left(self._expr_starts, hi)
+        for x in self.exprs[first:last]:
+            if x.end > hi:
+                continue
+            paren = _enclosing_paren(norm, x.start, x.end, lo, hi)
+            if paren is not None:
+                cuts.append((paren[0], paren[1] + 1))
+                continue
+            before = max(
+                (i for i in range(lo, x.start) if norm[i] in _CLAUSE_SEPARATORS), default=-1
+            )
+            after = next((i for i in range(x.end, hi) if norm[i] in _CLAUSE_SEPARATORS), hi)
+            clause_lo = before + 1 if before >= 0 else lo
+            if _DATE_FILLER.fullmatch(norm[clause_lo : x.start] + norm[x.end : after]):
+                if before >= 0:
+                    cuts.append((before, after))
+                else:
+                    cuts.append((lo, min(after + 1, hi)))
+            elif inline:
+                cue = _AT_BEFORE.search(norm, clause_lo, x.start)
+                around = _AROUND_AFTER.match(norm, x.end, after)
+                cuts.append((cue.start() if cue else x.start, around.end() if around else x.end))
+        keep = [i for i in range(lo, hi) if not any(a <= i < b for a, b in cuts)]
+        return "".join(self.doc.text[i] for i in keep), "".join(norm[i] for i in keep)
+
+    def _sentence_title(self, x: DateExpr, h: int | None, shared: bool = False) -> str:
+        """A title from the sentence around ``x``; from just its clause when the
+        sentence holds other dated items too (``shared``)."""
+        doc, norm = self.doc, self.norm
+        s, e = doc.sentence_at(x.start)
+        if s == e:
+            s, e = x.start, x.end
+        if shared:
+            s = max((i + 1 for i in range(s, x.start) if norm[i] in ",;"), default=s)
+            e = next((i for i in range(x.end, e) if norm[i] in ",;"), e)
+        if h is not None and starts_with_label(norm, s, e):
+            # "完成时限：2016年6月" has no words of its own; it speaks for its heading.
+            return self.heading_title(h)
+        original, _ = self._without_dates(s, e, inline=False)
+        return _tidy(original) or shorten(clean(doc.text[s:e]))
+
+    def _row_title(self, x: DateExpr, cell: tuple[int, int]) -> str:
+        """A task table row is titled by its longest other cell: the task column
+        (序号, 责任单位 and 完成时限 are short)."""
+        line = self.doc.line_at(x.start)
+        cells = ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
+        texts = [clean(c) for c in cells]
+        date_cell = clean(self.doc.text[cell[0] : cell[1]])
+        words = [t for t in texts if t != date_cell and re.search(r"[\u3400-\u9fff]", t)]
+        if not words:
+            return shorten(date_cell)
+        return shorten(max(words, key=len))
+
+    def _stage_title(self, x: DateExpr) -> str:
+        s, e = self.doc.sentence_at(x.start)
+        line = self.doc.line_at(x.start)
+        if not self.norm[line.start : x.start].strip() and self.norm[x.end : e].lstrip()[:1] == ":":
+            rest = self.doc.text[x.end : e].lstrip()[1:]
+            return shorten(clean(re.split(r"[,，;；。]", rest)[0])) or self._sentence_title(x, None)
+        phrases = [m for m in _STAGE_PHRASE.finditer(self.norm, s, e)]
+        named = [m for m in phrases if not m.group(0).startswith("第")]
+        chosen = named[0] if named else (phrases[0] if phrases else None)
+        if chosen is None:
+            return self._sentence_title(x, None)
+        text = self.doc.text[chosen.start() : chosen.end()]
+        return text.lstrip("为是即在从对进入") or text
+
+    # --- assembly -------------------------------------------------------------------
+
+    def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
+        doc = self.doc
+        self.exprs = scan_dates(doc.scan, self.year)
+        self._expr_starts = [x.start for x in self.exprs]
+        found: list[_Found] = []
+        for x in self.exprs:
+            if x.unresolved:
+                expression = clean(doc.text[x.start : x.end])
+                warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
+                continue
+            c = self._context(x)
+            kind, names_heading = self._kind(x, c)
+            if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
+                continue
+            f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
+            if names_heading:
+                assert c.heading is not None
+                self.phase_headings[c.heading] = f
+                f.owner = c.heading
+            elif kind == "phase":
+                f.phase_title = self._stage_title(x)
+            found.append(f)
+        self._roll_phases(found)
+        self._assign_owners(found)
+        self._set_titles(found)
+        return Extraction(
+            title=title,
+            year=self.year,
+            items=[self._item(f) for f in found],
+            tasks=self._tasks(found),
+            year_source=year_source,
+            warnings=warnings,
+        )
+
+    def _roll_phases(self, found: list[_Found]) -> None:
+        """Phases listed one after another whose dates give no year: one that starts
+        before the phase listed just before it (11—12月, then 1—2月) belongs to the
+        following year. Only phases of one list (siblings) are compared."""
+        previous: dict[int | None, date] = {}
+        for f in found:
+            x = f.expr
+            if f.kind != "phase" or x.first is None or x.last is None:
+                continue
+            siblings = self.doc.headings[f.owner].parent if f.owner is not None else f.heading
+            before = previous.get(siblings)
+            first, last = x.first, x.last
+            if before is not None and not x.explicit_year and first < before:
+                first, last = _next_year(first), _next_year(last)
+                f.expr = replace(x, first=first, last=last)
+            previous[siblings] = first
+
+    def _assign_owners(self, found: list[_Found]) -> None:
+        in_body: Counter[int] = Counter()
+        in_segment: set[int] = set()
+        for f in found:
+            if f.kind == "phase" or f.heading is None or f.cell is not None:
+                continue
+            if f.in_segment:
+                in_segment.add(f.heading)
+            else:
+                in_body[f.heading] += 1
+        for f in found:
+            if f.kind == "phase" or f.cell is not None or f.heading is None:
+                continue
+            if f.heading in self.phase_headings:
+                continue
+            sole = in_body[f.heading] == 1 and f.heading not in in_segment
+            if f.in_segment or (sole and self._can_own(f.heading)):
+                f.owner = f.heading
+
+    def _can_own(self, h: int) -> bool:
+        """Whether a heading is one task that a dated sentence under it can date.
+
+        A top-level section is, when it is a leaf naming work ("一、开展学习"), but
+        not a container ("三、实施步骤") or a section of advice ("四、工作要求"),
+        whose dated sentences are tasks of their own.
+        """
+        heading = self.doc.headings[h]
+        return heading.depth >= 1 or (not heading.children and self._holds_work(h))
+
+    def _set_titles(self, found: list[_Found]) -> None:
+        """Title every item; phases named alike get " (2)" so that they stay keys."""
+        per_sentence = Counter(
+            self.doc.sentence_at(f.expr.start)
+            for f in found
+            if f.kind != "phase" and f.owner is None
+        )
+        phase_titles: set[str] = set()
+        for f in found:
+            if f.owner is not None:
+                f.title = self.heading_title(f.owner)
+            elif f.kind == "phase":
+                f.title = f.phase_title or ""
+            elif f.cell is not None:
+                f.title = self._row_title(f.expr, f.cell)
+            else:
+                shared = per_sentence[self.doc.sentence_at(f.expr.start)] > 1
+                f.title = self._sentence_title(f.expr, f.heading, shared)
+            if f.kind == "phase":
+                base, n = f.title, 2
+                while f.title in phase_titles:
+                    f.title = f"{base} ({n})"
+                    n += 1
+                phase_titles.add(f.title)
+
+    def _item(self, f: _Found) -> ExtractedItem:
+        x = f.expr
+        return ExtractedItem(
+            kind=f.kind,
+            title=f.title,
+            text=self.doc.text[x.start : x.end],
+            start=x.first if f.kind == "phase" else None,
+            end=x.last if f.kind in ("phase", "deadline") else None,
+            rule=x.rule if f.kind == "recurring" else None,
+            span=(x.start, x.end),
+        )
+
+    def _phase_of(self, h: int | None) -> str | None:
+        """The title of the phase heading ``h`` is, or sits under."""
+        if h is None:
+            return None
+        for candidate in (h, *self.doc.ancestors(h)):
+            f = self.phase_headings.get(candidate)
+            if f is not None:
+                return f.title
+        return None
+
+    def _holds_work(self, h: int) -> bool:
+        title = normalize(self.heading_title(self.doc.top(h)))
+        if _SECTION_ADVICE.search(title):
+            return False
+        return bool(_SECTION_OF_WORK.search(title)) or not _SECTION_DESCRIPTIVE.search(title)
+
+    def _tasks(self, found: list[_Found]) -> list[ExtractedTask]:
+        doc = self.doc
+        anchored: list[tuple[int, ExtractedTask]] = []
+        owned = {f.owner: f for f in found if f.kind != "phase" and f.owner is not None}
+        for i, heading in enumerate(doc.headings):
+            if i in self.phase_headings:
+                continue
+            phase = self._phase_of(i)
+            f = owned.get(i)
+            if f is not None:
+                anchored.append((heading.line_start, _task(f, self.heading_title(i), phase)))
+            elif not heading.children and heading.depth >= 1 and self._holds_work(i):
+                title = self.heading_title(i)
+                if title:
+                    anchored.append((heading.line_start, ExtractedTask(title=title, phase=phase)))
+        for f in found:
+            if f.kind != "phase" and f.owner is None:
+                phase = self._phase_of(f.heading)
+                anchored.append((f.expr.start, _task(f, f.title, phase)))
+        anchored.sort(key=lambda pair: pair[0])
+        return [task for _, task in anchored]
+
+
+def _tidy(title: str) -> str:
+    """Whitespace collapsed, list words (一是, 其次) and edge punctuation off, ≤ 60 characters."""
+    return shorten(_ENUMERATOR.sub("", strip_punct(clean(title))))
+
+
+def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
+    return ExtractedTask(
+        title=title,
+        phase=phase,
+        due=f.expr.last if f.kind == "deadline" else None,
+        ongoing=f.kind == "ongoing",
+        recurring=f.expr.rule if f.kind == "recurring" else None,
+    )
+
+
+def _next_year(day: date) -> date:
+    """The same day a year later; a month's last day stays its last day (28 → 29 February)."""
+    year = day.year + 1
+    last = calendar.monthrange(year, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return day.replace(year=year, day=last)
+    return day.replace(year=year, day=min(day.day, last))
