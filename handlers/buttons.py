@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.services.base import UserError
-from handlers import basic, coordination, reports
+from handlers import basic, coordination, plans, reports
 from handlers.common import Ctx, guarded, parse_callback
 
 Action = Callable[[Ctx, list[str]], Awaitable[None]]
@@ -16,6 +16,10 @@ ACTIONS: dict[str, Action] = {
     "view": reports.view,
     "hl": coordination.highlight,
     "lang": basic.lang_chosen,
+    "planok": plans.plan_enable,
+    "planno": plans.plan_cancel,
+    "task": plans.task_pressed,
+    "ts": plans.task_status,
 }
 
 

@@ -6,7 +6,7 @@ import functools
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -94,7 +94,7 @@ class Ctx:
                 log.info("callback answer failed: %s", exc)
 
 
-def buttons(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+def buttons(*rows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
     """Inline keyboard from (label, action:args) pairs; data carries a version prefix."""
     return InlineKeyboardMarkup(
         [

@@ -240,11 +240,24 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
 
 
 async def _branch_status(ctx: Ctx, name: str) -> None:
-    b = await status.branch_status(ctx.env, ctx.actor, name)
+    b = await status.branch_status(ctx.env, ctx.actor, name, ctx.now)
     lang, tz = ctx.lang, ctx.env.cfg.tz
     people = {"secretary": _person(ctx, b.view.secretary), "deputy": _person(ctx, b.view.deputy)}
+    tasks = [ctx.t("status_overdue_tasks", count=len(b.overdue_tasks))] if b.overdue_tasks else []
+    tasks += [
+        ctx.t(
+            "status_overdue_task",
+            task=s.task.title,
+            plan=s.plan_title,
+            due=date_label(lang, s.task.due_on),
+        )
+        for s in b.overdue_tasks
+        if s.task.due_on
+    ]
     if b.latest is None:
-        await ctx.reply(ctx.t("status_branch_none", name=b.view.branch.name, **people))
+        await ctx.reply(
+            join([ctx.t("status_branch_none", name=b.view.branch.name, **people), *tasks])
+        )
         return
     r = b.latest
     text = ctx.t(
@@ -259,6 +272,8 @@ async def _branch_status(ctx: Ctx, name: str) -> None:
         **people,
     )
     label = ctx.t("btn_unhighlight" if r.highlighted_by else "btn_highlight")
+    if tasks:
+        await ctx.reply(join(tasks))
     await ctx.reply(text, buttons([(label, f"hl:{r.id}")]))
 
 

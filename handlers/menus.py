@@ -20,10 +20,14 @@ from bot.services.base import Env, actor_of, get_coordination_chat
 log = logging.getLogger(__name__)
 
 EVERYONE = ["help", "lang", "cancel"]
-SECRETARY = ["report", "myreports", *EVERYONE]
+SECRETARY = ["report", "myreports", "mytasks", "plan", *EVERYONE]
 COORDINATOR = [
     "status",
+    "plan",
     "remind",
+    "export",
+    "review",
+    "circulardoc",
     "circular",
     "schedule",
     "branches",
@@ -77,5 +81,5 @@ async def refresh_user_menu(bot: Bot, env: Env, user_id: int) -> None:
         return
     names = COORDINATOR + (ADMIN if is_admin else [])
     if actor is not None and actor.reports:
-        names = ["report", "myreports", *names]
+        names = ["report", "myreports", "mytasks", *names]
     await _set(bot, [*names, *EVERYONE], BotCommandScopeChat(user_id))

@@ -12,6 +12,7 @@ from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import Submitted, Target
 from handlers.common import PRIVATE_ONLY, Ctx, buttons, guarded, int_arg
+from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
 
 
 @guarded(PRIVATE_ONLY, "/report")
@@ -85,11 +86,13 @@ async def on_text(ctx: Ctx) -> None:
         return
     target = await _where(ctx, message)
     if target is None:
-        if ctx.chat_kind == "private":
+        if ctx.chat_kind == "private" and not await maybe_task_note(ctx, message.text):
             await ctx.reply(ctx.t("report_hint"))
         return
     done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], message.text, ctx.now)
     await _acknowledge(ctx, done)
+    if done.created:
+        await offer_tasks(ctx, done.branch.id)
 
 
 async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
@@ -112,7 +115,7 @@ async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
 async def on_media(ctx: Ctx) -> None:
     """Photos and files are evidence; a caption on the first one can be the report itself."""
     message = ctx.message
-    if message is None:
+    if message is None or await maybe_plan_document(ctx, message):
         return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.calendar import Month
 from bot.i18n import Html, join, t
+from bot.services import plans
 from bot.services.base import Env
 from bot.services.fmt import date_label, month_label
 from bot.services.status import Line, MonthSummary, State, summarize
@@ -157,6 +158,10 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
             if len(text) > HIGHLIGHT_CHARS:
                 text = text[:HIGHLIGHT_CHARS] + "……"
             out.append(t(lang, "circ_highlight", branch=ln.branch.name, text=text))
+    progress = await plans.progress(env, tx, now.astimezone(tz).date())
+    if progress:
+        n += 1
+        out.extend(plans.circular_section(lang, progress, t(lang, f"num_{n}")))
     all_in = summary.reported == summary.expected
     out.append(t(lang, "circ_closing_all" if all_in else "circ_closing"))
     out.append(Html(""))

@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from bot.calendar import Month, end_of
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
+from bot.services import plans
 from bot.services.base import Actor, Env, UserError, cycle_for
 from bot.services.onboarding import resolve_branch
 from storage import repo
@@ -127,9 +128,10 @@ class BranchStatus:
     revisions: int
     attachments: int
     due_on: date | None
+    overdue_tasks: list[plans.TaskState]
 
 
-async def branch_status(env: Env, actor: Actor, name: str) -> BranchStatus:
+async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> BranchStatus:
     actor.require_coordinator()
     async with env.db.reading() as tx:
         branch = await resolve_branch(tx, name)
@@ -139,12 +141,14 @@ async def branch_status(env: Env, actor: Actor, name: str) -> BranchStatus:
         latest = reports[0] if reports else None
         attachments = len(await repo.attachments(tx, branch.id, latest.month)) if latest else 0
         cycle = await repo.get_cycle(tx, latest.month) if latest else None
+        today = now.astimezone(env.cfg.tz).date()
         return BranchStatus(
             view=view,
             latest=latest,
             revisions=latest.revisions if latest else 0,
             attachments=attachments,
             due_on=cycle.due_on if cycle else None,
+            overdue_tasks=await plans.overdue_tasks(env, tx, branch, today),
         )
 
 

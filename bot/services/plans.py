@@ -1,0 +1,398 @@
+"""Plans (方案) in the monthly loop: import with a preview, track tasks per branch.
+
+The plan's own text is read by `bot.plans` (extraction, YAML); this module
+keeps confirmed plans, each branch's status per task, task deadline
+reminders, and the progress the circular and /status report.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from bot.calendar import at, end_of
+from bot.i18n import Html, t
+from bot.models import Branch, BranchView, NewMessage
+from bot.plans.extract import extract
+from bot.plans.model import PhaseSpec, PlanFormatError, PlanSpec, RecurringRule
+from bot.plans.reader import read_plan_bytes
+from bot.plans.yamlio import load_plan_yaml
+from bot.services.base import Actor, Env, UserError, user_lang
+from bot.services.fmt import date_label
+from storage import plans as store
+from storage import repo
+from storage.db import Tx
+
+STATUSES = ("todo", "doing", "done")
+PLAN_FILE_TYPES = (".txt", ".docx", ".yaml", ".yml")
+MAX_PLAN_BYTES = 5 * 1024 * 1024
+NOTE_MAX = 200
+
+
+def is_plan_file(file_name: str | None) -> bool:
+    return bool(file_name) and str(file_name).lower().endswith(PLAN_FILE_TYPES)
+
+
+# -------------------------------------------------------------------- import
+
+
+@dataclass(frozen=True)
+class Draft:
+    id: int
+    spec: PlanSpec
+    warnings: list[str]
+
+
+def spec_from_file(file_name: str, data: bytes, today: date) -> tuple[PlanSpec, list[str]]:
+    """Read a plan document: YAML as written, text and Word documents by extraction."""
+    if len(data) > MAX_PLAN_BYTES:
+        raise UserError("plan_too_big")
+    try:
+        text = read_plan_bytes(file_name, data)
+        if file_name.lower().endswith((".yaml", ".yml")):
+            return load_plan_yaml(text), []
+        # Today stands in for the document's date when the text names no year
+        # (the extraction then warns, and the preview shows it).
+        found = extract(text, source_date=today)
+        if not found.items and not found.tasks:
+            raise UserError("plan_empty")
+        # A document without a heading line: its file name is the best title we have.
+        return found.to_plan_spec(default_title=Path(file_name).stem), list(found.warnings)
+    except PlanFormatError as exc:
+        raise UserError("plan_unreadable", reason=str(exc)[:300]) from None
+
+
+async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: datetime) -> Draft:
+    """A preview of a plan a coordinator sent; nothing takes effect before confirmation."""
+    actor.require_coordinator()
+    spec, warnings = spec_from_file(file_name, data, now.astimezone(env.cfg.tz).date())
+    if not spec.phases and not spec.tasks:
+        raise UserError("plan_empty")
+    async with env.db.transaction() as tx:
+        draft_id = await store.add_draft(tx, actor.user_id, file_name, spec.model_dump_json(), now)
+    return Draft(id=draft_id, spec=spec, warnings=warnings)
+
+
+async def decide(env: Env, actor: Actor, draft_id: int, accept: bool, now: datetime) -> PlanSpec:
+    actor.require_coordinator()
+    async with env.db.transaction() as tx:
+        row = await store.get_draft(tx, draft_id)
+        if row is None or not await store.decide_draft(tx, draft_id, now):
+            raise UserError("stale_button")
+        spec = PlanSpec.model_validate_json(row.spec)
+        if accept:
+            plan_id = await add_plan(tx, spec, actor.user_id, now)
+            await repo.audit(
+                tx, "plan_enabled", now, actor.user_id, None, f"{plan_id} {spec.title}"
+            )
+        return spec
+
+
+async def add_plan(tx: Tx, spec: PlanSpec, by: int | None, now: datetime) -> int:
+    plan_id = await store.add_plan(tx, spec.title, spec.year, spec.model_dump_json(), by, now)
+    for i, task in enumerate(spec.tasks):
+        await store.add_task(
+            tx,
+            plan_id,
+            i,
+            task.title,
+            task.phase,
+            task.due,
+            task.ongoing,
+            task.recurring.model_dump_json() if task.recurring else None,
+            None if task.branches == "all" else list(task.branches),
+        )
+    return plan_id
+
+
+async def import_plan(env: Env, spec: PlanSpec, now: datetime) -> int:
+    """`zhibu plan import FILE.yaml`: the operator has reviewed the file already."""
+    async with env.db.transaction() as tx:
+        plan_id = await add_plan(tx, spec, None, now)
+        await repo.audit(tx, "plan_imported", now, None, None, f"{plan_id} {spec.title}")
+        return plan_id
+
+
+# ------------------------------------------------------------------ progress
+
+
+@dataclass(frozen=True)
+class TaskState:
+    task: store.TaskRow
+    plan_title: str
+    status: str
+    note: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    task: store.TaskRow
+    done: int
+    total: int
+    overdue: list[str]  # branch names
+
+
+@dataclass(frozen=True)
+class PlanProgress:
+    id: int
+    spec: PlanSpec
+    phase: PhaseSpec | None
+    next_phase: PhaseSpec | None
+    tasks: list[TaskProgress]
+
+
+def _next_phase(spec: PlanSpec, day: date) -> PhaseSpec | None:
+    upcoming = [p for p in spec.phases if p.start > day]
+    return min(upcoming, key=lambda p: p.start) if upcoming else None
+
+
+def _overdue(task: store.TaskRow, status: str, today: date) -> bool:
+    return task.due_on is not None and task.due_on < today and status != "done"
+
+
+async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
+    plans = await store.active_plans(tx)
+    tasks = await store.tasks_of(tx, [p.id for p in plans])
+    states = await store.statuses(tx, [task.id for task in tasks])
+    branches = await repo.list_branches(tx)
+    out: list[PlanProgress] = []
+    for plan in plans:
+        spec = PlanSpec.model_validate_json(plan.spec)
+        rows: list[TaskProgress] = []
+        for task in (x for x in tasks if x.plan_id == plan.id):
+            assigned = [b for b in branches if task.applies_to(b.name)]
+            status = {
+                b.id: states[(task.id, b.id)].status if (task.id, b.id) in states else "todo"
+                for b in assigned
+            }
+            rows.append(
+                TaskProgress(
+                    task=task,
+                    done=sum(1 for s in status.values() if s == "done"),
+                    total=len(assigned),
+                    overdue=[b.name for b in assigned if _overdue(task, status[b.id], today)],
+                )
+            )
+        out.append(
+            PlanProgress(
+                id=plan.id,
+                spec=spec,
+                phase=spec.current_phase(today),
+                next_phase=_next_phase(spec, today),
+                tasks=rows,
+            )
+        )
+    return out
+
+
+async def plan_overview(env: Env, actor: Actor, now: datetime) -> list[PlanProgress]:
+    """`/plan`: the active plans and where the calendar stands in them."""
+    if not (actor.coordinates or actor.reports):
+        raise UserError("denied")
+    async with env.db.reading() as tx:
+        return await progress(env, tx, now.astimezone(env.cfg.tz).date())
+
+
+async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
+    plans = {p.id: p for p in await store.active_plans(tx)}
+    tasks = [x for x in await store.tasks_of(tx, list(plans)) if x.applies_to(branch.name)]
+    states = await store.statuses(tx, [task.id for task in tasks])
+    out: list[TaskState] = []
+    for task in tasks:
+        row = states.get((task.id, branch.id))
+        status = row.status if row else "todo"
+        out.append(
+            TaskState(
+                task=task,
+                plan_title=plans[task.plan_id].title,
+                status=status,
+                note=row.note if row else "",
+                overdue=_overdue(task, status, today),
+            )
+        )
+    return out
+
+
+async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, list[TaskState]]]:
+    if not actor.memberships:
+        raise UserError("not_a_secretary")
+    today = now.astimezone(env.cfg.tz).date()
+    async with env.db.reading() as tx:
+        return [(m.branch, await branch_tasks(tx, m.branch, today)) for m in actor.memberships]
+
+
+async def open_tasks(env: Env, actor: Actor, branch_id: int, now: datetime) -> list[TaskState]:
+    """Offered after a report: unfinished tasks of the current phase, and overdue ones."""
+    membership = actor.require_member(branch_id)
+    today = now.astimezone(env.cfg.tz).date()
+    async with env.db.reading() as tx:
+        states = await branch_tasks(tx, membership.branch, today)
+        current = {p.id: p.spec.current_phase(today) for p in await progress(env, tx, today)}
+    out = []
+    for s in states:
+        phase = current.get(s.task.plan_id)
+        in_phase = phase is not None and s.task.phase == phase.title
+        due_soon = s.task.due_on is not None and s.task.due_on <= today + timedelta(days=31)
+        if s.status != "done" and (s.overdue or in_phase or due_soon):
+            out.append(s)
+    return out
+
+
+async def overdue_tasks(env: Env, tx: Tx, branch: Branch, today: date) -> list[TaskState]:
+    return [s for s in await branch_tasks(tx, branch, today) if s.overdue]
+
+
+async def set_status(
+    env: Env, actor: Actor, task_id: int, branch_id: int, status: str, now: datetime
+) -> TaskState:
+    membership = actor.require_member(branch_id)
+    if status not in STATUSES:
+        raise UserError("bad_button")
+    today = now.astimezone(env.cfg.tz).date()
+    async with env.db.transaction() as tx:
+        task = await store.get_task(tx, task_id)
+        if task is None or not task.applies_to(membership.branch.name):
+            raise UserError("stale_button")
+        await store.set_status(tx, task_id, branch_id, status, actor.user_id, now)
+        await store.set_pending_task(tx, actor.user_id, task_id, branch_id, now)
+        await repo.audit(tx, "task_status", now, actor.user_id, branch_id, f"{task_id} {status}")
+        states = await branch_tasks(tx, membership.branch, today)
+    return next(s for s in states if s.task.id == task_id)
+
+
+async def save_note(env: Env, actor: Actor, text: str | None, now: datetime) -> TaskState | None:
+    """The text after a status tap is that task's note; None when no note was asked for."""
+    async with env.db.transaction() as tx:
+        pending = await store.pending_task(tx, actor.user_id)
+        if pending is None:
+            return None
+        task_id, branch_id = pending
+        membership = actor.require_member(branch_id)
+        note = " ".join((text or "").split())
+        if not note:
+            raise UserError("report_empty")
+        await store.set_note(tx, task_id, branch_id, note[:NOTE_MAX], actor.user_id, now)
+        await repo.clear_pending(tx, actor.user_id)
+        states = await branch_tasks(tx, membership.branch, now.astimezone(env.cfg.tz).date())
+    return next(s for s in states if s.task.id == task_id)
+
+
+# ---------------------------------------------------------- deadline reminders
+
+
+async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
+    """Reminders for task deadlines (default 7 and 1 days before) to branches not done."""
+    tz = env.cfg.tz
+    today = now.astimezone(tz).date()
+    horizon = today + timedelta(days=max(env.cfg.task_reminder_days_before, default=0) + 1)
+    plans = {p.id: p for p in await store.active_plans(tx)}
+    tasks = [
+        x
+        for x in await store.tasks_of(tx, list(plans))
+        if x.due_on is not None and today <= x.due_on <= horizon
+    ]
+    if not tasks:
+        return []
+    states = await store.statuses(tx, [task.id for task in tasks])
+    days = sorted(set(env.cfg.task_reminder_days_before), reverse=True)
+    out: list[NewMessage] = []
+    views: list[BranchView] | None = None  # loaded only when a stage is live
+    for task in tasks:
+        assert task.due_on is not None
+        times = [at(task.due_on - timedelta(days=d), env.cfg.reminder_at, tz) for d in days]
+        live = None
+        for i, d in enumerate(days):
+            until = times[i + 1] if i + 1 < len(times) else end_of(task.due_on, tz)
+            if times[i] <= now < until:
+                live = d
+        if live is None:
+            continue
+        if views is None:
+            views = await repo.branch_views(tx)
+        for view in views:
+            row = states.get((task.id, view.branch.id))
+            if not task.applies_to(view.branch.name) or (row is not None and row.status == "done"):
+                continue
+            for user in view.reporters:
+                if not user.reachable:
+                    continue
+                lang = user_lang(env, user)
+                text = t(
+                    lang,
+                    "task_remind",
+                    branch=view.branch.name,
+                    task=task.title,
+                    plan=plans[task.plan_id].title,
+                    days=live,
+                    due=date_label(lang, task.due_on, weekday=True),
+                )
+                out.append(
+                    NewMessage(
+                        dedupe_key=f"task:{task.id}:{view.branch.id}:d-{live}:{user.user_id}",
+                        kind="task",
+                        chat_id=user.user_id,
+                        text=text,
+                        branch_id=view.branch.id,
+                        recipient_id=user.user_id,
+                    )
+                )
+    return out
+
+
+# ------------------------------------------------------------- the circular
+
+
+def circular_section(lang: str, plans: list[PlanProgress], number: Html) -> list[Html]:
+    """The circular's section on the plans: phase, completion per task, overdue tasks."""
+    if not plans:
+        return []
+    out = [t(lang, "circ_sec_plans", n=number)]
+    for p in plans:
+        if p.phase is not None:
+            phase = t(
+                lang,
+                "circ_plan_phase",
+                title=p.phase.title,
+                start=date_label(lang, p.phase.start),
+                end=date_label(lang, p.phase.end),
+            )
+        elif p.next_phase is not None:
+            phase = t(
+                lang,
+                "circ_plan_next",
+                title=p.next_phase.title,
+                start=date_label(lang, p.next_phase.start),
+            )
+        else:
+            phase = t(lang, "circ_plan_no_phase")
+        out.append(t(lang, "circ_plan_head", plan=p.spec.title, phase=phase))
+        for tp in p.tasks:
+            if tp.task.ongoing or tp.task.recurring:
+                continue  # standing duties are not "done" once; they are not counted
+            due = (
+                t(lang, "circ_task_due", due=date_label(lang, tp.task.due_on))
+                if tp.task.due_on
+                else ""
+            )
+            out.append(
+                t(lang, "circ_task_line", task=tp.task.title, done=tp.done, total=tp.total, due=due)
+            )
+        late = [(tp.task.title, name) for tp in p.tasks for name in tp.overdue]
+        if late:
+            by_branch: dict[str, list[str]] = {}
+            for task, name in late:
+                by_branch.setdefault(name, []).append(task)
+            items = "；".join(
+                f"{name}（{'、'.join(titles)}）" for name, titles in by_branch.items()
+            )
+            out.append(t(lang, "circ_tasks_overdue", items=items))
+    return out
+
+
+def rule_text(recurring: str | None) -> str:
+    if not recurring:
+        return ""
+    return RecurringRule.model_validate(json.loads(recurring)).describe_zh()

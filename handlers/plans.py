@@ -1,0 +1,202 @@
+"""Plans in chat: a coordinator sends the plan document, confirms the preview;
+branches see and update their tasks."""
+
+from __future__ import annotations
+
+from telegram import Message
+
+from bot.i18n import Html, esc, join
+from bot.plans.cli import preview_lines
+from bot.services import plans
+from bot.services.base import UserError
+from bot.services.fmt import date_label
+from bot.services.plans import TaskState
+from handlers.common import COORDINATION_OR_PRIVATE, Ctx, buttons, guarded, int_arg
+
+STATUS_MARK = {"todo": "◻", "doing": "◐", "done": "✅"}
+BUTTON_TITLE = 28
+
+
+async def maybe_plan_document(ctx: Ctx, message: Message) -> bool:
+    """A coordinator's .txt/.docx/.yaml in private chat is a plan to preview.
+
+    Someone who is also a branch secretary marks it by a caption with 方案/plan,
+    so their evidence files are never taken for plans.
+    """
+    doc = message.document
+    if ctx.chat_kind != "private" or doc is None or not ctx.actor.coordinates:
+        return False
+    if not plans.is_plan_file(doc.file_name):
+        return False
+    caption = (message.caption or "").lower()
+    if ctx.actor.reports and not any(w in caption for w in ("方案", "plan")):
+        return False
+    if (doc.file_size or 0) > plans.MAX_PLAN_BYTES:
+        raise UserError("plan_too_big")
+    file = await ctx.context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    made = await plans.draft(ctx.env, ctx.actor, doc.file_name or "plan.txt", data, ctx.now)
+    lines = [
+        ctx.t("plan_preview_head"),
+        Html(""),
+        *(Html(esc(x)) for x in preview_lines(made.spec)),
+    ]
+    lines += [Html(esc(f"⚠ {w}")) for w in made.warnings]
+    lines.append(ctx.t("plan_preview_tail"))
+    markup = buttons(
+        [
+            (ctx.t("plan_btn_enable"), f"planok:{made.id}"),
+            (ctx.t("plan_btn_cancel"), f"planno:{made.id}"),
+        ]
+    )
+    await ctx.reply(join(lines), markup)
+    return True
+
+
+async def plan_enable(ctx: Ctx, args: list[str]) -> None:
+    await _decide(ctx, args, accept=True)
+
+
+async def plan_cancel(ctx: Ctx, args: list[str]) -> None:
+    await _decide(ctx, args, accept=False)
+
+
+async def _decide(ctx: Ctx, args: list[str], accept: bool) -> None:
+    draft_id = int_arg(args)
+    if draft_id is None:
+        raise UserError("bad_button")
+    spec = await plans.decide(ctx.env, ctx.actor, draft_id, accept, ctx.now)
+    await ctx.toast("✓")
+    await ctx.reply(
+        ctx.t(
+            "plan_enabled" if accept else "plan_cancelled",
+            title=spec.title,
+            tasks=len(spec.tasks),
+            phases=len(spec.phases),
+        )
+    )
+
+
+@guarded(COORDINATION_OR_PRIVATE)
+async def plan_command(ctx: Ctx) -> None:
+    found = await plans.plan_overview(ctx.env, ctx.actor, ctx.now)
+    if not found:
+        await ctx.reply(ctx.t("plan_none"))
+        return
+    lang = ctx.lang
+    lines: list[Html] = []
+    for p in found:
+        lines.append(ctx.t("plan_title", title=p.spec.title, year=p.spec.year))
+        for phase in p.spec.phases:
+            mark = "▶" if p.phase is not None and phase.title == p.phase.title else "·"
+            lines.append(
+                ctx.t(
+                    "plan_phase_line",
+                    mark=mark,
+                    title=phase.title,
+                    start=date_label(lang, phase.start),
+                    end=date_label(lang, phase.end),
+                )
+            )
+        if p.phase is None:
+            lines.append(
+                ctx.t(
+                    "plan_next",
+                    title=p.next_phase.title,
+                    start=date_label(lang, p.next_phase.start),
+                )
+                if p.next_phase
+                else ctx.t("plan_finished")
+            )
+        for tp in p.tasks:
+            if tp.task.due_on is not None:
+                lines.append(
+                    ctx.t(
+                        "plan_task_line",
+                        task=tp.task.title,
+                        done=tp.done,
+                        total=tp.total,
+                        due=date_label(lang, tp.task.due_on),
+                    )
+                )
+        lines.append(Html(""))
+    await ctx.reply(join(lines))
+
+
+def _task_label(ctx: Ctx, s: TaskState) -> Html:
+    if s.task.due_on:
+        when = date_label(ctx.lang, s.task.due_on)
+    elif s.task.ongoing:
+        when = ctx.t("task_ongoing")
+    else:
+        when = Html(esc(plans.rule_text(s.task.recurring)))
+    late = ctx.t("task_overdue") if s.overdue else ""
+    note = ctx.t("task_note_shown", note=s.note) if s.note else ""
+    return ctx.t(
+        "task_line", mark=STATUS_MARK[s.status], task=s.task.title, when=when, late=late, note=note
+    )
+
+
+@guarded()
+async def mytasks(ctx: Ctx) -> None:
+    blocks: list[Html] = []
+    rows: list[list[tuple[str, str]]] = []
+    for branch, states in await plans.my_tasks(ctx.env, ctx.actor, ctx.now):
+        lines = [ctx.t("mytasks_head", branch=branch.name)]
+        lines += [_task_label(ctx, s) for s in states] or [ctx.t("mytasks_none")]
+        blocks.append(join(lines))
+        rows += [
+            [(_button_title(s), f"task:{s.task.id}:{branch.id}")]
+            for s in states
+            if s.status != "done"
+        ]
+    await ctx.reply(join(blocks, "\n\n"))
+    if rows:
+        await ctx.reply(ctx.t("tasks_pick"), buttons(*rows[:20]))
+
+
+def _button_title(s: TaskState) -> str:
+    title = (
+        s.task.title
+        if len(s.task.title) <= BUTTON_TITLE
+        else s.task.title[: BUTTON_TITLE - 1] + "…"
+    )
+    return f"{STATUS_MARK[s.status]} {title}"
+
+
+async def offer_tasks(ctx: Ctx, branch_id: int) -> None:
+    """After a report: the branch's open tasks as buttons, one tap to update."""
+    states = await plans.open_tasks(ctx.env, ctx.actor, branch_id, ctx.now)
+    if states:
+        rows = [[(_button_title(s), f"task:{s.task.id}:{branch_id}")] for s in states[:12]]
+        await ctx.reply(ctx.t("tasks_offer", count=len(states)), buttons(*rows))
+
+
+async def task_pressed(ctx: Ctx, args: list[str]) -> None:
+    task_id, branch_id = int_arg(args, 0), int_arg(args, 1)
+    if task_id is None or branch_id is None:
+        raise UserError("bad_button")
+    ctx.actor.require_member(branch_id)
+    choices = [(ctx.t(f"task_status_{s}"), f"ts:{task_id}:{branch_id}:{s}") for s in plans.STATUSES]
+    await ctx.toast("")
+    await ctx.reply(ctx.t("task_choose"), buttons(choices))
+
+
+async def task_status(ctx: Ctx, args: list[str]) -> None:
+    task_id, branch_id = int_arg(args, 0), int_arg(args, 1)
+    status = args[2] if len(args) > 2 else ""
+    if task_id is None or branch_id is None:
+        raise UserError("bad_button")
+    state = await plans.set_status(ctx.env, ctx.actor, task_id, branch_id, status, ctx.now)
+    await ctx.toast("✓")
+    await ctx.reply(
+        ctx.t("task_saved", task=state.task.title, status=ctx.t(f"task_status_{state.status}"))
+    )
+
+
+async def maybe_task_note(ctx: Ctx, text: str | None) -> bool:
+    state = await plans.save_note(ctx.env, ctx.actor, text, ctx.now)
+    if state is None:
+        return False
+    await ctx.reply(ctx.t("task_note_saved", task=state.task.title))
+    return True
