@@ -25,7 +25,7 @@ from telegram.request import BaseRequest
 from bot.delivery import Drained, deliver_due
 from bot.services import engine, onboarding
 from bot.services.base import Env
-from handlers import basic, buttons, coordination, reports
+from handlers import basic, buttons, coordination, plans, records, reports
 from handlers import engine as engine_handlers
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
@@ -56,6 +56,11 @@ COMMANDS = {
     "exempt": engine_handlers.exempt,
     "unexempt": engine_handlers.unexempt,
     "schedule": engine_handlers.schedule,
+    "plan": plans.plan_command,
+    "mytasks": plans.mytasks,
+    "export": records.export_command,
+    "review": records.review_command,
+    "circulardoc": records.circular_doc_command,
 }
 
 

@@ -108,6 +108,71 @@ def cmd_branches_import(args: argparse.Namespace) -> int:
     return asyncio.run(go())
 
 
+def cmd_plan_extract(args: argparse.Namespace) -> int:
+    from bot.plans.cli import extract_main
+
+    return extract_main(Path(args.file), args.year, args.json, sys.stdout, sys.stderr)
+
+
+def cmd_plan_import(args: argparse.Namespace) -> int:
+    cfg = _settings()
+    from bot.plans.model import PlanFormatError
+    from bot.plans.yamlio import load_plan_file
+    from bot.services import plans
+    from bot.services.base import Env
+    from storage.db import Database
+
+    try:
+        spec = load_plan_file(args.file)
+    except PlanFormatError as exc:
+        print(f"zhibu: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    async def go() -> int:
+        db = await Database.open(cfg.db)
+        try:
+            plan_id = await plans.import_plan(Env(db=db, cfg=cfg), spec, datetime.now(UTC))
+        finally:
+            await db.close()
+        print(
+            f"imported plan {plan_id}: {spec.title} ({spec.year}), "
+            f"{len(spec.phases)} phases, {len(spec.tasks)} tasks"
+        )
+        return 0
+
+    return asyncio.run(go())
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    cfg = _settings()
+    from bot.records.cli import export_main
+    from bot.services.base import Env
+    from storage.db import Database
+
+    if not Path(cfg.db).exists():  # don't create an empty database by accident
+        print(f"zhibu: {cfg.db}: no such database", file=sys.stderr)
+        return EXIT_USAGE
+    now = datetime.now(UTC)
+    year = args.year or now.astimezone(cfg.tz).year
+    out = Path(args.output or f"zhibu-台账-{year}.xlsx")
+
+    async def go() -> int:
+        db = await Database.open(cfg.db)
+        try:
+            return await export_main(Env(db=db, cfg=cfg), year, out, now)
+        finally:
+            await db.close()
+
+    return asyncio.run(go())
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    cfg = _settings()
+    from bot.records.cli import backup_main
+
+    return asyncio.run(backup_main(Path(cfg.db), Path(args.path)))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibu", description="党支部月度报送机器人 · monthly reporting bot"
@@ -126,6 +191,23 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file")
     imp.add_argument("--bot-username", help="the bot's @username, if `zhibu run` has not run yet")
     imp.set_defaults(func=cmd_branches_import)
+    exp = sub.add_parser("export", help="write the year's ledger (台账) as .xlsx")
+    exp.add_argument("--year", type=int, help="default: this year")
+    exp.add_argument("-o", "--output", help="default: zhibu-台账-YEAR.xlsx")
+    exp.set_defaults(func=cmd_export)
+    bk = sub.add_parser("backup", help="consistent copy of the database while the bot runs")
+    bk.add_argument("path", help="a file, or a directory (a time-stamped name is chosen)")
+    bk.set_defaults(func=cmd_backup)
+    plan = sub.add_parser("plan", help="plans (方案): extract from a document, import YAML")
+    psub = plan.add_subparsers(dest="plan_command", required=True)
+    ext = psub.add_parser("extract", help="read a plan's .txt/.docx and print YAML (or --json)")
+    ext.add_argument("file")
+    ext.add_argument("--year", type=int, help="the plan's year, if the text does not say")
+    ext.add_argument("--json", action="store_true", help="print the extraction as JSON")
+    ext.set_defaults(func=cmd_plan_extract)
+    pim = psub.add_parser("import", help="import a reviewed plan YAML into the database")
+    pim.add_argument("file")
+    pim.set_defaults(func=cmd_plan_import)
     return parser
 
 

@@ -9,6 +9,7 @@ Nothing is dropped silently; failures show in /status and /branches.
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 from collections import defaultdict
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, InputFile, Message
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
@@ -27,9 +28,11 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.calendar import Month
 from bot.models import OutboxItem
 from bot.services import onboarding
-from bot.services.base import Env
+from bot.services.base import Env, UserError
+from bot.services.files import CHART_KIND, FILE_KINDS
 from storage import repo
 
 log = logging.getLogger(__name__)
@@ -98,13 +101,19 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
                 if item.reply_markup
                 else None
             )
-            message = await bot.send_message(
-                chat_id=chat_id,
-                text=item.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                disable_web_page_preview=True,
-            )
+            if item.kind in FILE_KINDS:
+                message = await _send_file(env, bot, chat_id, item, now)
+            else:
+                message = await bot.send_message(
+                    chat_id=chat_id,
+                    text=item.text,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    disable_web_page_preview=True,
+                )
+        except UserError as exc:  # the file could not be rendered (no circular stored)
+            await _fail(env, item, f"records: {exc.key}", total, unreachable=False)
+            return
         except ChatMigrated as exc:
             new_id = int(exc.new_chat_id)
             await onboarding.chat_migrated(env, chat_id, new_id, now)
@@ -142,6 +151,28 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
         total.sent += 1
         return
     await _fail(env, item, "chat migrated more than once", total, unreachable=False)
+
+
+async def _send_file(env: Env, bot: Bot, chat_id: int, item: OutboxItem, now: datetime) -> Message:
+    """The circular's chart or Word document, rendered from the stored circular."""
+    from bot.records import publish  # matplotlib loads slowly; only file sends need it
+
+    month = Month.parse(item.month or "")
+    if item.kind == CHART_KIND:
+        chart = await publish.circular_chart(env, month, now)
+        return await bot.send_photo(
+            chat_id=chat_id,
+            photo=InputFile(io.BytesIO(chart.data), filename=chart.name),
+            caption=item.text,
+            parse_mode=ParseMode.HTML,
+        )
+    doc = await publish.circular_document(env, month)
+    return await bot.send_document(
+        chat_id=chat_id,
+        document=InputFile(io.BytesIO(doc.data), filename=doc.name),
+        caption=item.text,
+        parse_mode=ParseMode.HTML,
+    )
 
 
 async def _sent(env: Env, item: OutboxItem, chat_id: int, message_id: int, now: datetime) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -66,20 +66,42 @@ class Settings(BaseSettings):
     circular_days_after: int = Field(default=1, ge=0, le=20)
     circular_time: str = "09:00"
     workdays: WorkdayRule = WorkdayRule.OFF
+    # Task deadlines from plans: reminders this many days before.
+    task_reminder_days_before: Annotated[list[int], NoDecode] = Field(
+        default_factory=lambda: [7, 1]
+    )
+    # Yearly review (/review): on-time rate for each suggested grade; 好 also needs no miss.
+    review_good: float = Field(default=0.9, ge=0, le=1)
+    review_fair: float = Field(default=0.75, ge=0, le=1)
+    review_average: float = Field(default=0.5, ge=0, le=1)
     # Messages per second in all; Telegram allows about 30.
     rate_limit: float = Field(default=30.0, gt=0, le=30)
 
-    @field_validator("admin_ids", "reminder_days_before", "overdue_days_after", mode="before")
+    @field_validator(
+        "admin_ids",
+        "reminder_days_before",
+        "overdue_days_after",
+        "task_reminder_days_before",
+        mode="before",
+    )
     @classmethod
     def _comma_list(cls, value: Any) -> Any:
         return _split_ints(value)
 
-    @field_validator("reminder_days_before", "overdue_days_after")
+    @field_validator("reminder_days_before", "overdue_days_after", "task_reminder_days_before")
     @classmethod
     def _days_range(cls, value: list[int]) -> list[int]:
         if any(d < 0 or d > 28 for d in value):
             raise ValueError("每一项须在 0 到 28 之间 (each must be 0..28)")
         return sorted(set(value), reverse=True)
+
+    @field_validator("review_average")
+    @classmethod
+    def _review_order(cls, value: float, info: ValidationInfo) -> float:
+        good, fair = info.data.get("review_good", 1.0), info.data.get("review_fair", 1.0)
+        if not good >= fair >= value:
+            raise ValueError("须满足 GOOD ≥ FAIR ≥ AVERAGE (must satisfy GOOD ≥ FAIR ≥ AVERAGE)")
+        return value
 
     @field_validator("timezone")
     @classmethod

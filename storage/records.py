@@ -12,6 +12,8 @@ from datetime import date
 
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
 from storage.db import Tx, parse_ts
+
+# repo's own row mappers: a model read here is exactly the one repo would return.
 from storage.repo import _branch, _circular, _report, _user
 
 

@@ -13,8 +13,11 @@ A, B, C = 901, 902, 903
 
 
 def circulars(sim: Sim, month: str) -> list[str]:
-    return [m.plain_text or "" for m in sim.double.sent_to(COORD_GROUP)
-            if f"关于{month}" in (m.plain_text or "")]
+    return [
+        m.plain_text or ""
+        for m in sim.double.sent_to(COORD_GROUP)
+        if f"关于{month}" in (m.plain_text or "")
+    ]
 
 
 async def test_remind_at_most_once_an_hour(sim: Sim) -> None:
@@ -34,8 +37,9 @@ async def test_remind_at_most_once_an_hour(sim: Sim) -> None:
     # A reply to the nudge is a report.
     out = await sim.say(B, "收到，这是报告。", reply_to=sim.double.last_to(B))
     assert "乙支部" in text_of(out) and "按时" in text_of(out)
-    assert "所有支部都已报送" in text_of(await sim.say(ADMIN, "/exempt 丙支部 2026-11 撤并中")
-                                   + await sim.say(ADMIN, "/remind"))
+    assert "所有支部都已报送" in text_of(
+        await sim.say(ADMIN, "/exempt 丙支部 2026-11 撤并中") + await sim.say(ADMIN, "/remind")
+    )
 
 
 async def test_circular_post_now_is_not_posted_again(sim: Sim) -> None:

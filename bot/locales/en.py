@@ -62,6 +62,7 @@ MESSAGES: dict[str, str] = {
         "<b>Reporting</b>\n"
         "/report Submit this month's work report (or simply reply to my reminder)\n"
         "/myreports Your past reports\n"
+        "/mytasks Your branch's tasks · /plan Plans and phases\n"
         "Photos and files are kept as supporting documents for the month."
     ),
     "help_coordinator": (
@@ -75,7 +76,12 @@ MESSAGES: dict[str, str] = {
         "/branches List branches\n"
         "/addbranch name · /renamebranch old new · /archivebranch name\n"
         "/invite branch [secretary|deputy] Create an invite link\n"
-        "/invites Unused invites · /revoke number Revoke an invite"
+        "/invites Unused invites · /revoke number Revoke an invite\n"
+        "<b>Plans and records</b>\n"
+        "/plan Plans and their phases (send me the plan file, .docx/.txt/.yaml, to import one)\n"
+        "/export [2026] The year's ledger (Excel)\n"
+        "/review [2026] Yearly review with suggested grades\n"
+        "/circulardoc [2026-11] The circular as a Word document and a chart"
     ),
     "help_admin": (
         "<b>Admin</b>\n/invite coordinator Invite a coordinator\n"
@@ -279,4 +285,70 @@ MESSAGES: dict[str, str] = {
     "usage_renamebranch": "/renamebranch old-name new name",
     "usage_archivebranch": "/archivebranch branch name",
     "usage_revoke": "/revoke invite-number (see /invites)",
+    "cmd_plan": "Plans and their phases",
+    "cmd_mytasks": "My branch's tasks",
+    "plan_too_big": "The file is too large (5 MB at most).",
+    "plan_unreadable": "Could not read this plan: {reason}",
+    "plan_empty": "No phases or tasks were found in this file; nothing was changed.",
+    "plan_preview_head": "📋 <b>Plan preview</b> (not yet in effect)",
+    "plan_preview_tail": "Check the phases, tasks and deadlines above, then press Enable. To correct them, export the YAML with zhibu plan extract, edit it and import it.",
+    "plan_btn_enable": "✅ Enable",
+    "plan_btn_cancel": "✖ Cancel",
+    "plan_enabled": "✅ Plan “{title}” is enabled: {phases} phases, {tasks} tasks. Send /plan to follow it.",
+    "plan_cancelled": "Cancelled; plan “{title}” was not enabled.",
+    "plan_none": "No plan is enabled yet. A coordinator can send me the plan file (.docx, .txt or .yaml) in private chat.",
+    "plan_title": "<b>{title}</b> ({year})",
+    "plan_phase_line": "{mark} {title}: {start} – {end}",
+    "plan_next": "Between phases; the next, “{title}”, starts {start}.",
+    "plan_finished": "All phases have ended.",
+    "plan_task_line": "  · {task}: {done}/{total} branches done (due {due})",
+    "task_ongoing": "ongoing",
+    "task_overdue": " ❗overdue",
+    "task_note_shown": " ({note})",
+    "task_line": "{mark} {task} · {when}{late}{note}",
+    "mytasks_head": "Tasks of <b>{branch}</b>",
+    "mytasks_none": "No tasks.",
+    "tasks_pick": "Tap a task to update it:",
+    "tasks_offer": "While you are here, update your branch’s tasks ({count} open):",
+    "task_choose": "Where does this task stand?",
+    "task_status_todo": "◻ Not started",
+    "task_status_doing": "◐ In progress",
+    "task_status_done": "✅ Done",
+    "task_saved": "Updated: {task} → {status}.\nSend one line as a note if you like, or /cancel to skip.",
+    "task_note_saved": "Note saved: {task}.",
+    "task_remind": "📌 <b>{branch}</b>: the task “{task}” of “{plan}” is due {due} (in {days} days) and is not marked done.\nWhen it is, send /mytasks to update it.",
+    "status_overdue_tasks": "❗ Overdue tasks ({count}):",
+    "status_overdue_task": "· {task} ({plan}, due {due})",
+    "circ_sec_plans": "<b>{n}. Plan progress</b>",
+    "circ_plan_head": "{plan}: {phase}",
+    "circ_plan_phase": "now in “{title}” ({start} – {end})",
+    "circ_plan_next": "next phase “{title}” starts {start}",
+    "circ_plan_no_phase": "all phases have ended",
+    "circ_task_line": "· {task}: {done}/{total} branches done{due}",
+    "circ_task_due": " (due {due})",
+    "circ_tasks_overdue": "Overdue: {items}",
+    "rec_export_caption": "📊 Ledger for {year} ({branches} branches, {reports} reports)",
+    "rec_year_bad": "I can't read the year “{value}”. Write four digits, e.g. /export 2026.",
+    "rec_year_future": "{year} has not begun yet: nothing to export or review.",
+    "rec_review_head": "<b>Reporting review {year}</b> ({span}, {count} months)",
+    "rec_review_span": "months {first}–{last}",
+    "rec_review_span_one": "month {m}",
+    "rec_review_tally": "Suggested grades: good {good}, fair {fair}, average {average}, poor {poor}",
+    "rec_review_line": "{branch} | on time {rate} | late {late} | missing {missing} | longest run missed {run} | tasks {tasks} | <b>{grade}</b>",
+    "rec_review_no_tasks": "—",
+    "rec_review_none": "No month of {year} is past its due day yet: nothing to review.",
+    "rec_review_note": "<i>Suggested grades for the committee to consider. Good: on time ≥ {good} and no month missed; fair: ≥ {fair}; average: ≥ {average}; otherwise poor.</i>",
+    "rec_archived": " (archived)",
+    "rec_grade_good": "good",
+    "rec_grade_fair": "fair",
+    "rec_grade_average": "average",
+    "rec_grade_poor": "poor",
+    "rec_grade_none": "not graded",
+    "rec_no_circular": "The circular for {month} has not been built yet.",
+    "rec_no_circulars": "No circular has been built yet.",
+    "rec_chart_caption": "📈 Reporting in {month}",
+    "rec_docx_caption": "📄 Circular for {month} (Word document)",
+    "cmd_export": "Export the year's ledger (Excel)",
+    "cmd_review": "Yearly reporting review",
+    "cmd_circulardoc": "Circular as document and chart",
 }

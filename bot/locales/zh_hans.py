@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
         "<b>报送</b>\n"
         "/report 报送本月工作情况（也可以直接回复我的提醒消息）\n"
         "/myreports 查看历次报送\n"
+        "/mytasks 本支部的任务与进展 · /plan 方案与阶段\n"
         "照片和文件会作为本月的佐证材料保存。"
     ),
     "help_coordinator": (
@@ -73,7 +74,12 @@ MESSAGES: dict[str, str] = {
         "/branches 支部列表\n"
         "/addbranch 名称 · /renamebranch 旧名 新名 · /archivebranch 名称\n"
         "/invite 支部名 [secretary|deputy] 生成邀请链接\n"
-        "/invites 未使用的邀请 · /revoke 编号 作废邀请"
+        "/invites 未使用的邀请 · /revoke 编号 作废邀请\n"
+        "<b>方案与台账</b>\n"
+        "/plan 方案与阶段进度（把方案文件 .docx/.txt/.yaml 私聊发给我即可导入）\n"
+        "/export [2026] 导出年度台账（Excel）\n"
+        "/review [2026] 年度报送评议（建议等次）\n"
+        "/circulardoc [2026-11] 通报文档（Word）和图表"
     ),
     "help_admin": (
         "<b>管理</b>\n/invite coordinator 邀请协调人\n/bindgroup 在群里发送，设为协调群"
@@ -271,4 +277,70 @@ MESSAGES: dict[str, str] = {
     "usage_renamebranch": "/renamebranch 旧名称 新名称",
     "usage_archivebranch": "/archivebranch 支部名称",
     "usage_revoke": "/revoke 邀请编号（见 /invites）",
+    "cmd_plan": "方案与阶段进度",
+    "cmd_mytasks": "本支部任务",
+    "plan_too_big": "文件太大（最多 5 MB）。",
+    "plan_unreadable": "无法读取这份方案：{reason}",
+    "plan_empty": "这份文件里没有找到阶段或任务，未作处理。",
+    "plan_preview_head": "📋 <b>方案预览</b>（尚未生效）",
+    "plan_preview_tail": "请核对以上阶段、任务和时限。确认无误后点“启用”；如需修改，可用 zhibu plan extract 导出 YAML 修改后再导入。",
+    "plan_btn_enable": "✅ 启用",
+    "plan_btn_cancel": "✖ 取消",
+    "plan_enabled": "✅ 方案《{title}》已启用：{phases}个阶段，{tasks}项任务。发送 /plan 查看进度。",
+    "plan_cancelled": "已取消，方案《{title}》未启用。",
+    "plan_none": "还没有启用的方案。协调人可把方案文件（.docx、.txt 或 .yaml）私聊发给我。",
+    "plan_title": "<b>《{title}》</b>（{year}年）",
+    "plan_phase_line": "{mark} {title}：{start}—{end}",
+    "plan_next": "当前不在任何阶段；下一阶段“{title}”自{start}开始。",
+    "plan_finished": "各阶段均已结束。",
+    "plan_task_line": "  · {task}：{done}/{total} 个支部已完成（{due}前）",
+    "task_ongoing": "长期",
+    "task_overdue": " ❗已逾期",
+    "task_note_shown": "（{note}）",
+    "task_line": "{mark} {task} · {when}{late}{note}",
+    "mytasks_head": "<b>{branch}</b> 的任务",
+    "mytasks_none": "暂无任务。",
+    "tasks_pick": "点按任务可更新进展：",
+    "tasks_offer": "顺便更新一下本支部的任务进展吧（{count}项未完成）：",
+    "task_choose": "这项任务现在的进展是：",
+    "task_status_todo": "◻ 未开始",
+    "task_status_doing": "◐ 进行中",
+    "task_status_done": "✅ 已完成",
+    "task_saved": "已更新：{task} → {status}。\n可再发一句话作为备注（可选），发送 /cancel 跳过。",
+    "task_note_saved": "已保存备注：{task}。",
+    "task_remind": "📌 <b>{branch}</b>：《{plan}》中的任务“{task}”将于 {due} 到期（还有 {days} 天），尚未标记完成。\n完成后请发送 /mytasks 更新。",
+    "status_overdue_tasks": "❗ 逾期未完成任务（{count}项）：",
+    "status_overdue_task": "· {task}（《{plan}》，{due}前）",
+    "circ_sec_plans": "<b>{n}、计划进展</b>",
+    "circ_plan_head": "《{plan}》：{phase}",
+    "circ_plan_phase": "当前处于“{title}”（{start}—{end}）",
+    "circ_plan_next": "下一阶段“{title}”自{start}开始",
+    "circ_plan_no_phase": "各阶段均已结束",
+    "circ_task_line": "· {task}：{done}/{total}个支部已完成{due}",
+    "circ_task_due": "（{due}前）",
+    "circ_tasks_overdue": "逾期未完成：{items}",
+    "rec_export_caption": "📊 {year}年党建工作台账（{branches}个支部，{reports}份报告）",
+    "rec_year_bad": "年份“{value}”看不懂，请写四位数字，例如 /export 2026。",
+    "rec_year_future": "{year}年还没有到，暂无台账可导出或评议。",
+    "rec_review_head": "<b>{year}年度报送情况评议</b>（统计{span}，共{count}个月）",
+    "rec_review_span": "{first}—{last}月",
+    "rec_review_span_one": "{m}月",
+    "rec_review_tally": "建议等次：好 {good} 个，较好 {fair} 个，一般 {average} 个，差 {poor} 个",
+    "rec_review_line": "{branch}｜按时率 {rate}｜逾期 {late}｜未报 {missing}｜最长连续未报 {run}｜任务 {tasks}｜<b>{grade}</b>",
+    "rec_review_no_tasks": "—",
+    "rec_review_none": "{year}年还没有已过截止日的月份，暂无可评议的数据。",
+    "rec_review_note": "<i>以上为建议等次，供党委研究参考。标准：好——按时率≥{good}且无未报；较好——按时率≥{fair}；一般——按时率≥{average}；其余为差。</i>",
+    "rec_archived": "（已撤销）",
+    "rec_grade_good": "好",
+    "rec_grade_fair": "较好",
+    "rec_grade_average": "一般",
+    "rec_grade_poor": "差",
+    "rec_grade_none": "不评",
+    "rec_no_circular": "{month}的通报还没有生成。",
+    "rec_no_circulars": "还没有生成过通报。",
+    "rec_chart_caption": "📈 {month}报送情况",
+    "rec_docx_caption": "📄 {month}工作情况通报（文档版）",
+    "cmd_export": "导出年度台账（Excel）",
+    "cmd_review": "年度报送评议",
+    "cmd_circulardoc": "通报文档与图表",
 }

@@ -60,6 +60,7 @@ MESSAGES: dict[str, str] = {
         "<b>報送</b>\n"
         "/report 報送本月工作情況（也可以直接回覆我的提醒訊息）\n"
         "/myreports 查看歷次報送\n"
+        "/mytasks 本支部的任務與進展 · /plan 方案與階段\n"
         "照片和檔案會作為本月的佐證材料儲存。"
     ),
     "help_coordinator": (
@@ -73,7 +74,12 @@ MESSAGES: dict[str, str] = {
         "/branches 支部清單\n"
         "/addbranch 名稱 · /renamebranch 舊名 新名 · /archivebranch 名稱\n"
         "/invite 支部名 [secretary|deputy] 產生邀請連結\n"
-        "/invites 未使用的邀請 · /revoke 編號 作廢邀請"
+        "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
+        "<b>方案與臺賬</b>\n"
+        "/plan 方案與階段進度（把方案檔案 .docx/.txt/.yaml 私訊傳給我即可匯入）\n"
+        "/export [2026] 匯出年度臺賬（Excel）\n"
+        "/review [2026] 年度報送評議（建議等次）\n"
+        "/circulardoc [2026-11] 通報文件（Word）和圖表"
     ),
     "help_admin": (
         "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群組裡傳送，設為協調群組"
@@ -271,4 +277,70 @@ MESSAGES: dict[str, str] = {
     "usage_renamebranch": "/renamebranch 舊名稱 新名稱",
     "usage_archivebranch": "/archivebranch 支部名稱",
     "usage_revoke": "/revoke 邀請編號（見 /invites）",
+    "cmd_plan": "方案與階段進度",
+    "cmd_mytasks": "本支部任務",
+    "plan_too_big": "檔案太大（最多 5 MB）。",
+    "plan_unreadable": "無法讀取這份方案：{reason}",
+    "plan_empty": "這份檔案裡沒有找到階段或任務，未作處理。",
+    "plan_preview_head": "📋 <b>方案預覽</b>（尚未生效）",
+    "plan_preview_tail": "請核對以上階段、任務和時限。確認無誤後點「啟用」；如需修改，可用 zhibu plan extract 匯出 YAML 修改後再匯入。",
+    "plan_btn_enable": "✅ 啟用",
+    "plan_btn_cancel": "✖ 取消",
+    "plan_enabled": "✅ 方案《{title}》已啟用：{phases}個階段，{tasks}項任務。傳送 /plan 查看進度。",
+    "plan_cancelled": "已取消，方案《{title}》未啟用。",
+    "plan_none": "還沒有啟用的方案。協調人可把方案檔案（.docx、.txt 或 .yaml）私訊傳給我。",
+    "plan_title": "<b>《{title}》</b>（{year}年）",
+    "plan_phase_line": "{mark} {title}：{start}—{end}",
+    "plan_next": "目前不在任何階段；下一階段「{title}」自{start}開始。",
+    "plan_finished": "各階段均已結束。",
+    "plan_task_line": "  · {task}：{done}/{total} 個支部已完成（{due}前）",
+    "task_ongoing": "長期",
+    "task_overdue": " ❗已逾期",
+    "task_note_shown": "（{note}）",
+    "task_line": "{mark} {task} · {when}{late}{note}",
+    "mytasks_head": "<b>{branch}</b> 的任務",
+    "mytasks_none": "暫無任務。",
+    "tasks_pick": "點按任務可更新進展：",
+    "tasks_offer": "順便更新一下本支部的任務進展吧（{count}項未完成）：",
+    "task_choose": "這項任務現在的進展是：",
+    "task_status_todo": "◻ 未開始",
+    "task_status_doing": "◐ 進行中",
+    "task_status_done": "✅ 已完成",
+    "task_saved": "已更新：{task} → {status}。\n可再傳一句話作為備註（可選），傳送 /cancel 略過。",
+    "task_note_saved": "已儲存備註：{task}。",
+    "task_remind": "📌 <b>{branch}</b>：《{plan}》中的任務「{task}」將於 {due} 到期（還有 {days} 天），尚未標記完成。\n完成後請傳送 /mytasks 更新。",
+    "status_overdue_tasks": "❗ 逾期未完成任務（{count}項）：",
+    "status_overdue_task": "· {task}（《{plan}》，{due}前）",
+    "circ_sec_plans": "<b>{n}、計畫進展</b>",
+    "circ_plan_head": "《{plan}》：{phase}",
+    "circ_plan_phase": "目前處於「{title}」（{start}—{end}）",
+    "circ_plan_next": "下一階段「{title}」自{start}開始",
+    "circ_plan_no_phase": "各階段均已結束",
+    "circ_task_line": "· {task}：{done}/{total}個支部已完成{due}",
+    "circ_task_due": "（{due}前）",
+    "circ_tasks_overdue": "逾期未完成：{items}",
+    "rec_export_caption": "📊 {year}年黨建工作臺賬（{branches}個支部，{reports}份報告）",
+    "rec_year_bad": "年份「{value}」看不懂，請寫四位數字，例如 /export 2026。",
+    "rec_year_future": "{year}年還沒有到，暫無臺賬可匯出或評議。",
+    "rec_review_head": "<b>{year}年度報送情況評議</b>（統計{span}，共{count}個月）",
+    "rec_review_span": "{first}—{last}月",
+    "rec_review_span_one": "{m}月",
+    "rec_review_tally": "建議等次：好 {good} 個，較好 {fair} 個，一般 {average} 個，差 {poor} 個",
+    "rec_review_line": "{branch}｜按時率 {rate}｜逾期 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
+    "rec_review_no_tasks": "—",
+    "rec_review_none": "{year}年還沒有已過截止日的月份，暫無可評議的資料。",
+    "rec_review_note": "<i>以上為建議等次，供黨委研究參考。標準：好——按時率≥{good}且無未報；較好——按時率≥{fair}；一般——按時率≥{average}；其餘為差。</i>",
+    "rec_archived": "（已撤銷）",
+    "rec_grade_good": "好",
+    "rec_grade_fair": "較好",
+    "rec_grade_average": "一般",
+    "rec_grade_poor": "差",
+    "rec_grade_none": "不評",
+    "rec_no_circular": "{month}的通報還沒有生成。",
+    "rec_no_circulars": "還沒有生成過通報。",
+    "rec_chart_caption": "📈 {month}報送情況",
+    "rec_docx_caption": "📄 {month}工作情況通報（文件版）",
+    "cmd_export": "匯出年度臺賬（Excel）",
+    "cmd_review": "年度報送評議",
+    "cmd_circulardoc": "通報文件與圖表",
 }

@@ -17,6 +17,7 @@ from bot.calendar import Month, at, end_of
 from bot.i18n import Html, join, split_message, t
 from bot.models import NewMessage, User
 from bot.services import circular as circular_mod
+from bot.services import plans
 from bot.services.base import (
     Actor,
     Env,
@@ -26,6 +27,7 @@ from bot.services.base import (
     cycle_for,
     user_lang,
 )
+from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label
 from bot.services.onboarding import resolve_branch
 from bot.services.status import Line, State, summarize
@@ -93,6 +95,9 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
         await cycle_for(env, tx, month, now)
         for m in months:
             await _reconcile_month(env, tx, m, now, result)
+        result.enqueued += await repo.enqueue_many(
+            tx, await plans.task_reminders(env, tx, now), now
+        )
     return result
 
 
@@ -206,6 +211,15 @@ async def enqueue_circular(env: Env, tx: Tx, month: Month, text: str, now: datet
             chat_id=chat,
             text=part,
             month=str(month),
+        )
+        added += await repo.enqueue(tx, msg, now)
+    # The chart and the Word document follow the text, each its own outbox
+    # item (deduplicated and retried like any message), rendered when sent.
+    lang = circular_mod.circular_language(env)
+    for kind, key in ((CHART_KIND, "rec_chart_caption"), (DOCX_KIND, "rec_docx_caption")):
+        caption = t(lang, key, month=month_label(lang, month))
+        msg = NewMessage(
+            dedupe_key=f"{kind}:{month}", kind=kind, chat_id=chat, text=caption, month=str(month)
         )
         added += await repo.enqueue(tx, msg, now)
     return added

@@ -1,0 +1,245 @@
+"""A span of months (usually a year) read once, in the shape the records are built from.
+
+`load_year` reads everything in one snapshot; `assemble` turns the rows into
+per-(branch, month) cells with the same rules as `/status` and the circular,
+so the ledger, the review and the chart can never disagree with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from bot.calendar import Month, end_of
+from bot.models import Branch, Circular, Cycle, Exemption, Report, User
+from bot.services.base import Env, UserError
+
+# One rule for "is this branch expected to report this month", shared with /status.
+from bot.services.status import State, _existed
+from storage import records as q
+
+# Task statuses that count as done; the plans feature reports one of these words.
+COMPLETED_STATUSES = frozenset({"done", "completed", "完成", "已完成", "已完結", "已完结"})
+
+
+@dataclass(frozen=True)
+class TaskStatusRow:
+    """One task's standing for one branch, as the plans feature will supply it."""
+
+    branch: str
+    plan: str
+    task: str
+    status: str
+    note: str = ""
+    updated_at: datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status.strip().lower() in COMPLETED_STATUSES
+
+
+@dataclass(frozen=True)
+class MonthInfo:
+    month: Month
+    due_on: date
+    # The due day has passed as of `now`: the month is settled and counts in rates.
+    counted: bool
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A branch in a month it was expected to report for (or did report for)."""
+
+    state: State
+    report: Report | None = None
+    exemption: Exemption | None = None
+    attachments: int = 0
+
+
+@dataclass(frozen=True)
+class YearData:
+    first: Month
+    last: Month
+    now: datetime
+    tz: ZoneInfo
+    org_name: str
+    months: list[Month]
+    cycles: dict[Month, MonthInfo]
+    branches: list[Branch]
+    cells: dict[tuple[int, Month], Cell]
+    authors: dict[int, User] = field(default_factory=dict)
+    circulars: list[Circular] = field(default_factory=list)
+    tasks: list[TaskStatusRow] = field(default_factory=list)
+
+    @property
+    def year(self) -> int:
+        return self.last.year
+
+    @property
+    def counted_months(self) -> list[Month]:
+        return [m for m in self.months if m in self.cycles and self.cycles[m].counted]
+
+    def cell(self, branch_id: int, month: Month) -> Cell | None:
+        return self.cells.get((branch_id, month))
+
+    def reports(self) -> list[Report]:
+        """Every report of the span, by branch then month."""
+        return [
+            c.report
+            for b in self.branches
+            for m in self.months
+            if (c := self.cells.get((b.id, m))) is not None and c.report is not None
+        ]
+
+    def tally(self, month: Month) -> dict[State, int]:
+        counts = dict.fromkeys(State, 0)
+        for b in self.branches:
+            c = self.cells.get((b.id, month))
+            if c is not None:
+                counts[c.state] += 1
+        return counts
+
+    def submission_rate(self, month: Month) -> float | None:
+        """Reported (on time or late) over expected, as the circular computes it.
+
+        None for a month not yet settled, without a cycle, or with nobody expected:
+        a trend line should show a gap there, not a made-up 100 %.
+        """
+        info = self.cycles.get(month)
+        if info is None or not info.counted:
+            return None
+        counts = self.tally(month)
+        expected = sum(counts.values()) - counts[State.EXEMPT]
+        if expected == 0:
+            return None
+        return (counts[State.ON_TIME] + counts[State.LATE]) / expected
+
+    def author_name(self, author_id: int) -> str:
+        user = self.authors.get(author_id)
+        return user.display_name if user is not None else str(author_id)
+
+
+def months_between(first: Month, last: Month) -> list[Month]:
+    out: list[Month] = []
+    month = first
+    while month <= last:
+        out.append(month)
+        month = month.next()
+    return out
+
+
+def assemble(
+    *,
+    first: Month,
+    last: Month,
+    now: datetime,
+    tz: ZoneInfo,
+    org_name: str,
+    branches: Iterable[Branch],
+    cycles: Iterable[Cycle],
+    reports: Iterable[Report],
+    exemptions: dict[tuple[int, str], Exemption],
+    attachments: dict[tuple[int, str], int],
+    authors: dict[int, User] | None = None,
+    circulars: Sequence[Circular] = (),
+    tasks: Sequence[TaskStatusRow] = (),
+) -> YearData:
+    """Decide each (branch, month) with the rules of `bot.services.status.summarize`."""
+    if now.tzinfo is None:
+        raise ValueError("aware datetimes only")
+    months = months_between(first, last)
+    infos: dict[Month, MonthInfo] = {}
+    for cycle in cycles:
+        month = Month.parse(cycle.month)
+        if first <= month <= last:
+            infos[month] = MonthInfo(month, cycle.due_on, now >= end_of(cycle.due_on, tz))
+    by_key = {(r.branch_id, Month.parse(r.month)): r for r in reports}
+    month_ends = {m: end_of(m.last_day, tz) for m in months}
+    cells: dict[tuple[int, Month], Cell] = {}
+    kept: list[Branch] = []
+    for branch in sorted(branches, key=lambda b: b.id):
+        in_span = False
+        for month in months:
+            existed = _existed(branch, month, month_ends[month])
+            report = by_key.get((branch.id, month))
+            in_span = in_span or existed or report is not None
+            info = infos.get(month)
+            if info is None or (report is None and not existed):
+                continue
+            key = (branch.id, str(month))
+            exemption = exemptions.get(key)
+            if report is not None:
+                state = State.LATE if report.late else State.ON_TIME
+            elif exemption is not None:
+                state = State.EXEMPT
+            else:
+                state = State.MISSING if info.counted else State.WAITING
+            cells[(branch.id, month)] = Cell(state, report, exemption, attachments.get(key, 0))
+        if in_span:
+            kept.append(branch)
+    return YearData(
+        first=first,
+        last=last,
+        now=now,
+        tz=tz,
+        org_name=org_name,
+        months=months,
+        cycles=infos,
+        branches=kept,
+        cells=cells,
+        authors=dict(authors or {}),
+        circulars=list(circulars),
+        tasks=list(tasks),
+    )
+
+
+async def load_span(
+    env: Env, first: Month, last: Month, now: datetime, tasks: Sequence[TaskStatusRow] = ()
+) -> YearData:
+    lo, hi = str(first), str(last)
+    async with env.db.reading() as tx:
+        branches = await q.branches_all(tx)
+        cycles = await q.cycles_between(tx, lo, hi)
+        reports = await q.reports_between(tx, lo, hi)
+        exemptions = await q.exemptions_between(tx, lo, hi)
+        attachments = await q.attachment_counts_between(tx, lo, hi)
+        authors = await q.report_authors_between(tx, lo, hi)
+        circulars = await q.circulars_between(tx, lo, hi)
+    return assemble(
+        first=first,
+        last=last,
+        now=now,
+        tz=env.cfg.tz,
+        org_name=env.cfg.org_name,
+        branches=branches,
+        cycles=cycles,
+        reports=reports,
+        exemptions=exemptions,
+        attachments=attachments,
+        authors=authors,
+        circulars=circulars,
+        tasks=tasks,
+    )
+
+
+async def load_year(
+    env: Env, year: int, now: datetime, tasks: Sequence[TaskStatusRow] = ()
+) -> YearData:
+    """The calendar year `year`, read in one snapshot; `tasks` come from the plans feature."""
+    return await load_span(env, Month(year, 1), Month(year, 12), now, tasks)
+
+
+def parse_year(text: str | None, now: datetime, tz: ZoneInfo) -> int:
+    """'2026' or '2026年' → 2026; no text → the current year in the committee's zone."""
+    current = now.astimezone(tz).year
+    if text is None or not text.strip():
+        return current
+    raw = text.strip().removesuffix("年")
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or int(raw) < 2000:
+        raise UserError("rec_year_bad", value=text)
+    year = int(raw)
+    if year > current:
+        raise UserError("rec_year_future", year=year)
+    return year

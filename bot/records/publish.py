@@ -1,0 +1,76 @@
+"""The files that go out with a monthly circular: the 通报 as .docx and the month's chart.
+
+Each is made on demand from the stored circular and the database, so the
+delivery can send them as outbox items of their own (kinds `circular_chart`
+and `circular_docx`), retried and deduplicated like any message.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.calendar import Month
+from bot.models import Circular
+from bot.records.chart import chart_inputs, month_chart
+from bot.records.data import load_span
+from bot.records.document import circular_docx
+from bot.services.base import Env, UserError
+from bot.services.fmt import month_label
+from storage import repo
+
+TREND_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class NamedFile:
+    name: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CircularFiles:
+    month: Month
+    chart: NamedFile
+    document: NamedFile
+
+
+async def latest_circular_month(env: Env) -> Month | None:
+    async with env.db.reading() as tx:
+        circulars = await repo.list_circulars(tx)
+    return Month.parse(circulars[-1].month) if circulars else None
+
+
+async def _stored(env: Env, month: Month) -> Circular:
+    async with env.db.reading() as tx:
+        circ = await repo.get_circular(tx, str(month))
+    if circ is None:
+        raise UserError("rec_no_circular", month=str(month))
+    return circ
+
+
+async def circular_document(env: Env, month: Month) -> NamedFile:
+    """The stored circular of `month` as a .docx; it must have been built."""
+    circ = await _stored(env, month)
+    issued = (circ.posted_at or circ.built_at).astimezone(env.cfg.tz).date()
+    # Rendering takes a fraction of a second of CPU: keep it off the event loop.
+    data = await asyncio.to_thread(circular_docx, env.cfg.org_name, circ.text, issued)
+    return NamedFile(f"zhibu-通报-{month}.docx", data)
+
+
+async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
+    """The chart of `month`: its branches by status and the 12 months ending with it."""
+    first = month
+    for _ in range(TREND_MONTHS - 1):
+        first = first.prev()
+    data = await load_span(env, first, month, now)
+    counts, trend = chart_inputs(data, month, TREND_MONTHS)
+    label = str(month_label("zh-Hans", month))
+    png = await asyncio.to_thread(month_chart, label, counts, trend)
+    return NamedFile(f"zhibu-通报-{month}.png", png)
+
+
+async def circular_files(env: Env, month: Month, now: datetime) -> CircularFiles:
+    document = await circular_document(env, month)  # first: fails early without a circular
+    return CircularFiles(month, await circular_chart(env, month, now), document)

@@ -1,0 +1,81 @@
+"""The month's chart: a real PNG, with every Chinese glyph in the font."""
+
+from __future__ import annotations
+
+import io
+import struct
+import warnings
+
+import pytest
+from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+from PIL import Image
+
+from bot.calendar import Month
+from bot.records import labels as L
+from bot.records.chart import DPI, HEIGHT_IN, WIDTH_IN, chart_inputs, month_chart
+from bot.records.data import load_year
+from bot.records.fonts import cjk_family, packaged_font
+from tests.records.records_world import NOW, World
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_packaged_cjk_font_is_registered() -> None:
+    path = packaged_font()
+    assert path is not None, "pylopdf-fonts-zh-cn is a dependency of zhibu"
+    assert cjk_family() == "Noto Sans SC"
+    # The font covers what the chart writes (labels, titles, digits).
+    with TTFont(str(path), lazy=True) as font:
+        cmap = font.getBestCmap()
+    for text in (*L.CHART_STATES, "报送情况（共个支部）", "近个月报送率", "支部数", "暂无数据"):
+        missing = [ch for ch in text if ord(ch) not in cmap]
+        assert not missing, missing
+
+
+def test_chart_renders_without_missing_glyphs() -> None:
+    trend = [(f"2026-{m:02d}", None if m in (1, 7) else 0.5 + m / 30) for m in range(1, 13)]
+    with warnings.catch_warnings():
+        # Any "Glyph … missing from font(s)" warning fails the test.
+        warnings.simplefilter("error")
+        data = month_chart("2026年11月", {"按时": 12, "逾期": 3, "未报": 2, "免报": 1}, trend)
+    assert png_size(data) == (round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI))
+    with Image.open(io.BytesIO(data)) as image:
+        image.load()
+        assert image.format == "PNG"
+        assert image.size == (round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI))
+        # Not a blank canvas: the bars bring their colours.
+        colours = image.convert("RGB").getcolors(maxcolors=1_000_000)
+        assert colours is not None and len(colours) > 50
+
+
+def test_chart_with_no_data_at_all() -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = month_chart("2026年1月", {"按时": 0, "逾期": 0, "未报": 0, "免报": 0}, [])
+    assert png_size(data)[0] > 0
+
+
+async def test_chart_inputs_from_the_year(world: World) -> None:
+    data = await load_year(world.env, 2026, NOW)
+    counts, trend = chart_inputs(data, Month(2026, 5))
+    assert counts == {"按时": 4, "逾期": 1, "未报": 0, "免报": 0}
+    assert [label for label, _ in trend][:2] == ["2025-06", "2025-07"]
+    assert len(trend) == 12 and trend[-1] == ("2026-05", 1.0)
+    # Before the span that was loaded there is nothing: gaps, not zeros.
+    assert all(rate is None for _, rate in trend[:7])
+    counts, _ = chart_inputs(data, Month(2026, 6))
+    assert counts == {"按时": 1, "逾期": 0, "未报": 5, "免报": 0}  # waiting counts as 未报
+
+
+def test_a_missing_glyph_would_fail_the_render_test() -> None:
+    # Proof that the check above can fail: the font has no emoji.
+    with warnings.catch_warnings(), pytest.raises(UserWarning, match="missing from font"):
+        warnings.simplefilter("error")
+        month_chart("2026年11月\N{GRINNING FACE}", {"按时": 1}, [])

@@ -1,0 +1,168 @@
+"""The circular as a .docx: opened again with python-docx and checked paragraph by paragraph."""
+
+from __future__ import annotations
+
+import io
+import warnings
+import zipfile
+from datetime import date
+
+import docx
+import pytest
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph
+
+from bot.calendar import Month
+from bot.records.document import (
+    BODY_FONT,
+    HEADING_FONT,
+    TITLE_FONT,
+    circular_docx,
+    issuer_size,
+    split_circular,
+)
+from bot.records.publish import circular_files, latest_circular_month
+from bot.services import circular
+from bot.services.base import UserError
+from tests.conftest import at
+from tests.records.records_world import NOW, World
+
+ORG = "测试县委直属机关工委"
+
+
+def east_asian(paragraph: Paragraph) -> set[str | None]:
+    fonts: set[str | None] = set()
+    for run in paragraph.runs:
+        rfonts = run._r.rPr.rFonts if run._r.rPr is not None else None
+        fonts.add(None if rfonts is None else rfonts.get(qn("w:eastAsia")))
+    return fonts
+
+
+async def built_circular(world: World) -> str:
+    async with world.env.db.transaction() as tx:
+        return await circular.build(world.env, tx, Month(2026, 5), at(2026, 5, 26, 9))
+
+
+async def test_real_circular_as_a_red_headed_document(world: World) -> None:
+    text = await built_circular(world)
+    data = circular_docx(ORG, text, date(2026, 5, 26))
+    doc = docx.Document(io.BytesIO(data))
+    paras = doc.paragraphs
+    # 红头: the issuer, large, red, centred, with a red rule under it.
+    issuer = paras[0]
+    assert issuer.text == ORG
+    assert issuer.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    run = issuer.runs[0]
+    assert run.font.color.rgb is not None and str(run.font.color.rgb) == "FF0000"
+    assert run.font.size == Pt(issuer_size(ORG)) and run.font.size.pt > 22
+    assert east_asian(issuer) == {TITLE_FONT.primary}
+    ppr = issuer._p.pPr
+    assert ppr is not None
+    bottom = ppr.find(qn("w:pBdr")).find(qn("w:bottom"))
+    assert bottom.get(qn("w:color")) == "FF0000" and bottom.get(qn("w:val")) == "single"
+    # The title, centred and bold in 小标宋.
+    title = paras[1]
+    assert title.text == "关于2026年5月党建工作进展情况的通报"
+    assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
+    assert all(r.font.bold for r in title.runs) and title.runs[0].font.size == Pt(22)
+    assert east_asian(title) == {"方正小标宋简体"}
+    # The salutation is flush left; the body is indented two characters.
+    assert paras[2].text == "各党支部："
+    assert paras[2].paragraph_format.first_line_indent is None
+    heading = next(p for p in paras if p.text == "一、总体情况")
+    assert all(r.font.bold for r in heading.runs)
+    assert east_asian(heading) == {HEADING_FONT.primary}
+    assert heading.paragraph_format.first_line_indent == Pt(32)
+    ind = heading._p.pPr.ind if heading._p.pPr is not None else None
+    assert ind is not None and ind.get(qn("w:firstLineChars")) == "200"
+    totals = next(p for p in paras if p.text.startswith("本月应报送支部"))
+    assert "报送率" in totals.text and not any(r.font.bold for r in totals.runs)
+    assert east_asian(totals) == {BODY_FONT.primary}
+    assert totals.runs[0].font.name == "Times New Roman"  # digits and Latin
+    assert totals.runs[0].font.size == Pt(16)
+    # The sign-off and the full date, right-aligned, last.
+    sign, day = paras[-2], paras[-1]
+    assert sign.text == ORG and day.text == "2026年5月26日"
+    assert sign.alignment == day.alignment == WD_ALIGN_PARAGRAPH.RIGHT
+    # Nothing of the chat markup leaks into the document.
+    whole = "\n".join(p.text for p in paras)
+    assert "<b>" not in whole and "&amp;" not in whole and "&lt;" not in whole
+    assert whole.count(ORG) == 2
+    # A4 with the standard 公文 margins.
+    section = doc.sections[0]
+    mm = [
+        round(v.mm) if v is not None else None
+        for v in (section.page_width, section.page_height, section.left_margin, section.top_margin)
+    ]
+    assert mm == [210, 297, 28, 37]
+    assert doc.core_properties.title == title.text
+
+
+def test_font_table_carries_the_fallback_chains() -> None:
+    data = circular_docx(ORG, "<b>标题</b>\n正文", date(2026, 1, 5))
+    table = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
+    assert '<w:font w:name="方正小标宋简体"><w:altName w:val="方正小标宋_GBK"/>' in table
+    assert '<w:font w:name="华文中宋"><w:altName w:val="宋体"/>' in table
+    assert '<w:font w:name="仿宋_GB2312"><w:altName w:val="仿宋"/>' in table
+    assert '<w:charset w:val="86"/>' in table
+    styles = zipfile.ZipFile(io.BytesIO(data)).read("word/styles.xml").decode()
+    assert 'w:eastAsia="zh-CN"' in styles
+
+
+def test_inline_bold_entities_and_missing_sign_off() -> None:
+    text = (
+        "<b>关于A&amp;B的通报</b>\n\n各党支部：\n"
+        "<b>一、情况</b>\n甲支部<b>表现突出</b>，&lt;好&gt;。\n请各支部抓紧。"
+    )
+    parts = split_circular(text)
+    assert parts.title is not None and parts.title.text == "关于A&B的通报"
+    assert parts.salutation is not None and parts.sign is None
+    assert [ln.text for ln in parts.body] == [
+        "一、情况",
+        "甲支部表现突出，<好>。",
+        "请各支部抓紧。",
+    ]
+    assert parts.body[0].heading and not parts.body[1].heading
+    doc = docx.Document(io.BytesIO(circular_docx("某党委", text, date(2026, 2, 1))))
+    mixed = next(p for p in doc.paragraphs if p.text.startswith("甲支部"))
+    assert [(r.text, bool(r.font.bold)) for r in mixed.runs] == [
+        ("甲支部", False),
+        ("表现突出", True),
+        ("，<好>。", False),
+    ]
+    # Without a sign-off block in the text, the issuing body signs.
+    assert [p.text for p in doc.paragraphs[-2:]] == ["某党委", "2026年2月1日"]
+
+
+def test_sign_off_block_is_recognised_and_replaced_by_the_full_date() -> None:
+    text = "<b>通报</b>\n\n各党支部：\n正文。\n\n某某工委\n11月26日"
+    parts = split_circular(text)
+    assert parts.sign == "某某工委"
+    assert [ln.text for ln in parts.body] == ["正文。"]
+    doc = docx.Document(io.BytesIO(circular_docx("另一个名字", text, date(2026, 11, 26))))
+    assert [p.text for p in doc.paragraphs[-2:]] == ["某某工委", "2026年11月26日"]
+
+
+def test_issuer_size_shrinks_for_long_names() -> None:
+    assert issuer_size("党委") == 36
+    long = issuer_size("中共某某省某某市某某区直属机关工作委员会")
+    assert 22 <= long < 36
+
+
+async def test_circular_files_for_posting(world: World) -> None:
+    assert await latest_circular_month(world.env) == Month(2026, 5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        files = await circular_files(world.env, Month(2026, 5), NOW)
+    assert files.document.name == "zhibu-通报-2026-05.docx"
+    assert files.chart.name == "zhibu-通报-2026-05.png"
+    doc = docx.Document(io.BytesIO(files.document.data))
+    # The stored text of the fixture, issued on the day it was posted.
+    assert [p.text for p in doc.paragraphs[:3]] == [ORG, "关于2026年5月的通报", "各党支部："]
+    assert doc.paragraphs[-1].text == "2026年5月26日"
+    assert files.chart.data[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(UserError) as err:
+        await circular_files(world.env, Month(2026, 4), NOW)
+    assert err.value.key == "rec_no_circular"
