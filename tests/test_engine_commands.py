@@ -134,3 +134,27 @@ async def test_language_switch(sim: Sim) -> None:
     assert "report" in text_of(await sim.say(A, "/report")).lower()
     sim.user(960, "陳", language_code="zh-hant")
     assert "邀請" in text_of(await sim.say(960, "/start"))
+
+
+async def test_circular_is_followed_by_its_chart_and_document(sim: Sim) -> None:
+    import io
+
+    import docx
+
+    await committee(sim, {"甲支部": A, "乙支部": B})
+    await sim.say(A, "/report")
+    await sim.say(A, "已报")
+    await sim.advance_to(at(2026, 11, 26, 10))
+    group = sim.double.sent_to(COORD_GROUP)
+    kinds = [m.kind for m in group if m.date == at(2026, 11, 26, 9)]
+    assert kinds[-3:] == ["text", "photo", "document"]  # circular text, then chart, then .docx
+    photo, document = group[-2], group[-1]
+    assert photo.file_bytes and photo.file_bytes.startswith(b"\x89PNG")
+    assert document.file_name and document.file_name.endswith(".docx")
+    body = "\n".join(
+        p.text for p in docx.Document(io.BytesIO(document.file_bytes or b"")).paragraphs
+    )
+    assert "关于2026年11月党建工作进展情况的通报" in body and "测试县委直属机关工委" in body
+    # Restarts and further ticks never send them again.
+    await sim.advance_to(at(2026, 11, 28, 10))
+    assert sum(m.kind == "document" for m in sim.double.sent_to(COORD_GROUP)) == 1

@@ -127,3 +127,26 @@ def test_plan_cli_extract_and_import(
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nyear: oops\n", encoding="utf-8")
     assert main(["plan", "import", str(bad)]) == 2
+
+
+async def test_task_statuses_reach_the_ledger(sim: Sim) -> None:
+    import io
+
+    import openpyxl
+
+    from bot.records import labels
+
+    await committee(sim, {"甲支部": A, "乙支部": B})
+    await send_plan(sim, ADMIN, PLAN)
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
+    states = await sim.say(A, "/mytasks")
+    out = await sim.press(A, states[-1], "规范化建设工作计划")
+    await sim.press(A, out[-1], "已完成")
+    await sim.say(ADMIN, "/export 2026")
+    doc = sim.double.last_to(ADMIN)
+    assert doc.kind == "document" and doc.file_bytes
+    book = openpyxl.load_workbook(io.BytesIO(doc.file_bytes))
+    rows = [[c.value for c in row] for row in book[labels.SHEET_TASKS].iter_rows()]
+    flat = [" ".join(str(v) for v in row if v is not None) for row in rows]
+    assert any("甲支部" in r and "规范化建设工作计划" in r and "已完成" in r for r in flat), flat
+    assert any("乙支部" in r and "未开始" in r for r in flat), flat

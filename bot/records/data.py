@@ -14,11 +14,13 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import Month, end_of
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
+from bot.services import plans
 from bot.services.base import Env, UserError
 
 # One rule for "is this branch expected to report this month", shared with /status.
 from bot.services.status import State, _existed
 from storage import records as q
+from storage.db import Tx
 
 # Task statuses that count as done; the plans feature reports one of these words.
 COMPLETED_STATUSES = frozenset({"done", "completed", "完成", "已完成", "已完結", "已完结"})
@@ -196,10 +198,17 @@ def assemble(
 
 
 async def load_span(
-    env: Env, first: Month, last: Month, now: datetime, tasks: Sequence[TaskStatusRow] = ()
+    env: Env,
+    first: Month,
+    last: Month,
+    now: datetime,
+    tasks: Sequence[TaskStatusRow] | None = None,
 ) -> YearData:
+    """The months `first`..`last`; `tasks` default to the plans' current task statuses."""
     lo, hi = str(first), str(last)
     async with env.db.reading() as tx:
+        if tasks is None:
+            tasks = await _task_rows(tx, now.astimezone(env.cfg.tz).date())
         branches = await q.branches_all(tx)
         cycles = await q.cycles_between(tx, lo, hi)
         reports = await q.reports_between(tx, lo, hi)
@@ -224,8 +233,23 @@ async def load_span(
     )
 
 
+async def _task_rows(tx: Tx, today: date) -> list[TaskStatusRow]:
+    return [
+        TaskStatusRow(
+            branch=b.name,
+            plan=s.plan_title,
+            task=s.task.title,
+            status=s.status,
+            note=s.note,
+            updated_at=s.updated_at,
+        )
+        for b, states in await plans.all_branch_tasks(tx, today)
+        for s in states
+    ]
+
+
 async def load_year(
-    env: Env, year: int, now: datetime, tasks: Sequence[TaskStatusRow] = ()
+    env: Env, year: int, now: datetime, tasks: Sequence[TaskStatusRow] | None = None
 ) -> YearData:
     """The calendar year `year`, read in one snapshot; `tasks` come from the plans feature."""
     return await load_span(env, Month(year, 1), Month(year, 12), now, tasks)

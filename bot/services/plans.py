@@ -125,6 +125,7 @@ class TaskState:
     status: str
     note: str
     overdue: bool
+    updated_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -211,9 +212,15 @@ async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
                 status=status,
                 note=row.note if row else "",
                 overdue=_overdue(task, status, today),
+                updated_at=row.updated_at if row else None,
             )
         )
     return out
+
+
+async def all_branch_tasks(tx: Tx, today: date) -> list[tuple[Branch, list[TaskState]]]:
+    """Every active branch with its tasks (the ledger's task sheet, the review)."""
+    return [(b, await branch_tasks(tx, b, today)) for b in await repo.list_branches(tx)]
 
 
 async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, list[TaskState]]]:
