@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import date
 
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
-from storage.db import Tx, parse_ts
+from storage.db import Tx
 
 # repo's own row mappers: a model read here is exactly the one repo would return.
-from storage.repo import _branch, _circular, _report, _user
+from storage.repo import _branch, _circular, _exemption, _report, _user
 
 
 async def branches_all(tx: Tx) -> list[Branch]:
@@ -53,16 +53,7 @@ async def exemptions_between(tx: Tx, first: str, last: str) -> dict[tuple[int, s
         "SELECT * FROM exemptions WHERE month BETWEEN ? AND ?",
         (first, last),
     )
-    return {
-        (int(r["branch_id"]), str(r["month"])): Exemption(
-            branch_id=r["branch_id"],
-            month=r["month"],
-            reason=r["reason"],
-            created_by=r["created_by"],
-            created_at=parse_ts(r["created_at"]),
-        )
-        for r in rows
-    }
+    return {(int(r["branch_id"]), str(r["month"])): _exemption(r) for r in rows}
 
 
 async def circulars_between(tx: Tx, first: str, last: str) -> list[Circular]:

@@ -613,18 +613,19 @@ async def delete_exemption(tx: Tx, branch_id: int, month: str) -> bool:
     return count > 0
 
 
+def _exemption(r: sqlite3.Row) -> Exemption:
+    return Exemption(
+        branch_id=r["branch_id"],
+        month=r["month"],
+        reason=r["reason"],
+        created_by=r["created_by"],
+        created_at=parse_ts(r["created_at"]),
+    )
+
+
 async def exemptions_for_month(tx: Tx, month: str) -> dict[int, Exemption]:
     rows = await tx.all("SELECT * FROM exemptions WHERE month = ?", (month,))
-    return {
-        int(r["branch_id"]): Exemption(
-            branch_id=r["branch_id"],
-            month=r["month"],
-            reason=r["reason"],
-            created_by=r["created_by"],
-            created_at=parse_ts(r["created_at"]),
-        )
-        for r in rows
-    }
+    return {int(r["branch_id"]): _exemption(r) for r in rows}
 
 
 # ------------------------------------------------------------------- outbox
