@@ -1,0 +1,66 @@
+"""The production wiring: polling through getUpdates, start-up tick, menus, the error handler."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+
+import pytest
+
+from bot.app import build_application
+from bot.botapi_double import BotApiDouble, UpdateFactory
+from bot.services import reports
+from bot.services.base import Env
+from bot.sim import TOKEN, Sim
+from tests.conftest import ADMIN
+from tests.helpers import text_of
+
+
+async def test_polling_start_up_tick_and_menus(env: Env) -> None:
+    double = BotApiDouble()
+    app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
+    factory = UpdateFactory(double, auto_push=True)
+    factory.user(ADMIN, "管理员")
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=0)
+    try:
+        factory.private_text(ADMIN, "/addbranch 甲支部")
+        for _ in range(200):
+            if any("已添加支部" in (m.plain_text or "") for m in double.sent_to(ADMIN)):
+                break
+            await asyncio.sleep(0.01)
+        assert any("已添加支部" in (m.plain_text or "") for m in double.sent_to(ADMIN))
+        assert double.commands, "menus set at start-up"
+        assert app.job_queue is not None and app.job_queue.get_jobs_by_name("tick")
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+    # The start-up reconcile created this month's cycle.
+    async with env.db.reading() as tx:
+        from storage import repo
+
+        month = datetime.now(UTC).astimezone(env.cfg.tz).strftime("%Y-%m")
+        assert await repo.get_cycle(tx, month) is not None
+
+
+async def test_unexpected_error_is_logged_reported_to_admins_and_user_told(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(*args: object, **kwargs: object) -> object:
+        raise RuntimeError("disk on fire")
+
+    await sim.say(ADMIN, "/addbranch 甲支部")
+    monkeypatch.setattr(reports, "history", broken)
+    from tests.helpers import join
+
+    await join(sim, 77, "书记", "甲支部")
+    out = await sim.say(77, "/myreports")
+    assert "出了点问题" in text_of([m for m in out if m.chat_id == 77])
+    admin_note = sim.double.last_to(ADMIN).plain_text or ""
+    assert "RuntimeError: disk on fire" in admin_note
+    assert any("unhandled error" in r.getMessage() for r in caplog.records)
+    assert TOKEN not in caplog.text
