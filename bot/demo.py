@@ -34,6 +34,17 @@ BRANCHES = [
 ]
 
 
+PLAN = """关于开展2026年党支部规范化建设的工作方案
+
+一、动员部署阶段（11月上旬—11月中旬）
+1. 各党支部制定规范化建设工作计划，11月20日前报工委办公室。
+二、推进实施阶段（11月21日至12月31日）
+2. 完成党员信息核对和组织关系排查，2026年12月15日前完成。
+三、工作要求
+各党支部每月25日前报送工作进展情况。
+"""
+
+
 def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
     return datetime(2026, month, day, hour, minute, tzinfo=TZ)
 
@@ -47,6 +58,13 @@ def _link_token(messages: list[SentMessage]) -> str:
     if "start=" not in text:
         raise DemoError(f"expected an invite link, got: {text}")
     return text.split("start=")[1].split()[0]
+
+
+def _last_with(sim: Sim, chat_id: int, fragment: str) -> SentMessage:
+    for message in reversed(sim.double.sent_to(chat_id)):
+        if fragment in (message.plain_text or ""):
+            return message
+    raise DemoError(f"no message with {fragment!r} to {chat_id}")
 
 
 async def simulate(sim: Sim) -> None:
@@ -66,6 +84,13 @@ async def simulate(sim: Sim) -> None:
         await sim.say(uid, f"/start {token}")
     await sim.say(COORDINATOR, "/exempt 农业农村局党支部 2026-11 机构改革，本月暂停报送")
     await sim.say(COORDINATOR, "/schedule")
+    # The committee's plan, sent as a file: a preview first, enabled with a tap.
+    await sim.feed(
+        sim.factory.document(
+            COORDINATOR, file_name="规范化建设方案.txt", content=PLAN.encode("utf-8")
+        )
+    )
+    await sim.press(COORDINATOR, sim.double.last_to(COORDINATOR), "启用")
 
     # 20th, 09:00: the first reminder (5 days before the 25th).
     await sim.advance_to(local(11, 20, 9))
@@ -75,6 +100,10 @@ async def simulate(sim: Sim) -> None:
         "本月召开支部委员会2次，开展“三会一课”主题党日1次，发展入党积极分子1名。",
         reply_to=sim.double.last_to(first),
     )
+    # After the report the secretary is offered the branch's open tasks.
+    await sim.press(first, sim.double.last_to(first), "工作计划")
+    await sim.press(first, sim.double.last_to(first), "已完成")
+    await sim.say(first, "计划已于11月18日报工委办公室")
     await sim.advance_to(local(11, 21, 15))
     await sim.say(second, "/report")
     await sim.say(second, "完成党员信息采集，组织党员志愿服务进社区活动，参与12人次。")
@@ -86,7 +115,7 @@ async def simulate(sim: Sim) -> None:
     )
     await sim.feed(photo)
     # The second secretary corrects the report with the button under the acknowledgement.
-    ack = sim.double.last_to(second)
+    ack = _last_with(sim, second, "已收到")
     await sim.press(second, ack, "修改")
     await sim.say(second, "完成党员信息采集，组织党员志愿服务进社区活动3次，参与36人次。")
 

@@ -66,7 +66,7 @@ async def test_plan_document_to_circular(sim: Sim, env: Env) -> None:
     )
     assert "计划进展" in circular and "推进实施阶段" in circular
     assert "1/2个支部已完成" in circular
-    assert "逾期未完成：乙支部" in circular
+    assert "逾期未完成：各党支部制定规范化建设工作计划" in circular and "（乙支部）" in circular
 
 
 async def test_task_deadline_reminders(sim: Sim) -> None:

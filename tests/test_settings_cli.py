@@ -83,6 +83,7 @@ def test_demo_runs_offline(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "关于2026年11月党建工作进展情况的通报" in out
     assert "迟报" in out and "免报" in out and "逾期" in out
+    assert "方案预览" in out and "计划进展" in out and "文档版" in out
 
 
 def test_branches_import(

@@ -387,14 +387,10 @@ def circular_section(lang: str, plans: list[PlanProgress], number: Html) -> list
             out.append(
                 t(lang, "circ_task_line", task=tp.task.title, done=tp.done, total=tp.total, due=due)
             )
-        late = [(tp.task.title, name) for tp in p.tasks for name in tp.overdue]
+        # Grouped by task: a plan-wide task missed by many branches reads as one line.
+        late = [tp for tp in p.tasks if tp.overdue]
         if late:
-            by_branch: dict[str, list[str]] = {}
-            for task, name in late:
-                by_branch.setdefault(name, []).append(task)
-            items = "；".join(
-                f"{name}（{'、'.join(titles)}）" for name, titles in by_branch.items()
-            )
+            items = "；".join(f"{tp.task.title}（{'、'.join(tp.overdue)}）" for tp in late)
             out.append(t(lang, "circ_tasks_overdue", items=items))
     return out
 
