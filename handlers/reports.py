@@ -10,7 +10,7 @@ from bot.models import Branch
 from bot.services import reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
-from bot.services.reports import Submitted, Target
+from bot.services.reports import MonthChoice, Submitted, Target
 from handlers.common import PRIVATE_ONLY, Ctx, buttons, guarded, int_arg
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
 
@@ -22,17 +22,35 @@ async def report_command(ctx: Ctx) -> None:
 
 
 async def pick_branch(ctx: Ctx, args: list[str]) -> None:
+    """`pick:<branch>` or, for the month choice, `pick:<branch>:<YYYY-MM>`."""
     branch_id = int_arg(args)
     if branch_id is None:
         raise UserError("bad_button")
-    await _ask(ctx, await reports.begin(ctx.env, ctx.actor, ctx.now, branch_id))
+    month = None
+    if len(args) > 1:
+        try:
+            month = Month.parse(args[1])
+        except ValueError:
+            raise UserError("bad_button") from None
+    await _ask(ctx, await reports.begin(ctx.env, ctx.actor, ctx.now, branch_id, month))
     await ctx.toast("✓")
 
 
-async def _ask(ctx: Ctx, started: Target | list[Branch]) -> None:
+async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice) -> None:
     if isinstance(started, list):
         rows = [[(b.name, f"pick:{b.id}")] for b in started]
         await ctx.reply(ctx.t("report_choose_branch"), buttons(*rows))
+        return
+    if isinstance(started, MonthChoice):
+        b, lang = started.branch, ctx.lang
+        missing, current = month_label(lang, started.missing), month_label(lang, started.current)
+        rows = [
+            [(ctx.t("report_btn_makeup", month=missing), f"pick:{b.id}:{started.missing}")],
+            [(ctx.t("report_btn_current", month=current), f"pick:{b.id}:{started.current}")],
+        ]
+        await ctx.reply(
+            ctx.t("report_choose_month", branch=b.name, missing=missing), buttons(*rows)
+        )
         return
     await _prompt(ctx, started)
 

@@ -136,3 +136,28 @@ async def test_group_migration_keeps_the_coordination_chat(sim: Sim, env: Env) -
     await sim.feed(sim.factory.migrate_message(old, new, ADMIN))
     out = await sim.say_in_group(new, ADMIN, "/status")
     assert "报送情况" in text_of(out)
+
+
+async def test_report_early_next_month_offers_the_missing_month(sim: Sim, env: Env) -> None:
+    await sim.say(ADMIN, "/addbranch 中支部")
+    sim.user(S1, "王一")
+    await sim.say(S1, f"/start {await invite_token(sim, '中支部')}")
+    await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
+    out = await sim.say(S1, "/report")
+    assert "2026年11月的报告还没有报送" in text_of(out)
+    out = await sim.press(S1, out[-1], "补报2026年11月")
+    assert "2026年11月" in text_of(out) and "迟报" in text_of(out)
+    out = await sim.say(S1, "十一月的补报。")
+    assert "2026年11月" in text_of(out) and "迟报" in text_of(out)
+    # Now November is in: /report goes straight to December.
+    out = await sim.say(S1, "/report")
+    assert "2026年12月的工作情况报告" in text_of(out)
+    # A forged month outside (previous, current) is refused.
+    carrier = (await sim.say(S1, "/help"))[-1]
+    async with env.db.reading() as tx:
+        branch = await repo.find_branch(tx, "中支部")
+    assert branch is not None
+    update = sim.factory.callback(S1, carrier, f"z1:pick:{branch.id}:2026-01", allow_forged=True)
+    before = len(sim.double.callback_answers)
+    await sim.feed(update)
+    assert "失效" in str(sim.double.callback_answers[before:])

@@ -351,4 +351,7 @@ MESSAGES: dict[str, str] = {
     "cmd_export": "Export the year's ledger (Excel)",
     "cmd_review": "Yearly reporting review",
     "cmd_circulardoc": "Circular as document and chart",
+    "report_choose_month": "<b>{branch}</b> has not reported for {missing} yet. Which month is this report for?",
+    "report_btn_makeup": "Late report for {month}",
+    "report_btn_current": "Report for {month}",
 }

@@ -343,4 +343,7 @@ MESSAGES: dict[str, str] = {
     "cmd_export": "导出年度台账（Excel）",
     "cmd_review": "年度报送评议",
     "cmd_circulardoc": "通报文档与图表",
+    "report_choose_month": "<b>{branch}</b> {missing}的报告还没有报送。这次要报送哪个月？",
+    "report_btn_makeup": "补报{month}",
+    "report_btn_current": "报送{month}",
 }

@@ -343,4 +343,7 @@ MESSAGES: dict[str, str] = {
     "cmd_export": "匯出年度臺賬（Excel）",
     "cmd_review": "年度報送評議",
     "cmd_circulardoc": "通報文件與圖表",
+    "report_choose_month": "<b>{branch}</b> {missing}的報告還沒有報送。這次要報送哪個月？",
+    "report_btn_makeup": "補報{month}",
+    "report_btn_current": "報送{month}",
 }

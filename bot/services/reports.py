@@ -65,16 +65,48 @@ async def _target(env: Env, tx: Tx, branch: Branch, month: Month, now: datetime)
     )
 
 
+@dataclass(frozen=True)
+class MonthChoice:
+    """Last month's report is still missing: report for it (补报) or for this month?"""
+
+    branch: Branch
+    missing: Month
+    current: Month
+
+
+async def _owes(env: Env, tx: Tx, branch: Branch, month: Month) -> bool:
+    """Whether the branch was expected to report for `month` and has not."""
+    if await repo.get_cycle(tx, str(month)) is None:
+        return False  # the bot was not running then: nothing was asked
+    if branch.created_at >= end_of(month.last_day, env.cfg.tz):
+        return False
+    if await repo.get_report(tx, branch.id, str(month)) is not None:
+        return False
+    return branch.id not in await repo.exemptions_for_month(tx, str(month))
+
+
 async def begin(
-    env: Env, actor: Actor, now: datetime, branch_id: int | None = None
-) -> Target | list[Branch]:
-    """Start `/report`: the target, or the branches to choose from."""
+    env: Env,
+    actor: Actor,
+    now: datetime,
+    branch_id: int | None = None,
+    month: Month | None = None,
+) -> Target | list[Branch] | MonthChoice:
+    """Start `/report`: the target, the branches to choose from, or a choice of month."""
     members = _reporter_branches(actor)
     if branch_id is None and len(members) > 1:
         return [m.branch for m in members]
     membership = members[0] if branch_id is None else actor.require_member(branch_id)
-    month = current_month(env, now)
+    current = current_month(env, now)
+    if month is not None and month not in (current, current.prev()):
+        raise UserError("stale_button")
     async with env.db.transaction() as tx:
+        if month is None:
+            if await _owes(env, tx, membership.branch, current.prev()):
+                return MonthChoice(
+                    branch=membership.branch, missing=current.prev(), current=current
+                )
+            month = current
         target = await _target(env, tx, membership.branch, month, now)
         await repo.set_pending(tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now)
         return target
