@@ -46,11 +46,22 @@ def cmd_run(_: argparse.Namespace) -> int:
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
     db = loop.run_until_complete(open_db())
+    from telegram.error import InvalidToken, NetworkError
+
     app = build_application(Env(db=db, cfg=cfg), token=token)
     try:
         app.run_polling(
             allowed_updates=["message", "callback_query", "my_chat_member"], close_loop=False
         )
+    except InvalidToken:
+        print(
+            f"zhibu: the Bot API at {cfg.api_base_url} rejected the token; check ZHIBU_BOT_TOKEN",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as exc:
+        print(f"zhibu: cannot reach the Bot API at {cfg.api_base_url}: {exc}", file=sys.stderr)
+        return 1
     finally:
         loop.run_until_complete(db.close())
         loop.close()
