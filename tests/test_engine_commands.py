@@ -158,3 +158,16 @@ async def test_circular_is_followed_by_its_chart_and_document(sim: Sim) -> None:
     # Restarts and further ticks never send them again.
     await sim.advance_to(at(2026, 11, 28, 10))
     assert sum(m.kind == "document" for m in sim.double.sent_to(COORD_GROUP)) == 1
+
+
+async def test_looking_at_a_past_month_creates_nothing(sim: Sim) -> None:
+    from storage import repo
+
+    await committee(sim, {"甲支部": A})
+    assert "报送情况" in text_of(await sim.say(ADMIN, "/status 2025-03"))
+    assert "通报预览" in text_of(await sim.say(ADMIN, "/circular 2025-03"))
+    assert "尚未运行" in text_of(await sim.say(ADMIN, "/circular post 2025-03"))
+    await sim.say(ADMIN, "/exempt 甲支部 2025-04 试点")
+    async with sim.env.db.reading() as tx:
+        months = [c.month for c in await repo.list_cycles(tx)]
+    assert "2025-03" not in months and "2025-04" not in months

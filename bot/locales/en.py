@@ -354,4 +354,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month": "<b>{branch}</b> has not reported for {missing} yet. Which month is this report for?",
     "report_btn_makeup": "Late report for {month}",
     "report_btn_current": "Report for {month}",
+    "no_cycle": "zhibu was not running in {month}: there is no reporting cycle to publish a circular for.",
 }

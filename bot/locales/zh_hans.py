@@ -346,4 +346,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month": "<b>{branch}</b> {missing}的报告还没有报送。这次要报送哪个月？",
     "report_btn_makeup": "补报{month}",
     "report_btn_current": "报送{month}",
+    "no_cycle": "{month} zhibu 尚未运行，没有该月的报送记录，无法发布通报。",
 }

@@ -346,4 +346,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month": "<b>{branch}</b> {missing}的報告還沒有報送。這次要報送哪個月？",
     "report_btn_makeup": "補報{month}",
     "report_btn_current": "報送{month}",
+    "no_cycle": "{month} zhibu 尚未運行，沒有該月的報送紀錄，無法發布通報。",
 }

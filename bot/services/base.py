@@ -136,6 +136,19 @@ def current_month(env: Env, now: datetime) -> Month:
     return Month.of(now, env.cfg.tz)
 
 
+async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
+    """The month's cycle if it exists, else what it would be, without creating it.
+
+    Looking at a month (/status 2020-01, a preview) must not create its cycle:
+    an existing cycle means "this month was asked for", which runs of misses
+    and the yearly review count.
+    """
+    existing = await repo.get_cycle(tx, str(month))
+    if existing is not None:
+        return existing
+    return Cycle(month=str(month), due_on=due_date(month, env.cfg.due_day, env.cfg.workdays))
+
+
 async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
     """The month's cycle, created on first need with today's due-day rule."""
     existing = await repo.get_cycle(tx, str(month))

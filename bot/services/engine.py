@@ -286,7 +286,6 @@ async def exempt(
         raise UserError("exempt_usage")
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, name)
-        await cycle_for(env, tx, month, now)
         await repo.set_exemption(tx, branch.id, str(month), reason[:200], actor.user_id, now)
         await repo.audit(tx, "exempted", now, actor.user_id, branch.id, f"{month} {reason[:200]}")
         return branch.name
@@ -344,6 +343,8 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
     async with env.db.transaction() as tx:
         if await coordination_chat(env, tx) is None:
             raise UserError("no_coordination_chat")
+        if month != current_month(env, now) and await repo.get_cycle(tx, str(month)) is None:
+            raise UserError("no_cycle", month=str(month))  # zhibu did not run that month
         saved = await repo.get_circular(tx, str(month))
         if saved is None:
             text = await circular_mod.build(env, tx, month, now)

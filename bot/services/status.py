@@ -9,7 +9,7 @@ from enum import StrEnum
 from bot.calendar import Month, end_of
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.services import plans
-from bot.services.base import Actor, Env, UserError, cycle_for
+from bot.services.base import Actor, Env, UserError, peek_cycle
 from bot.services.onboarding import resolve_branch
 from storage import repo
 from storage.db import Tx
@@ -84,7 +84,7 @@ def _existed(branch: Branch, month: Month, tz_end: datetime) -> bool:
 async def summarize(
     env: Env, tx: Tx, month: Month, now: datetime, with_failures: bool = True
 ) -> MonthSummary:
-    cycle = await cycle_for(env, tx, month, now)
+    cycle = await peek_cycle(env, tx, month)
     month_end = end_of(month.last_day, env.cfg.tz)
     overdue = now >= end_of(cycle.due_on, env.cfg.tz)
     views = await repo.branch_views(tx)
@@ -117,7 +117,7 @@ async def summarize(
 
 async def month_status(env: Env, actor: Actor, month: Month, now: datetime) -> MonthSummary:
     actor.require_coordinator()
-    async with env.db.transaction() as tx:  # may create the month's cycle
+    async with env.db.reading() as tx:
         return await summarize(env, tx, month, now)
 
 
