@@ -183,7 +183,7 @@ async def status_command(ctx: Ctx) -> None:
 
 def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
     tz = ctx.env.cfg.tz
-    nominal = s.month.first_day.replace(day=min(ctx.env.cfg.due_day, s.month.last_day.day))
+    nominal = s.nominal_due
     moved = (
         ctx.t("status_moved", nominal=date_label(ctx.lang, nominal)) if nominal != s.due_on else ""
     )

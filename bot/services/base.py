@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.calendar import Month, due_date
 from bot.i18n import CATALOGS, language_for
 from bot.models import Cycle, Membership, Role, User
-from bot.settings import Settings
+from bot.settings import Settings, WorkdayRule
 from storage import repo
 from storage.db import Database, Tx
 
@@ -134,6 +134,11 @@ async def get_coordination_chat(env: Env) -> int | None:
 
 def current_month(env: Env, now: datetime) -> Month:
     return Month.of(now, env.cfg.tz)
+
+
+def nominal_due(env: Env, month: Month) -> date:
+    """The configured due day in `month`, before the working-day rule moves it."""
+    return due_date(month, env.cfg.due_day, WorkdayRule.OFF)
 
 
 async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:

@@ -25,6 +25,7 @@ from bot.services.base import (
     coordination_chat,
     current_month,
     cycle_for,
+    nominal_due,
     user_lang,
 )
 from bot.services.files import CHART_KIND, DOCX_KIND
@@ -317,7 +318,7 @@ async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
     async with env.db.transaction() as tx:
         cycle = await cycle_for(env, tx, month, now)
         circ = await repo.get_circular(tx, str(month))
-    nominal = date(month.year, month.month, min(env.cfg.due_day, month.last_day.day))
+    nominal = nominal_due(env, month)
     return Schedule(
         month=month,
         due_on=cycle.due_on,

@@ -9,7 +9,7 @@ from enum import StrEnum
 from bot.calendar import Month, end_of
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.services import plans
-from bot.services.base import Actor, Env, UserError, peek_cycle
+from bot.services.base import Actor, Env, UserError, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
 from storage import repo
 from storage.db import Tx
@@ -44,6 +44,7 @@ class Line:
 class MonthSummary:
     month: Month
     due_on: date
+    nominal_due: date  # before the working-day rule
     overdue: bool  # the due day has passed
     lines: list[Line]
     failures: list[OutboxItem] = field(default_factory=list)
@@ -111,7 +112,12 @@ async def summarize(
         since = datetime.combine(month.first_day, datetime.min.time(), env.cfg.tz)
         failures = [f for f in await repo.failed_outbox(tx, since) if f.month in (None, str(month))]
     return MonthSummary(
-        month=month, due_on=cycle.due_on, overdue=overdue, lines=lines, failures=failures
+        month=month,
+        due_on=cycle.due_on,
+        nominal_due=nominal_due(env, month),
+        overdue=overdue,
+        lines=lines,
+        failures=failures,
     )
 
 
