@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 
-from bot.services.base import Env
+from bot.plans.model import PlanSpec, TaskSpec
+from bot.plans.yamlio import dump_plan_yaml
+from bot.services import plans
+from bot.services.base import Env, TgUser, identify
 from bot.sim import Sim
+from storage import plans as plan_store
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, join, text_of
@@ -33,6 +38,8 @@ class World:
     sim: Sim
     report_id: int
     branch_id: int
+    task_id: int
+    draft_id: int
 
 
 @pytest.fixture
@@ -48,12 +55,19 @@ async def world(env: Env) -> AsyncIterator[World]:
         sim.user(STRANGER, "路人")
         await sim.say(SECRETARY, "/report")
         await sim.say(SECRETARY, "甲支部十一月报告")
+        spec = PlanSpec(
+            title="测试方案", year=2026, tasks=[TaskSpec(title="完成换届", due=date(2026, 12, 1))]
+        )
+        await plans.import_plan(env, spec, sim.clock())
+        admin = await identify(env, TgUser(ADMIN), sim.clock())
+        draft = await plans.draft(env, admin, "p.yaml", dump_plan_yaml(spec).encode(), sim.clock())
         async with env.db.reading() as tx:
             branch = await repo.find_branch(tx, "甲支部")
             assert branch is not None
             report = await repo.get_report(tx, branch.id, "2026-11")
             assert report is not None
-        yield World(sim, report.id, branch.id)
+            task = (await plan_store.tasks_of(tx, [1]))[0]
+        yield World(sim, report.id, branch.id, task.id, draft.id)
 
 
 COMMANDS: list[tuple[str, set[str]]] = [
@@ -76,6 +90,11 @@ COMMANDS: list[tuple[str, set[str]]] = [
     ("/invites", COORDINATORS),
     ("/revoke 1", COORDINATORS),
     ("/invite coordinator", {"admin"}),
+    ("/plan", ANY_MEMBER | COORDINATORS),
+    ("/mytasks", ANY_MEMBER),
+    ("/export 2026", COORDINATORS),
+    ("/review 2026", COORDINATORS),
+    ("/circulardoc", COORDINATORS),
 ]
 
 
@@ -105,6 +124,9 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("view", MEMBERS | COORDINATORS),
     ("hl", COORDINATORS),
     ("pick", MEMBERS),
+    ("task", MEMBERS),
+    ("ts", MEMBERS),
+    ("planno", COORDINATORS),
 ]
 
 
@@ -115,7 +137,12 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     sim = world.sim
     user = ROLES[role]
     carrier = (await sim.say(user, "/help"))[-1]
-    target = world.branch_id if action == "pick" else world.report_id
+    target = {
+        "pick": f"{world.branch_id}",
+        "task": f"{world.task_id}:{world.branch_id}",
+        "ts": f"{world.task_id}:{world.branch_id}:doing",
+        "planno": f"{world.draft_id}",
+    }.get(action, f"{world.report_id}")
     update = sim.factory.callback(user, carrier, f"z1:{action}:{target}", allow_forged=True)
     before = len(sim.double.callback_answers)
     out = await sim.feed(update)

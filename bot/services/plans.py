@@ -192,7 +192,7 @@ async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
 async def plan_overview(env: Env, actor: Actor, now: datetime) -> list[PlanProgress]:
     """`/plan`: the active plans and where the calendar stands in them."""
     if not (actor.coordinates or actor.reports):
-        raise UserError("denied")
+        raise UserError("not_a_secretary")
     async with env.db.reading() as tx:
         return await progress(env, tx, now.astimezone(env.cfg.tz).date())
 
