@@ -9,6 +9,7 @@ from bot.i18n import Html, join
 from bot.services import engine
 from bot.services.base import UserError, current_month, get_coordination_chat
 from bot.services.fmt import date_label, month_label, time_label
+from bot.services.status import require_known_month
 from handlers.common import COORDINATION_OR_PRIVATE, Ctx, guarded
 
 
@@ -39,6 +40,7 @@ async def circular(ctx: Ctx) -> None:
     post = bool(args) and args[0] in {"post", "发布", "發布"}
     rest = ctx.args[1:] if post else ctx.args
     month = _month_arg(ctx, rest[0]) if rest else current_month(ctx.env, ctx.now)
+    require_known_month(month, current_month(ctx.env, ctx.now))
     if post:
         already, parts = await engine.post_circular(ctx.env, ctx.actor, month, ctx.now)
         await ctx.reply(

@@ -73,6 +73,8 @@ async def test_long_report_view_is_split_under_the_limit(ready: Sim) -> None:
         ("/exempt 甲支部 2026-13 理由", "月份格式不对"),
         ("/unexempt 甲支部 2026-11", "并未设为免报"),
         ("/status 2030-01", "还没有开始"),
+        ("/status 2026-13", "月份格式不对"),
+        ("/circular 2030-01", "还没有开始"),
         ("/status 不存在", "没有找到"),
         ("/circular 2026/xx", "月份格式不对"),
         ("/addbranch " + "长" * 41, "太长"),

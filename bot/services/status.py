@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -158,11 +159,20 @@ async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> Bra
         )
 
 
+_MONTHISH = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*月?$|^\d{6}$")
+
+
 def parse_status_arg(arg: str) -> Month | None:
-    """'2026-10' → a month; anything else is a branch name (None)."""
+    """'2026-10' → a month; anything else is a branch name (None).
+
+    Something shaped like a month but impossible (2026-13) is an error, not a
+    branch name to look up.
+    """
     try:
         return Month.parse(arg)
     except ValueError:
+        if _MONTHISH.match(arg.strip()):
+            raise UserError("month_bad", value=arg) from None
         return None
 
 
