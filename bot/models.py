@@ -144,6 +144,7 @@ class Pending(Model):
     branch_id: int | None
     month: str | None
     created_at: datetime
+    held_text: str | None = None
 
 
 class OutboxStatus(StrEnum):

@@ -36,7 +36,10 @@ async def pick_branch(ctx: Ctx, args: list[str]) -> None:
     await ctx.toast("✓")
 
 
-async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice) -> None:
+async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted) -> None:
+    if isinstance(started, Submitted):
+        await _acknowledge(ctx, started)
+        return
     if isinstance(started, list):
         rows = [[(b.name, f"pick:{b.id}")] for b in started]
         await ctx.reply(ctx.t("report_choose_branch"), buttons(*rows))
@@ -93,7 +96,7 @@ async def _where(ctx: Ctx, message: Message) -> tuple[int, Month] | None:
         if found is not None:
             return found
     if ctx.chat_kind == "private":
-        return await reports.pending_target(ctx.env, ctx.actor)
+        return await reports.pending_target(ctx.env, ctx.actor, ctx.now)
     return None
 
 
@@ -104,7 +107,12 @@ async def on_text(ctx: Ctx) -> None:
         return
     target = await _where(ctx, message)
     if target is None:
-        if ctx.chat_kind == "private" and not await maybe_task_note(ctx, message.text):
+        if ctx.chat_kind != "private":
+            return
+        choice = await reports.hold_for_choice(ctx.env, ctx.actor, message.text, ctx.now)
+        if choice is not None:  # typed before tapping a month: kept, ask once more
+            await _ask(ctx, choice)
+        elif not await maybe_task_note(ctx, message.text):
             await ctx.reply(ctx.t("report_hint"))
         return
     done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], message.text, ctx.now)

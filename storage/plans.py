@@ -234,10 +234,12 @@ async def set_pending_task(
     )
 
 
-async def pending_task(tx: Tx, user_id: int) -> tuple[int, int] | None:
+async def pending_task(tx: Tx, user_id: int, since: datetime) -> tuple[int, int] | None:
+    """The task whose note the user was asked for, if asked after `since`."""
     r = await tx.one(
-        "SELECT task_id, branch_id FROM pending WHERE user_id = ? AND kind = 'task_note'",
-        (user_id,),
+        """SELECT task_id, branch_id FROM pending
+           WHERE user_id = ? AND kind = 'task_note' AND created_at > ?""",
+        (user_id, ts(since)),
     )
     if r is None or r["task_id"] is None:
         return None

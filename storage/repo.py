@@ -585,7 +585,12 @@ async def get_pending(tx: Tx, user_id: int) -> Pending | None:
         branch_id=row["branch_id"],
         month=row["month"],
         created_at=parse_ts(row["created_at"]),
+        held_text=row["held_text"],
     )
+
+
+async def hold_text(tx: Tx, user_id: int, text: str) -> None:
+    await tx.run("UPDATE pending SET held_text = ? WHERE user_id = ?", (text, user_id))
 
 
 async def clear_pending(tx: Tx, user_id: int) -> bool:

@@ -161,3 +161,41 @@ async def test_report_early_next_month_offers_the_missing_month(sim: Sim, env: E
     before = len(sim.double.callback_answers)
     await sim.feed(update)
     assert "失效" in str(sim.double.callback_answers[before:])
+
+
+async def test_text_typed_before_choosing_the_month_is_kept(sim: Sim, env: Env) -> None:
+    """QA #1: after "which month?", a typed report was dropped and /report looped."""
+    await sim.say(ADMIN, "/addbranch 西支部")
+    sim.user(S1, "王一")
+    await sim.say(S1, f"/start {await invite_token(sim, '西支部')}")
+    await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
+    await sim.say(S1, "/report")
+    out = await sim.say(S1, "十二月工作情况：学习。")
+    assert "哪个月" in text_of(out)  # asked again, with the buttons; the text is held
+    out = await sim.press(S1, out[-1], "报送2026年12月")
+    assert "已收到" in text_of(out) and "2026年12月" in text_of(out)
+    async with env.db.reading() as tx:
+        branch = await repo.find_branch(tx, "西支部")
+        assert branch is not None
+        report = await repo.get_report(tx, branch.id, "2026-12")
+    assert report is not None and report.text == "十二月工作情况：学习。"
+
+
+async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
+    """QA #2: a /report left open in October made November's text October's revision."""
+    await sim.say(ADMIN, "/addbranch 东支部")
+    sim.user(S1, "王一")
+    await sim.say(S1, f"/start {await invite_token(sim, '东支部')}")
+    await sim.say(S1, "/report")
+    await sim.say(S1, "十一月报告。")
+    ack = (await sim.say(S1, "/myreports"))[-1]
+    assert "2026年11月" in (ack.plain_text or "")
+    await sim.say(S1, "/report")  # asks for a revision, never answered
+    await sim.advance_to(at(2026, 11, 3, 10), step=timedelta(hours=6))
+    out = await sim.say(S1, "这是新的一段话。")
+    assert "/report" in text_of(out)  # a hint, not a silent revision
+    async with env.db.reading() as tx:
+        branch = await repo.find_branch(tx, "东支部")
+        assert branch is not None
+        report = await repo.get_report(tx, branch.id, "2026-11")
+    assert report is not None and report.revisions == 1

@@ -21,6 +21,7 @@ from bot.plans.reader import read_plan_bytes
 from bot.plans.yamlio import load_plan_yaml
 from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.fmt import date_label
+from bot.services.reports import PENDING_TTL
 from storage import plans as store
 from storage import repo
 from storage.db import Tx
@@ -273,7 +274,7 @@ async def set_status(
 async def save_note(env: Env, actor: Actor, text: str | None, now: datetime) -> TaskState | None:
     """The text after a status tap is that task's note; None when no note was asked for."""
     async with env.db.transaction() as tx:
-        pending = await store.pending_task(tx, actor.user_id)
+        pending = await store.pending_task(tx, actor.user_id, now - PENDING_TTL)
         if pending is None:
             return None
         task_id, branch_id = pending

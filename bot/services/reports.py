@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Report, Revision
@@ -12,6 +12,10 @@ from storage import repo
 from storage.db import Tx
 
 PENDING_REPORT = "report"
+PENDING_CHOICE = "choose_month"
+# A question left unanswered this long lapses: text sent a month later must not
+# become a revision of last month's report.
+PENDING_TTL = timedelta(hours=12)
 
 
 @dataclass(frozen=True)
@@ -91,8 +95,12 @@ async def begin(
     now: datetime,
     branch_id: int | None = None,
     month: Month | None = None,
-) -> Target | list[Branch] | MonthChoice:
-    """Start `/report`: the target, the branches to choose from, or a choice of month."""
+) -> Target | list[Branch] | MonthChoice | Submitted:
+    """Start `/report`: the target, the branches to choose from, or a choice of month.
+
+    When the month is chosen after the secretary already typed the report
+    (held while asking), the report is stored at once and `Submitted` returned.
+    """
     members = _reporter_branches(actor)
     if branch_id is None and len(members) > 1:
         return [m.branch for m in members]
@@ -101,12 +109,18 @@ async def begin(
     if month is not None and month not in (current, current.prev()):
         raise UserError("stale_button")
     async with env.db.transaction() as tx:
+        held = await _held_text(tx, actor, membership.branch.id, now) if month else None
         if month is None:
             if await _owes(env, tx, membership.branch, current.prev()):
+                await repo.set_pending(
+                    tx, actor.user_id, PENDING_CHOICE, membership.branch.id, None, now
+                )
                 return MonthChoice(
                     branch=membership.branch, missing=current.prev(), current=current
                 )
             month = current
+        if held is not None:
+            return await _store(env, tx, actor, membership, month, held, now)
         target = await _target(env, tx, membership.branch, month, now)
         await repo.set_pending(tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now)
         return target
@@ -124,11 +138,41 @@ async def cancel(env: Env, actor: Actor) -> bool:
         return await repo.clear_pending(tx, actor.user_id)
 
 
-async def pending_target(env: Env, actor: Actor) -> tuple[int, Month] | None:
-    """The (branch, month) the user was asked to report for, if still a member."""
+async def _held_text(tx: Tx, actor: Actor, branch_id: int, now: datetime) -> str | None:
+    pending = await repo.get_pending(tx, actor.user_id)
+    if pending is None or pending.kind != PENDING_CHOICE or pending.branch_id != branch_id:
+        return None
+    if now - pending.created_at > PENDING_TTL:
+        return None
+    return pending.held_text
+
+
+async def hold_for_choice(
+    env: Env, actor: Actor, raw_text: str | None, now: datetime
+) -> MonthChoice | None:
+    """Text typed while asked "which month?": keep it and ask again; None if not asked."""
+    async with env.db.transaction() as tx:
+        pending = await repo.get_pending(tx, actor.user_id)
+        if (
+            pending is None
+            or pending.kind != PENDING_CHOICE
+            or pending.branch_id is None
+            or now - pending.created_at > PENDING_TTL
+        ):
+            return None
+        membership = actor.require_member(pending.branch_id)
+        await repo.hold_text(tx, actor.user_id, clean_report_text(env, raw_text))
+    current = current_month(env, now)
+    return MonthChoice(branch=membership.branch, missing=current.prev(), current=current)
+
+
+async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
+    """The (branch, month) the user was asked to report for, if still a member and recent."""
     async with env.db.reading() as tx:
         pending = await repo.get_pending(tx, actor.user_id)
     if pending is None or pending.kind != PENDING_REPORT or pending.branch_id is None:
+        return None
+    if now - pending.created_at > PENDING_TTL:
         return None
     if actor.member_of(pending.branch_id) is None or pending.month is None:
         return None
@@ -149,35 +193,47 @@ async def submit(
     membership = actor.require_member(branch_id)
     text = clean_report_text(env, raw_text)
     async with env.db.transaction() as tx:
-        cycle = await cycle_for(env, tx, month, now)
-        existing = await repo.get_report(tx, branch_id, str(month))
-        if existing is None:
-            late = now >= end_of(cycle.due_on, env.cfg.tz)
-            report = await repo.insert_report(
-                tx, branch_id, str(month), actor.user_id, text, now, late
-            )
-            await repo.audit(
-                tx,
-                "report_submitted",
-                now,
-                actor.user_id,
-                branch_id,
-                f"{month} {'late' if late else 'on time'} {len(text)}",
-            )
-        else:
-            report = await repo.revise_report(tx, existing.id, actor.user_id, text, now)
-            await repo.audit(
-                tx,
-                "report_revised",
-                now,
-                actor.user_id,
-                branch_id,
-                f"{month} r{report.revisions} {len(text)}",
-            )
-        await repo.clear_pending(tx, actor.user_id)
-        return Submitted(
-            report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
+        return await _store(env, tx, actor, membership, month, text, now)
+
+
+async def _store(
+    env: Env,
+    tx: Tx,
+    actor: Actor,
+    membership: Membership,
+    month: Month,
+    text: str,
+    now: datetime,
+) -> Submitted:
+    branch_id = membership.branch.id
+    # Runs inside the caller's transaction: stored before anything is acknowledged.
+    cycle = await cycle_for(env, tx, month, now)
+    existing = await repo.get_report(tx, branch_id, str(month))
+    if existing is None:
+        late = now >= end_of(cycle.due_on, env.cfg.tz)
+        report = await repo.insert_report(tx, branch_id, str(month), actor.user_id, text, now, late)
+        await repo.audit(
+            tx,
+            "report_submitted",
+            now,
+            actor.user_id,
+            branch_id,
+            f"{month} {'late' if late else 'on time'} {len(text)}",
         )
+    else:
+        report = await repo.revise_report(tx, existing.id, actor.user_id, text, now)
+        await repo.audit(
+            tx,
+            "report_revised",
+            now,
+            actor.user_id,
+            branch_id,
+            f"{month} r{report.revisions} {len(text)}",
+        )
+    await repo.clear_pending(tx, actor.user_id)
+    return Submitted(
+        report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
+    )
 
 
 async def attach(
