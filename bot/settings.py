@@ -63,7 +63,8 @@ class Settings(BaseSettings):
     reminder_days_before: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [5, 2, 0])
     reminder_time: str = "09:00"
     overdue_days_after: Annotated[list[int], NoDecode] = Field(default_factory=lambda: [1, 3])
-    circular_days_after: int = Field(default=1, ge=0, le=20)
+    # At least 1: a circular is final, and on the due day branches still have time.
+    circular_days_after: int = Field(default=1, ge=1, le=20)
     circular_time: str = "09:00"
     workdays: WorkdayRule = WorkdayRule.OFF
     # Task deadlines from plans: reminders this many days before.
@@ -88,11 +89,19 @@ class Settings(BaseSettings):
     def _comma_list(cls, value: Any) -> Any:
         return _split_ints(value)
 
-    @field_validator("reminder_days_before", "overdue_days_after", "task_reminder_days_before")
+    @field_validator("reminder_days_before", "task_reminder_days_before")
     @classmethod
     def _days_range(cls, value: list[int]) -> list[int]:
         if any(d < 0 or d > 28 for d in value):
             raise ValueError("每一项须在 0 到 28 之间 (each must be 0..28)")
+        return sorted(set(value), reverse=True)
+
+    @field_validator("overdue_days_after")
+    @classmethod
+    def _after_range(cls, value: list[int]) -> list[int]:
+        # Day 0 is the due day itself, when reports are not yet late.
+        if any(d < 1 or d > 28 for d in value):
+            raise ValueError("每一项须在 1 到 28 之间 (each must be 1..28)")
         return sorted(set(value), reverse=True)
 
     @field_validator("review_average")

@@ -48,6 +48,8 @@ async def test_circular_post_now_is_not_posted_again(sim: Sim) -> None:
     assert "通报预览" in preview and "未报送的支部（1个）" in preview
     assert circulars(sim, "2026年11月") == []
     await sim.advance_to(at(2026, 11, 25, 23))
+    assert "截止日（11月25日）还没有过" in text_of(await sim.say(ADMIN, "/circular post"))
+    await sim.advance_to(at(2026, 11, 26, 8))
     assert "排入发送队列" in text_of(await sim.say(ADMIN, "/circular post"))
     assert len(circulars(sim, "2026年11月")) == 1
     assert "已经发布过" in text_of(await sim.say(ADMIN, "/circular post"))
@@ -171,3 +173,16 @@ async def test_looking_at_a_past_month_creates_nothing(sim: Sim) -> None:
     async with sim.env.db.reading() as tx:
         months = [c.month for c in await repo.list_cycles(tx)]
     assert "2025-03" not in months and "2025-04" not in months
+
+
+async def test_names_with_markup_characters_read_as_written_in_the_circular(sim: Sim) -> None:
+    """QA #4: names were escaped twice in the 连续未报 and 补报 lists."""
+    await committee(sim, {"二支部&工会": A, "<三>支部": B})
+    await sim.advance_to(at(2026, 11, 28, 10), step=timedelta(hours=12))
+    await sim.say(A, "/report")
+    await sim.say(A, "十一月补报。")
+    await sim.advance_to(at(2026, 12, 26, 10), step=timedelta(hours=12))
+    dec = circulars(sim, "2026年12月")[0]
+    assert "<三>支部（连续2个月）" in dec
+    assert "二支部&工会（2026年11月，11月28日补报）" in dec
+    assert "&amp;" not in dec and "&lt;" not in dec

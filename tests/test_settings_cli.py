@@ -52,6 +52,9 @@ def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path)
         ("ZHIBU_WORKDAYS", "sometimes", "ZHIBU_WORKDAYS"),
         ("ZHIBU_REMINDER_DAYS_BEFORE", "5,-1", "ZHIBU_REMINDER_DAYS_BEFORE"),
         ("ZHIBU_API_BASE_URL", "ftp://x", "ZHIBU_API_BASE_URL"),
+        ("ZHIBU_CIRCULAR_DAYS_AFTER", "0", "ZHIBU_CIRCULAR_DAYS_AFTER"),
+        ("ZHIBU_OVERDUE_DAYS_AFTER", "0,3", "ZHIBU_OVERDUE_DAYS_AFTER"),
+        ("ZHIBU_REVIEW_AVERAGE", "0.95", "ZHIBU_REVIEW_AVERAGE"),
     ],
 )
 def test_bad_value_names_the_variable_and_exits_2(

@@ -347,4 +347,5 @@ MESSAGES: dict[str, str] = {
     "report_btn_makeup": "补报{month}",
     "report_btn_current": "报送{month}",
     "no_cycle": "{month} zhibu 尚未运行，没有该月的报送记录，无法发布通报。",
+    "circular_too_early": "截止日（{due}）还没有过，现在发布的通报会把仍可按时报送的支部列为未报送。可先用 /circular 预览；截止日过后再发布。",
 }

@@ -347,4 +347,5 @@ MESSAGES: dict[str, str] = {
     "report_btn_makeup": "補報{month}",
     "report_btn_current": "報送{month}",
     "no_cycle": "{month} zhibu 尚未運行，沒有該月的報送紀錄，無法發布通報。",
+    "circular_too_early": "截止日（{due}）還沒有過，現在發布的通報會把仍可按時報送的支部列為未報送。可先用 /circular 預覽；截止日過後再發布。",
 }

@@ -105,8 +105,12 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
             t(
                 lang,
                 "circ_repeat",
-                names="、".join(
-                    t(lang, "circ_repeat_item", branch=ln.branch.name, months=k) for ln, k in repeat
+                names=join(
+                    [
+                        t(lang, "circ_repeat_item", branch=ln.branch.name, months=k)
+                        for ln, k in repeat
+                    ],
+                    "、",
                 ),
             )
         )
@@ -136,15 +140,18 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
                 t(
                     lang,
                     "circ_names",
-                    names="、".join(
-                        t(
-                            lang,
-                            "circ_makeup_item",
-                            branch=names.get(r.branch_id, str(r.branch_id)),
-                            month=month_label(lang, prev),
-                            date=date_label(lang, r.submitted_at.astimezone(tz).date()),
-                        )
-                        for r in makeups
+                    names=join(
+                        [
+                            t(
+                                lang,
+                                "circ_makeup_item",
+                                branch=names.get(r.branch_id, str(r.branch_id)),
+                                month=month_label(lang, prev),
+                                date=date_label(lang, r.submitted_at.astimezone(tz).date()),
+                            )
+                            for r in makeups
+                        ],
+                        "、",
                     ),
                 )
             )

@@ -26,6 +26,7 @@ from bot.services.base import (
     current_month,
     cycle_for,
     nominal_due,
+    peek_cycle,
     user_lang,
 )
 from bot.services.files import CHART_KIND, DOCX_KIND
@@ -346,6 +347,11 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
             raise UserError("no_coordination_chat")
         if month != current_month(env, now) and await repo.get_cycle(tx, str(month)) is None:
             raise UserError("no_cycle", month=str(month))  # zhibu did not run that month
+        cycle = await peek_cycle(env, tx, month)
+        if now < end_of(cycle.due_on, env.cfg.tz):
+            # A circular is kept as posted: published before the deadline it
+            # would name branches "未报送" that still have time.
+            raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))
         saved = await repo.get_circular(tx, str(month))
         if saved is None:
             text = await circular_mod.build(env, tx, month, now)
