@@ -46,11 +46,8 @@ async def addbranch(ctx: Ctx) -> None:
 @guarded(COORDINATION_OR_PRIVATE)
 async def renamebranch(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
-    if len(ctx.args) < 2:
-        raise UserError("arg_missing", usage=ctx.t("usage_renamebranch"))
-    old, new = await onboarding.rename_branch(
-        ctx.env, ctx.actor, ctx.args[0], " ".join(ctx.args[1:]), ctx.now
-    )
+    old_name, new_name = onboarding.split_rename(ctx.args)
+    old, new = await onboarding.rename_branch(ctx.env, ctx.actor, old_name, new_name, ctx.now)
     await ctx.reply(ctx.t("branch_renamed", old=old, new=new.name))
 
 

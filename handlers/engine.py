@@ -54,29 +54,33 @@ async def circular(ctx: Ctx) -> None:
 @guarded(COORDINATION_OR_PRIVATE)
 async def exempt(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
-    if len(ctx.args) < 3:
+    branch, month, reason = _name_month(ctx.args, "exempt_usage")
+    if not reason:
         raise UserError("exempt_usage")
-    month = _month_arg(ctx, ctx.args[1])
-    name = await engine.exempt(
-        ctx.env, ctx.actor, ctx.args[0], month, " ".join(ctx.args[2:]), ctx.now
-    )
+    name = await engine.exempt(ctx.env, ctx.actor, branch, month, reason, ctx.now)
     await ctx.reply(
-        ctx.t(
-            "exempt_done",
-            branch=name,
-            month=month_label(ctx.lang, month),
-            reason=" ".join(ctx.args[2:]),
-        )
+        ctx.t("exempt_done", branch=name, month=month_label(ctx.lang, month), reason=reason)
     )
+
+
+def _name_month(args: list[str], usage: str) -> tuple[str, Month, str]:
+    """`支部名 2026-11 [理由]`: the name is everything before the month (it may have spaces)."""
+    for i in range(1, len(args)):
+        try:
+            month = Month.parse(args[i])
+        except ValueError:
+            continue
+        return " ".join(args[:i]), month, " ".join(args[i + 1 :])
+    if len(args) >= 2:
+        raise UserError("month_bad", value=args[1])
+    raise UserError(usage)
 
 
 @guarded(COORDINATION_OR_PRIVATE)
 async def unexempt(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
-    if len(ctx.args) < 2:
-        raise UserError("unexempt_usage")
-    month = _month_arg(ctx, ctx.args[1])
-    name = await engine.unexempt(ctx.env, ctx.actor, ctx.args[0], month, ctx.now)
+    branch, month, _ = _name_month(ctx.args, "unexempt_usage")
+    name = await engine.unexempt(ctx.env, ctx.actor, branch, month, ctx.now)
     await ctx.reply(ctx.t("unexempt_done", branch=name, month=month_label(ctx.lang, month)))
 
 

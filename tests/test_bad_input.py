@@ -8,7 +8,7 @@ from bot.services.base import Env
 from bot.sim import Sim
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP
-from tests.helpers import committee, text_of
+from tests.helpers import committee, invite_token, text_of
 
 SEC = 501
 STRANGER = 999
@@ -141,3 +141,33 @@ async def test_cancel_leaves_the_question(ready: Sim, env: Env) -> None:
     assert "/report" in text_of(await ready.say(SEC, "这不是报告"))
     assert await reports_count(env) == 0
     assert "没有进行中" in text_of(await ready.say(SEC, "/cancel"))
+
+
+async def test_destructive_commands_need_the_full_name(sim: Sim, env: Env) -> None:
+    """QA #5: /archivebranch 一 archived 机关一支部 at once; names with spaces split wrongly."""
+    for name in ("机关一支部", "机关二支部", "Party Branch A"):
+        await sim.say(ADMIN, f"/addbranch {name}")
+    out = text_of(await sim.say(ADMIN, "/archivebranch 一"))
+    assert "完整的支部名称" in out and "机关一支部" in out
+    out = text_of(await sim.say(ADMIN, "/renamebranch Party Branch A | 三支部"))
+    assert "已将“Party Branch A”改名为 三支部" in out
+    out = text_of(await sim.say(ADMIN, "/renamebranch Party 四支部"))
+    assert "没有找到" in out
+    await sim.say(ADMIN, "/addbranch Youth League Branch")
+    out = text_of(await sim.say(ADMIN, "/exempt Youth League Branch 2026-11 暂停"))
+    assert "Youth League Branch" in out and "暂停" in out
+    out = text_of(await sim.say(ADMIN, "/unexempt Youth League Branch 2026-11"))
+    assert "已取消" in out
+    async with env.db.reading() as tx:
+        names = sorted(b.name for b in await repo.list_branches(tx))
+    assert names == ["Youth League Branch", "三支部", "机关一支部", "机关二支部"]
+
+
+async def test_secretary_is_not_demoted_by_a_deputy_link(sim: Sim) -> None:
+    """QA #6: the secretary tapping their branch's deputy link became its deputy."""
+    await committee(sim, {"乙支部": 601})
+    token = await invite_token(sim, "乙支部", "deputy")
+    out = text_of(await sim.say(601, f"/start {token}"))
+    assert "已是" in out and "书记" in out
+    branches = text_of(await sim.say(ADMIN, "/branches"))
+    assert "书记：乙支部书记" in branches

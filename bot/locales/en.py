@@ -111,14 +111,12 @@ MESSAGES: dict[str, str] = {
     "invites_head": "<b>Unused invites</b> ({count})",
     "invites_line": "#{id} {target} · {role} · valid until {expires}",
     "invites_none": "There are no unused invites.",
-    "no_bot_username": "The bot's username is not known yet. Run zhibu run first.",
     "joined_member": "✅ You're linked! You are now the {role} of <b>{branch}</b>.\nI will remind you before each month's due date; send /report to submit.",
     "joined_member_handover": "✅ You're linked! You have taken over as {role} of <b>{branch}</b> (previous {role}: {old}).\nSend /report to submit.",
     "joined_already": "You are already the {role} of <b>{branch}</b>.",
     "joined_coordinator": "✅ You are now a coordinator. Send /status to see the reporting status, or /help to see all commands.",
     "joined_coordinator_already": "You are already a coordinator.",
     "handover_old": "ℹ️ {name} has taken over as {role} of <b>{branch}</b>. From now on the branch's reminders go to the new {role}. Thank you for your work!",
-    "handover_notice": "ℹ️ The {role} of {branch} has changed from {old} to {new}.",
     "branch_name_missing": "Please give the branch name.",
     "branch_name_too_long": "The branch name is too long (at most {max} characters).",
     "branch_exists": "A branch named “{name}” already exists.",
@@ -134,7 +132,6 @@ MESSAGES: dict[str, str] = {
     "branches_unreachable": " (🚫 unreachable)",
     "branches_empty": "There are no branches yet. Add one with /addbranch name.",
     "bindgroup_done": "✅ This group is now the coordination group of <b>{org}</b>. Monthly circulars and overdue digests will be posted here.",
-    "bindgroup_group_only": "Please send /bindgroup in a group.",
     # reports
     "report_choose_branch": "You are responsible for several branches. Which one are you reporting for?",
     "report_ask": (
@@ -282,7 +279,6 @@ MESSAGES: dict[str, str] = {
     "cmd_bindgroup": "Make this the coordination group",
     "circ_closing_all": "Every branch has reported this month; please keep it up and report on time before next month's due date.",
     "usage_addbranch": "/addbranch branch name",
-    "usage_renamebranch": "/renamebranch old-name new name",
     "usage_archivebranch": "/archivebranch branch name",
     "usage_revoke": "/revoke invite-number (see /invites)",
     "cmd_plan": "Plans and their phases",
@@ -356,4 +352,7 @@ MESSAGES: dict[str, str] = {
     "report_btn_current": "Report for {month}",
     "no_cycle": "zhibu was not running in {month}: there is no reporting cycle to publish a circular for.",
     "circular_too_early": "The due day ({due}) has not passed: a circular posted now would list branches that can still report on time as missing. Preview it with /circular and post it after the due day.",
+    "branch_exact_needed": "To be safe, this needs the branch's full name. “{name}” could be: {names}",
+    "rename_usage": "Usage: /renamebranch old-name new-name (if a name has spaces, separate with |: /renamebranch old name | new name)",
+    "invite_already_secretary": "You are already the secretary of <b>{branch}</b> and cannot also be its deputy. Pass this link on to whoever should have it.",
 }

@@ -107,14 +107,12 @@ MESSAGES: dict[str, str] = {
     "invites_head": "<b>未使用的邀请</b>（{count}）",
     "invites_line": "#{id} {target} · {role} · {expires}前有效",
     "invites_none": "没有未使用的邀请。",
-    "no_bot_username": "还不知道机器人的用户名，请先运行 zhibu run。",
     "joined_member": "✅ 绑定成功！你现在是 <b>{branch}</b> 的{role}。\n每月截止日前我会提醒你；发送 /report 即可报送。",
     "joined_member_handover": "✅ 绑定成功！你已接任 <b>{branch}</b> 的{role}（原{role}：{old}）。\n发送 /report 即可报送。",
     "joined_already": "你已经是 <b>{branch}</b> 的{role}。",
     "joined_coordinator": "✅ 你已成为协调人。发送 /status 查看报送情况，/help 查看全部命令。",
     "joined_coordinator_already": "你已经是协调人了。",
     "handover_old": "ℹ️ {name} 已接任 <b>{branch}</b> 的{role}。此后该支部的提醒将发给新任{role}。感谢你的工作！",
-    "handover_notice": "ℹ️ {branch} 的{role}已由 {old} 换为 {new}。",
     "branch_name_missing": "请写上支部名称。",
     "branch_name_too_long": "支部名称太长（最多 {max} 个字）。",
     "branch_exists": "已经有名为“{name}”的支部。",
@@ -130,7 +128,6 @@ MESSAGES: dict[str, str] = {
     "branches_unreachable": "（🚫 无法送达）",
     "branches_empty": "还没有支部。用 /addbranch 名称 添加。",
     "bindgroup_done": "✅ 本群已设为 <b>{org}</b> 的协调群。月度通报和逾期汇总将发到这里。",
-    "bindgroup_group_only": "请在群里发送 /bindgroup。",
     # reports
     "report_choose_branch": "你负责多个支部，请选择要报送的支部：",
     "report_ask": (
@@ -274,7 +271,6 @@ MESSAGES: dict[str, str] = {
     "cmd_bindgroup": "设为协调群",
     "circ_closing_all": "本月各支部均已报送，请继续保持，并于下月截止日前按时报送。",
     "usage_addbranch": "/addbranch 支部名称",
-    "usage_renamebranch": "/renamebranch 旧名称 新名称",
     "usage_archivebranch": "/archivebranch 支部名称",
     "usage_revoke": "/revoke 邀请编号（见 /invites）",
     "cmd_plan": "方案与阶段进度",
@@ -348,4 +344,7 @@ MESSAGES: dict[str, str] = {
     "report_btn_current": "报送{month}",
     "no_cycle": "{month} zhibu 尚未运行，没有该月的报送记录，无法发布通报。",
     "circular_too_early": "截止日（{due}）还没有过，现在发布的通报会把仍可按时报送的支部列为未报送。可先用 /circular 预览；截止日过后再发布。",
+    "branch_exact_needed": "为稳妥起见，此操作需要完整的支部名称。“{name}”可能是：{names}",
+    "rename_usage": "用法：/renamebranch 旧名称 新名称（名称含空格时用 | 分隔：/renamebranch 旧 名 | 新 名）",
+    "invite_already_secretary": "你已是 <b>{branch}</b> 的书记，不能再绑定为副书记/联络员。这个链接可转给需要的同志。",
 }

@@ -107,14 +107,12 @@ MESSAGES: dict[str, str] = {
     "invites_head": "<b>未使用的邀請</b>（{count}）",
     "invites_line": "#{id} {target} · {role} · {expires}前有效",
     "invites_none": "沒有未使用的邀請。",
-    "no_bot_username": "還不知道機器人的使用者名稱，請先執行 zhibu run。",
     "joined_member": "✅ 綁定成功！你現在是 <b>{branch}</b> 的{role}。\n每月截止日前我會提醒你；傳送 /report 即可報送。",
     "joined_member_handover": "✅ 綁定成功！你已接任 <b>{branch}</b> 的{role}（原{role}：{old}）。\n傳送 /report 即可報送。",
     "joined_already": "你已經是 <b>{branch}</b> 的{role}。",
     "joined_coordinator": "✅ 你已成為協調人。傳送 /status 查看報送情況，/help 查看全部指令。",
     "joined_coordinator_already": "你已經是協調人了。",
     "handover_old": "ℹ️ {name} 已接任 <b>{branch}</b> 的{role}。此後該支部的提醒將發給新任{role}。感謝你的工作！",
-    "handover_notice": "ℹ️ {branch} 的{role}已由 {old} 換為 {new}。",
     "branch_name_missing": "請寫上支部名稱。",
     "branch_name_too_long": "支部名稱太長（最多 {max} 個字）。",
     "branch_exists": "已經有名為「{name}」的支部。",
@@ -130,7 +128,6 @@ MESSAGES: dict[str, str] = {
     "branches_unreachable": "（🚫 無法送達）",
     "branches_empty": "還沒有支部。用 /addbranch 名稱 新增。",
     "bindgroup_done": "✅ 本群組已設為 <b>{org}</b> 的協調群組。月度通報和逾期彙總將發到這裡。",
-    "bindgroup_group_only": "請在群組裡傳送 /bindgroup。",
     # reports
     "report_choose_branch": "你負責多個支部，請選擇要報送的支部：",
     "report_ask": (
@@ -274,7 +271,6 @@ MESSAGES: dict[str, str] = {
     "cmd_bindgroup": "設為協調群組",
     "circ_closing_all": "本月各支部均已報送，請繼續保持，並於下月截止日前按時報送。",
     "usage_addbranch": "/addbranch 支部名稱",
-    "usage_renamebranch": "/renamebranch 舊名稱 新名稱",
     "usage_archivebranch": "/archivebranch 支部名稱",
     "usage_revoke": "/revoke 邀請編號（見 /invites）",
     "cmd_plan": "方案與階段進度",
@@ -348,4 +344,7 @@ MESSAGES: dict[str, str] = {
     "report_btn_current": "報送{month}",
     "no_cycle": "{month} zhibu 尚未運行，沒有該月的報送紀錄，無法發布通報。",
     "circular_too_early": "截止日（{due}）還沒有過，現在發布的通報會把仍可按時報送的支部列為未報送。可先用 /circular 預覽；截止日過後再發布。",
+    "branch_exact_needed": "為穩妥起見，此操作需要完整的支部名稱。「{name}」可能是：{names}",
+    "rename_usage": "用法：/renamebranch 舊名稱 新名稱（名稱含空格時用 | 分隔：/renamebranch 舊 名 | 新 名）",
+    "invite_already_secretary": "你已是 <b>{branch}</b> 的書記，不能再綁定為副書記/聯絡員。這個連結可轉給需要的同志。",
 }

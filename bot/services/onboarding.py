@@ -38,20 +38,40 @@ def clean_branch_name(raw: str) -> str:
     return name
 
 
-async def resolve_branch(tx: Tx, name: str) -> Branch:
-    """An active branch by exact name, or by a fragment that matches only one."""
+async def resolve_branch(tx: Tx, name: str, exact: bool = False) -> Branch:
+    """An active branch by exact name, or by a fragment that matches only one.
+
+    `exact` for what cannot be undone by a second command (archiving,
+    renaming): a fragment then only suggests names.
+    """
     name = " ".join(name.split())
     if not name:
         raise UserError("branch_name_missing")
-    exact = await repo.find_branch(tx, name)
-    if exact is not None:
-        return exact
+    found_exact = await repo.find_branch(tx, name)
+    if found_exact is not None:
+        return found_exact
     found = await repo.search_branches(tx, name)
-    if len(found) == 1:
+    if len(found) == 1 and not exact:
         return found[0]
     if not found:
         raise UserError("branch_not_found", name=name)
-    raise UserError("branch_ambiguous", name=name, names="、".join(b.name for b in found[:8]))
+    names = "、".join(b.name for b in found[:8])
+    raise UserError("branch_exact_needed" if exact else "branch_ambiguous", name=name, names=names)
+
+
+RENAME_SEPARATORS = ("|", "｜", "→", "->", "=>")
+
+
+def split_rename(args: list[str]) -> tuple[str, str]:
+    """`旧名 新名`, or `旧 名 | 新 名` when a name has spaces."""
+    text = " ".join(args)
+    for sep in RENAME_SEPARATORS:
+        if sep in text:
+            old, _, new = text.partition(sep)
+            return old.strip(), new.strip()
+    if len(args) < 2:
+        raise UserError("rename_usage")
+    return args[0], " ".join(args[1:])
 
 
 async def add_branch(
@@ -73,7 +93,7 @@ async def rename_branch(
     actor.require_coordinator()
     new_name = clean_branch_name(new)
     async with env.db.transaction() as tx:
-        branch = await resolve_branch(tx, old)
+        branch = await resolve_branch(tx, old, exact=True)
         if not await repo.rename_branch(tx, branch.id, new_name):
             raise UserError("branch_exists", name=new_name)
         await repo.audit(
@@ -87,7 +107,7 @@ async def rename_branch(
 async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Branch:
     actor.require_coordinator()
     async with env.db.transaction() as tx:
-        branch = await resolve_branch(tx, name)
+        branch = await resolve_branch(tx, name, exact=True)
         await repo.archive_branch(tx, branch.id, now)
         await repo.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
         return branch
@@ -226,6 +246,12 @@ async def redeem(env: Env, actor: Actor, token: str, now: datetime) -> Joined:
         if branch is None or not branch.active:
             raise UserError("invite_branch_gone")
         role = MemberRole(invite.role.value)
+        if (
+            role is MemberRole.DEPUTY
+            and await repo.get_member(tx, branch.id, MemberRole.SECRETARY) == actor.user_id
+        ):
+            # A deputy link tapped by the secretary would demote them silently.
+            raise UserError("invite_already_secretary", branch=branch.name)
         previous_id = await repo.get_member(tx, branch.id, role)
         await repo.use_invite(tx, invite.id, actor.user_id, now)
         if previous_id == actor.user_id:
