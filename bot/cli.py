@@ -21,6 +21,19 @@ NO_TOKEN = """zhibu: ZHIBU_BOT_TOKEN is not set.
 To see zhibu work without a token or network, run `zhibu demo`."""
 
 
+def _plain(lang: str, exc: Exception) -> str:
+    """A service's `UserError` as one plain line for the terminal."""
+    import html
+    import re
+
+    from bot.i18n import t
+    from bot.services.base import UserError
+
+    if not isinstance(exc, UserError):
+        return str(exc)
+    return html.unescape(re.sub(r"<[^>]+>", "", t(lang, exc.key, **exc.params)))
+
+
 def _settings(**overrides: object) -> Settings:
     try:
         return load_settings(**overrides)
@@ -102,7 +115,7 @@ def cmd_branches_import(args: argparse.Namespace) -> int:
             try:
                 rows = await onboarding.import_branches_csv(env, text, datetime.now(UTC))
             except UserError as exc:
-                print(f"zhibu: bad CSV: {exc.key} {exc.params}", file=sys.stderr)
+                print(f"zhibu: {path.name}: {_plain(cfg.language, exc)}", file=sys.stderr)
                 return EXIT_USAGE
             for row in rows:
                 state = "new" if row.created else "existing"
@@ -130,7 +143,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     from bot.plans.model import PlanFormatError
     from bot.plans.yamlio import load_plan_file
     from bot.services import plans
-    from bot.services.base import Env
+    from bot.services.base import Env, UserError
     from storage.db import Database
 
     try:
@@ -143,6 +156,9 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         db = await Database.open(cfg.db)
         try:
             plan_id = await plans.import_plan(Env(db=db, cfg=cfg), spec, datetime.now(UTC))
+        except UserError as exc:
+            print(f"zhibu: {args.file}: {_plain(cfg.language, exc)}", file=sys.stderr)
+            return EXIT_USAGE
         finally:
             await db.close()
         print(
@@ -157,14 +173,19 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     cfg = _settings()
     from bot.records.cli import export_main
-    from bot.services.base import Env
+    from bot.records.data import parse_year
+    from bot.services.base import Env, UserError
     from storage.db import Database
 
     if not Path(cfg.db).exists():  # don't create an empty database by accident
         print(f"zhibu: {cfg.db}: no such database", file=sys.stderr)
         return EXIT_USAGE
     now = datetime.now(UTC)
-    year = args.year or now.astimezone(cfg.tz).year
+    try:  # the same rules as /export in chat
+        year = parse_year(None if args.year is None else str(args.year), now, cfg.tz)
+    except UserError as exc:
+        print(f"zhibu: --year: {_plain(cfg.language, exc)}", file=sys.stderr)
+        return EXIT_USAGE
     out = Path(args.output or f"zhibu-台账-{year}.xlsx")
 
     async def go() -> int:
@@ -203,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--bot-username", help="the bot's @username, if `zhibu run` has not run yet")
     imp.set_defaults(func=cmd_branches_import)
     exp = sub.add_parser("export", help="write the year's ledger (台账) as .xlsx")
-    exp.add_argument("--year", type=int, help="default: this year")
+    exp.add_argument("--year", help="default: this year")
     exp.add_argument("-o", "--output", help="default: zhibu-台账-YEAR.xlsx")
     exp.set_defaults(func=cmd_export)
     bk = sub.add_parser("backup", help="consistent copy of the database while the bot runs")

@@ -129,6 +129,13 @@ async def active_plans(tx: Tx) -> list[PlanRow]:
     return [_plan(r) for r in rows]
 
 
+async def find_active_plan(tx: Tx, title: str, year: int) -> PlanRow | None:
+    row = await tx.one(
+        "SELECT * FROM plans WHERE active = 1 AND title = ? AND year = ?", (title, year)
+    )
+    return None if row is None else _plan(row)
+
+
 async def get_plan(tx: Tx, plan_id: int) -> PlanRow | None:
     row = await tx.one("SELECT * FROM plans WHERE id = ?", (plan_id,))
     return None if row is None else _plan(row)

@@ -124,6 +124,8 @@ def test_plan_cli_extract_and_import(
     out.write_text(yaml_text, encoding="utf-8")
     assert main(["plan", "import", str(out)]) == 0
     assert "imported plan 1" in capsys.readouterr().out
+    assert main(["plan", "import", str(out)]) == 2  # the same plan twice: refused
+    assert "已经启用" in capsys.readouterr().err
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nyear: oops\n", encoding="utf-8")
     assert main(["plan", "import", str(bad)]) == 2

@@ -105,6 +105,23 @@ def test_branches_import(
     again = capsys.readouterr().out
     assert "existing" in again
     assert main(["branches", "import", str(tmp_path / "missing.csv")]) == 2
+    bad = tmp_path / "bad.csv"
+    bad.write_text("名称,类别\n三支部,机关\n,空名\n", encoding="utf-8")
+    assert main(["branches", "import", str(bad), "--bot-username", "zhibu_bot"]) == 2
+    assert "第3行" in capsys.readouterr().err
+
+
+def test_export_year_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ZHIBU_DB", str(tmp_path / "z.sqlite3"))
+    csv = tmp_path / "b.csv"
+    csv.write_text("一支部\n", encoding="utf-8")
+    assert main(["branches", "import", str(csv), "--bot-username", "zhibu_bot"]) == 0
+    for bad in ("1800", "3000", "0", "abc"):
+        assert main(["export", "--year", bad, "-o", str(tmp_path / "x.xlsx")]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("zhibu: --year:") and err.count("\n") == 1
 
 
 def test_token_never_reaches_a_log_line(caplog: pytest.LogCaptureFixture) -> None:

@@ -355,4 +355,6 @@ MESSAGES: dict[str, str] = {
     "branch_exact_needed": "To be safe, this needs the branch's full name. “{name}” could be: {names}",
     "rename_usage": "Usage: /renamebranch old-name new-name (if a name has spaces, separate with |: /renamebranch old name | new name)",
     "invite_already_secretary": "You are already the secretary of <b>{branch}</b> and cannot also be its deputy. Pass this link on to whoever should have it.",
+    "csv_bad_row": "line {line}: {reason}",
+    "plan_exists": "The plan “{title}” ({year}) is already enabled; it was not imported again.",
 }

@@ -347,4 +347,6 @@ MESSAGES: dict[str, str] = {
     "branch_exact_needed": "为稳妥起见，此操作需要完整的支部名称。“{name}”可能是：{names}",
     "rename_usage": "用法：/renamebranch 旧名称 新名称（名称含空格时用 | 分隔：/renamebranch 旧 名 | 新 名）",
     "invite_already_secretary": "你已是 <b>{branch}</b> 的书记，不能再绑定为副书记/联络员。这个链接可转给需要的同志。",
+    "csv_bad_row": "第{line}行：{reason}",
+    "plan_exists": "方案《{title}》（{year}年）已经启用，不再重复导入。",
 }

@@ -347,4 +347,6 @@ MESSAGES: dict[str, str] = {
     "branch_exact_needed": "為穩妥起見，此操作需要完整的支部名稱。「{name}」可能是：{names}",
     "rename_usage": "用法：/renamebranch 舊名稱 新名稱（名稱含空格時用 | 分隔：/renamebranch 舊 名 | 新 名）",
     "invite_already_secretary": "你已是 <b>{branch}</b> 的書記，不能再綁定為副書記/聯絡員。這個連結可轉給需要的同志。",
+    "csv_bad_row": "第{line}行：{reason}",
+    "plan_exists": "方案《{title}》（{year}年）已經啟用，不再重複匯入。",
 }

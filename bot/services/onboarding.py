@@ -351,13 +351,22 @@ async def import_branches_csv(
     Existing branches are kept and get a fresh invite only if they have no secretary.
     A header row (名称/name) is skipped.
     """
-    rows = [r for r in csv.reader(io.StringIO(text)) if r and any(c.strip() for c in r)]
-    if rows and rows[0][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
+    rows = [
+        (n, r)
+        for n, r in enumerate(csv.reader(io.StringIO(text)), 1)
+        if r and any(c.strip() for c in r)
+    ]
+    if rows and rows[0][1][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
         rows = rows[1:]
     out: list[ImportedBranch] = []
     async with env.db.transaction() as tx:
-        for row in rows:
-            name = clean_branch_name(row[0])
+        for number, row in rows:
+            try:
+                name = clean_branch_name(row[0])
+            except UserError as exc:
+                raise UserError(
+                    "csv_bad_row", line=number, reason=t(env.cfg.language, exc.key, **exc.params)
+                ) from None
             category = row[1].strip() if len(row) > 1 else ""
             branch = await repo.find_branch(tx, name)
             created = branch is None

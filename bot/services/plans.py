@@ -92,6 +92,9 @@ async def decide(env: Env, actor: Actor, draft_id: int, accept: bool, now: datet
 
 
 async def add_plan(tx: Tx, spec: PlanSpec, by: int | None, now: datetime) -> int:
+    # The same plan twice would double every task, reminder and circular line.
+    if await store.find_active_plan(tx, spec.title, spec.year) is not None:
+        raise UserError("plan_exists", title=spec.title, year=spec.year)
     plan_id = await store.add_plan(tx, spec.title, spec.year, spec.model_dump_json(), by, now)
     for i, task in enumerate(spec.tasks):
         await store.add_task(
