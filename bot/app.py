@@ -118,7 +118,14 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, coordination.on_migrate))
-    # Edited messages and channel posts are ignored on purpose: a report is what was sent.
+    # A report is what was sent: edits do not change it (the secretary is told
+    # how to revise), channel posts are ignored.
+    app.add_handler(
+        MessageHandler(
+            filters.UpdateType.EDITED_MESSAGE & filters.ChatType.PRIVATE & filters.TEXT,
+            reports.on_edited,
+        )
+    )
     fresh = filters.UpdateType.MESSAGE
     app.add_handler(MessageHandler(fresh & filters.COMMAND, basic.unknown_command))
     private = filters.ChatType.PRIVATE

@@ -90,7 +90,7 @@ def _person(ctx: Ctx, user: User | None) -> Html:
 @guarded(COORDINATION_OR_PRIVATE)
 async def invite(ctx: Ctx) -> None:
     ctx.actor.require_coordinator()
-    role, name = onboarding.parse_invite_args(ctx.args)
+    role, name = await onboarding.parse_invite_args(ctx.env, ctx.args)
     made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
     username = ctx.context.bot.username
     target = made.branch.name if made.branch else ctx.env.cfg.org_name
@@ -194,7 +194,13 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
         )
     ]
     if not s.lines:
-        lines.append(ctx.t("status_empty"))
+        lines.append(
+            ctx.t(
+                "status_empty"
+                if s.month == current_month(ctx.env, ctx.now)
+                else "status_empty_past"
+            )
+        )
         return join(lines)
     waiting = s.having(State.WAITING, State.MISSING)
     lines.append(

@@ -186,6 +186,13 @@ async def on_media(ctx: Ctx) -> None:
 
 
 @guarded()
+async def on_edited(ctx: Ctx) -> None:
+    """An edit never changes a stored report (it is what was sent); say how to revise."""
+    if ctx.chat_kind == "private" and ctx.actor.reports:
+        await ctx.reply(ctx.t("report_edited"))
+
+
+@guarded()
 async def on_other(ctx: Ctx) -> None:
     """Stickers, voice, locations…: explain in private or when replying to us; else stay quiet."""
     message = ctx.message

@@ -67,6 +67,7 @@ async def test_long_report_view_is_split_under_the_limit(ready: Sim) -> None:
         ("/archivebranch 不存在支部", "没有找到"),
         ("/invite", "用法"),
         ("/invite 甲支部 boss", "不认识的身份"),
+        ("/invite 甲支部 coordinator", "不属于某个支部"),
         ("/revoke abc", "用法"),
         ("/revoke 99999", "没有编号"),
         ("/exempt 甲支部", "用法"),
@@ -105,7 +106,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(ready: Sim, env: En
     original = ready.factory.private_text(SEC, "原文")
     await ready.feed(original)
     out = await ready.feed(ready.factory.edited_text(original["message"], "改过的"))
-    assert out == []
+    assert "修改" in text_of(out)  # told how to revise; the edit itself changes nothing
     assert await ready.feed(ready.factory.channel_post(-100888, "/status")) == []
     async with env.db.reading() as tx:
         reports = await repo.reports_for_month(tx, "2026-11")
@@ -158,6 +159,9 @@ async def test_destructive_commands_need_the_full_name(sim: Sim, env: Env) -> No
     assert "Youth League Branch" in out and "暂停" in out
     out = text_of(await sim.say(ADMIN, "/unexempt Youth League Branch 2026-11"))
     assert "已取消" in out
+    out = text_of(await sim.say(ADMIN, "/invite Youth League Branch"))
+    assert "Youth League Branch 的书记邀请链接" in out
+    assert "不认识的身份" in text_of(await sim.say(ADMIN, "/invite Youth League Brunch"))
     async with env.db.reading() as tx:
         names = sorted(b.name for b in await repo.list_branches(tx))
     assert names == ["Youth League Branch", "三支部", "机关一支部", "机关二支部"]

@@ -357,4 +357,7 @@ MESSAGES: dict[str, str] = {
     "invite_already_secretary": "You are already the secretary of <b>{branch}</b> and cannot also be its deputy. Pass this link on to whoever should have it.",
     "csv_bad_row": "line {line}: {reason}",
     "plan_exists": "The plan “{title}” ({year}) is already enabled; it was not imported again.",
+    "invite_coordinator_no_branch": "Coordinators belong to no branch: send /invite coordinator.",
+    "status_empty_past": "No branch was due to report that month (none existed yet, or all were archived).",
+    "report_edited": "Editing a sent message does not change the report. To revise it, tap “✏️ Revise” under the report's confirmation, or send /report and then the full text again.",
 }

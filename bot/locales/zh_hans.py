@@ -349,4 +349,7 @@ MESSAGES: dict[str, str] = {
     "invite_already_secretary": "你已是 <b>{branch}</b> 的书记，不能再绑定为副书记/联络员。这个链接可转给需要的同志。",
     "csv_bad_row": "第{line}行：{reason}",
     "plan_exists": "方案《{title}》（{year}年）已经启用，不再重复导入。",
+    "invite_coordinator_no_branch": "协调人不属于某个支部：请发送 /invite coordinator。",
+    "status_empty_past": "该月没有需要报送的支部（当时的支部均尚未设立或已撤销）。",
+    "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
 }

@@ -349,4 +349,7 @@ MESSAGES: dict[str, str] = {
     "invite_already_secretary": "你已是 <b>{branch}</b> 的書記，不能再綁定為副書記/聯絡員。這個連結可轉給需要的同志。",
     "csv_bad_row": "第{line}行：{reason}",
     "plan_exists": "方案《{title}》（{year}年）已經啟用，不再重複匯入。",
+    "invite_coordinator_no_branch": "協調人不屬於某個支部：請傳送 /invite coordinator。",
+    "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
+    "report_edited": "修改已發出的訊息不會更新報告。如需修改，請點報告確認訊息下的「✏️ 修改」，或傳送 /report 後重新傳送完整文字。",
 }

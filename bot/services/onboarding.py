@@ -144,18 +144,27 @@ INVITE_ROLE_WORDS: dict[str, InviteRole] = {
 }
 
 
-def parse_invite_args(args: list[str]) -> tuple[InviteRole, str | None]:
-    """`/invite 支部名 [role]` or `/invite coordinator` → (role, branch name)."""
+async def parse_invite_args(env: Env, args: list[str]) -> tuple[InviteRole, str | None]:
+    """`/invite 支部名 [role]` or `/invite coordinator` → (role, branch name).
+
+    A last English word that is no role is a typo (`boss`) unless the whole
+    text is the name of a branch (`Party Branch A`).
+    """
     if not args:
         raise UserError("invite_usage")
     if len(args) == 1 and INVITE_ROLE_WORDS.get(args[0].lower()) is InviteRole.COORDINATOR:
         return InviteRole.COORDINATOR, None
     last = args[-1].lower()
-    if len(args) >= 2 and (last in INVITE_ROLE_WORDS or (last.isascii() and last.isalpha())):
-        role = INVITE_ROLE_WORDS.get(last)
-        if role is None:
-            raise UserError("invite_role_bad", role=args[-1])
+    role = INVITE_ROLE_WORDS.get(last)
+    if len(args) >= 2 and role is InviteRole.COORDINATOR:
+        raise UserError("invite_coordinator_no_branch")
+    if len(args) >= 2 and role is not None:
         return role, " ".join(args[:-1])
+    if len(args) >= 2 and last.isascii() and last.isalpha():
+        async with env.db.reading() as tx:
+            is_name = await repo.find_branch(tx, " ".join(args)) is not None
+        if not is_name:
+            raise UserError("invite_role_bad", role=args[-1])
     return InviteRole.SECRETARY, " ".join(args)
 
 
