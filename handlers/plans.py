@@ -9,7 +9,7 @@ from bot.i18n import Html, esc, join
 from bot.plans.cli import preview_lines
 from bot.services import plans
 from bot.services.base import UserError
-from bot.services.fmt import date_label
+from bot.services.fmt import plan_date
 from bot.services.plans import TaskState
 from handlers.common import COORDINATION_OR_PRIVATE, Ctx, buttons, guarded, int_arg
 
@@ -83,7 +83,7 @@ async def plan_command(ctx: Ctx) -> None:
     if not found:
         await ctx.reply(ctx.t("plan_none"))
         return
-    lang = ctx.lang
+    lang, today = ctx.lang, ctx.now.astimezone(ctx.env.cfg.tz).date()
     lines: list[Html] = []
     for p in found:
         lines.append(ctx.t("plan_title", title=p.spec.title, year=p.spec.year))
@@ -94,16 +94,16 @@ async def plan_command(ctx: Ctx) -> None:
                     "plan_phase_line",
                     mark=mark,
                     title=phase.title,
-                    start=date_label(lang, phase.start),
-                    end=date_label(lang, phase.end),
+                    start=plan_date(lang, phase.start, today),
+                    end=plan_date(lang, phase.end, today),
                 )
             )
-        if p.phase is None:
+        if p.phase is None and p.spec.phases:
             lines.append(
                 ctx.t(
                     "plan_next",
                     title=p.next_phase.title,
-                    start=date_label(lang, p.next_phase.start),
+                    start=plan_date(lang, p.next_phase.start, today),
                 )
                 if p.next_phase
                 else ctx.t("plan_finished")
@@ -116,7 +116,7 @@ async def plan_command(ctx: Ctx) -> None:
                         task=tp.task.title,
                         done=tp.done,
                         total=tp.total,
-                        due=date_label(lang, tp.task.due_on),
+                        due=plan_date(lang, tp.task.due_on, today),
                     )
                 )
         lines.append(Html(""))
@@ -124,12 +124,15 @@ async def plan_command(ctx: Ctx) -> None:
 
 
 def _task_label(ctx: Ctx, s: TaskState) -> Html:
+    today = ctx.now.astimezone(ctx.env.cfg.tz).date()
     if s.task.due_on:
-        when = date_label(ctx.lang, s.task.due_on)
+        when = plan_date(ctx.lang, s.task.due_on, today)
     elif s.task.ongoing:
         when = ctx.t("task_ongoing")
     else:
         when = Html(esc(plans.rule_text(s.task.recurring)))
+    # A task with no schedule at all shows no dangling separator.
+    when = Html(f" · {when}") if when else Html("")
     late = ctx.t("task_overdue") if s.overdue else ""
     note = ctx.t("task_note_shown", note=s.note) if s.note else ""
     return ctx.t(

@@ -301,7 +301,7 @@ MESSAGES: dict[str, str] = {
     "task_ongoing": "ongoing",
     "task_overdue": " ❗overdue",
     "task_note_shown": " ({note})",
-    "task_line": "{mark} {task} · {when}{late}{note}",
+    "task_line": "{mark} {task}{when}{late}{note}",
     "mytasks_head": "Tasks of <b>{branch}</b>",
     "mytasks_none": "No tasks.",
     "tasks_pick": "Tap a task to update it:",
@@ -360,4 +360,5 @@ MESSAGES: dict[str, str] = {
     "invite_coordinator_no_branch": "Coordinators belong to no branch: send /invite coordinator.",
     "status_empty_past": "No branch was due to report that month (none existed yet, or all were archived).",
     "report_edited": "Editing a sent message does not change the report. To revise it, tap “✏️ Revise” under the report's confirmation, or send /report and then the full text again.",
+    "circ_plan_unphased": "no phases",
 }

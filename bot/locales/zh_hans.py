@@ -293,7 +293,7 @@ MESSAGES: dict[str, str] = {
     "task_ongoing": "长期",
     "task_overdue": " ❗已逾期",
     "task_note_shown": "（{note}）",
-    "task_line": "{mark} {task} · {when}{late}{note}",
+    "task_line": "{mark} {task}{when}{late}{note}",
     "mytasks_head": "<b>{branch}</b> 的任务",
     "mytasks_none": "暂无任务。",
     "tasks_pick": "点按任务可更新进展：",
@@ -352,4 +352,5 @@ MESSAGES: dict[str, str] = {
     "invite_coordinator_no_branch": "协调人不属于某个支部：请发送 /invite coordinator。",
     "status_empty_past": "该月没有需要报送的支部（当时的支部均尚未设立或已撤销）。",
     "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
+    "circ_plan_unphased": "不分阶段推进",
 }

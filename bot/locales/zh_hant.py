@@ -293,7 +293,7 @@ MESSAGES: dict[str, str] = {
     "task_ongoing": "長期",
     "task_overdue": " ❗已逾期",
     "task_note_shown": "（{note}）",
-    "task_line": "{mark} {task} · {when}{late}{note}",
+    "task_line": "{mark} {task}{when}{late}{note}",
     "mytasks_head": "<b>{branch}</b> 的任務",
     "mytasks_none": "暫無任務。",
     "tasks_pick": "點按任務可更新進展：",
@@ -352,4 +352,5 @@ MESSAGES: dict[str, str] = {
     "invite_coordinator_no_branch": "協調人不屬於某個支部：請傳送 /invite coordinator。",
     "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
     "report_edited": "修改已發出的訊息不會更新報告。如需修改，請點報告確認訊息下的「✏️ 修改」，或傳送 /report 後重新傳送完整文字。",
+    "circ_plan_unphased": "不分階段推進",
 }

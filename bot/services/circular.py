@@ -168,7 +168,9 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
     progress = await plans.progress(env, tx, now.astimezone(tz).date())
     if progress:
         n += 1
-        out.extend(plans.circular_section(lang, progress, t(lang, f"num_{n}")))
+        out.extend(
+            plans.circular_section(lang, progress, t(lang, f"num_{n}"), now.astimezone(tz).date())
+        )
     all_in = summary.reported == summary.expected
     out.append(t(lang, "circ_closing_all" if all_in else "circ_closing"))
     out.append(Html(""))

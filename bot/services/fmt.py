@@ -30,6 +30,11 @@ def date_label(lang: str, day: date, weekday: bool = False, full: bool = False) 
     )
 
 
+def plan_date(lang: str, day: date, today: date) -> Html:
+    """A plan's date: with its year when that is not this year (a 2016 plan read in 2026)."""
+    return date_label(lang, day, full=day.year != today.year)
+
+
 def time_label(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
     local = moment.astimezone(tz)
     return t(

@@ -20,7 +20,7 @@ from bot.plans.model import PhaseSpec, PlanFormatError, PlanSpec, RecurringRule
 from bot.plans.reader import read_plan_bytes
 from bot.plans.yamlio import load_plan_yaml
 from bot.services.base import Actor, Env, UserError, user_lang
-from bot.services.fmt import date_label
+from bot.services.fmt import date_label, plan_date
 from bot.services.reports import PENDING_TTL
 from storage import plans as store
 from storage import repo
@@ -68,7 +68,12 @@ def spec_from_file(file_name: str, data: bytes, today: date) -> tuple[PlanSpec, 
 async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: datetime) -> Draft:
     """A preview of a plan a coordinator sent; nothing takes effect before confirmation."""
     actor.require_coordinator()
-    spec, warnings = spec_from_file(file_name, data, now.astimezone(env.cfg.tz).date())
+    today = now.astimezone(env.cfg.tz).date()
+    spec, warnings = spec_from_file(file_name, data, today)
+    if spec.year < today.year:
+        warnings.append(
+            f"方案年度为{spec.year}年，早于今年：其中的时限均已过去，启用后会显示为逾期。"
+        )
     if not spec.phases and not spec.tasks:
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
@@ -356,7 +361,7 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
 # ------------------------------------------------------------- the circular
 
 
-def circular_section(lang: str, plans: list[PlanProgress], number: Html) -> list[Html]:
+def circular_section(lang: str, plans: list[PlanProgress], number: Html, today: date) -> list[Html]:
     """The circular's section on the plans: phase, completion per task, overdue tasks."""
     if not plans:
         return []
@@ -367,24 +372,26 @@ def circular_section(lang: str, plans: list[PlanProgress], number: Html) -> list
                 lang,
                 "circ_plan_phase",
                 title=p.phase.title,
-                start=date_label(lang, p.phase.start),
-                end=date_label(lang, p.phase.end),
+                start=plan_date(lang, p.phase.start, today),
+                end=plan_date(lang, p.phase.end, today),
             )
         elif p.next_phase is not None:
             phase = t(
                 lang,
                 "circ_plan_next",
                 title=p.next_phase.title,
-                start=date_label(lang, p.next_phase.start),
+                start=plan_date(lang, p.next_phase.start, today),
             )
-        else:
+        elif p.spec.phases:
             phase = t(lang, "circ_plan_no_phase")
+        else:
+            phase = t(lang, "circ_plan_unphased")
         out.append(t(lang, "circ_plan_head", plan=p.spec.title, phase=phase))
         for tp in p.tasks:
             if tp.task.ongoing or tp.task.recurring:
                 continue  # standing duties are not "done" once; they are not counted
             due = (
-                t(lang, "circ_task_due", due=date_label(lang, tp.task.due_on))
+                t(lang, "circ_task_due", due=plan_date(lang, tp.task.due_on, today))
                 if tp.task.due_on
                 else ""
             )
