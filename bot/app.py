@@ -22,7 +22,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.delivery import Drained, deliver_due
+from bot.delivery import Drained, deliver_due, next_due
 from bot.services import engine, onboarding
 from bot.services.base import Env
 from handlers import basic, buttons, coordination, plans, records, reports
@@ -156,7 +156,16 @@ def env_of_app(app: Application) -> Env:  # type: ignore[type-arg]
 async def drain(app: Application, now: datetime) -> Drained:  # type: ignore[type-arg]
     """Deliver what is due; one drain at a time per process."""
     async with app.bot_data["drain_lock"]:
-        return await deliver_due(env_of_app(app), app.bot, now)
+        clock = app.bot_data["clock"] if app.bot_data.get("background") else None
+        drained = await deliver_due(env_of_app(app), app.bot, now, clock)
+    if clock is not None and app.job_queue is not None:
+        # A retry due before the next tick (flood control asks for seconds) gets its own wake-up.
+        upcoming = await next_due(env_of_app(app))
+        if upcoming is not None:
+            delay = (upcoming - clock()).total_seconds()
+            if delay < TICK_SECONDS:
+                app.job_queue.run_once(_kick_job, when=max(delay, 0.5), name="retry")
+    return drained
 
 
 async def tick(app: Application, now: datetime) -> Drained:  # type: ignore[type-arg]
@@ -165,16 +174,28 @@ async def tick(app: Application, now: datetime) -> Drained:  # type: ignore[type
     return await drain(app, now)
 
 
+def _kick(app: Application) -> None:  # type: ignore[type-arg]
+    """Start a background drain unless one is running (it picks up new work itself)."""
+    if not app.bot_data["drain_lock"].locked():
+        app.create_task(drain(app, app.bot_data["clock"]()), name="drain")
+
+
+async def _kick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    _kick(context.application)
+
+
 async def _after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handlers may have queued messages (a handover notice, /remind): send them soon."""
-    app = context.application
-    if app.bot_data.get("background"):
-        app.create_task(drain(app, app.bot_data["clock"]()))
+    if context.application.bot_data.get("background"):
+        _kick(context.application)
 
 
 async def _tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Every minute: decide what is due, then let the sender deliver it in the background,
+    so a long fan-out (10,000 reminders take minutes at 30/s) never overlaps the next tick."""
     app = context.application
-    await tick(app, app.bot_data["clock"]())
+    await engine.reconcile(env_of_app(app), app.bot_data["clock"]())
+    _kick(app)
 
 
 async def _on_start(app: Application) -> None:  # type: ignore[type-arg]

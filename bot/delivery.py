@@ -59,9 +59,16 @@ class Drained:
 async def deliver_due(
     env: Env, bot: Bot, now: datetime, clock: Callable[[], datetime] | None = None
 ) -> Drained:
-    """Send every outbox message due by `now`; loop until none is left due."""
+    """Send every outbox message due by `now`; loop until none is left due.
+
+    With a `clock`, each batch asks it for the time, so a drain that runs for
+    minutes also picks up retries and messages queued meanwhile, and leases
+    are measured from the real moment of claiming.
+    """
     total = Drained()
     while True:
+        if clock is not None:
+            now = clock()
         async with env.db.transaction() as tx:
             items = await repo.claim_due(tx, now, now + LEASE, BATCH)
         if not items:
@@ -76,6 +83,12 @@ async def deliver_due(
                 for chat_items in by_chat.values()
             )
         )
+
+
+async def next_due(env: Env) -> datetime | None:
+    """When the earliest pending message (a retry, typically) comes due."""
+    async with env.db.reading() as tx:
+        return await repo.next_outbox_time(tx)
 
 
 async def _deliver_chat(

@@ -64,3 +64,55 @@ async def test_unexpected_error_is_logged_reported_to_admins_and_user_told(
     assert "RuntimeError: disk on fire" in admin_note
     assert any("unhandled error" in r.getMessage() for r in caplog.records)
     assert TOKEN not in caplog.text
+
+
+async def test_background_delivery_retries_flood_control_without_waiting_for_a_tick(
+    env: Env,
+) -> None:
+    """Production path: /remind queues a nudge, a background drain sends it; two 429s in a
+    row (one absorbed by the rate limiter, one by the outbox) are retried by a one-off job."""
+    from bot.botapi_double import Fault
+
+    double = BotApiDouble()
+    app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
+    factory = UpdateFactory(double, auto_push=True)
+    factory.user(ADMIN, "管理员")
+    factory.user(501, "书记")
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=0)
+
+    async def wait_for(chat: int, fragment: str) -> str:
+        for _ in range(800):
+            texts = [m.plain_text or "" for m in double.sent_to(chat)]
+            hit = next((t for t in texts if fragment in t), None)
+            if hit is not None:
+                return hit
+            await asyncio.sleep(0.01)
+        raise AssertionError(
+            f"no {fragment!r} to {chat}: {[m.plain_text for m in double.sent_to(chat)]}"
+        )
+
+    try:
+        factory.private_text(ADMIN, "/addbranch 甲支部")
+        await wait_for(ADMIN, "已添加")
+        factory.private_text(ADMIN, "/invite 甲支部")
+        link = await wait_for(ADMIN, "start=")
+        factory.private_text(501, f"/start {link.split('start=')[1].split()[0]}")
+        await wait_for(501, "绑定成功")
+        double.inject(Fault.retry_after(1), chat_id=501, times=2)
+        factory.private_text(ADMIN, "/remind")
+        await wait_for(ADMIN, "已提醒 1 个支部")
+        await wait_for(501, "协调人提醒")
+        assert double.stats.too_many_requests == 2
+        async with env.db.reading() as tx:
+            from storage import repo
+
+            nudge = next(i for i in await repo.outbox_all(tx) if i.kind == "nudge")
+        assert nudge.attempts == 2  # one flood-controlled attempt, rescheduled, then sent
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
