@@ -14,6 +14,7 @@ from telegram.ext import (
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
+    ChatMemberHandler,
     CommandHandler,
     ContextTypes,
     MessageHandler,
@@ -117,6 +118,9 @@ def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
     for name, callback in COMMANDS.items():
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
+    app.add_handler(
+        ChatMemberHandler(coordination.bot_membership, ChatMemberHandler.MY_CHAT_MEMBER)
+    )
     app.add_handler(MessageHandler(filters.StatusUpdate.MIGRATE, coordination.on_migrate))
     # A report is what was sent: edits do not change it (the secretary is told
     # how to revise), channel posts are ignored.

@@ -137,6 +137,22 @@ async def revoke(ctx: Ctx) -> None:
 
 
 @guarded(GROUPS)
+async def bot_membership(ctx: Ctx) -> None:
+    """Added to a group by an admin: say how to make it the coordination group.
+
+    Removal from the coordination group is logged by delivery failures (403)
+    and shown in /status; nothing to answer here.
+    """
+    change = ctx.update.my_chat_member
+    if change is None or not ctx.actor.is_admin or ctx.chat_kind == "coordination":
+        return
+    was_in = change.old_chat_member.status in ("member", "administrator")
+    now_in = change.new_chat_member.status in ("member", "administrator")
+    if now_in and not was_in:
+        await ctx.reply(ctx.t("group_added_hint"))
+
+
+@guarded(GROUPS)
 async def bindgroup(ctx: Ctx) -> None:
     chat = ctx.update.effective_chat
     title = chat.title if chat and chat.title else ""

@@ -186,3 +186,10 @@ async def test_names_with_markup_characters_read_as_written_in_the_circular(sim:
     assert "<三>支部（连续2个月）" in dec
     assert "二支部&工会（2026年11月，11月28日补报）" in dec
     assert "&amp;" not in dec and "&lt;" not in dec
+
+
+async def test_added_to_a_group_by_an_admin_says_how_to_bind(sim: Sim) -> None:
+    out = await sim.feed(sim.factory.my_chat_member(-100321, ADMIN))
+    assert "/bindgroup" in text_of(out)
+    sim.user(999, "路人")
+    assert await sim.feed(sim.factory.my_chat_member(-100654, 999)) == []

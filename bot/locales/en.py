@@ -361,4 +361,5 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "No branch was due to report that month (none existed yet, or all were archived).",
     "report_edited": "Editing a sent message does not change the report. To revise it, tap “✏️ Revise” under the report's confirmation, or send /report and then the full text again.",
     "circ_plan_unphased": "no phases",
+    "group_added_hint": "Hello! If this is the coordination group, an admin should send /bindgroup here; the monthly circular and overdue digests will be posted here.",
 }

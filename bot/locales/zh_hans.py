@@ -353,4 +353,5 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "该月没有需要报送的支部（当时的支部均尚未设立或已撤销）。",
     "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
     "circ_plan_unphased": "不分阶段推进",
+    "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和逾期汇总将发到这里。",
 }

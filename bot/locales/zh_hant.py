@@ -353,4 +353,5 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
     "report_edited": "修改已發出的訊息不會更新報告。如需修改，請點報告確認訊息下的「✏️ 修改」，或傳送 /report 後重新傳送完整文字。",
     "circ_plan_unphased": "不分階段推進",
+    "group_added_hint": "你好！如果這是協調群組，請管理員在群組裡傳送 /bindgroup，月度通報和逾期彙總將發到這裡。",
 }
