@@ -160,6 +160,12 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
         except TelegramError as exc:
             await _fail(env, item, f"telegram: {exc}", total, unreachable=False)
             return
+        except Exception as exc:  # a render bug must not leave the row leased forever
+            log.exception("outbox %s: unexpected error", item.dedupe_key)
+            await _fail(
+                env, item, f"internal: {type(exc).__name__}: {exc}", total, unreachable=False
+            )
+            return
         await _sent(env, item, chat_id, message.message_id, now)
         total.sent += 1
         return

@@ -172,7 +172,8 @@ def guarded(chats: frozenset[str] = ANYWHERE, command: str = "") -> Callable[[Ha
             if ctx is None:
                 return
             if ctx.chat_kind not in chats:
-                await _wrong_chat(ctx, chats, command)
+                if update.effective_message is not None:
+                    await _wrong_chat(ctx, chats, command)
                 return
             if sum(len(a) for a in ctx.args) > MAX_ARGS_CHARS:
                 await ctx.reply(ctx.t("too_long_arg"))

@@ -9,7 +9,7 @@ from bot.calendar import Month
 from bot.i18n import Html, esc, join
 from bot.models import User
 from bot.services import onboarding, reports, status
-from bot.services.base import UserError, current_month
+from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.status import MonthSummary, State
 from handlers.common import (
@@ -136,19 +136,24 @@ async def revoke(ctx: Ctx) -> None:
     await ctx.reply(ctx.t("invite_revoked_ok", id=invite_id))
 
 
-@guarded(GROUPS)
+@guarded()
 async def bot_membership(ctx: Ctx) -> None:
-    """Added to a group by an admin: say how to make it the coordination group.
+    """The bot's membership in a chat changed.
 
-    Removal from the coordination group is logged by delivery failures (403)
-    and shown in /status; nothing to answer here.
+    In a private chat that is the user blocking (kicked) or unblocking the bot:
+    remember whether they can be reached, and say nothing. Added to a group by
+    an admin: say how to make it the coordination group. Removal from the
+    coordination group shows up as delivery failures in /status.
     """
     change = ctx.update.my_chat_member
-    if change is None or not ctx.actor.is_admin or ctx.chat_kind == "coordination":
+    if change is None:
+        return
+    now_in = change.new_chat_member.status in ("member", "administrator")
+    if ctx.chat_kind == "private":
+        await set_reachability(ctx.env, ctx.actor, now_in)
         return
     was_in = change.old_chat_member.status in ("member", "administrator")
-    now_in = change.new_chat_member.status in ("member", "administrator")
-    if now_in and not was_in:
+    if ctx.actor.is_admin and ctx.chat_kind != "coordination" and now_in and not was_in:
         await ctx.reply(ctx.t("group_added_hint"))
 
 

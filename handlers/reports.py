@@ -160,13 +160,20 @@ async def on_media(ctx: Ctx) -> None:
         kind, file_id, unique, name = "document", doc.file_id, doc.file_unique_id, doc.file_name
     else:
         return
-    caption = message.caption
     attached = await reports.attach(
-        ctx.env, ctx.actor, target[0], target[1], kind, file_id, unique, name, caption, ctx.now
+        ctx.env,
+        ctx.actor,
+        target[0],
+        target[1],
+        kind,
+        file_id,
+        unique,
+        name,
+        message.caption,
+        ctx.now,
     )
-    if attached.report is None and caption and caption.strip():
-        done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], caption, ctx.now)
-        await _acknowledge(ctx, done)
+    if attached.submitted is not None:
+        await _acknowledge(ctx, attached.submitted)
         return
     month = month_label(ctx.lang, attached.month)
     if not attached.added:
@@ -174,14 +181,8 @@ async def on_media(ctx: Ctx) -> None:
     elif attached.report is None:
         await ctx.reply(ctx.t("attach_saved_need_text", branch=attached.branch.name, month=month))
     else:
-        detail = await reports.detail(ctx.env, ctx.actor, attached.report.id)
         await ctx.reply(
-            ctx.t(
-                "attach_saved",
-                branch=attached.branch.name,
-                month=month,
-                count=len(detail.attachments),
-            )
+            ctx.t("attach_saved", branch=attached.branch.name, month=month, count=attached.count)
         )
 
 

@@ -170,6 +170,14 @@ def user_lang(env: Env, user: User | None) -> str:
     return language_for(user.language, user.tg_language, env.cfg.language)
 
 
+async def set_reachability(env: Env, actor: Actor, reachable: bool) -> None:
+    """The user blocked (False) or unblocked (True) the bot in their private chat."""
+    async with env.db.transaction() as tx:
+        await repo.set_reachable(
+            tx, actor.user_id, reachable, None if reachable else "blocked the bot"
+        )
+
+
 async def set_language(env: Env, actor: Actor, language: str) -> Actor:
     if language not in CATALOGS:
         raise UserError("bad_button")

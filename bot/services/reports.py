@@ -42,6 +42,8 @@ class Attached:
     month: Month
     added: bool
     report: Report | None
+    count: int  # evidence files for this branch and month, this one included
+    submitted: Submitted | None = None  # the caption became the month's report
 
 
 def clean_report_text(env: Env, raw: str | None) -> str:
@@ -248,9 +250,16 @@ async def attach(
     caption: str | None,
     now: datetime,
 ) -> Attached:
+    """Keep a photo or file as evidence. On the month's first message, a caption is
+    the report itself: it is checked before anything is stored, and the file and
+    the report are stored together."""
     membership = actor.require_member(branch_id)
     async with env.db.transaction() as tx:
         await cycle_for(env, tx, month, now)
+        existing = await repo.get_report(tx, branch_id, str(month))
+        as_report = None
+        if existing is None and caption and caption.strip():
+            as_report = clean_report_text(env, caption)  # raises before storing anything
         added = await repo.add_attachment(
             tx,
             branch_id,
@@ -267,8 +276,18 @@ async def attach(
             await repo.audit(
                 tx, "attachment_added", now, actor.user_id, branch_id, f"{month} {kind}"
             )
-        report = await repo.get_report(tx, branch_id, str(month))
-        return Attached(branch=membership.branch, month=month, added=added, report=report)
+        submitted = None
+        if as_report is not None:
+            submitted = await _store(env, tx, actor, membership, month, as_report, now)
+        count = len(await repo.attachments(tx, branch_id, str(month)))
+        return Attached(
+            branch=membership.branch,
+            month=month,
+            added=added,
+            report=submitted.report if submitted else existing,
+            count=count,
+            submitted=submitted,
+        )
 
 
 async def default_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
