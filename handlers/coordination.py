@@ -224,6 +224,7 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
         )
         return join(lines)
     waiting = s.having(State.WAITING, State.MISSING)
+    no_secretary = s.without_secretary
     lines.append(
         ctx.t(
             "status_totals",
@@ -232,7 +233,7 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
             late=len(s.having(State.LATE)),
             missing=len(waiting),
             exempt=len(s.having(State.EXEMPT)),
-            no_secretary=len(s.without_secretary),
+            no_secretary=len(no_secretary),
             missing_label=ctx.t(
                 "status_missing_label_overdue" if s.overdue else "status_missing_label_waiting"
             ),
@@ -243,7 +244,7 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
         at = time_label(ctx.lang, ln.report.submitted_at, tz) if ln.report else ""
         reason = ln.exemption.reason if ln.exemption else ""
         text = ctx.t(STATUS_ICON[ln.state], name=ln.branch.name, at=at, reason=reason)
-        if ln.view.secretary is None and ln.state in (State.WAITING, State.MISSING):
+        if ln in no_secretary:
             text = Html(text + ctx.t("status_no_secretary"))
         if ln.unreachable:
             text = Html(

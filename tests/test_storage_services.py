@@ -124,3 +124,33 @@ async def test_archived_branch_keeps_history_and_leaves_status(env: Env) -> None
     assert [ln.branch.name for ln in dec.lines] == ["乙支部"]
     # The name is free again for a new branch.
     await onboarding.add_branch(env, admin, "甲支部", at(2026, 12, 3))
+
+
+async def test_runs_of_misses_use_the_same_rule_as_status(env: Env) -> None:
+    """Review #3: a branch created at 00:30 on 11-01 (local) did not exist in October."""
+    from bot.services.circular import missing_runs
+    from bot.services.status import summarize
+
+    async with env.db.transaction() as tx:
+        await repo.ensure_cycle(tx, "2026-10", at(2026, 10, 25).date(), at(2026, 10, 1))
+        await repo.ensure_cycle(tx, "2026-11", at(2026, 11, 25).date(), at(2026, 11, 1))
+        await repo.add_branch(tx, "新支部", "", at(2026, 11, 1, 0, 30))
+        summary = await summarize(env, tx, Month(2026, 11), at(2026, 11, 27))
+        runs = await missing_runs(env, tx, summary)
+    assert list(runs.values()) == [1]
+
+
+async def test_without_secretary_counts_only_branches_still_to_report(env: Env) -> None:
+    """Review #5: a branch that reported (its secretary since replaced or archived) is fine."""
+    from bot.services.status import month_status
+
+    await _member(env, 11, "甲支部")
+    admin = await identify(env, TgUser(ADMIN), at(2026, 11, 2))
+    sec = await identify(env, TgUser(11), at(2026, 11, 2))
+    await reports.submit(
+        env, sec, sec.memberships[0].branch.id, Month(2026, 11), "报告", at(2026, 11, 3)
+    )
+    await onboarding.add_branch(env, admin, "乙支部", at(2026, 11, 3))
+    await onboarding.archive_branch(env, admin, "甲支部", at(2026, 11, 4))
+    summary = await month_status(env, admin, Month(2026, 11), at(2026, 11, 5))
+    assert [ln.branch.name for ln in summary.without_secretary] == ["乙支部"]

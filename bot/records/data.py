@@ -18,7 +18,7 @@ from bot.services import plans
 from bot.services.base import Env, UserError
 
 # One rule for "is this branch expected to report this month", shared with /status.
-from bot.services.status import State, _existed
+from bot.services.status import State, expected_in
 from storage import records as q
 from storage.db import Tx
 
@@ -164,7 +164,7 @@ def assemble(
     for branch in sorted(branches, key=lambda b: b.id):
         in_span = False
         for month in months:
-            existed = _existed(branch, month, month_ends[month])
+            existed = expected_in(branch, month, month_ends[month])
             report = by_key.get((branch.id, month))
             in_span = in_span or existed or report is not None
             info = infos.get(month)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.calendar import Month
+from bot.calendar import Month, end_of
 from bot.i18n import Html, join, t
 from bot.services import plans
 from bot.services.base import Env
 from bot.services.fmt import date_label, month_label
-from bot.services.status import Line, MonthSummary, State, summarize
+from bot.services.status import Line, MonthSummary, State, expected_in, summarize
 from storage import repo
 from storage.db import Tx
 
@@ -39,11 +39,8 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
         exempt = set(await repo.exemptions_for_month(tx, str(month)))
         for branch_id in list(open_ids):
             branch = branches[branch_id]
-            if (
-                branch_id in reported
-                or branch_id in exempt
-                or branch.created_at.date() > month.last_day
-            ):
+            expected = expected_in(branch, month, end_of(month.last_day, env.cfg.tz))
+            if branch_id in reported or branch_id in exempt or not expected:
                 open_ids.discard(branch_id)
             else:
                 runs[branch_id] += 1

@@ -63,8 +63,11 @@ class MonthSummary:
 
     @property
     def without_secretary(self) -> list[Line]:
+        """Branches still to report that nobody can be reminded for."""
         return [
-            ln for ln in self.lines if ln.view.secretary is None and ln.state is not State.EXEMPT
+            ln
+            for ln in self.lines
+            if ln.view.secretary is None and ln.state in (State.WAITING, State.MISSING)
         ]
 
     @property
@@ -72,7 +75,7 @@ class MonthSummary:
         return self.reported / self.expected if self.expected else 1.0
 
 
-def _existed(branch: Branch, month: Month, tz_end: datetime) -> bool:
+def expected_in(branch: Branch, month: Month, tz_end: datetime) -> bool:
     """Whether a branch is expected to report for `month`.
 
     A branch created after the month ended is not; nor one archived before the
@@ -99,7 +102,7 @@ async def summarize(
     for view in sorted(views, key=lambda v: v.branch.id):
         b = view.branch
         report = reports.get(b.id)
-        if report is None and not _existed(b, month, month_end):
+        if report is None and not expected_in(b, month, month_end):
             continue
         if report is not None:
             state = State.LATE if report.late else State.ON_TIME
