@@ -777,12 +777,14 @@ async def outbox_all(tx: Tx) -> list[OutboxItem]:
     return [_outbox(r) for r in rows]
 
 
-async def last_nudge(tx: Tx, branch_id: int) -> datetime | None:
-    row = await tx.one(
-        "SELECT max(created_at) AS t FROM outbox WHERE kind = 'nudge' AND branch_id = ?",
-        (branch_id,),
+async def last_nudges(tx: Tx, since: datetime) -> dict[int, datetime]:
+    """Branch → its latest /remind nudge after `since`, in one query."""
+    rows = await tx.all(
+        """SELECT branch_id, max(created_at) AS t FROM outbox
+           WHERE kind = 'nudge' AND created_at > ? GROUP BY branch_id""",
+        (ts(since),),
     )
-    return None if row is None or row["t"] is None else parse_ts(row["t"])
+    return {int(r["branch_id"]): parse_ts(r["t"]) for r in rows if r["branch_id"] is not None}
 
 
 # ---------------------------------------------------------------- circulars

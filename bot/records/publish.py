@@ -64,7 +64,7 @@ async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
     first = month
     for _ in range(TREND_MONTHS - 1):
         first = first.prev()
-    data = await load_span(env, first, month, now)
+    data = await load_span(env, first, month, now, tasks=())  # the chart shows no tasks
     counts, trend = chart_inputs(data, month, TREND_MONTHS)
     label = str(month_label("zh-Hans", month))
     png = await asyncio.to_thread(month_chart, label, counts, trend)

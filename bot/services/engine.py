@@ -246,35 +246,34 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
     nobody: list[str] = []
     async with env.db.transaction() as tx:
         summary = await summarize(env, tx, month, now, with_failures=False)
+        recent_nudges = await repo.last_nudges(tx, now - NUDGE_INTERVAL)
+        stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
+        batch: list[NewMessage] = []
         for line in summary.having(State.WAITING, State.MISSING):
             reachable = [u for u in line.view.reporters if u.reachable]
             if not reachable:
                 nobody.append(line.branch.name)
                 continue
-            last = await repo.last_nudge(tx, line.branch.id)
+            last = recent_nudges.get(line.branch.id)
             if last is not None and now - last < NUDGE_INTERVAL:
                 recent.append(line.branch.name)
                 continue
             for user in reachable:
                 lang = user_lang(env, user)
-                stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
                 body = reminder_text(env, user, line, stage, summary.due_on, month, now)
-                text = join([t(lang, "nudge_head"), body])
-                key = f"nudge:{month}:{line.branch.id}:{user.user_id}:{now.isoformat()}"
-                await repo.enqueue(
-                    tx,
+                batch.append(
                     NewMessage(
-                        dedupe_key=key,
+                        dedupe_key=f"nudge:{month}:{line.branch.id}:{user.user_id}:{now.isoformat()}",
                         kind="nudge",
                         chat_id=user.user_id,
-                        text=text,
+                        text=join([t(lang, "nudge_head"), body]),
                         branch_id=line.branch.id,
                         month=str(month),
                         recipient_id=user.user_id,
-                    ),
-                    now,
+                    )
                 )
             sent.append(line.branch.name)
+        await repo.enqueue_many(tx, batch, now)
         await repo.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
     return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
 

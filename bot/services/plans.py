@@ -246,7 +246,10 @@ async def open_tasks(env: Env, actor: Actor, branch_id: int, now: datetime) -> l
     today = now.astimezone(env.cfg.tz).date()
     async with env.db.reading() as tx:
         states = await branch_tasks(tx, membership.branch, today)
-        current = {p.id: p.spec.current_phase(today) for p in await progress(env, tx, today)}
+        current = {
+            p.id: PlanSpec.model_validate_json(p.spec).current_phase(today)
+            for p in await store.active_plans(tx)
+        }
     out = []
     for s in states:
         phase = current.get(s.task.plan_id)
@@ -328,12 +331,15 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
             continue
         if views is None:
             views = await repo.branch_views(tx)
+        # Skip what is queued already: the window lasts days, reconcile runs every minute.
+        queued = await repo.outbox_keys(tx, f"task:{task.id}:")
         for view in views:
             row = states.get((task.id, view.branch.id))
             if not task.applies_to(view.branch.name) or (row is not None and row.status == "done"):
                 continue
             for user in view.reporters:
-                if not user.reachable:
+                key = f"task:{task.id}:{view.branch.id}:d-{live}:{user.user_id}"
+                if not user.reachable or key in queued:
                     continue
                 lang = user_lang(env, user)
                 text = t(
@@ -347,7 +353,7 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
                 )
                 out.append(
                     NewMessage(
-                        dedupe_key=f"task:{task.id}:{view.branch.id}:d-{live}:{user.user_id}",
+                        dedupe_key=key,
                         kind="task",
                         chat_id=user.user_id,
                         text=text,
