@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sys
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 from telegram import Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -26,10 +28,12 @@ from telegram.request import BaseRequest
 from bot.delivery import Drained, deliver_due, next_due
 from bot.services import engine, onboarding
 from bot.services.base import Env
+from bot.settings import Settings
 from handlers import basic, buttons, coordination, plans, records, reports
 from handlers import engine as engine_handlers
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +67,33 @@ COMMANDS = {
     "review": records.review_command,
     "circulardoc": records.circular_doc_command,
 }
+
+
+def run_bot(cfg: Settings, token: str) -> int:
+    """`zhibu run`: poll until stopped. A rejected token or an unreachable Bot API
+    ends with one line and exit code 1 (a service manager restarts it)."""
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)
+    db = loop.run_until_complete(Database.open(cfg.db))
+    app = build_application(Env(db=db, cfg=cfg), token=token)
+    try:
+        app.run_polling(
+            allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
+            close_loop=False,
+        )
+    except InvalidToken:
+        print(
+            f"zhibu: the Bot API at {cfg.api_base_url} rejected the token; check ZHIBU_BOT_TOKEN",
+            file=sys.stderr,
+        )
+        return 1
+    except NetworkError as exc:
+        print(f"zhibu: cannot reach the Bot API at {cfg.api_base_url}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        loop.run_until_complete(db.close())
+        loop.close()
+    return 0
 
 
 def system_clock() -> datetime:

@@ -49,36 +49,9 @@ def cmd_run(_: argparse.Namespace) -> int:
         return EXIT_USAGE
     token = cfg.bot_token.get_secret_value().strip()
     setup_logging(token=token)
-    from bot.app import build_application
-    from bot.services.base import Env
-    from storage.db import Database
+    from bot.app import run_bot
 
-    async def open_db() -> Database:
-        return await Database.open(cfg.db)
-
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)
-    db = loop.run_until_complete(open_db())
-    from telegram.error import InvalidToken, NetworkError
-
-    app = build_application(Env(db=db, cfg=cfg), token=token)
-    try:
-        app.run_polling(
-            allowed_updates=["message", "callback_query", "my_chat_member"], close_loop=False
-        )
-    except InvalidToken:
-        print(
-            f"zhibu: the Bot API at {cfg.api_base_url} rejected the token; check ZHIBU_BOT_TOKEN",
-            file=sys.stderr,
-        )
-        return 1
-    except NetworkError as exc:
-        print(f"zhibu: cannot reach the Bot API at {cfg.api_base_url}: {exc}", file=sys.stderr)
-        return 1
-    finally:
-        loop.run_until_complete(db.close())
-        loop.close()
-    return 0
+    return run_bot(cfg, token)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

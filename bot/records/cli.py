@@ -8,11 +8,11 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot.records.backup import BackupError, backup_database
 from bot.records.data import load_year
 from bot.records.ledger import ledger_xlsx
 from bot.records.review import ReviewThresholds
 from bot.services.base import Env
+from storage.backup import BackupError, backup_database
 
 EXIT_USAGE = 2
 EXIT_FAILED = 1

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.records.backup import BackupError, backup_database, table_counts
 from bot.records.cli import backup_main
 from bot.services.base import Env
 from storage import repo
+from storage.backup import BackupError, backup_database, table_counts
 from storage.db import Database
 from tests.conftest import at, make_settings
 from tests.records.records_world import build_world, leftovers
