@@ -198,7 +198,7 @@ async def drain(app: Application, now: datetime) -> Drained:  # type: ignore[typ
         upcoming = await next_due(env_of_app(app))
         if upcoming is not None:
             delay = (upcoming - clock()).total_seconds()
-            if delay < TICK_SECONDS:
+            if delay < TICK_SECONDS and not app.job_queue.get_jobs_by_name("retry"):
                 app.job_queue.run_once(_kick_job, when=max(delay, 0.5), name="retry")
     return drained
 
@@ -220,8 +220,18 @@ async def _kick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def _after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Handlers may have queued messages (a handover notice, /remind): send them soon."""
-    if context.application.bot_data.get("background"):
+    """Handlers may have queued messages (a handover notice, /remind): send them soon.
+
+    Only private chats and button presses can queue anything; chatter in groups
+    (replies to the bot aside) never does, so it does not start a drain.
+    """
+    message = update.effective_message
+    relevant = (
+        update.callback_query is not None
+        or (update.effective_chat is not None and update.effective_chat.type == "private")
+        or (message is not None and (message.text or "").startswith("/"))
+    )
+    if context.application.bot_data.get("background") and relevant:
         _kick(context.application)
 
 

@@ -102,12 +102,11 @@ async def schedule(ctx: Ctx) -> None:
         )
     ]
     entries: list[tuple[datetime, Html]] = []
-    first_overdue = min((st.days for st in s.stages if st.kind == "overdue"), default=None)
     for stage in s.stages:
         mark = ctx.t("schedule_done" if stage.at <= ctx.now else "schedule_todo")
         if stage.kind == "remind":
             key = "schedule_stage_remind_0" if stage.days == 0 else "schedule_stage_remind"
-        elif stage.days == first_overdue:
+        elif stage.digest:
             key = "schedule_stage_overdue_digest"
         else:
             key = "schedule_stage_overdue"

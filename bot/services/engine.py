@@ -47,6 +47,7 @@ class Stage:
     days: int  # days before (remind) or after (overdue) the due day
     at: datetime
     until: datetime  # after this the stage is stale and skipped
+    digest: bool = False  # the first overdue stage also sends the coordinators' digest
 
     @property
     def code(self) -> str:
@@ -59,7 +60,7 @@ class Stage:
 def plan_stages(env: Env, due_on: date) -> list[Stage]:
     """Every reminder and overdue stage of a cycle, each with its window."""
     tz, clock = env.cfg.tz, env.cfg.reminder_at
-    before = sorted({d for d in env.cfg.reminder_days_before}, reverse=True)
+    before = sorted(set(env.cfg.reminder_days_before), reverse=True)
     after = sorted(set(env.cfg.overdue_days_after))
     stages: list[Stage] = []
     times = [at(due_on - timedelta(days=d), clock, tz) for d in before]
@@ -68,11 +69,9 @@ def plan_stages(env: Env, due_on: date) -> list[Stage]:
         if times[i] < until:
             stages.append(Stage("remind", d, times[i], until))
     otimes = [at(due_on + timedelta(days=d), clock, tz) for d in after]
-    for i, d in enumerate(after):
-        if d == 0:
-            continue
+    for i, d in enumerate(after):  # settings keep these ≥ 1
         until = otimes[i + 1] if i + 1 < len(otimes) else otimes[i] + LAST_OVERDUE_WINDOW
-        stages.append(Stage("overdue", d, otimes[i], until))
+        stages.append(Stage("overdue", d, otimes[i], until, digest=i == 0))
     return stages
 
 
@@ -113,7 +112,6 @@ async def _reconcile_month(
         summary = await summarize(env, tx, month, now, with_failures=False)
         sent_keys = await repo.outbox_keys(tx, f"remind:{month}:")
         todo = summary.having(State.WAITING, State.MISSING)
-        first_overdue = min((s.days for s in stages if s.kind == "overdue"), default=None)
         for stage in live:
             batch: list[NewMessage] = []
             for line in todo:
@@ -134,7 +132,7 @@ async def _reconcile_month(
                         )
                     )
             result.enqueued += await repo.enqueue_many(tx, batch, now)
-            if stage.kind == "overdue" and stage.days == first_overdue:
+            if stage.digest:
                 result.enqueued += await _digest(
                     env, tx, month, summary.having(State.MISSING), summary.without_secretary, now
                 )
