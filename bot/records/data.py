@@ -18,7 +18,7 @@ from bot.services import plans
 from bot.services.base import Env, UserError
 
 # One rule for "is this branch expected to report this month", shared with /status.
-from bot.services.status import State, expected_in
+from bot.services.status import State, expected_in, state_of
 from storage import records as q
 from storage.db import Tx
 
@@ -172,12 +172,7 @@ def assemble(
                 continue
             key = (branch.id, str(month))
             exemption = exemptions.get(key)
-            if report is not None:
-                state = State.LATE if report.late else State.ON_TIME
-            elif exemption is not None:
-                state = State.EXEMPT
-            else:
-                state = State.MISSING if info.counted else State.WAITING
+            state = state_of(report, exemption is not None, info.counted)
             cells[(branch.id, month)] = Cell(state, report, exemption, attachments.get(key, 0))
         if in_span:
             kept.append(branch)

@@ -75,6 +75,15 @@ class MonthSummary:
         return self.reported / self.expected if self.expected else 1.0
 
 
+def state_of(report: Report | None, exempt: bool, overdue: bool) -> State:
+    """A branch's standing for a month it is expected in (the ledger uses it too)."""
+    if report is not None:
+        return State.LATE if report.late else State.ON_TIME
+    if exempt:
+        return State.EXEMPT
+    return State.MISSING if overdue else State.WAITING
+
+
 def expected_in(branch: Branch, month: Month, tz_end: datetime) -> bool:
     """Whether a branch is expected to report for `month`.
 
@@ -104,13 +113,9 @@ async def summarize(
         report = reports.get(b.id)
         if report is None and not expected_in(b, month, month_end):
             continue
-        if report is not None:
-            state = State.LATE if report.late else State.ON_TIME
-        elif b.id in exemptions:
-            state = State.EXEMPT
-        else:
-            state = State.MISSING if overdue else State.WAITING
-        lines.append(Line(view, state, report, exemptions.get(b.id), counts.get(b.id, 0)))
+        exemption = exemptions.get(b.id)
+        state = state_of(report, exemption is not None, overdue)
+        lines.append(Line(view, state, report, exemption, counts.get(b.id, 0)))
     failures: list[OutboxItem] = []
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), env.cfg.tz)
