@@ -1494,8 +1494,8 @@ class BotApiDouble(BaseRequest):
 
     # ---- handlers: messages --------------------------------------------------------------
 
-    def _send_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        chat_id = self._target_chat(params, "sendMessage")
+    def _message_text(self, params: JSONDict) -> tuple[str, str | None, str, list[JSONDict]]:
+        """The text of sendMessage/editMessageText, checked as Telegram checks it."""
         text = str(params.get("text", ""))
         parse_mode = self._parse_mode(params)
         plain, entities = self._render(
@@ -1506,6 +1506,11 @@ class BotApiDouble(BaseRequest):
             too_long="message is too long",
             empty="message text is empty",
         )
+        return text, parse_mode, plain, entities
+
+    def _send_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
+        chat_id = self._target_chat(params, "sendMessage")
+        text, parse_mode, plain, entities = self._message_text(params)
         markup = self._check_markup(params.get("reply_markup"))
         reply_to = self._reply_target(chat_id, params)
         self._check_rate(chat_id)
@@ -1689,16 +1694,7 @@ class BotApiDouble(BaseRequest):
             raise _bad_request("method not implemented in the double: inline messages")
         chat_id = self._target_chat(params, "editMessageText")
         message = self._editable(chat_id, params.get("message_id"))
-        text = str(params.get("text", ""))
-        parse_mode = self._parse_mode(params)
-        plain, entities = self._render(
-            text,
-            parse_mode,
-            params.get("entities"),
-            limit=MAX_TEXT_LENGTH,
-            too_long="message is too long",
-            empty="message text is empty",
-        )
+        text, parse_mode, plain, entities = self._message_text(params)
         if message.kind != "text":
             raise _bad_request("there is no text in the message to edit")
         # Omitting reply_markup removes the keyboard, exactly like Telegram.
