@@ -3,6 +3,8 @@ branches see and update their tasks."""
 
 from __future__ import annotations
 
+import re
+
 from telegram import Message
 
 from bot.i18n import Html, esc, join
@@ -13,6 +15,7 @@ from bot.services.fmt import plan_date
 from bot.services.plans import TaskState
 from handlers.common import COORDINATION_OR_PRIVATE, Ctx, buttons, guarded, int_arg
 
+PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
 STATUS_MARK = {"todo": "◻", "doing": "◐", "done": "✅"}
 BUTTON_TITLE = 28
 
@@ -28,8 +31,8 @@ async def maybe_plan_document(ctx: Ctx, message: Message) -> bool:
         return False
     if not plans.is_plan_file(doc.file_name):
         return False
-    caption = (message.caption or "").lower()
-    if ctx.actor.reports and not any(w in caption for w in ("方案", "plan")):
+    caption = message.caption or ""
+    if ctx.actor.reports and not ("方案" in caption or PLAN_WORD.search(caption)):
         return False
     if (doc.file_size or 0) > plans.MAX_PLAN_BYTES:
         raise UserError("plan_too_big")

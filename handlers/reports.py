@@ -51,9 +51,9 @@ async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitte
             [(ctx.t("report_btn_makeup", month=missing), f"pick:{b.id}:{started.missing}")],
             [(ctx.t("report_btn_current", month=current), f"pick:{b.id}:{started.current}")],
         ]
-        await ctx.reply(
-            ctx.t("report_choose_month", branch=b.name, missing=missing), buttons(*rows)
-        )
+        key = "report_choose_month_held" if started.held_chars else "report_choose_month"
+        text = ctx.t(key, branch=b.name, missing=missing, chars=started.held_chars)
+        await ctx.reply(text, buttons(*rows))
         return
     await _prompt(ctx, started)
 
@@ -143,6 +143,12 @@ async def on_media(ctx: Ctx) -> None:
     message = ctx.message
     if message is None or await maybe_plan_document(ctx, message):
         return
+    if ctx.chat_kind == "private" and message.reply_to_message is None:
+        choice = await reports.pending_choice(ctx.env, ctx.actor, ctx.now)
+        if choice is not None:  # which month is this evidence for? ask first, store nothing
+            await ctx.reply(ctx.t("report_choose_month_first"))
+            await _ask(ctx, choice)
+            return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":
         target = await reports.default_target(ctx.env, ctx.actor, ctx.now)

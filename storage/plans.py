@@ -124,6 +124,22 @@ async def add_task(
     return rowid
 
 
+async def rename_assignments(tx: Tx, old: str, new: str) -> int:
+    """A renamed branch keeps the plan tasks assigned to it by name."""
+    rows = await tx.all("SELECT id, branches FROM plan_tasks WHERE branches != '\"all\"'")
+    changed = 0
+    for r in rows:
+        names = json.loads(r["branches"])
+        if isinstance(names, list) and old in names:
+            names = [new if n == old else n for n in names]
+            await tx.run(
+                "UPDATE plan_tasks SET branches = ? WHERE id = ?",
+                (json.dumps(names, ensure_ascii=False), r["id"]),
+            )
+            changed += 1
+    return changed
+
+
 async def active_plans(tx: Tx) -> list[PlanRow]:
     rows = await tx.all("SELECT * FROM plans WHERE active = 1 ORDER BY id")
     return [_plan(r) for r in rows]

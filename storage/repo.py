@@ -589,8 +589,12 @@ async def get_pending(tx: Tx, user_id: int) -> Pending | None:
     )
 
 
-async def hold_text(tx: Tx, user_id: int, text: str) -> None:
-    await tx.run("UPDATE pending SET held_text = ? WHERE user_id = ?", (text, user_id))
+async def hold_text(tx: Tx, user_id: int, text: str, now: datetime) -> None:
+    """Keep text typed while a question is open; typing keeps the question alive."""
+    await tx.run(
+        "UPDATE pending SET held_text = ?, created_at = ? WHERE user_id = ?",
+        (text, ts(now), user_id),
+    )
 
 
 async def clear_pending(tx: Tx, user_id: int) -> bool:

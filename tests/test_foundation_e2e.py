@@ -199,3 +199,46 @@ async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
         assert branch is not None
         report = await repo.get_report(tx, branch.id, "2026-11")
     assert report is not None and report.revisions == 1
+
+
+async def _owing_secretary(sim: Sim, name: str) -> None:
+    await sim.say(ADMIN, f"/addbranch {name}")
+    sim.user(S2, "李二")
+    await sim.say(S2, f"/start {await invite_token(sim, name)}")
+    await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
+
+
+async def test_a_report_typed_in_parts_before_the_month_is_kept_whole(sim: Sim, env: Env) -> None:
+    """QA2 B2/B3/P1: parts appended, each one keeps the question alive, the reply says so."""
+    await _owing_secretary(sim, "南支部")
+    await sim.say(S2, "/report")
+    out = await sim.say(S2, "第一部分：学习。")
+    assert "已收到你的文字" in text_of(out) and "暂未保存" in text_of(out)
+    sim.clock.set(sim.clock() + timedelta(hours=11))
+    await sim.say(S2, "第二部分：组织生活会。")
+    sim.clock.set(sim.clock() + timedelta(hours=11))  # 22 h after /report, 11 h after typing
+    out = await sim.press(S2, sim.double.last_to(S2), "补报2026年11月")
+    assert "已收到" in text_of(out) and "迟报" in text_of(out)
+    async with env.db.reading() as tx:
+        branch = await repo.find_branch(tx, "南支部")
+        assert branch is not None
+        report = await repo.get_report(tx, branch.id, "2026-11")
+    assert report is not None and report.text == "第一部分：学习。\n第二部分：组织生活会。"
+
+
+async def test_a_photo_while_asked_which_month_is_not_filed_anywhere(sim: Sim, env: Env) -> None:
+    """QA2 B1/B5: the photo's month is unknown: ask first, store nothing, keep the held text."""
+    await _owing_secretary(sim, "北支部")
+    await sim.say(S2, "/report")
+    await sim.say(S2, "十一月的报告。")
+    out = await sim.feed(sim.factory.photo(S2, caption="这是照片说明"))
+    assert "请先选择月份" in text_of(out)
+    await sim.press(S2, sim.double.last_to(S2), "补报2026年11月")
+    async with env.db.reading() as tx:
+        branch = await repo.find_branch(tx, "北支部")
+        assert branch is not None
+        nov = await repo.get_report(tx, branch.id, "2026-11")
+        dec = await repo.get_report(tx, branch.id, "2026-12")
+        files = await repo.attachments(tx, branch.id, "2026-12")
+    assert nov is not None and nov.text == "十一月的报告。"
+    assert dec is None and files == []

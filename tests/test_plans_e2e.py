@@ -152,3 +152,19 @@ async def test_task_statuses_reach_the_ledger(sim: Sim) -> None:
     flat = [" ".join(str(v) for v in row if v is not None) for row in rows]
     assert any("甲支部" in r and "规范化建设工作计划" in r and "已完成" in r for r in flat), flat
     assert any("乙支部" in r and "未开始" in r for r in flat), flat
+
+
+async def test_renaming_a_branch_keeps_its_assigned_tasks(sim: Sim) -> None:
+    """QA2 B4: tasks assigned by name followed the old name."""
+    await committee(sim, {"一支部": A, "二支部": B})
+    yaml_plan = (
+        "title: 专项方案\nyear: 2026\ntasks:\n"
+        "  - title: 完成专项整改\n    due: 2026-12-10\n    branches: [一支部]\n"
+    )
+    await send_plan(sim, ADMIN, yaml_plan, name="plan.yaml")
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
+    assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
+    assert "完成专项整改" not in text_of(await sim.say(B, "/mytasks"))
+    await sim.say(ADMIN, "/renamebranch 一支部 第一党支部")
+    assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
+    assert "0/1 个支部已完成" in text_of(await sim.say(ADMIN, "/plan"))

@@ -362,4 +362,7 @@ MESSAGES: dict[str, str] = {
     "report_edited": "Editing a sent message does not change the report. To revise it, tap “✏️ Revise” under the report's confirmation, or send /report and then the full text again.",
     "circ_plan_unphased": "no phases",
     "group_added_hint": "Hello! If this is the coordination group, an admin should send /bindgroup here; the monthly circular and overdue digests will be posted here.",
+    "report_choose_month_held": "Got your text ({chars} characters), not saved yet. <b>{branch}</b> has not reported for {missing}: tap the month this report is for and it is saved at once:",
+    "report_choose_month_first": "Please choose the month first, then send the photo or file again (this one was not saved).",
+    "rec_year_range": "{value} is too early: the ledger and the review start in 2000.",
 }

@@ -354,4 +354,7 @@ MESSAGES: dict[str, str] = {
     "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
     "circ_plan_unphased": "不分阶段推进",
     "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和逾期汇总将发到这里。",
+    "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
+    "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
+    "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
 }

@@ -354,4 +354,7 @@ MESSAGES: dict[str, str] = {
     "report_edited": "修改已發出的訊息不會更新報告。如需修改，請點報告確認訊息下的「✏️ 修改」，或傳送 /report 後重新傳送完整文字。",
     "circ_plan_unphased": "不分階段推進",
     "group_added_hint": "你好！如果這是協調群組，請管理員在群組裡傳送 /bindgroup，月度通報和逾期彙總將發到這裡。",
+    "report_choose_month_held": "已收到你的文字（共{chars}字），暫未儲存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即儲存：",
+    "report_choose_month_first": "請先選擇月份，再重新傳送照片或檔案（這次的照片沒有儲存）。",
+    "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
 }

@@ -256,8 +256,10 @@ def parse_year(text: str | None, now: datetime, tz: ZoneInfo) -> int:
     if text is None or not text.strip():
         return current
     raw = text.strip().removesuffix("年")
-    if not (raw.isascii() and raw.isdigit() and len(raw) == 4) or int(raw) < 2000:
+    if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
         raise UserError("rec_year_bad", value=text)
+    if int(raw) < 2000:
+        raise UserError("rec_year_range", value=text)
     year = int(raw)
     if year > current:
         raise UserError("rec_year_future", year=year)

@@ -46,7 +46,7 @@ async def _stored(env: Env, month: Month) -> Circular:
     async with env.db.reading() as tx:
         circ = await repo.get_circular(tx, str(month))
     if circ is None:
-        raise UserError("rec_no_circular", month=str(month))
+        raise UserError("rec_no_circular", month=month_label(env.cfg.language, month))
     return circ
 
 

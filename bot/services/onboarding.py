@@ -19,6 +19,7 @@ from bot.services.base import (
     UserError,
     user_lang,
 )
+from storage import plans as plan_store
 from storage import repo
 from storage.db import Tx
 
@@ -96,6 +97,8 @@ async def rename_branch(
         branch = await resolve_branch(tx, old, exact=True)
         if not await repo.rename_branch(tx, branch.id, new_name):
             raise UserError("branch_exists", name=new_name)
+        # Plans assign tasks by branch name (that is how plans are written).
+        await plan_store.rename_assignments(tx, branch.name, new_name)
         await repo.audit(
             tx, "branch_renamed", now, actor.user_id, branch.id, f"{branch.name} → {new_name}"
         )

@@ -78,6 +78,7 @@ class MonthChoice:
     branch: Branch
     missing: Month
     current: Month
+    held_chars: int = 0  # text already typed and kept until a month is chosen
 
 
 async def _owes(env: Env, tx: Tx, branch: Branch, month: Month) -> bool:
@@ -163,7 +164,29 @@ async def hold_for_choice(
         ):
             return None
         membership = actor.require_member(pending.branch_id)
-        await repo.hold_text(tx, actor.user_id, clean_report_text(env, raw_text))
+        # A report typed in several messages is kept whole, in order.
+        piece = clean_report_text(env, raw_text)
+        held = f"{pending.held_text}\n{piece}" if pending.held_text else piece
+        held = clean_report_text(env, held)  # the whole must still fit the limit
+        await repo.hold_text(tx, actor.user_id, held, now)
+    current = current_month(env, now)
+    return MonthChoice(
+        branch=membership.branch, missing=current.prev(), current=current, held_chars=len(held)
+    )
+
+
+async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice | None:
+    """The open "which month?" question, if any (photos wait for the answer)."""
+    async with env.db.reading() as tx:
+        pending = await repo.get_pending(tx, actor.user_id)
+    if (
+        pending is None
+        or pending.kind != PENDING_CHOICE
+        or pending.branch_id is None
+        or now - pending.created_at > PENDING_TTL
+    ):
+        return None
+    membership = actor.require_member(pending.branch_id)
     current = current_month(env, now)
     return MonthChoice(branch=membership.branch, missing=current.prev(), current=current)
 

@@ -107,4 +107,4 @@ async def test_circulardoc_sends_the_chart_and_the_document(sim: Sim) -> None:
     with Image.open(io.BytesIO(out[0].file_bytes or b"")) as image:
         assert image.size[0] > 500
     missing = await sim.say(ADMIN, "/circulardoc 2026-03")
-    assert "2026-03" in text_of(missing)
+    assert "2026年3月" in text_of(missing)

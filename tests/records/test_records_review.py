@@ -165,10 +165,13 @@ def test_parse_year() -> None:
     assert parse_year("2025年", now, TZ) == 2025
     # 2026-12-31 20:00 UTC is already 2027 in Shanghai.
     assert parse_year(None, at(2027, 1, 1, 4), TZ) == 2027
-    for bad in ("26", "abcd", "１２３４", "1999"):
+    for bad in ("26", "abcd", "１２３４"):
         with pytest.raises(UserError) as err:
             parse_year(bad, now, TZ)
         assert err.value.key == "rec_year_bad"
+    with pytest.raises(UserError) as err:
+        parse_year("1999", now, TZ)
+    assert err.value.key == "rec_year_range"  # four digits, but before any ledger
     with pytest.raises(UserError) as err:
         parse_year("2027", now, TZ)
     assert err.value.key == "rec_year_future"
