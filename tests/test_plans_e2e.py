@@ -161,7 +161,8 @@ async def test_renaming_a_branch_keeps_its_assigned_tasks(sim: Sim) -> None:
         "title: 专项方案\nyear: 2026\ntasks:\n"
         "  - title: 完成专项整改\n    due: 2026-12-10\n    branches: [一支部]\n"
     )
-    await send_plan(sim, ADMIN, yaml_plan, name="plan.yaml")
+    preview = await send_plan(sim, ADMIN, yaml_plan, name="plan.yaml")
+    assert "只分配给：一支部" in preview and "不存在" not in preview
     await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
     assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
     assert "完成专项整改" not in text_of(await sim.say(B, "/mytasks"))

@@ -77,7 +77,15 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
     if not spec.phases and not spec.tasks:
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
+        known = {b.name for b in await repo.list_branches(tx)}
         draft_id = await store.add_draft(tx, actor.user_id, file_name, spec.model_dump_json(), now)
+    for task in spec.tasks:
+        if task.branches != "all":
+            # Assigned by name: a misspelt name would silently assign the task to nobody.
+            warnings.append(f"任务“{task.title}”只分配给：{'、'.join(task.branches)}")
+            unknown = [n for n in task.branches if n not in known]
+            if unknown:
+                warnings.append(f"任务“{task.title}”指定的支部不存在：{'、'.join(unknown)}")
     return Draft(id=draft_id, spec=spec, warnings=warnings)
 
 
