@@ -244,7 +244,7 @@ def _reports(wb: Workbook, data: YearData) -> None:
         "提交时间",
         "修改时间",
         "状态",
-        "修改次数",
+        "修改次数（不含首稿）",
         "附件数",
         "报告全文",
     ]

@@ -103,7 +103,7 @@ async def test_reports_sheet_has_every_report_with_real_dates(world: World) -> N
         "提交时间",
         "修改时间",
         "状态",
-        "修改次数",
+        "修改次数（不含首稿）",
         "附件数",
         "报告全文",
     ]
