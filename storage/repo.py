@@ -267,6 +267,20 @@ async def set_member(tx: Tx, branch_id: int, role: MemberRole, user_id: int, now
     )
 
 
+async def active_branch_ids(tx: Tx) -> set[int]:
+    rows = await tx.all("SELECT id FROM branches WHERE archived_at IS NULL")
+    return {int(r["id"]) for r in rows}
+
+
+async def member_reachability(tx: Tx) -> list[tuple[int, int, bool]]:
+    """(branch, user, reachable) for every secretary and deputy, as plain tuples."""
+    rows = await tx.all(
+        """SELECT m.branch_id, m.user_id, u.reachable FROM branch_members m
+           JOIN users u ON u.user_id = m.user_id"""
+    )
+    return [(int(r["branch_id"]), int(r["user_id"]), bool(r["reachable"])) for r in rows]
+
+
 async def memberships(tx: Tx, user_id: int) -> list[Membership]:
     rows = await tx.all(
         """SELECT b.*, m.role AS m_role, m.since AS m_since FROM branch_members m

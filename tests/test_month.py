@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from bot.botapi_double import SentMessage
 from bot.sim import Sim
-from tests.conftest import COORD_GROUP, at
+from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, join, text_of
 
 A, B, C, D = 201, 202, 203, 204
@@ -109,3 +109,23 @@ async def test_reconcile_twice_is_idempotent(sim: Sim) -> None:
         await sim.tick()
         sim.clock.set(sim.clock() + timedelta(minutes=1))
     assert len(sim.double.messages) == n
+
+
+async def test_a_branch_joining_inside_a_stage_window_is_still_reminded(sim: Sim) -> None:
+    """The per-minute shortcut ("everything queued already") must not hide newcomers."""
+    await committee(sim, {"甲支部": A})
+    await sim.advance_to(at(2026, 11, 20, 9, 0))
+    assert "还有 5 天" in (sim.double.last_to(A).plain_text or "")
+    sim.clock.set(at(2026, 11, 20, 9, 1))
+    await sim.tick()  # the shortcut: all queued, nothing built
+    await sim.say(ADMIN, "/addbranch 乙支部")
+    await join(sim, B, "乙支部书记", "乙支部")
+    sim.clock.set(at(2026, 11, 20, 10, 0))
+    await sim.tick()
+    assert "乙支部" in (sim.double.last_to(B).plain_text or "")
+    assert "还有 5 天" in (sim.double.last_to(B).plain_text or "")
+    # A deputy added later in the window gets the stage too.
+    await join(sim, D, "甲联络员", "甲支部", "deputy")
+    sim.clock.set(at(2026, 11, 20, 11, 0))
+    await sim.tick()
+    assert "甲支部" in (sim.double.last_to(D).plain_text or "")

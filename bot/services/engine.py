@@ -108,9 +108,11 @@ async def _reconcile_month(
     cycle = await cycle_for(env, tx, month, now)
     stages = plan_stages(env, cycle.due_on)
     live = [s for s in stages if s.live(now)]
+    sent_keys = await repo.outbox_keys(tx, f"remind:{month}:") if live else set()
+    if live and await _all_queued(tx, month, live, sent_keys):
+        live = []  # inside a stage window after its first minute: nothing new to send
     if live:  # most minutes no stage is live and no summary is built
         summary = await summarize(env, tx, month, now, with_failures=False)
-        sent_keys = await repo.outbox_keys(tx, f"remind:{month}:")
         todo = summary.having(State.WAITING, State.MISSING)
         for stage in live:
             batch: list[NewMessage] = []
@@ -147,6 +149,31 @@ async def _reconcile_month(
         else:
             circ_text = circ.text
         result.enqueued += await enqueue_circular(env, tx, month, circ_text, now)
+
+
+async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[str]) -> bool:
+    """Whether every reminder the live stages could ask for is queued already.
+
+    A stage window lasts days and reconcile runs every minute, so after the
+    first minute the answer is nearly always yes. The check over-approximates
+    who could still need a reminder (any reachable member of an active branch
+    with no report and no exemption), so it only ever says yes when building
+    the full month summary would queue nothing either.
+    """
+    todo = (
+        await repo.active_branch_ids(tx)
+        - await repo.reported_branch_ids(tx, str(month))
+        - set(await repo.exemptions_for_month(tx, str(month)))
+    )
+    if todo and any(s.digest for s in live) and not await repo.outbox_keys(tx, f"digest:{month}"):
+        return False
+    members = await repo.member_reachability(tx)
+    return all(
+        f"remind:{month}:{branch}:{stage.code}:{user}" in sent_keys
+        for stage in live
+        for branch, user, reachable in members
+        if branch in todo and reachable
+    )
 
 
 def reminder_text(
