@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot.calendar import Month, end_of
-from bot.models import Attachment, Branch, Membership, Report, Revision
+from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
 from storage import repo
 from storage.db import Tx
@@ -141,13 +141,16 @@ async def cancel(env: Env, actor: Actor) -> bool:
         return await repo.clear_pending(tx, actor.user_id)
 
 
+def _open(pending: Pending | None, kind: str, now: datetime) -> Pending | None:
+    """The question if it is of this kind, names a branch, and has not lapsed."""
+    if pending is None or pending.kind != kind or pending.branch_id is None:
+        return None
+    return None if now - pending.created_at > PENDING_TTL else pending
+
+
 async def _held_text(tx: Tx, actor: Actor, branch_id: int, now: datetime) -> str | None:
-    pending = await repo.get_pending(tx, actor.user_id)
-    if pending is None or pending.kind != PENDING_CHOICE or pending.branch_id != branch_id:
-        return None
-    if now - pending.created_at > PENDING_TTL:
-        return None
-    return pending.held_text
+    pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+    return pending.held_text if pending and pending.branch_id == branch_id else None
 
 
 async def hold_for_choice(
@@ -155,13 +158,8 @@ async def hold_for_choice(
 ) -> MonthChoice | None:
     """Text typed while asked "which month?": keep it and ask again; None if not asked."""
     async with env.db.transaction() as tx:
-        pending = await repo.get_pending(tx, actor.user_id)
-        if (
-            pending is None
-            or pending.kind != PENDING_CHOICE
-            or pending.branch_id is None
-            or now - pending.created_at > PENDING_TTL
-        ):
+        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+        if pending is None or pending.branch_id is None:
             return None
         membership = actor.require_member(pending.branch_id)
         # A report typed in several messages is kept whole, in order.
@@ -178,13 +176,8 @@ async def hold_for_choice(
 async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice | None:
     """The open "which month?" question, if any (photos wait for the answer)."""
     async with env.db.reading() as tx:
-        pending = await repo.get_pending(tx, actor.user_id)
-    if (
-        pending is None
-        or pending.kind != PENDING_CHOICE
-        or pending.branch_id is None
-        or now - pending.created_at > PENDING_TTL
-    ):
+        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+    if pending is None or pending.branch_id is None:
         return None
     membership = actor.require_member(pending.branch_id)
     current = current_month(env, now)
@@ -194,12 +187,10 @@ async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice |
 async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
     """The (branch, month) the user was asked to report for, if still a member and recent."""
     async with env.db.reading() as tx:
-        pending = await repo.get_pending(tx, actor.user_id)
-    if pending is None or pending.kind != PENDING_REPORT or pending.branch_id is None:
+        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_REPORT, now)
+    if pending is None or pending.branch_id is None or pending.month is None:
         return None
-    if now - pending.created_at > PENDING_TTL:
-        return None
-    if actor.member_of(pending.branch_id) is None or pending.month is None:
+    if actor.member_of(pending.branch_id) is None:
         return None
     return pending.branch_id, Month.parse(pending.month)
 
