@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.calendar import Month, end_of
+from bot import rules
+from bot.calendar import Month
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
+
+# One rule for a branch's standing in a month, shared with /status and the circular.
+from bot.rules import State
 from bot.services import plans
 from bot.services.base import Env, UserError
-
-# One rule for "is this branch expected to report this month", shared with /status.
-from bot.services.status import State, expected_in, state_of
 from storage import records as q
 from storage.db import Tx
 
@@ -156,23 +157,29 @@ def assemble(
     for cycle in cycles:
         month = Month.parse(cycle.month)
         if first <= month <= last:
-            infos[month] = MonthInfo(month, cycle.due_on, now >= end_of(cycle.due_on, tz))
+            infos[month] = MonthInfo(month, cycle.due_on, rules.is_overdue(cycle.due_on, now, tz))
     by_key = {(r.branch_id, Month.parse(r.month)): r for r in reports}
-    month_ends = {m: end_of(m.last_day, tz) for m in months}
     cells: dict[tuple[int, Month], Cell] = {}
     kept: list[Branch] = []
     for branch in sorted(branches, key=lambda b: b.id):
         in_span = False
         for month in months:
-            existed = expected_in(branch, month, month_ends[month])
+            existed = rules.expected_in(branch, month, tz)
             report = by_key.get((branch.id, month))
             in_span = in_span or existed or report is not None
             info = infos.get(month)
-            if info is None or (report is None and not existed):
+            if info is None:
                 continue
             key = (branch.id, str(month))
             exemption = exemptions.get(key)
-            state = state_of(report, exemption is not None, info.counted)
+            state = rules.month_state(
+                reported_late=None if report is None else report.late,
+                exempt=exemption is not None,
+                expected=existed,
+                overdue=info.counted,
+            )
+            if state is None:
+                continue
             cells[(branch.id, month)] = Cell(state, report, exemption, attachments.get(key, 0))
         if in_span:
             kept.append(branch)

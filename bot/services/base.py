@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot.calendar import Month, due_date
+from bot import rules
+from bot.calendar import Month
 from bot.i18n import CATALOGS, language_for
 from bot.models import Cycle, Membership, Role, User
-from bot.settings import Settings, WorkdayRule
+from bot.settings import Settings
 from storage import repo
 from storage.db import Database, Tx
 
@@ -138,7 +139,7 @@ def current_month(env: Env, now: datetime) -> Month:
 
 def nominal_due(env: Env, month: Month) -> date:
     """The configured due day in `month`, before the working-day rule moves it."""
-    return due_date(month, env.cfg.due_day, WorkdayRule.OFF)
+    return rules.nominal_due(month, env.cfg.due_day)
 
 
 async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
@@ -151,7 +152,7 @@ async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
     existing = await repo.get_cycle(tx, str(month))
     if existing is not None:
         return existing
-    return Cycle(month=str(month), due_on=due_date(month, env.cfg.due_day, env.cfg.workdays))
+    return Cycle(month=str(month), due_on=_due(env, month))
 
 
 async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
@@ -159,9 +160,12 @@ async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
     existing = await repo.get_cycle(tx, str(month))
     if existing is not None:
         return existing
-    return await repo.ensure_cycle(
-        tx, str(month), due_date(month, env.cfg.due_day, env.cfg.workdays), now
-    )
+    return await repo.ensure_cycle(tx, str(month), _due(env, month), now)
+
+
+def _due(env: Env, month: Month) -> date:
+    """The due date a cycle created now for `month` gets (then fixed with the cycle)."""
+    return rules.cycle_due(month, env.cfg.due_day, env.cfg.workdays)
 
 
 def user_lang(env: Env, user: User | None) -> str:

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot.calendar import Month, at, end_of
+from bot import rules
+from bot.calendar import Month
 from bot.i18n import Html, join, split_message, t
 from bot.models import NewMessage, User
+from bot.rules import Stage, State
 from bot.services import circular as circular_mod
 from bot.services import plans
 from bot.services.base import (
@@ -32,51 +34,23 @@ from bot.services.base import (
 from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label
 from bot.services.onboarding import resolve_branch
-from bot.services.status import Line, State, summarize
+from bot.services.status import Line, summarize
 from storage import repo
 from storage.db import Tx
 
-# How long the last overdue nudge stays worth sending after its time.
-LAST_OVERDUE_WINDOW = timedelta(days=1)
 NUDGE_INTERVAL = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Stage:
-    kind: str  # "remind" before the due day, "overdue" after it
-    days: int  # days before (remind) or after (overdue) the due day
-    at: datetime
-    until: datetime  # after this the stage is stale and skipped
-    digest: bool = False  # the first overdue stage also sends the coordinators' digest
-
-    @property
-    def code(self) -> str:
-        return f"d-{self.days}" if self.kind == "remind" else f"o+{self.days}"
-
-    def live(self, now: datetime) -> bool:
-        return self.at <= now < self.until
 
 
 def plan_stages(env: Env, due_on: date) -> list[Stage]:
     """Every reminder and overdue stage of a cycle, each with its window."""
-    tz, clock = env.cfg.tz, env.cfg.reminder_at
-    before = sorted(set(env.cfg.reminder_days_before), reverse=True)
-    after = sorted(set(env.cfg.overdue_days_after))
-    stages: list[Stage] = []
-    times = [at(due_on - timedelta(days=d), clock, tz) for d in before]
-    for i, d in enumerate(before):
-        until = times[i + 1] if i + 1 < len(times) else end_of(due_on, tz)
-        if times[i] < until:
-            stages.append(Stage("remind", d, times[i], until))
-    otimes = [at(due_on + timedelta(days=d), clock, tz) for d in after]
-    for i, d in enumerate(after):  # settings keep these ≥ 1
-        until = otimes[i + 1] if i + 1 < len(otimes) else otimes[i] + LAST_OVERDUE_WINDOW
-        stages.append(Stage("overdue", d, otimes[i], until, digest=i == 0))
-    return stages
+    cfg = env.cfg
+    return rules.report_stages(
+        due_on, cfg.reminder_days_before, cfg.overdue_days_after, cfg.reminder_at, cfg.tz
+    )
 
 
 def circular_time(env: Env, due_on: date) -> datetime:
-    return at(due_on + timedelta(days=env.cfg.circular_days_after), env.cfg.circular_at, env.cfg.tz)
+    return rules.circular_time(due_on, env.cfg.circular_days_after, env.cfg.circular_at, env.cfg.tz)
 
 
 @dataclass
@@ -108,7 +82,7 @@ async def _reconcile_month(
     cycle = await cycle_for(env, tx, month, now)
     stages = plan_stages(env, cycle.due_on)
     live = [s for s in stages if s.live(now)]
-    sent_keys = await repo.outbox_keys(tx, f"remind:{month}:") if live else set()
+    sent_keys = await repo.outbox_keys(tx, rules.reminder_prefix(month)) if live else set()
     if live and await _all_queued(tx, month, live, sent_keys):
         live = []  # inside a stage window after its first minute: nothing new to send
     if live:  # most minutes no stage is live and no summary is built
@@ -118,7 +92,7 @@ async def _reconcile_month(
             batch: list[NewMessage] = []
             for line in todo:
                 for user in line.view.reporters:
-                    key = f"remind:{month}:{line.branch.id}:{stage.code}:{user.user_id}"
+                    key = rules.reminder_key(month, line.branch.id, stage.code, user.user_id)
                     if key in sent_keys or not user.reachable:
                         continue
                     text = reminder_text(env, user, line, stage, cycle.due_on, month, now)
@@ -165,11 +139,12 @@ async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[st
         - await repo.reported_branch_ids(tx, str(month))
         - set(await repo.exemptions_for_month(tx, str(month)))
     )
-    if todo and any(s.digest for s in live) and not await repo.outbox_keys(tx, f"digest:{month}"):
+    digest_due = bool(todo) and any(s.digest for s in live)
+    if digest_due and not await repo.outbox_keys(tx, rules.digest_prefix(month)):
         return False
     members = await repo.member_reachability(tx)
     return all(
-        f"remind:{month}:{branch}:{stage.code}:{user}" in sent_keys
+        rules.reminder_key(month, branch, stage.code, user) in sent_keys
         for stage in live
         for branch, user, reachable in members
         if branch in todo and reachable
@@ -212,10 +187,10 @@ async def _digest(
     chat = await coordination_chat(env, tx)
     targets: list[tuple[int, str]] = []
     if chat is not None:
-        targets.append((chat, f"digest:{month}"))
+        targets.append((chat, rules.digest_prefix(month)))
     else:  # no group bound: each coordinator privately
         for c in await repo.list_coordinators(tx):
-            targets.append((c.user_id, f"digest:{month}:{c.user_id}"))
+            targets.append((c.user_id, f"{rules.digest_prefix(month)}:{c.user_id}"))
     added = 0
     for chat_id, key in targets:
         for i, part in enumerate(split_message(join(lines)), 1):
@@ -372,7 +347,7 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
         if month != current_month(env, now) and await repo.get_cycle(tx, str(month)) is None:
             raise UserError("no_cycle", month=str(month))  # zhibu did not run that month
         cycle = await peek_cycle(env, tx, month)
-        if now < end_of(cycle.due_on, env.cfg.tz):
+        if not rules.is_overdue(cycle.due_on, now, env.cfg.tz):
             # A circular is kept as posted: published before the deadline it
             # would name branches "未报送" that still have time.
             raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))

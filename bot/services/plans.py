@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.calendar import at, end_of
+from bot import rules
 from bot.i18n import Html, t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
@@ -324,29 +324,27 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
     if not tasks:
         return []
     states = await store.statuses(tx, [task.id for task in tasks])
-    days = sorted(set(env.cfg.task_reminder_days_before), reverse=True)
+    days = env.cfg.task_reminder_days_before
     out: list[NewMessage] = []
     views: list[BranchView] | None = None  # loaded only when a stage is live
     for task in tasks:
         assert task.due_on is not None
-        times = [at(task.due_on - timedelta(days=d), env.cfg.reminder_at, tz) for d in days]
-        live = None
-        for i, d in enumerate(days):
-            until = times[i + 1] if i + 1 < len(times) else end_of(task.due_on, tz)
-            if times[i] <= now < until:
-                live = d
-        if live is None:
+        window = rules.live_window(
+            rules.before_windows(task.due_on, days, env.cfg.reminder_at, tz), now
+        )
+        if window is None:
             continue
+        live = window.days
         if views is None:
             views = await repo.branch_views(tx)
         # Skip what is queued already: the window lasts days, reconcile runs every minute.
-        queued = await repo.outbox_keys(tx, f"task:{task.id}:")
+        queued = await repo.outbox_keys(tx, rules.task_prefix(task.id))
         for view in views:
             row = states.get((task.id, view.branch.id))
             if not task.applies_to(view.branch.name) or (row is not None and row.status == "done"):
                 continue
             for user in view.reporters:
-                key = f"task:{task.id}:{view.branch.id}:d-{live}:{user.user_id}"
+                key = rules.task_key(task.id, view.branch.id, live, user.user_id)
                 if not user.reachable or key in queued:
                     continue
                 lang = user_lang(env, user)

@@ -5,23 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from enum import StrEnum
 
-from bot.calendar import Month, end_of
+from bot import rules
+from bot.calendar import Month
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
+from bot.rules import State as State
 from bot.services import plans
 from bot.services.base import Actor, Env, UserError, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
 from storage import repo
 from storage.db import Tx
-
-
-class State(StrEnum):
-    ON_TIME = "on_time"
-    LATE = "late"
-    WAITING = "waiting"  # not yet, and the due day has not passed
-    MISSING = "missing"  # not reported and the due day has passed
-    EXEMPT = "exempt"
 
 
 @dataclass(frozen=True)
@@ -75,32 +68,19 @@ class MonthSummary:
         return self.reported / self.expected if self.expected else 1.0
 
 
-def state_of(report: Report | None, exempt: bool, overdue: bool) -> State:
-    """A branch's standing for a month it is expected in (the ledger uses it too)."""
-    if report is not None:
-        return State.LATE if report.late else State.ON_TIME
-    if exempt:
-        return State.EXEMPT
-    return State.MISSING if overdue else State.WAITING
-
-
 def expected_in(branch: Branch, month: Month, tz_end: datetime) -> bool:
-    """Whether a branch is expected to report for `month`.
+    """Whether a branch is expected to report for `month`, which ends at `tz_end`.
 
-    A branch created after the month ended is not; nor one archived before the
-    month ended (it is gone; a report it did send still shows).
+    Kept for the circular's runs of misses; the rule is `bot.rules.expected_in`.
     """
-    if branch.created_at >= tz_end:
-        return False
-    return branch.archived_at is None or branch.archived_at >= tz_end
+    return rules.alive_at_end(branch, tz_end)
 
 
 async def summarize(
     env: Env, tx: Tx, month: Month, now: datetime, with_failures: bool = True
 ) -> MonthSummary:
     cycle = await peek_cycle(env, tx, month)
-    month_end = end_of(month.last_day, env.cfg.tz)
-    overdue = now >= end_of(cycle.due_on, env.cfg.tz)
+    tz = env.cfg.tz
     views = await repo.branch_views(tx)
     for branch in await repo.archived_branches(tx):
         views.append(BranchView(branch=branch))  # archived: history still counts it
@@ -111,20 +91,28 @@ async def summarize(
     for view in sorted(views, key=lambda v: v.branch.id):
         b = view.branch
         report = reports.get(b.id)
-        if report is None and not expected_in(b, month, month_end):
-            continue
         exemption = exemptions.get(b.id)
-        state = state_of(report, exemption is not None, overdue)
+        state = rules.branch_month_state(
+            b,
+            month,
+            reported_late=None if report is None else report.late,
+            exempt=exemption is not None,
+            due_on=cycle.due_on,
+            now=now,
+            tz=tz,
+        )
+        if state is None:
+            continue
         lines.append(Line(view, state, report, exemption, counts.get(b.id, 0)))
     failures: list[OutboxItem] = []
     if with_failures:
-        since = datetime.combine(month.first_day, datetime.min.time(), env.cfg.tz)
+        since = datetime.combine(month.first_day, datetime.min.time(), tz)
         failures = [f for f in await repo.failed_outbox(tx, since) if f.month in (None, str(month))]
     return MonthSummary(
         month=month,
         due_on=cycle.due_on,
         nominal_due=nominal_due(env, month),
-        overdue=overdue,
+        overdue=rules.is_overdue(cycle.due_on, now, tz),
         lines=lines,
         failures=failures,
     )
