@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
@@ -226,7 +227,7 @@ async def _store(
     cycle = await cycle_for(env, tx, month, now)
     existing = await repo.get_report(tx, branch_id, str(month))
     if existing is None:
-        late = now >= end_of(cycle.due_on, env.cfg.tz)
+        late = rules.is_overdue(cycle.due_on, now, env.cfg.tz)
         report = await repo.insert_report(tx, branch_id, str(month), actor.user_id, text, now, late)
         await repo.audit(
             tx,
