@@ -42,7 +42,7 @@ from telegram.ext import (
     ExtBot,
 )
 
-from bot.botapi_double import (
+from bot.testing.botapi_double import (
     BotApiDouble,
     Fault,
     HtmlParseError,

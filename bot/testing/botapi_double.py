@@ -27,8 +27,9 @@ than Telegram (HTML ``&`` handling, ``<a>`` without ``href``) the point is to ca
 unescaped user input in tests before a real user with a ``<`` in their branch
 name does; those places are marked "stricter than Telegram".
 
-It ships inside the package (not under ``tests/``) because the offline demo
-(``zhibu demo``) drives the bot with it too.
+It ships inside the package (in :mod:`bot.testing`, not under ``tests/``) because
+the offline demo (``zhibu demo``) drives the bot with it too; nothing else in the
+product imports it.  It implements only the Bot API methods zhibu calls.
 
 The bot token never leaves :meth:`BotApiDouble.do_request`: URLs are reduced to
 the method name (or file path) on entry and are neither stored nor logged.
