@@ -968,10 +968,6 @@ class BotApiDouble(BaseRequest):
         """Telegram no longer knows the chat (deleted group, wrong id): 400 chat not found."""
         self._forgotten.add(chat_id)
 
-    def remember_chat(self, chat_id: int) -> None:
-        """Undo :meth:`forget_chat`."""
-        self._forgotten.discard(chat_id)
-
     def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """A basic group became a supergroup: the old id answers 400 + migrate_to_chat_id."""
         self._migrated[old_chat_id] = new_chat_id
@@ -1002,10 +998,6 @@ class BotApiDouble(BaseRequest):
         oldest send leaves the window, rounded up.
         """
         self._limits = _RateLimits(per_second, per_group_per_minute, clock)
-
-    def disable_limits(self) -> None:
-        """Stop enforcing rate limits."""
-        self._limits = None
 
     # ---- updates -------------------------------------------------------------------------
 
