@@ -20,10 +20,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._world import TZ, build
 from bot.app import build_application, drain
-from bot.botapi_double import BotApiDouble
 from bot.services import engine
 from bot.services.base import Env
 from bot.settings import Settings
+from bot.testing.botapi_double import BotApiDouble
 from storage.db import Database
 
 LIMIT = 30.0

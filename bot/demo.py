@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from bot.botapi_double import SentMessage
 from bot.services.base import Env
 from bot.settings import Settings
-from bot.sim import Line, Sim
+from bot.testing.botapi_double import SentMessage
+from bot.testing.sim import Line, Sim
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Shanghai")

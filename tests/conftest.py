@@ -11,7 +11,7 @@ import pytest
 
 from bot.services.base import Env
 from bot.settings import Settings
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Shanghai")

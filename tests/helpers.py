@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.botapi_double import SentMessage
-from bot.sim import Sim
+from bot.testing.botapi_double import SentMessage
+from bot.testing.sim import Sim
 from tests.conftest import ADMIN, COORD_GROUP
 
 

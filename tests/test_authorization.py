@@ -12,7 +12,7 @@ from bot.plans.model import PlanSpec, TaskSpec
 from bot.plans.yamlio import dump_plan_yaml
 from bot.services import plans
 from bot.services.base import Env, TgUser, identify
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage import plans as plan_store
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP, at

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.services.base import Env
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP
 from tests.helpers import committee, invite_token, text_of

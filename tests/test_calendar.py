@@ -9,7 +9,7 @@ import pytest
 from bot.calendar import Month, due_date, is_workday, known_until
 from bot.services.base import Env
 from bot.settings import WorkdayRule
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage.db import Database
 from tests.conftest import ADMIN, at, make_settings
 from tests.helpers import committee, text_of

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.botapi_double import Fault
 from bot.models import NewMessage, OutboxStatus
 from bot.services.base import Env
-from bot.sim import Sim
+from bot.testing.botapi_double import Fault
+from bot.testing.sim import Sim
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of

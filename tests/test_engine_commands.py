@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from handlers.menus import set_default_menus
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, text_of

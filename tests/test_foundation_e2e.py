@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.services.base import Env
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import invite_token, text_of

@@ -9,9 +9,9 @@ from collections.abc import Mapping
 
 import pytest
 
-from bot.botapi_double import HtmlParseError, parse_html
 from bot.i18n import CATALOGS, DEFAULT, TELEGRAM_LIMIT, Html, language_for, split_message, t
 from bot.locales import en, zh_hans, zh_hant
+from bot.testing.botapi_double import HtmlParseError, parse_html
 
 REFERENCE = zh_hans.MESSAGES
 OTHERS: dict[str, Mapping[str, str]] = {"zh-Hant": zh_hant.MESSAGES, "en": en.MESSAGES}

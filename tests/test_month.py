@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from bot.botapi_double import SentMessage
-from bot.sim import Sim
+from bot.testing.botapi_double import SentMessage
+from bot.testing.sim import Sim
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, join, text_of
 

@@ -8,7 +8,7 @@ import pytest
 
 from bot.cli import main
 from bot.services.base import Env
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from storage import plans as store
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of

@@ -7,10 +7,10 @@ from collections import Counter
 from pathlib import Path
 
 from bot.app import drain
-from bot.botapi_double import BotApiDouble
 from bot.services import engine
 from bot.services.base import Env
-from bot.sim import Sim
+from bot.testing.botapi_double import BotApiDouble
+from bot.testing.sim import Sim
 from storage import repo
 from storage.db import Database
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings

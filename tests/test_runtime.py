@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.app import build_application
-from bot.botapi_double import BotApiDouble, UpdateFactory
 from bot.services import reports
 from bot.services.base import Env
-from bot.sim import TOKEN, Sim
+from bot.testing.botapi_double import BotApiDouble, UpdateFactory
+from bot.testing.sim import TOKEN, Sim
 from tests.conftest import ADMIN
 from tests.helpers import text_of
 
@@ -71,7 +71,7 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
 ) -> None:
     """Production path: /remind queues a nudge, a background drain sends it; two 429s in a
     row (one absorbed by the rate limiter, one by the outbox) are retried by a one-off job."""
-    from bot.botapi_double import Fault
+    from bot.testing.botapi_double import Fault
 
     double = BotApiDouble()
     app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)

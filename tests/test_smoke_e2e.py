@@ -1,4 +1,4 @@
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from tests.conftest import ADMIN
 
 

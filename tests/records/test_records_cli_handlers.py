@@ -18,7 +18,7 @@ from telegram.ext import CommandHandler
 from bot.i18n import CATALOGS
 from bot.records import labels as L
 from bot.records.cli import export_main
-from bot.sim import Sim
+from bot.testing.sim import Sim
 from handlers import records
 from storage import repo
 from tests.conftest import ADMIN, at

@@ -17,9 +17,9 @@ from telegram import Update
 from telegram.ext import Application
 
 from bot.app import build_application, drain, tick
-from bot.botapi_double import BotApiDouble, SentMessage, UpdateFactory
 from bot.delivery import Drained
 from bot.services.base import Env
+from bot.testing.botapi_double import BotApiDouble, SentMessage, UpdateFactory
 
 TOKEN = "123456:TEST-TOKEN-not-real-000000000000"
 

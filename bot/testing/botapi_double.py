@@ -27,8 +27,15 @@ than Telegram (HTML ``&`` handling, ``<a>`` without ``href``) the point is to ca
 unescaped user input in tests before a real user with a ``<`` in their branch
 name does; those places are marked "stricter than Telegram".
 
-It ships inside the package (not under ``tests/``) because the offline demo
-(``zhibu demo``) drives the bot with it too.
+It ships inside the package (in :mod:`bot.testing`, not under ``tests/``) because
+the offline demo (``zhibu demo``) drives the bot with it too; nothing else in the
+product imports it.  It implements only the Bot API methods zhibu calls.
+
+Implemented methods (anything else answers 400 "method not implemented in the
+double"): getMe, getUpdates, deleteWebhook, setMyCommands, sendMessage,
+sendDocument, sendPhoto, editMessageText, editMessageReplyMarkup,
+answerCallbackQuery and getFile with the file download behind it.  Files are
+sent as uploads only, the way zhibu sends them.
 
 The bot token never leaves :meth:`BotApiDouble.do_request`: URLs are reduced to
 the method name (or file path) on entry and are neither stored nor logged.
@@ -81,12 +88,11 @@ MAX_CAPTION_LENGTH = 1024
 MAX_CALLBACK_DATA_BYTES = 64
 MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
-MEDIA_GROUP_SIZE = (2, 10)
 
 # Every id at or below this is a supergroup/channel ("-100…"), other negatives are basic groups.
 _SUPERGROUP_ID_BOUND = -1_000_000_000_000
 
-_SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto", "sendMediaGroup"})
+_SEND_METHODS = frozenset({"sendMessage", "sendDocument", "sendPhoto"})
 
 # Methods whose failures/successes depend on whether the bot may write to the chat.
 _WRITE_METHODS = _SEND_METHODS | {"editMessageText", "editMessageReplyMarkup"}
@@ -157,7 +163,7 @@ class MessageVersion:
 
 @dataclass
 class SentMessage:
-    """A message the bot created, kept up to date by edits and deletes.
+    """A message the bot created, kept up to date by edits.
 
     ``text`` is what the bot sent (raw, possibly HTML; the caption for files) and
     ``plain_text`` what the user reads after entity parsing; ``texts_to``/``find``
@@ -180,11 +186,9 @@ class SentMessage:
     file_id: str | None = None
     file_unique_id: str | None = None
     mime_type: str | None = None
-    media_group_id: str | None = None
     edited: bool = False
     edit_date: datetime | None = None
     edits: list[MessageVersion] = field(default_factory=list, repr=False)
-    deleted: bool = False
     chat: JSONDict = field(default_factory=dict, repr=False)
     sender: JSONDict = field(default_factory=dict, repr=False)
     reply_to: JSONDict | None = field(default=None, repr=False)
@@ -244,8 +248,6 @@ class SentMessage:
             data["photo"] = _photo_sizes(
                 self.file_id or "", self.file_unique_id or "", len(self.file_bytes or b"")
             )
-        if self.media_group_id:
-            data["media_group_id"] = self.media_group_id
         # Only inline keyboards are echoed back in Message objects; reply keyboards are not.
         if self.reply_markup and "inline_keyboard" in self.reply_markup:
             data["reply_markup"] = copy.deepcopy(self.reply_markup)
@@ -752,8 +754,6 @@ class BotApiDouble(BaseRequest):
         self.stats = DoubleStats()
         self.commands: dict[tuple[str, str], list[JSONDict]] = {}
         self.callback_answers: list[JSONDict] = []
-        self.menu_buttons: dict[int | None, JSONDict] = {}
-        self.webhook_url = ""
         self.files: dict[str, StoredFile] = {}
         self.chats: dict[int, JSONDict] = {}
         self.users: dict[int, JSONDict] = {}
@@ -763,7 +763,6 @@ class BotApiDouble(BaseRequest):
         self._incoming: dict[tuple[int, int], JSONDict] = {}
         self._update_ids = itertools.count(1)
         self._file_counter = itertools.count(1)
-        self._media_group_counter = itertools.count(1)
         self._callback_counter = itertools.count(1)
         self._open_callbacks: set[str] = set()
         self._queue: list[JSONDict] = []
@@ -776,33 +775,20 @@ class BotApiDouble(BaseRequest):
         self._forgotten: set[int] = set()
         self._migrated: dict[int, int] = {}
         self._bot_status: dict[int, str] = {}  # per group: member/administrator/left/kicked
-        self._member_status: dict[tuple[int, int], str] = {}
         self._faults: list[_PendingFault] = []
         self._limits: _RateLimits | None = None
 
         self._handlers: dict[str, _Handler] = {
             "getMe": self._get_me,
             "deleteWebhook": self._delete_webhook,
-            "setWebhook": self._set_webhook,
-            "getWebhookInfo": self._get_webhook_info,
             "setMyCommands": self._set_my_commands,
-            "getMyCommands": self._get_my_commands,
-            "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "answerCallbackQuery": self._answer_callback_query,
             "sendDocument": self._send_document,
             "sendPhoto": self._send_photo,
-            "sendMediaGroup": self._send_media_group,
-            "deleteMessage": self._delete_message,
-            "getChat": self._get_chat,
-            "getChatMember": self._get_chat_member,
-            "setChatMenuButton": self._set_chat_menu_button,
-            "leaveChat": self._leave_chat,
             "getFile": self._get_file,
-            "close": self._ok,
-            "logOut": self._ok,
         }
 
     # ---- BaseRequest plumbing ------------------------------------------------------------
@@ -978,17 +964,9 @@ class BotApiDouble(BaseRequest):
         """The user restarted the bot."""
         self._blocked.discard(user_id)
 
-    def start_chat(self, user_id: int) -> None:
-        """Mark a private chat as opened by the user (matters with ``require_started``)."""
-        self._started.add(user_id)
-
     def forget_chat(self, chat_id: int) -> None:
         """Telegram no longer knows the chat (deleted group, wrong id): 400 chat not found."""
         self._forgotten.add(chat_id)
-
-    def remember_chat(self, chat_id: int) -> None:
-        """Undo :meth:`forget_chat`."""
-        self._forgotten.discard(chat_id)
 
     def migrate(self, old_chat_id: int, new_chat_id: int) -> None:
         """A basic group became a supergroup: the old id answers 400 + migrate_to_chat_id."""
@@ -1006,10 +984,6 @@ class BotApiDouble(BaseRequest):
         """The bot's own membership: "left"/"kicked" make writes to the group answer 403."""
         self._bot_status[chat_id] = status
 
-    def set_member_status(self, chat_id: int, user_id: int, status: str) -> None:
-        """What getChatMember reports for a user (default "member")."""
-        self._member_status[(chat_id, user_id)] = status
-
     def enforce_limits(
         self,
         per_second: int | None = 30,
@@ -1018,16 +992,12 @@ class BotApiDouble(BaseRequest):
     ) -> None:
         """Answer 429 to sends beyond Telegram's published broadcast limits.
 
-        Counts accepted ``send*`` requests (a media group counts once) overall per
-        second and per group per minute, so a test can prove the bot's own limiter
-        keeps ``stats.too_many_requests`` at zero.  ``retry_after`` is the time until
-        the oldest send leaves the window, rounded up.
+        Counts accepted ``send*`` requests overall per second and per group per
+        minute, so a test can prove the bot's own limiter keeps
+        ``stats.too_many_requests`` at zero.  ``retry_after`` is the time until the
+        oldest send leaves the window, rounded up.
         """
         self._limits = _RateLimits(per_second, per_group_per_minute, clock)
-
-    def disable_limits(self) -> None:
-        """Stop enforcing rate limits."""
-        self._limits = None
 
     # ---- updates -------------------------------------------------------------------------
 
@@ -1084,12 +1054,6 @@ class BotApiDouble(BaseRequest):
         return [u for u in self._queue if u["update_id"] >= offset][:limit]
 
     async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
-        if self.webhook_url:
-            raise _ApiError(
-                409,
-                "Conflict: can't use getUpdates method while webhook is active; "
-                "use deleteWebhook to delete the webhook first",
-            )
         offset = int(params.get("offset", 0))
         limit = min(max(int(params.get("limit", 100)), 1), 100)
         timeout = float(params.get("timeout", 0))
@@ -1119,7 +1083,7 @@ class BotApiDouble(BaseRequest):
         return next_id
 
     def remember_incoming(self, message: JSONDict) -> None:
-        """Make a user/channel message known (for replies, deleteMessage, getChat)."""
+        """Make a user/channel message known (for replies and ``message_dict``)."""
         chat = message.get("chat", {})
         if "id" not in chat or "message_id" not in message:
             return
@@ -1148,10 +1112,8 @@ class BotApiDouble(BaseRequest):
         return data
 
     def _message_exists(self, chat_id: int, message_id: int) -> bool:
-        sent = self._bot_messages.get((chat_id, message_id))
-        if sent is not None:
-            return not sent.deleted
-        return (chat_id, message_id) in self._incoming
+        key = (chat_id, message_id)
+        return key in self._bot_messages or key in self._incoming
 
     @property
     def bot_user(self) -> JSONDict:
@@ -1206,7 +1168,7 @@ class BotApiDouble(BaseRequest):
     # ---- records: helpers for assertions ------------------------------------------------
 
     def sent_to(self, chat_id: int) -> list[SentMessage]:
-        """Everything the bot created in a chat, oldest first (deleted ones flagged)."""
+        """Everything the bot created in a chat, oldest first."""
         return [m for m in self.messages if m.chat_id == chat_id]
 
     def last_to(self, chat_id: int) -> SentMessage:
@@ -1405,7 +1367,6 @@ class BotApiDouble(BaseRequest):
         reply_markup: JSONDict | None,
         reply_to: int | None,
         stored: StoredFile | None = None,
-        media_group_id: str | None = None,
     ) -> SentMessage:
         message = SentMessage(
             chat_id=chat_id,
@@ -1419,7 +1380,6 @@ class BotApiDouble(BaseRequest):
             reply_to_message_id=reply_to,
             date=self._now(),
             method=method,
-            media_group_id=media_group_id,
             chat=self.chat_dict(chat_id),
             sender=self.bot_user,
             reply_to=self.message_dict(chat_id, reply_to)
@@ -1436,10 +1396,7 @@ class BotApiDouble(BaseRequest):
         self._bot_messages[(chat_id, message.message_id)] = message
         return message
 
-    # ---- handlers: bot & webhook ---------------------------------------------------------
-
-    def _ok(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        return True
+    # ---- handlers: bot, polling and commands --------------------------------------------
 
     def _get_me(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return {
@@ -1452,23 +1409,10 @@ class BotApiDouble(BaseRequest):
         }
 
     def _delete_webhook(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        self.webhook_url = ""
+        # The poller calls it before its first getUpdates; zhibu never sets a webhook.
         if params.get("drop_pending_updates"):
             self._queue.clear()
         return True
-
-    def _set_webhook(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        self.webhook_url = str(params.get("url", ""))
-        if params.get("drop_pending_updates"):
-            self._queue.clear()
-        return True
-
-    def _get_webhook_info(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        return {
-            "url": self.webhook_url,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self._queue),
-        }
 
     def _command_key(self, params: JSONDict) -> tuple[str, str]:
         return self.scope_key(params.get("scope")), str(params.get("language_code", ""))
@@ -1483,13 +1427,6 @@ class BotApiDouble(BaseRequest):
             if not 1 <= len(str(command.get("description", ""))) <= 256:
                 raise _bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         self.commands[self._command_key(params)] = copy.deepcopy(commands)
-        return True
-
-    def _get_my_commands(self, params: JSONDict, files: dict[str, UploadedFile]) -> list[JSONDict]:
-        return copy.deepcopy(self.commands.get(self._command_key(params), []))
-
-    def _delete_my_commands(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        self.commands.pop(self._command_key(params), None)
         return True
 
     # ---- handlers: messages --------------------------------------------------------------
@@ -1545,7 +1482,7 @@ class BotApiDouble(BaseRequest):
     def _media_input(
         self, kind: MessageKind, value: Any, upload: UploadedFile | None
     ) -> StoredFile:
-        """An uploaded file, a known file_id, or an HTTP URL (Telegram would fetch it)."""
+        """An uploaded file; zhibu never sends by file_id or URL, so neither does the double."""
         if upload is not None:
             if not upload.data:
                 raise _bad_request("file must be non-empty")
@@ -1554,13 +1491,7 @@ class BotApiDouble(BaseRequest):
             return self.store_file(
                 upload.data, file_name=upload.file_name, mime_type=upload.mime_type, kind=kind
             )
-        if isinstance(value, str) and value in self.files:
-            return self.files[value]
-        if isinstance(value, str) and value.startswith(("http://", "https://")):
-            name = value.rsplit("/", 1)[-1] or None
-            mime = mimetypes.guess_type(name or "")[0]
-            return self.store_file(b"", file_name=name, mime_type=mime, kind=kind)
-        raise _bad_request("wrong file identifier/HTTP URL specified")
+        raise _bad_request(f"method not implemented in the double: {kind} by file_id or URL")
 
     def _send_file(
         self, kind: MessageKind, method: str, params: JSONDict, files: dict[str, UploadedFile]
@@ -1598,55 +1529,12 @@ class BotApiDouble(BaseRequest):
     def _send_photo(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         return self._send_file("photo", "sendPhoto", params, files)
 
-    def _send_media_group(self, params: JSONDict, files: dict[str, UploadedFile]) -> list[JSONDict]:
-        chat_id = self._target_chat(params, "sendMediaGroup")
-        media = list(params.get("media", []))
-        low, high = MEDIA_GROUP_SIZE
-        if not low <= len(media) <= high:
-            # Wording approximate: Telegram's exact text for this case is not documented.
-            raise _bad_request(f"media group must contain {low}-{high} items")
-        kinds = {item.get("type") for item in media}
-        if "document" in kinds and kinds != {"document"}:
-            raise _bad_request("document can't be mixed with other media types")
-        if not kinds <= {"photo", "document"}:
-            raise _bad_request("method not implemented in the double: sendMediaGroup(video/audio)")
-        reply_to = self._reply_target(chat_id, params)
-        prepared: list[tuple[MessageKind, StoredFile, JSONDict]] = []
-        for item in media:
-            kind: MessageKind = "document" if item.get("type") == "document" else "photo"
-            value = item.get("media")
-            upload = None
-            if isinstance(value, str) and value.startswith("attach://"):
-                upload = files.get(value.removeprefix("attach://"))
-            prepared.append((kind, self._media_input(kind, value, upload), item))
-        captions = [self._caption(item) for _, _, item in prepared]
-        self._check_rate(chat_id)
-        self._record_send(chat_id)
-        group_id = f"1{next(self._media_group_counter):017d}"
-        results: list[JSONDict] = []
-        for (kind, stored, item), (text, plain, entities) in zip(prepared, captions, strict=True):
-            message = self._create_message(
-                method="sendMediaGroup",
-                chat_id=chat_id,
-                kind=kind,
-                text=text,
-                plain=plain,
-                entities=entities,
-                parse_mode=self._parse_mode(item),
-                reply_markup=None,
-                reply_to=reply_to,
-                stored=stored,
-                media_group_id=group_id,
-            )
-            results.append(message.as_dict())
-        return results
-
     def _editable(self, chat_id: int, message_id: Any) -> SentMessage:
         if message_id is None:
             raise _bad_request("message identifier is not specified")
         key = (chat_id, int(message_id))
         message = self._bot_messages.get(key)
-        if message is not None and not message.deleted:
+        if message is not None:
             return message
         if key in self._incoming:
             raise _bad_request("message can't be edited")
@@ -1733,17 +1621,6 @@ class BotApiDouble(BaseRequest):
             reply_markup=markup,
         )
 
-    def _delete_message(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        chat_id = self._target_chat(params, "deleteMessage")
-        key = (chat_id, int(params.get("message_id", 0)))
-        message = self._bot_messages.get(key)
-        if message is not None and not message.deleted:
-            message.deleted = True
-            return True
-        if self._incoming.pop(key, None) is not None:
-            return True
-        raise _bad_request("message to delete not found")
-
     def _answer_callback_query(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
         query_id = str(params.get("callback_query_id", ""))
         if query_id not in self._open_callbacks:
@@ -1757,43 +1634,7 @@ class BotApiDouble(BaseRequest):
         self.callback_answers.append(copy.deepcopy(params))
         return True
 
-    # ---- handlers: chats and files -------------------------------------------------------
-
-    def _get_chat(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        chat_id = self._target_chat(params, "getChat")
-        return {
-            **self.chat_dict(chat_id),
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        }
-
-    def _get_chat_member(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
-        chat_id = self._target_chat(params, "getChatMember")
-        user_id = int(params.get("user_id", 0))
-        if user_id == self.bot_id:
-            status = self._bot_status.get(chat_id, "member")
-            return member_dict(status, self.bot_user)
-        user = self.users.get(
-            user_id, {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
-        )
-        return member_dict(self._member_status.get((chat_id, user_id), "member"), user)
-
-    def _set_chat_menu_button(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        chat_id = self._target_chat(params, "setChatMenuButton") if "chat_id" in params else None
-        self.menu_buttons[chat_id] = copy.deepcopy(params.get("menu_button", {"type": "default"}))
-        return True
-
-    def _leave_chat(self, params: JSONDict, files: dict[str, UploadedFile]) -> bool:
-        chat_id = self._target_chat(params, "leaveChat")
-        self._bot_status[chat_id] = "left"
-        return True
+    # ---- handlers: files -----------------------------------------------------------------
 
     def _get_file(self, params: JSONDict, files: dict[str, UploadedFile]) -> JSONDict:
         stored = self.files.get(str(params.get("file_id", "")))
@@ -2065,8 +1906,6 @@ class UpdateFactory:
         """
         if not allow_forged and data not in {value for _, value in message.buttons()}:
             raise ValueError(f"{data!r} is not a button of this message: {message.buttons()!r}")
-        if message.deleted:
-            raise ValueError("the message was deleted; nobody can press its buttons")
         query_id = f"{self.double.bot_id}{next(self.double._callback_counter):08d}"
         query = {
             "id": query_id,
