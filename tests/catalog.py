@@ -8,6 +8,7 @@ from key K (with these params)?":
     check(out, "report_saved", branch="一支部", timing=key("timing_on_time"), chars=16)
     assert not matches(out, "report_saved")
     token = check(out[-1], "invite_created")["link"].split("start=")[1]
+    await sim.press(user, ack, label("report_btn_revise"))
 
 Sources: a `SentMessage` is matched on the HTML the bot sent (`text`, so tags and the
 escaping done by `t()` count), and so is an `Html` string straight from `t()`; any
@@ -33,7 +34,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from bot.botapi_double import SentMessage
-from bot.i18n import CATALOGS, DEFAULT, Html, esc
+from bot.i18n import CATALOGS, DEFAULT, Html, esc, t
 
 Source = str | SentMessage | Sequence[str | SentMessage]
 _TAG = re.compile(r"<[^<>]+>")
@@ -58,6 +59,11 @@ def template(name: str, lang: str = DEFAULT) -> str:
     if found is None:
         raise KeyError(f"no catalog key {name!r}")
     return found
+
+
+def label(name: str, /, *, lang: str = DEFAULT, **params: object) -> str:
+    """Key `name` rendered as plain text: a button's label, for `sim.press`."""
+    return _plain(t(lang, name, **params))
 
 
 def _plain(markup: str) -> str:
