@@ -12,6 +12,7 @@ import pytest
 from bot.botapi_double import HtmlParseError, parse_html
 from bot.i18n import CATALOGS, DEFAULT, TELEGRAM_LIMIT, Html, language_for, split_message, t
 from bot.locales import build, en, zh_hans, zh_hant
+from handlers.basic import LANGUAGE_LABELS
 
 REFERENCE = zh_hans.MESSAGES
 OTHERS: dict[str, Mapping[str, str]] = {"zh-Hant": zh_hant.MESSAGES, "en": en.MESSAGES}
@@ -149,10 +150,12 @@ def test_english_catalog_has_no_chinese() -> None:
         assert "、" not in template and "，" not in template, key
 
 
-def test_language_confirmations() -> None:
-    assert t("zh-Hans", "lang_set") == "已切换为简体中文。"
-    assert "繁體中文" in t("zh-Hant", "lang_set")
-    assert t("en", "lang_set") == "Language set to English."
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_language_confirmations(lang: str) -> None:
+    """Each catalog confirms its own language, by the name the /lang buttons show."""
+    assert LANGUAGE_LABELS[lang] in t(lang, "lang_set")
+    for other in set(CATALOGS) - {lang}:
+        assert LANGUAGE_LABELS[other] not in t(lang, "lang_set")
 
 
 def test_english_formats() -> None:
