@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
+from tests.catalog import check, matches
 from tests.conftest import ADMIN, COORD_GROUP
 
 
@@ -13,23 +14,24 @@ def text_of(messages: list[SentMessage]) -> str:
 
 async def invite_token(sim: Sim, branch: str, role: str = "", by: int = ADMIN) -> str:
     out = await sim.say(by, f"/invite {branch} {role}".strip())
-    text = out[-1].plain_text or ""
-    assert "start=" in text, text
-    return text.split("start=")[1].split()[0]
+    link = check(out[-1], "invite_created")["link"]
+    assert "start=" in link, link
+    return link.split("start=")[1].split()[0]
 
 
 async def join(sim: Sim, user_id: int, name: str, branch: str, role: str = "") -> None:
     token = await invite_token(sim, branch, role)
     sim.user(user_id, name)
     out = await sim.say(user_id, f"/start {token}")
-    assert "绑定成功" in text_of(out), text_of(out)
+    joined = ("joined_member", "joined_member_handover")
+    assert any(matches(out, k, branch=branch) for k in joined), text_of(out)
 
 
 async def committee(sim: Sim, branches: dict[str, int | None], bind_group: bool = True) -> None:
     """Create branches; join a secretary (user id) for each one given."""
     if bind_group:
         out = await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup")
-        assert "协调群" in text_of(out)
+        check(out, "bindgroup_done")
     for name, secretary in branches.items():
         await sim.say(ADMIN, f"/addbranch {name}")
         if secretary is not None:

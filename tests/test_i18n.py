@@ -10,8 +10,9 @@ from collections.abc import Mapping
 import pytest
 
 from bot.i18n import CATALOGS, DEFAULT, TELEGRAM_LIMIT, Html, language_for, split_message, t
-from bot.locales import en, zh_hans, zh_hant
+from bot.locales import build, en, zh_hans, zh_hant
 from bot.testing.botapi_double import HtmlParseError, parse_html
+from handlers.basic import LANGUAGE_LABELS
 
 REFERENCE = zh_hans.MESSAGES
 OTHERS: dict[str, Mapping[str, str]] = {"zh-Hant": zh_hant.MESSAGES, "en": en.MESSAGES}
@@ -104,6 +105,43 @@ def test_traditional_catalog_has_no_simplified_characters() -> None:
         assert not found, f"{key}: {found}"
 
 
+def test_traditional_catalog_is_a_fresh_build() -> None:
+    """zh_hant.py is generated: `python -m bot.locales.build` rewrites it, CI checks it."""
+    assert build.TARGET.read_text(encoding="utf-8") == build.generate()
+    assert build.main(["--check"]) == 0
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{name}发布了<b>{branch}</b>的通报",
+        '<a href="https://t.me/x?start={token}">点击这里</a> &amp; &lt;里&gt; {x!r} {y:>3}',
+        "{后}里<i>后</i>{里}&#21518;",
+    ],
+)
+def test_conversion_keeps_placeholders_tags_and_entities(template: str) -> None:
+    converted = build.convert_template(template, build._converter())
+    protected = re.compile(r"\{[^{}]*\}|<[^<>]*>|&[#a-zA-Z0-9]+;")
+    assert protected.findall(converted) == protected.findall(template)
+    assert fields(converted) == fields(template)
+    assert not set(protected.sub("", converted)) & set("发点这里后")
+
+
+def test_conversion_overrides() -> None:
+    convert = build._converter()
+    assert build.convert_template("协调群里发布通报，直接回复我", convert) == (
+        "協調群裏發布通報，直接回覆我"
+    )
+    assert build.convert_template("年度台账、党委书记", convert) == "年度臺賬、黨委書記"
+
+
+def test_every_override_is_used() -> None:
+    """No dead entries: each override phrase and whole entry exists in the source."""
+    text = "".join(zh_hans.MESSAGES.values())
+    assert [p for p in build.PHRASES if p not in text] == []
+    assert set(build.ENTRIES) <= set(zh_hans.MESSAGES)
+
+
 def test_english_catalog_has_no_chinese() -> None:
     for key, template in en.MESSAGES.items():
         if key == "lang_choose":  # shown before anyone has chosen: bilingual on purpose
@@ -112,10 +150,12 @@ def test_english_catalog_has_no_chinese() -> None:
         assert "、" not in template and "，" not in template, key
 
 
-def test_language_confirmations() -> None:
-    assert t("zh-Hans", "lang_set") == "已切换为简体中文。"
-    assert "繁體中文" in t("zh-Hant", "lang_set")
-    assert t("en", "lang_set") == "Language set to English."
+@pytest.mark.parametrize("lang", sorted(CATALOGS))
+def test_language_confirmations(lang: str) -> None:
+    """Each catalog confirms its own language, by the name the /lang buttons show."""
+    assert LANGUAGE_LABELS[lang] in t(lang, "lang_set")
+    for other in set(CATALOGS) - {lang}:
+        assert LANGUAGE_LABELS[other] not in t(lang, "lang_set")
 
 
 def test_english_formats() -> None:

@@ -9,11 +9,14 @@ import pytest
 from bot.cli import main
 from bot.services.base import Env
 from bot.testing.sim import Sim
+from handlers.plans import STATUS_MARK
 from storage import plans as store
+from tests.catalog import check, find, key, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of
 
 A, B = 1101, 1102
+ENABLE, DONE = label("plan_btn_enable"), label("task_status_done")
 PLAN = """关于开展2026年党支部规范化建设的工作方案
 
 一、动员部署阶段（11月上旬—11月中旬）
@@ -33,60 +36,63 @@ async def send_plan(sim: Sim, user: int, content: str, name: str = "方案.txt")
 async def test_plan_document_to_circular(sim: Sim, env: Env) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B})
     preview = await send_plan(sim, ADMIN, PLAN)
-    assert "方案预览" in preview and "尚未生效" in preview
+    check(preview, "plan_preview_head")
     assert "动员部署阶段" in preview and "推进实施阶段" in preview
     async with env.db.reading() as tx:
         assert await store.active_plans(tx) == []  # nothing before confirmation
-    out = await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
-    assert "已启用" in text_of(out)
-    overview = text_of(await sim.say(ADMIN, "/plan"))
-    assert "▶ 动员部署阶段" in overview and "0/2 个支部已完成" in overview
+    out = await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
+    check(out, "plan_enabled")
+    overview = await sim.say(ADMIN, "/plan")
+    check(overview, "plan_phase_line", mark="▶", title="动员部署阶段")
+    check(overview, "plan_task_line", done=0, total=2)
 
     # A reports and is offered the open tasks; marks the first one done, with a note.
     await sim.say(A, "/report")
     out = await sim.say(A, "十一月工作情况。")
     offer = out[-1]
-    assert "任务进展" in (offer.plain_text or "")
+    check(offer, "tasks_offer")
     out = await sim.press(A, offer, "规范化建设工作计划")
-    out = await sim.press(A, out[-1], "已完成")
-    assert "已更新" in text_of(out)
-    assert "已保存备注" in text_of(await sim.say(A, "计划已报党委办"))
-    mine = text_of(await sim.say(A, "/mytasks"))
-    assert "✅" in mine and "计划已报党委办" in mine
+    out = await sim.press(A, out[-1], DONE)
+    check(out, "task_saved", status=key("task_status_done"))
+    check(await sim.say(A, "计划已报党委办"), "task_note_saved")
+    mine = await sim.say(A, "/mytasks")
+    note = key("task_note_shown", note="计划已报党委办")
+    check(mine, "task_line", mark=STATUS_MARK["done"], note=note)
 
     # B never finishes task 1: overdue after the 20th, shown in /status and the circular.
     await sim.advance_to(at(2026, 11, 21, 10))
-    detail = text_of(await sim.say(ADMIN, "/status 乙支部"))
-    assert "逾期未完成任务（1项）" in detail and "规范化建设工作计划" in detail
+    detail = await sim.say(ADMIN, "/status 乙支部")
+    check(detail, "status_overdue_tasks", count=1)
+    assert "规范化建设工作计划" in check(detail, "status_overdue_task")["task"]
     await sim.advance_to(at(2026, 11, 26, 10))
     circular = next(
-        m.plain_text or ""
-        for m in sim.double.sent_to(COORD_GROUP)
-        if "关于2026年11月" in (m.plain_text or "")
+        m for m in sim.double.sent_to(COORD_GROUP) if matches(m, "circ_title", y=2026, m=11)
     )
-    assert "计划进展" in circular and "推进实施阶段" in circular
-    assert "1/2个支部已完成" in circular
-    assert "逾期未完成：各党支部制定规范化建设工作计划" in circular and "（乙支部）" in circular
+    check(circular, "circ_sec_plans")
+    assert "推进实施阶段" in (circular.plain_text or "")
+    check(circular, "circ_task_line", done=1, total=2)
+    items = check(circular, "circ_tasks_overdue")["items"]
+    assert items.startswith("各党支部制定规范化建设工作计划") and "（乙支部）" in items
 
 
 async def test_task_deadline_reminders(sim: Sim) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B})
     await send_plan(sim, ADMIN, PLAN)
-    await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
     # A finishes task 2 early; only B is reminded 7 and 1 days before 12-15.
     states = await sim.say(A, "/mytasks")
     out = await sim.press(A, states[-1], "党员信息核对")
-    await sim.press(A, out[-1], "已完成")
+    await sim.press(A, out[-1], DONE)
     await sim.advance_to(at(2026, 12, 15, 12), step=__import__("datetime").timedelta(hours=6))
     reminders_b = [
         m
         for m in sim.double.sent_to(B)
-        if "📌" in (m.plain_text or "") and "党员信息核对" in (m.plain_text or "")
+        if "党员信息核对" in (find(m, "task_remind") or {}).get("task", "")
     ]
     reminders_a = [
         m
         for m in sim.double.sent_to(A)
-        if "📌" in (m.plain_text or "") and "党员信息核对" in (m.plain_text or "")
+        if "党员信息核对" in (find(m, "task_remind") or {}).get("task", "")
     ]
     assert [m.date.astimezone(at(2026, 1, 1).tzinfo).day for m in reminders_b] == [8, 14]
     assert reminders_a == []
@@ -96,17 +102,17 @@ async def test_plan_upload_refusals(sim: Sim) -> None:
     await committee(sim, {"甲支部": A})
     # A secretary's document is evidence, never a plan.
     out = await send_plan(sim, A, PLAN)
-    assert "佐证材料" in out
+    check(out, "attach_saved_need_text", branch="甲支部")
     # Garbage and unsupported types get clear answers; nothing is stored.
-    assert "无法读取" in await send_plan(sim, ADMIN, "\x00\x01", name="x.docx")
-    assert "没有找到阶段或任务" in await send_plan(sim, ADMIN, "这里没有任何日期。")
+    check(await send_plan(sim, ADMIN, "\x00\x01", name="x.docx"), "plan_unreadable")
+    check(await send_plan(sim, ADMIN, "这里没有任何日期。"), "plan_empty")
     # A confirmed draft cannot be confirmed twice (stale button).
     await send_plan(sim, ADMIN, PLAN)
     preview = sim.double.last_to(ADMIN)
-    await sim.press(ADMIN, preview, "启用")
+    await sim.press(ADMIN, preview, ENABLE)
     before = len(sim.double.callback_answers)
-    await sim.feed(sim.factory.callback(ADMIN, preview, preview.callback_data("启用")))
-    assert "失效" in str(sim.double.callback_answers[before:])
+    await sim.feed(sim.factory.callback(ADMIN, preview, preview.callback_data(ENABLE)))
+    check([str(a.get("text")) for a in sim.double.callback_answers[before:]], "stale_button")
 
 
 def test_plan_cli_extract_and_import(
@@ -125,7 +131,7 @@ def test_plan_cli_extract_and_import(
     assert main(["plan", "import", str(out)]) == 0
     assert "imported plan 1" in capsys.readouterr().out
     assert main(["plan", "import", str(out)]) == 2  # the same plan twice: refused
-    assert "已经启用" in capsys.readouterr().err
+    check(capsys.readouterr().err, "plan_exists", year=2026)
     bad = tmp_path / "bad.yaml"
     bad.write_text("title: x\nyear: oops\n", encoding="utf-8")
     assert main(["plan", "import", str(bad)]) == 2
@@ -140,18 +146,19 @@ async def test_task_statuses_reach_the_ledger(sim: Sim) -> None:
 
     await committee(sim, {"甲支部": A, "乙支部": B})
     await send_plan(sim, ADMIN, PLAN)
-    await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
     states = await sim.say(A, "/mytasks")
     out = await sim.press(A, states[-1], "规范化建设工作计划")
-    await sim.press(A, out[-1], "已完成")
+    await sim.press(A, out[-1], DONE)
     await sim.say(ADMIN, "/export 2026")
     doc = sim.double.last_to(ADMIN)
     assert doc.kind == "document" and doc.file_bytes
     book = openpyxl.load_workbook(io.BytesIO(doc.file_bytes))
     rows = [[c.value for c in row] for row in book[labels.SHEET_TASKS].iter_rows()]
     flat = [" ".join(str(v) for v in row if v is not None) for row in rows]
-    assert any("甲支部" in r and "规范化建设工作计划" in r and "已完成" in r for r in flat), flat
-    assert any("乙支部" in r and "未开始" in r for r in flat), flat
+    done, todo = labels.TASK_STATUS_LABEL["done"], labels.TASK_STATUS_LABEL["todo"]
+    assert any("甲支部" in r and "规范化建设工作计划" in r and done in r for r in flat), flat
+    assert any("乙支部" in r and todo in r for r in flat), flat
 
 
 async def test_renaming_a_branch_keeps_its_assigned_tasks(sim: Sim) -> None:
@@ -163,9 +170,9 @@ async def test_renaming_a_branch_keeps_its_assigned_tasks(sim: Sim) -> None:
     )
     preview = await send_plan(sim, ADMIN, yaml_plan, name="plan.yaml")
     assert "只分配给：一支部" in preview and "不存在" not in preview
-    await sim.press(ADMIN, sim.double.last_to(ADMIN), "启用")
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
     assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
     assert "完成专项整改" not in text_of(await sim.say(B, "/mytasks"))
     await sim.say(ADMIN, "/renamebranch 一支部 第一党支部")
     assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
-    assert "0/1 个支部已完成" in text_of(await sim.say(ADMIN, "/plan"))
+    check(await sim.say(ADMIN, "/plan"), "plan_task_line", task="完成专项整改", done=0, total=1)

@@ -1,21 +1,22 @@
 from bot.testing.sim import Sim
+from tests.catalog import check, key
 from tests.conftest import ADMIN
 
 
 async def test_admin_adds_branch_and_invites(sim: Sim) -> None:
     out = await sim.say(ADMIN, "/addbranch 第一支部")
-    assert "已添加支部" in (out[-1].plain_text or "")
+    check(out[-1], "branch_added", name="第一支部")
     out = await sim.say(ADMIN, "/invite 第一支部")
-    text = out[-1].plain_text or ""
-    assert "https://t.me/zhibu_bot?start=" in text
-    token = text.split("start=")[1].split()[0]
+    link = check(out[-1], "invite_created", target="第一支部")["link"]
+    assert link.startswith("https://t.me/zhibu_bot?start=")
+    token = link.split("start=")[1].split()[0]
     sim.user(101, "李书记")
     out = await sim.say(101, f"/start {token}")
-    assert "绑定成功" in (out[-1].plain_text or "")
+    check(out[-1], "joined_member", branch="第一支部")
     out = await sim.say(101, "/report")
     prompt = out[-1]
     out = await sim.say(101, "本月开展主题党日活动一次。", reply_to=prompt)
-    assert "已收到" in (out[-1].plain_text or ""), out[-1].plain_text
+    check(out[-1], "report_saved", branch="第一支部", timing=key("timing_on_time"))
     out = await sim.say(ADMIN, "/status")
-    assert "按时" in (out[-1].plain_text or "")
+    check(out[-1], "status_line_on_time", name="第一支部")
     print(out[-1].plain_text)

@@ -1,7 +1,10 @@
-"""繁體中文. HTML templates; every {param} is escaped by `t()`."""
+"""繁體中文. GENERATED from zh_hans.py by `python -m bot.locales.build`: do not edit.
+
+To change a message, edit zh_hans.py (or the override tables in build.py) and rerun
+the build; CI fails when this file differs from a fresh build.
+"""
 
 MESSAGES: dict[str, str] = {
-    # formats
     "fmt_month": "{y}年{m}月",
     "fmt_date": "{m}月{d}日",
     "fmt_date_wd": "{m}月{d}日（{wd}）",
@@ -28,40 +31,49 @@ MESSAGES: dict[str, str] = {
     "role_coordinator": "協調人",
     "role_admin": "管理員",
     "role_stranger": "訪客",
-    # errors and refusals
-    "denied": "⛔ 此指令僅限協調人使用。",
+    "denied": "⛔ 此命令僅限協調人使用。",
     "denied_admin": "⛔ 此操作僅限管理員使用。",
     "denied_branch": "⛔ 你不是該支部的書記或聯絡員。",
-    "not_a_secretary": "你還沒有綁定任何支部。請向協調人索取本支部的邀請連結，點擊後即可報送。",
-    "stale_button": "這個按鈕已失效，請重新傳送指令。",
+    "not_a_secretary": "你還沒有綁定任何支部。請向協調人索取本支部的邀請鏈接，點擊後即可報送。",
+    "stale_button": "這個按鈕已失效，請重新發送命令。",
     "bad_button": "無法識別的按鈕。",
-    "wrong_chat_private": "請私訊我使用此指令：點擊我的頭像，傳送 {command}。",
-    "wrong_chat_group": "此指令只能在協調群組或與我的私訊中使用。",
-    "wrong_chat_bindgroup": "請在要綁定的協調群組裡傳送 /bindgroup。",
-    "unknown_command": "未知指令 {command}。傳送 /help 查看可用指令。",
+    "wrong_chat_private": "請私聊我使用此命令：點擊我的頭像，發送 {command}。",
+    "wrong_chat_group": "此命令只能在協調群或與我的私聊中使用。",
+    "wrong_chat_bindgroup": "請在要綁定的協調群裏發送 /bindgroup。",
+    "unknown_command": "未知命令 {command}。發送 /help 查看可用命令。",
     "internal_error": "⚠️ 處理時出了點問題，已通知管理員。請稍後再試。",
-    "error_report_admin": "⚠️ zhibu 出錯：<code>{error}</code>\n更新類型：{kind}",
+    "error_report_admin": (
+        "⚠️ zhibu 出錯：<code>{error}</code>\n"
+        "更新類型：{kind}"
+    ),
     "arg_missing": "用法：{usage}",
     "month_bad": "月份格式不對：{value}。請寫成 2026-11。",
     "month_in_future": "{month} 還沒有開始。",
     "too_long_arg": "參數太長了。",
-    # start, help, language, cancel
     "start_stranger": (
         "你好，我是 <b>{org}</b> 的支部工作報送助手。\n"
-        "我會在每月截止日前提醒各支部書記報送工作情況，並在截止後發布月度通報。\n\n"
-        "如果你是支部書記或聯絡員，請點擊協調人發給你的邀請連結完成綁定。\n"
-        "傳送 /help 查看指令。"
+        "我會在每月截止日前提醒各支部書記報送工作情況，並在截止後發布月度通報。\n"
+        "\n"
+        "如果你是支部書記或聯絡員，請點擊協調人發給你的邀請鏈接完成綁定。\n"
+        "發送 /help 查看命令。"
     ),
-    "start_member": "你好，{name}！你是 {branches} 的{role}。\n傳送 /report 報送本月工作情況，/help 查看全部指令。",
-    "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。傳送 /status 查看本月報送情況，/help 查看全部指令。",
-    "help_head": "<b>zhibu 支部報送助手</b> · 你的身分：{role}",
-    "help_everyone": "/help 查看說明\n/lang 切換語言\n/cancel 取消正在進行的操作",
+    "start_member": (
+        "你好，{name}！你是 {branches} 的{role}。\n"
+        "發送 /report 報送本月工作情況，/help 查看全部命令。"
+    ),
+    "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。發送 /status 查看本月報送情況，/help 查看全部命令。",
+    "help_head": "<b>zhibu 支部報送助手</b> · 你的身份：{role}",
+    "help_everyone": (
+        "/help 查看幫助\n"
+        "/lang 切換語言\n"
+        "/cancel 取消正在進行的操作"
+    ),
     "help_secretary": (
         "<b>報送</b>\n"
-        "/report 報送本月工作情況（也可以直接回覆我的提醒訊息）\n"
+        "/report 報送本月工作情況（也可以直接回覆我的提醒消息）\n"
         "/myreports 查看歷次報送\n"
         "/mytasks 本支部的任務與進展 · /plan 方案與階段\n"
-        "照片和檔案會作為本月的佐證材料儲存。"
+        "照片和文件會作爲本月的佐證材料保存。"
     ),
     "help_coordinator": (
         "<b>協調</b>\n"
@@ -69,103 +81,114 @@ MESSAGES: dict[str, str] = {
         "/remind 提醒所有尚未報送的支部\n"
         "/circular 預覽月度通報；/circular post 立即發布\n"
         "/schedule 查看本月提醒和通報時間\n"
-        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 設定或取消免報\n"
+        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 設置或取消免報\n"
         "<b>支部</b>\n"
-        "/branches 支部清單\n"
+        "/branches 支部列表\n"
         "/addbranch 名稱 · /renamebranch 舊名 新名 · /archivebranch 名稱\n"
-        "/invite 支部名 [secretary|deputy] 產生邀請連結\n"
+        "/invite 支部名 [secretary|deputy] 生成邀請鏈接\n"
         "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
         "<b>方案與臺賬</b>\n"
-        "/plan 方案與階段進度（把方案檔案 .docx/.txt/.yaml 私訊傳給我即可匯入）\n"
-        "/export [2026] 匯出年度臺賬（Excel）\n"
+        "/plan 方案與階段進度（把方案文件 .docx/.txt/.yaml 私聊發給我即可導入）\n"
+        "/export [2026] 導出年度臺賬（Excel）\n"
         "/review [2026] 年度報送評議（建議等次）\n"
-        "/circulardoc [2026-11] 通報文件（Word）和圖表"
+        "/circulardoc [2026-11] 通報文檔（Word）和圖表"
     ),
     "help_admin": (
-        "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群組裡傳送，設為協調群組"
+        "<b>管理</b>\n"
+        "/invite coordinator 邀請協調人\n"
+        "/bindgroup 在群裏發送，設爲協調群"
     ),
     "lang_choose": "請選擇語言 · Choose a language",
-    "lang_set": "已切換為繁體中文。",
+    "lang_set": "已切換爲繁體中文。",
     "cancel_done": "已取消。",
-    "cancel_nothing": "目前沒有進行中的操作。",
-    # onboarding
+    "cancel_nothing": "當前沒有進行中的操作。",
     "invite_usage": "用法：/invite 支部名 [secretary|deputy]，或 /invite coordinator",
-    "invite_role_bad": "無法識別的身分：{role}。可選 secretary（書記）、deputy（副書記/聯絡員）、coordinator（協調人）。",
+    "invite_role_bad": "不認識的身份：{role}。可選 secretary（書記）、deputy（副書記/聯絡員）、coordinator（協調人）。",
     "invite_created": (
-        "🔗 {target} 的{role}邀請連結（{days}天內有效，僅可使用一次，編號 {id}）：\n{link}\n"
-        "請把連結發給對方，點擊即可綁定。作廢：/revoke {id}"
+        "🔗 {target} 的{role}邀請鏈接（{days}天內有效，僅可使用一次，編號 {id}）：\n"
+        "{link}\n"
+        "請把鏈接發給對方，點擊即可綁定。作廢：/revoke {id}"
     ),
-    "invite_invalid": "這個邀請連結無效。請向協調人重新索取。",
-    "invite_revoked": "這個邀請連結已被作廢。請向協調人重新索取。",
-    "invite_used": "這個邀請連結已被使用過。每個連結只能使用一次，請向協調人重新索取。",
-    "invite_used_by_you": "你已經用這個連結完成了綁定，無需重複點擊。",
-    "invite_expired": "這個邀請連結已過期。請向協調人重新索取。",
-    "invite_branch_gone": "這個支部已撤銷，邀請連結失效。",
-    "invite_not_found": "沒有編號為 {id} 的邀請。",
+    "invite_invalid": "這個邀請鏈接無效。請向協調人重新索取。",
+    "invite_revoked": "這個邀請鏈接已被作廢。請向協調人重新索取。",
+    "invite_used": "這個邀請鏈接已被使用過。每個鏈接只能使用一次，請向協調人重新索取。",
+    "invite_used_by_you": "你已經用這個鏈接完成了綁定，無需重複點擊。",
+    "invite_expired": "這個邀請鏈接已過期。請向協調人重新索取。",
+    "invite_branch_gone": "這個支部已撤銷，邀請鏈接失效。",
+    "invite_not_found": "沒有編號爲 {id} 的邀請。",
     "invite_not_open": "編號 {id} 的邀請已被使用或作廢。",
     "invite_revoked_ok": "已作廢編號 {id} 的邀請。",
     "invites_head": "<b>未使用的邀請</b>（{count}）",
     "invites_line": "#{id} {target} · {role} · {expires}前有效",
     "invites_none": "沒有未使用的邀請。",
-    "joined_member": "✅ 綁定成功！你現在是 <b>{branch}</b> 的{role}。\n每月截止日前我會提醒你；傳送 /report 即可報送。",
-    "joined_member_handover": "✅ 綁定成功！你已接任 <b>{branch}</b> 的{role}（原{role}：{old}）。\n傳送 /report 即可報送。",
+    "joined_member": (
+        "✅ 綁定成功！你現在是 <b>{branch}</b> 的{role}。\n"
+        "每月截止日前我會提醒你；發送 /report 即可報送。"
+    ),
+    "joined_member_handover": (
+        "✅ 綁定成功！你已接任 <b>{branch}</b> 的{role}（原{role}：{old}）。\n"
+        "發送 /report 即可報送。"
+    ),
     "joined_already": "你已經是 <b>{branch}</b> 的{role}。",
-    "joined_coordinator": "✅ 你已成為協調人。傳送 /status 查看報送情況，/help 查看全部指令。",
+    "joined_coordinator": "✅ 你已成爲協調人。發送 /status 查看報送情況，/help 查看全部命令。",
     "joined_coordinator_already": "你已經是協調人了。",
     "handover_old": "ℹ️ {name} 已接任 <b>{branch}</b> 的{role}。此後該支部的提醒將發給新任{role}。感謝你的工作！",
     "branch_name_missing": "請寫上支部名稱。",
     "branch_name_too_long": "支部名稱太長（最多 {max} 個字）。",
-    "branch_exists": "已經有名為「{name}」的支部。",
-    "branch_not_found": "沒有找到支部「{name}」。傳送 /branches 查看支部清單。",
-    "branch_ambiguous": "「{name}」對應多個支部：{names}。請寫完整名稱。",
-    "branch_added": "✅ 已新增支部 <b>{name}</b>。產生書記邀請連結：/invite {name}",
-    "branch_renamed": "✅ 已將「{old}」改名為 <b>{new}</b>。",
-    "branch_archived": "✅ 已撤銷支部 <b>{name}</b>。歷史報送紀錄仍然保留。",
-    "branches_head": "<b>支部清單</b>（{count}個）",
+    "branch_exists": "已經有名爲“{name}”的支部。",
+    "branch_not_found": "沒有找到支部“{name}”。發送 /branches 查看支部列表。",
+    "branch_ambiguous": "“{name}”對應多個支部：{names}。請寫完整名稱。",
+    "branch_added": "✅ 已添加支部 <b>{name}</b>。生成書記邀請鏈接：/invite {name}",
+    "branch_renamed": "✅ 已將“{old}”改名爲 <b>{new}</b>。",
+    "branch_archived": "✅ 已撤銷支部 <b>{name}</b>。歷史報送記錄仍然保留。",
+    "branches_head": "<b>支部列表</b>（{count}個）",
     "branches_line": "{n}. <b>{name}</b> · 書記：{secretary}{deputy}",
     "branches_deputy": " · 聯絡員：{name}",
     "branches_none_person": "未綁定",
     "branches_unreachable": "（🚫 無法送達）",
-    "branches_empty": "還沒有支部。用 /addbranch 名稱 新增。",
-    "bindgroup_done": "✅ 本群組已設為 <b>{org}</b> 的協調群組。月度通報和逾期彙總將發到這裡。",
-    # reports
+    "branches_empty": "還沒有支部。用 /addbranch 名稱 添加。",
+    "bindgroup_done": "✅ 本群已設爲 <b>{org}</b> 的協調群。月度通報和逾期彙總將發到這裏。",
     "report_choose_branch": "你負責多個支部，請選擇要報送的支部：",
     "report_ask": (
-        "📝 請傳送 <b>{branch}</b> {month}的工作情況報告。\n"
+        "📝 請發送 <b>{branch}</b> {month}的工作情況報告。\n"
         "截止日期：{due}{late_note}\n"
-        "直接傳送文字即可（{max}字以內），也可以附上照片或檔案作為佐證。傳送 /cancel 取消。"
+        "直接發送文字即可（{max}字以內），也可以附上照片或文件作爲佐證。發送 /cancel 取消。"
     ),
     "report_ask_revise": (
         "✏️ <b>{branch}</b> {month}已經報送過（第{revisions}稿）。\n"
-        "傳送新的完整文字將作為修訂稿儲存，原稿仍保留。傳送 /cancel 取消。"
+        "發送新的完整文字將作爲修訂稿保存，原稿仍保留。發送 /cancel 取消。"
     ),
-    "report_ask_late": "（已過截止日期，現在報送將記為遲報）",
+    "report_ask_late": "（已過截止日期，現在報送將記爲遲報）",
     "report_saved": "✅ 已收到 <b>{branch}</b> {month}工作情況報告（{timing}），共{chars}字。",
-    "report_revised": "✅ 已儲存 <b>{branch}</b> {month}報告的第{revisions}稿（{timing}），共{chars}字。",
+    "report_revised": "✅ 已保存 <b>{branch}</b> {month}報告的第{revisions}稿（{timing}），共{chars}字。",
     "timing_on_time": "按時",
     "timing_late": "遲報",
-    "report_empty": "報告內容是空的。請傳送文字說明本月工作情況。",
-    "report_too_long": "報告有{length}字，超過了{max}字的上限。請精簡後重新傳送：正文只寫要點，詳細材料可作為檔案附上。",
-    "report_sticker": "收到貼圖囉 😊 但報告需要文字。請直接傳送本月工作情況的文字。",
-    "report_unsupported": "這類訊息無法作為報告。請傳送文字，或傳送照片、檔案作為佐證材料。",
-    "report_hint": "如需報送本月工作情況，請傳送 /report，或直接回覆我的提醒訊息。",
+    "report_empty": "報告內容是空的。請發送文字說明本月工作情況。",
+    "report_too_long": "報告有{length}字，超過了{max}字的上限。請精簡後重新發送：正文只寫要點，詳細材料可作爲文件附上。",
+    "report_sticker": "收到表情啦 😊 但報告需要文字。請直接發送本月工作情況的文字。",
+    "report_unsupported": "這類消息無法作爲報告。請發送文字，或發送照片、文件作爲佐證材料。",
+    "report_hint": "如需報送本月工作情況，請發送 /report，或直接回覆我的提醒消息。",
     "report_btn_revise": "✏️ 修改",
     "report_btn_view": "📄 查看",
     "report_view": (
         "<b>{branch}</b> {month}工作情況（{timing}，第{revisions}稿）\n"
         "提交：{submitted}{revised}\n"
-        "佐證材料：{attachments}份\n\n{text}"
+        "佐證材料：{attachments}份\n"
+        "\n"
+        "{text}"
     ),
     "report_view_revised": " · 最後修改：{at}",
-    "attach_saved": "📎 已儲存為 <b>{branch}</b> {month}的佐證材料（共{count}份）。",
-    "attach_saved_need_text": "📎 已儲存為 <b>{branch}</b> {month}的佐證材料。請再傳送一段文字報告，本月才算報送。",
-    "attach_duplicate": "這個檔案已經儲存過了。",
-    "attach_where": "請先傳送 /report 選擇支部，再傳送照片或檔案。",
-    "myreports_head": "<b>{branch}</b> 的報送紀錄",
+    "attach_saved": "📎 已保存爲 <b>{branch}</b> {month}的佐證材料（共{count}份）。",
+    "attach_saved_need_text": "📎 已保存爲 <b>{branch}</b> {month}的佐證材料。請再發送一段文字報告，本月纔算報送。",
+    "attach_duplicate": "這個文件已經保存過了。",
+    "attach_where": "請先發送 /report 選擇支部，再發送照片或文件。",
+    "myreports_head": "<b>{branch}</b> 的報送記錄",
     "myreports_line": "{month} · {timing} · {chars}字 · 第{revisions}稿",
-    "myreports_none": "<b>{branch}</b> 還沒有報送紀錄。",
-    # status
-    "status_head": "<b>{org} · {month}報送情況</b>\n截止日期：{due}{moved}",
+    "myreports_none": "<b>{branch}</b> 還沒有報送記錄。",
+    "status_head": (
+        "<b>{org} · {month}報送情況</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "status_moved": "（原定{nominal}，調整至工作日）",
     "status_totals": "應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing} · 免報 {exempt} · 無書記 {no_secretary}",
     "status_missing_label_waiting": "待報",
@@ -177,59 +200,70 @@ MESSAGES: dict[str, str] = {
     "status_line_exempt": "⚪ {name} — 免報：{reason}",
     "status_no_secretary": "（⚠️ 無書記）",
     "status_unreachable": "（🚫 {names} 無法送達）",
-    "status_failures": "⚠️ 本月有 {count} 則訊息投遞失敗：",
+    "status_failures": "⚠️ 本月有 {count} 條消息投遞失敗：",
     "status_failure_line": "· {to}：{reason}",
-    "status_empty": "還沒有支部。用 /addbranch 名稱 新增。",
+    "status_empty": "還沒有支部。用 /addbranch 名稱 添加。",
     "status_branch": (
-        "<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n"
+        "<b>{name}</b>\n"
+        "書記：{secretary} · 聯絡員：{deputy}\n"
         "最近一次報送：{month}（{timing}）· 第{revisions}稿 · 佐證材料{attachments}份\n"
-        "提交：{submitted}\n\n{text}"
+        "提交：{submitted}\n"
+        "\n"
+        "{text}"
     ),
-    "status_branch_none": "<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n還沒有報送紀錄。",
-    "btn_highlight": "⭐ 標為亮點",
+    "status_branch_none": (
+        "<b>{name}</b>\n"
+        "書記：{secretary} · 聯絡員：{deputy}\n"
+        "還沒有報送記錄。"
+    ),
+    "btn_highlight": "⭐ 標爲亮點",
     "btn_unhighlight": "☆ 取消亮點",
-    "highlight_on": "已標為本月通報亮點。",
+    "highlight_on": "已標爲本月通報亮點。",
     "highlight_off": "已取消亮點。",
-    # engine
     "remind_days": (
         "⏰ <b>{branch}</b>：{month}工作情況報告將於 {due} 截止，還有 {days} 天。\n"
-        "請直接<b>回覆本訊息</b>傳送報告，或傳送 /report。"
+        "請直接<b>回覆本消息</b>發送報告，或發送 /report。"
     ),
     "remind_today": (
         "⏰ <b>{branch}</b>：{month}工作情況報告<b>今天（{due}）截止</b>。\n"
-        "請直接<b>回覆本訊息</b>傳送報告，或傳送 /report。"
+        "請直接<b>回覆本消息</b>發送報告，或發送 /report。"
     ),
     "overdue_nudge": (
         "❗ <b>{branch}</b>：{month}工作情況報告已於 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
-        "請盡快<b>回覆本訊息</b>補報，或傳送 /report。逾期報送將在月度通報中註明。"
+        "請儘快<b>回覆本消息</b>補報，或發送 /report。逾期報送將在月度通報中註明。"
     ),
     "nudge_head": "📣 協調人提醒：",
-    "digest_head": "📋 <b>{month}逾期未報彙總</b>\n截止日已過，以下 {count} 個支部尚未報送：{names}",
-    "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 產生邀請連結）",
-    "digest_tail": "傳送 /remind 可再次提醒，/status 查看詳情。",
+    "digest_head": (
+        "📋 <b>{month}逾期未報彙總</b>\n"
+        "截止日已過，以下 {count} 個支部尚未報送：{names}"
+    ),
+    "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 生成邀請鏈接）",
+    "digest_tail": "發送 /remind 可再次提醒，/status 查看詳情。",
     "remind_done": "📣 已提醒 {count} 個支部：{names}",
-    "remind_recent": "一小時內已提醒過，本次略過：{names}",
+    "remind_recent": "一小時內已提醒過，本次跳過：{names}",
     "remind_nobody": "無法提醒（無書記或無法送達）：{names}",
     "remind_none": "本月所有支部都已報送或免報，無需提醒。",
     "exempt_usage": "用法：/exempt 支部名 2026-11 理由",
     "unexempt_usage": "用法：/unexempt 支部名 2026-11",
-    "exempt_done": "✅ <b>{branch}</b> {month}設為免報：{reason}",
+    "exempt_done": "✅ <b>{branch}</b> {month}設爲免報：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
-    "not_exempt": "{branch} 在 {month} 並未設為免報。",
-    "schedule_head": "<b>{month}報送日程</b>\n截止日期：{due}{moved}",
+    "not_exempt": "{branch} 在 {month} 並未設爲免報。",
+    "schedule_head": (
+        "<b>{month}報送日程</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
     "schedule_stage_overdue": "{mark} {at} 逾期催報（截止後{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催報（截止後{days}天），並向協調人傳送未報彙總",
+    "schedule_stage_overdue_digest": "{mark} {at} 逾期催報（截止後{days}天），並向協調人發送未報彙總",
     "schedule_circular": "{mark} {at} 發布月度通報",
     "schedule_done": "✓",
     "schedule_todo": "·",
-    "schedule_no_chat": "⚠️ 尚未綁定協調群組，通報無法發布。請管理員在協調群組傳送 /bindgroup。",
+    "schedule_no_chat": "⚠️ 尚未綁定協調群，通報無法發布。請管理員在協調群發送 /bindgroup。",
     "circular_preview_head": "📄 <b>通報預覽</b>（未發布。發布：/circular post）",
-    "circular_posted": "✅ 月度通報已排入傳送佇列（{parts}則訊息）。",
+    "circular_posted": "✅ 月度通報已排入發送隊列（{parts}條消息）。",
     "circular_already": "本月通報已經發布過，不會重複發布。",
-    "no_coordination_chat": "尚未綁定協調群組。請管理員在協調群組傳送 /bindgroup。",
-    # the circular (official document style)
+    "no_coordination_chat": "尚未綁定協調群。請管理員在協調群發送 /bindgroup。",
     "circ_title": "<b>關於{y}年{m}月黨建工作進展情況的通報</b>",
     "circ_to": "各黨支部：",
     "circ_intro": "現將{month}各黨支部工作報送情況（截止日期{due}）通報如下：",
@@ -249,45 +283,44 @@ MESSAGES: dict[str, str] = {
     "circ_highlight": "· {branch}：{text}",
     "circ_closing": "請未按時報送的支部高度重視，抓緊補報，並於下月截止日前按時報送。",
     "circ_sign": "{org}",
-    # command menu
-    "cmd_help": "查看說明",
+    "cmd_help": "查看幫助",
     "cmd_lang": "切換語言",
-    "cmd_cancel": "取消目前操作",
+    "cmd_cancel": "取消當前操作",
     "cmd_report": "報送本月工作情況",
-    "cmd_myreports": "我的報送紀錄",
+    "cmd_myreports": "我的報送記錄",
     "cmd_status": "本月報送情況",
     "cmd_remind": "提醒未報送的支部",
     "cmd_circular": "預覽或發布月度通報",
     "cmd_schedule": "本月提醒與通報日程",
-    "cmd_branches": "支部清單",
-    "cmd_addbranch": "新增支部",
-    "cmd_invite": "產生邀請連結",
+    "cmd_branches": "支部列表",
+    "cmd_addbranch": "添加支部",
+    "cmd_invite": "生成邀請鏈接",
     "cmd_invites": "未使用的邀請",
     "cmd_revoke": "作廢邀請",
-    "cmd_exempt": "設定免報",
+    "cmd_exempt": "設置免報",
     "cmd_unexempt": "取消免報",
     "cmd_renamebranch": "支部改名",
     "cmd_archivebranch": "撤銷支部",
-    "cmd_bindgroup": "設為協調群組",
+    "cmd_bindgroup": "設爲協調群",
     "circ_closing_all": "本月各支部均已報送，請繼續保持，並於下月截止日前按時報送。",
     "usage_addbranch": "/addbranch 支部名稱",
     "usage_archivebranch": "/archivebranch 支部名稱",
     "usage_revoke": "/revoke 邀請編號（見 /invites）",
     "cmd_plan": "方案與階段進度",
     "cmd_mytasks": "本支部任務",
-    "plan_too_big": "檔案太大（最多 5 MB）。",
+    "plan_too_big": "文件太大（最多 5 MB）。",
     "plan_unreadable": "無法讀取這份方案：{reason}",
-    "plan_empty": "這份檔案裡沒有找到階段或任務，未作處理。",
+    "plan_empty": "這份文件裏沒有找到階段或任務，未作處理。",
     "plan_preview_head": "📋 <b>方案預覽</b>（尚未生效）",
-    "plan_preview_tail": "請核對以上階段、任務和時限。確認無誤後點「啟用」；如需修改，可用 zhibu plan extract 匯出 YAML 修改後再匯入。",
-    "plan_btn_enable": "✅ 啟用",
+    "plan_preview_tail": "請覈對以上階段、任務和時限。確認無誤後點“啓用”；如需修改，可用 zhibu plan extract 導出 YAML 修改後再導入。",
+    "plan_btn_enable": "✅ 啓用",
     "plan_btn_cancel": "✖ 取消",
-    "plan_enabled": "✅ 方案《{title}》已啟用：{phases}個階段，{tasks}項任務。傳送 /plan 查看進度。",
-    "plan_cancelled": "已取消，方案《{title}》未啟用。",
-    "plan_none": "還沒有啟用的方案。協調人可把方案檔案（.docx、.txt 或 .yaml）私訊傳給我。",
+    "plan_enabled": "✅ 方案《{title}》已啓用：{phases}個階段，{tasks}項任務。發送 /plan 查看進度。",
+    "plan_cancelled": "已取消，方案《{title}》未啓用。",
+    "plan_none": "還沒有啓用的方案。協調人可把方案文件（.docx、.txt 或 .yaml）私聊發給我。",
     "plan_title": "<b>《{title}》</b>（{year}年）",
     "plan_phase_line": "{mark} {title}：{start}—{end}",
-    "plan_next": "目前不在任何階段；下一階段「{title}」自{start}開始。",
+    "plan_next": "當前不在任何階段；下一階段“{title}”自{start}開始。",
     "plan_finished": "各階段均已結束。",
     "plan_task_line": "  · {task}：{done}/{total} 個支部已完成（{due}前）",
     "task_ongoing": "長期",
@@ -302,30 +335,36 @@ MESSAGES: dict[str, str] = {
     "task_status_todo": "◻ 未開始",
     "task_status_doing": "◐ 進行中",
     "task_status_done": "✅ 已完成",
-    "task_saved": "已更新：{task} → {status}。\n可再傳一句話作為備註（可選），傳送 /cancel 略過。",
-    "task_note_saved": "已儲存備註：{task}。",
-    "task_remind": "📌 <b>{branch}</b>：《{plan}》中的任務「{task}」將於 {due} 到期（還有 {days} 天），尚未標記完成。\n完成後請傳送 /mytasks 更新。",
+    "task_saved": (
+        "已更新：{task} → {status}。\n"
+        "可再發一句話作爲備註（可選），發送 /cancel 跳過。"
+    ),
+    "task_note_saved": "已保存備註：{task}。",
+    "task_remind": (
+        "📌 <b>{branch}</b>：《{plan}》中的任務“{task}”將於 {due} 到期（還有 {days} 天），尚未標記完成。\n"
+        "完成後請發送 /mytasks 更新。"
+    ),
     "status_overdue_tasks": "❗ 逾期未完成任務（{count}項）：",
     "status_overdue_task": "· {task}（《{plan}》，{due}前）",
-    "circ_sec_plans": "<b>{n}、計畫進展</b>",
+    "circ_sec_plans": "<b>{n}、計劃進展</b>",
     "circ_plan_head": "《{plan}》：{phase}",
-    "circ_plan_phase": "目前處於「{title}」（{start}—{end}）",
-    "circ_plan_next": "下一階段「{title}」自{start}開始",
+    "circ_plan_phase": "當前處於“{title}”（{start}—{end}）",
+    "circ_plan_next": "下一階段“{title}”自{start}開始",
     "circ_plan_no_phase": "各階段均已結束",
     "circ_task_line": "· {task}：{done}/{total}個支部已完成{due}",
     "circ_task_due": "（{due}前）",
     "circ_tasks_overdue": "逾期未完成：{items}",
     "rec_export_caption": "📊 {year}年黨建工作臺賬（{branches}個支部，{reports}份報告）",
-    "rec_year_bad": "年份「{value}」看不懂，請寫四位數字，例如 /export 2026。",
-    "rec_year_future": "{year}年還沒有到，暫無臺賬可匯出或評議。",
+    "rec_year_bad": "年份“{value}”看不懂，請寫四位數字，例如 /export 2026。",
+    "rec_year_future": "{year}年還沒有到，暫無臺賬可導出或評議。",
     "rec_review_head": "<b>{year}年度報送情況評議</b>（統計{span}，共{count}個月）",
     "rec_review_span": "{first}—{last}月",
     "rec_review_span_one": "{m}月",
     "rec_review_tally": "建議等次：好 {good} 個，較好 {fair} 個，一般 {average} 個，差 {poor} 個",
     "rec_review_line": "{branch}｜按時率 {rate}｜逾期 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
     "rec_review_no_tasks": "—",
-    "rec_review_none": "{year}年還沒有已過截止日的月份，暫無可評議的資料。",
-    "rec_review_note": "<i>以上為建議等次，供黨委研究參考。標準：好——按時率≥{good}且無未報；較好——按時率≥{fair}；一般——按時率≥{average}；其餘為差。</i>",
+    "rec_review_none": "{year}年還沒有已過截止日的月份，暫無可評議的數據。",
+    "rec_review_note": "<i>以上爲建議等次，供黨委研究參考。標準：好——按時率≥{good}且無未報；較好——按時率≥{fair}；一般——按時率≥{average}；其餘爲差。</i>",
     "rec_archived": "（已撤銷）",
     "rec_grade_good": "好",
     "rec_grade_fair": "較好",
@@ -335,26 +374,26 @@ MESSAGES: dict[str, str] = {
     "rec_no_circular": "{month}的通報還沒有生成。",
     "rec_no_circulars": "還沒有生成過通報。",
     "rec_chart_caption": "📈 {month}報送情況",
-    "rec_docx_caption": "📄 {month}工作情況通報（文件版）",
-    "cmd_export": "匯出年度臺賬（Excel）",
+    "rec_docx_caption": "📄 {month}工作情況通報（文檔版）",
+    "cmd_export": "導出年度臺賬（Excel）",
     "cmd_review": "年度報送評議",
-    "cmd_circulardoc": "通報文件與圖表",
+    "cmd_circulardoc": "通報文檔與圖表",
     "report_choose_month": "<b>{branch}</b> {missing}的報告還沒有報送。這次要報送哪個月？",
     "report_btn_makeup": "補報{month}",
     "report_btn_current": "報送{month}",
-    "no_cycle": "{month} zhibu 尚未運行，沒有該月的報送紀錄，無法發布通報。",
-    "circular_too_early": "截止日（{due}）還沒有過，現在發布的通報會把仍可按時報送的支部列為未報送。可先用 /circular 預覽；截止日過後再發布。",
-    "branch_exact_needed": "為穩妥起見，此操作需要完整的支部名稱。「{name}」可能是：{names}",
+    "no_cycle": "{month} zhibu 尚未運行，沒有該月的報送記錄，無法發布通報。",
+    "circular_too_early": "截止日（{due}）還沒有過，現在發布的通報會把仍可按時報送的支部列爲未報送。可先用 /circular 預覽；截止日過後再發布。",
+    "branch_exact_needed": "爲穩妥起見，此操作需要完整的支部名稱。“{name}”可能是：{names}",
     "rename_usage": "用法：/renamebranch 舊名稱 新名稱（名稱含空格時用 | 分隔：/renamebranch 舊 名 | 新 名）",
-    "invite_already_secretary": "你已是 <b>{branch}</b> 的書記，不能再綁定為副書記/聯絡員。這個連結可轉給需要的同志。",
+    "invite_already_secretary": "你已是 <b>{branch}</b> 的書記，不能再綁定爲副書記/聯絡員。這個鏈接可轉給需要的同志。",
     "csv_bad_row": "第{line}行：{reason}",
-    "plan_exists": "方案《{title}》（{year}年）已經啟用，不再重複匯入。",
-    "invite_coordinator_no_branch": "協調人不屬於某個支部：請傳送 /invite coordinator。",
+    "plan_exists": "方案《{title}》（{year}年）已經啓用，不再重複導入。",
+    "invite_coordinator_no_branch": "協調人不屬於某個支部：請發送 /invite coordinator。",
     "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
-    "report_edited": "修改已發出的訊息不會更新報告。如需修改，請點報告確認訊息下的「✏️ 修改」，或傳送 /report 後重新傳送完整文字。",
+    "report_edited": "修改已發出的消息不會更新報告。如需修改，請點報告確認消息下的“✏️ 修改”，或發送 /report 後重新發送完整文字。",
     "circ_plan_unphased": "不分階段推進",
-    "group_added_hint": "你好！如果這是協調群組，請管理員在群組裡傳送 /bindgroup，月度通報和逾期彙總將發到這裡。",
-    "report_choose_month_held": "已收到你的文字（共{chars}字），暫未儲存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即儲存：",
-    "report_choose_month_first": "請先選擇月份，再重新傳送照片或檔案（這次的照片沒有儲存）。",
+    "group_added_hint": "你好！如果這是協調群，請管理員在群裏發送 /bindgroup，月度通報和逾期彙總將發到這裏。",
+    "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
+    "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
 }
