@@ -33,9 +33,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from bot.testing.botapi_double import SentMessage
-
 from bot.i18n import CATALOGS, DEFAULT, Html, esc, t
+from bot.testing.botapi_double import SentMessage
 
 Source = str | SentMessage | Sequence[str | SentMessage]
 _TAG = re.compile(r"<[^<>]+>")

@@ -6,9 +6,9 @@ import re
 import string
 
 import pytest
-from bot.testing.sim import Sim
 
 from bot.i18n import CATALOGS, Html, join, t
+from bot.testing.sim import Sim
 from tests.catalog import check, find, key, keys_in, matches, pattern
 from tests.conftest import ADMIN
 from tests.helpers import text_of
