@@ -278,33 +278,29 @@ def _run_html(run: Run) -> str:
     return f"<b>{text}</b>" if run.bold and text else text
 
 
-def _atoms(para: Para) -> list[str]:
-    """A paragraph as HTML pieces that a message may end between (never inside one).
+def _pieces(para: Para, limit: int | None = None) -> list[str]:
+    """A paragraph as HTML pieces a message may end between (never inside one).
 
-    The lead and tail are one piece each; every item is a piece, its separator
-    kept on the item before it.
+    Each item is a piece, its separator kept on it; the lead goes with the first
+    item and the tail with the last. With `limit`, an item longer than that is
+    given as its runs (a branch name is one run).
     """
-    atoms: list[str] = []
     lead = "".join(_run_html(r) for r in para.lead)
-    last = len(para.items) - 1
-    items = [
-        "".join(_run_html(r) for r in it.runs) + (para.sep if i < last else "")
-        for i, it in enumerate(para.items)
-    ]
     tail = "".join(_run_html(r) for r in para.tail)
-    if items:
-        items[0] = lead + items[0]
-        items[-1] = items[-1] + tail
-        atoms.extend(items)
-    else:
-        atoms.append(lead + tail)
-    return atoms
-
-
-def _item_pieces(it: Item, sep: str) -> list[str]:
-    """An over-long item cut between its runs (a name is one run)."""
-    pieces = [_run_html(r) for r in it.runs]
-    pieces[-1] += sep
+    if not para.items:
+        return [lead + tail]
+    pieces: list[str] = []
+    last = len(para.items) - 1
+    for i, it in enumerate(para.items):
+        runs_html = [_run_html(r) for r in it.runs]
+        sep = para.sep if i < last else ""
+        whole = "".join(runs_html) + sep
+        if limit is not None and len(whole) > limit:
+            pieces.extend([*runs_html[:-1], runs_html[-1] + sep])
+        else:
+            pieces.append(whole)
+    pieces[0] = lead + pieces[0]
+    pieces[-1] = pieces[-1] + tail
     return pieces
 
 
@@ -332,7 +328,7 @@ def _blocks(model: CircularModel) -> list[list[Para | str]]:
 
 
 def _line(part: Para | str) -> str:
-    return part if isinstance(part, str) else "".join(_atoms(part))
+    return part if isinstance(part, str) else "".join(_pieces(part))
 
 
 def chat_html(model: CircularModel) -> Html:
@@ -346,63 +342,56 @@ def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
     A message ends at a section boundary when the sections allow it; a section
     longer than a message ends one between paragraphs, a paragraph longer than
     a message between two items (names), an item longer than a message
-    between two runs. Joined with line breaks the messages are `chat_html`.
+    between two runs. Nothing is added or dropped but the line breaks (and
+    blank lines) where a message ends.
     """
     messages: list[str] = []
-    current: list[str] = []  # lines of the message being filled
+    current: str | None = None  # the message being filled
 
-    def size(lines: list[str]) -> int:
-        return len("\n".join(lines))
+    def fits(text: str) -> bool:
+        return (0 if current is None else len(current) + 1) + len(text) <= limit
+
+    def append(text: str) -> None:
+        nonlocal current
+        current = text if current is None else f"{current}\n{text}"
 
     def flush() -> None:
-        if current and any(line.strip() for line in current):
-            messages.append("\n".join(current))
-        current.clear()
-
-    def add_line(line: str, para: Para | None) -> None:
-        if size([*current, line]) <= limit:
-            current.append(line)
-            return
-        flush()
-        if len(line) <= limit:
-            current.append(line)
-            return
-        # One paragraph longer than a message: cut it between pieces.
-        pieces = _line_pieces(para) if para is not None else [line]
-        chunk = ""
-        for piece in pieces:
-            for bit in [piece] if len(piece) <= limit else split_message(piece, limit):
-                if chunk and len(chunk) + len(bit) > limit:
-                    messages.append(chunk)
-                    chunk = ""
-                chunk += bit
-        if chunk:
-            current.append(chunk)
+        nonlocal current
+        if current is not None and current.strip():
+            messages.append(current)
+        current = None
 
     for block in _blocks(model):
         lines = [_line(p) for p in block]
-        if size([*current, *lines]) <= limit:
-            current.extend(lines)
+        whole = "\n".join(lines)
+        if fits(whole):
+            append(whole)
             continue
         flush()
         for part, line in zip(block, lines, strict=True):
-            add_line(line, part if isinstance(part, Para) else None)
+            if current is None and not line.strip():
+                continue  # a message does not start with a blank line
+            if fits(line):
+                append(line)
+                continue
+            if len(line) <= limit:
+                flush()
+                append(line)
+                continue
+            # A paragraph longer than a message: cut it between pieces, filling the
+            # current message first.
+            pieces = _pieces(part, limit) if isinstance(part, Para) else [line]
+            glue = "\n" if current is not None else ""
+            for piece in pieces:
+                for bit in [piece] if len(piece) <= limit else split_message(piece, limit):
+                    if current is not None and len(current) + len(glue) + len(bit) <= limit:
+                        current += glue + bit
+                    else:
+                        flush()
+                        current = bit
+                    glue = ""
     flush()
     return messages
-
-
-def _line_pieces(para: Para) -> list[str]:
-    """A paragraph's pieces for cutting: items, and the runs of an item too long alone."""
-    out: list[str] = []
-    last = len(para.items) - 1
-    lead = "".join(_run_html(r) for r in para.lead)
-    if not para.items:
-        return [lead, "".join(_run_html(r) for r in para.tail)]
-    out.append(lead)
-    for i, it in enumerate(para.items):
-        out.extend(_item_pieces(it, para.sep if i < last else ""))
-    out.append("".join(_run_html(r) for r in para.tail))
-    return [p for p in out if p]
 
 
 # ------------------------------------------------------------- stored circulars
