@@ -1,4 +1,11 @@
-"""The monthly circular (月度通报), built once from the database and kept."""
+"""The monthly circular (月度通报): built once from the database as a model, and kept.
+
+`build` gathers the month into a `CircularModel` (see `circular_model`); the
+chat renderer here turns it into Telegram HTML (`chat_html`, the text as
+stored and shown) and into messages split on section boundaries
+(`chat_messages`). The Word document and the chart render the same model
+(`bot.records.document`, `bot.records.publish`).
+"""
 
 from __future__ import annotations
 
@@ -292,7 +299,7 @@ def _pieces(para: Para, limit: int | None = None) -> list[str]:
     pieces: list[str] = []
     last = len(para.items) - 1
     for i, it in enumerate(para.items):
-        runs_html = [_run_html(r) for r in it.runs]
+        runs_html = [_run_html(r) for r in it.runs] or [""]
         sep = para.sep if i < last else ""
         whole = "".join(runs_html) + sep
         if limit is not None and len(whole) > limit:
