@@ -12,7 +12,7 @@ from bot.models import User
 from bot.services import circular
 from bot.services.base import Actor, Env
 from bot.services.circular_model import CircularModel, Item, Para, Run, Section
-from bot.services.engine import circular_preview
+from bot.services.engine import circular_preview, reconcile
 from storage import repo
 from tests.conftest import at
 
@@ -234,3 +234,24 @@ def test_an_item_longer_than_a_message_is_cut_between_its_names() -> None:
     assert reassembles(messages, circular.chat_html(model))
     for name in names:
         assert any(name in m for m in messages), name
+
+
+async def test_reconcile_keeps_the_model_next_to_the_text(env: Env) -> None:
+    await committee(env, ["甲支部", "乙支部"])
+    await reconcile(env, at(2026, 5, 27, 10))
+    async with env.db.transaction() as tx:
+        saved = await repo.get_circular(tx, "2026-05")
+        await repo.save_circular(tx, "2026-03", "<b>旧通报</b>\n正文", at(2026, 3, 27))
+        old = await repo.get_circular(tx, "2026-03")
+    assert saved is not None and saved.doc is not None
+    model = circular.stored_model(saved, "zh-Hans")
+    assert model.counts is not None and model.counts.missing == 2
+    assert saved.text == circular.chat_html(model)
+    assert circular.stored_messages(saved) == circular.chat_messages(model)
+    # A row from before the model: no JSON; its text as stored, as plain lines.
+    assert old is not None and old.doc is None
+    assert circular.stored_messages(old) == ["<b>旧通报</b>\n正文"]
+    assert [p.text for p in circular.stored_model(old, "zh-Hans").sections[0].paras] == [
+        "旧通报",
+        "正文",
+    ]
