@@ -191,6 +191,7 @@ class Circular(Model):
     built_at: datetime
     posted_at: datetime | None
     message_ids: list[int]
+    doc: str | None = None  # the circular's model as JSON; None for rows from before it
 
 
 class AuditEntry(Model):

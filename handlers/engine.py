@@ -8,6 +8,7 @@ from bot.calendar import Month
 from bot.i18n import Html, join
 from bot.services import engine
 from bot.services.base import UserError, current_month, get_coordination_chat
+from bot.services.circular import CHAT_LIMIT
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.status import require_known_month
 from handlers.common import COORDINATION_OR_PRIVATE, Ctx, guarded
@@ -47,8 +48,15 @@ async def circular(ctx: Ctx) -> None:
             ctx.t("circular_already") if already else ctx.t("circular_posted", parts=parts)
         )
         return
-    text = await engine.circular_preview(ctx.env, ctx.actor, month, ctx.now)
-    await ctx.reply(join([ctx.t("circular_preview_head"), Html(text)], "\n\n"))
+    messages = await engine.circular_preview(ctx.env, ctx.actor, month, ctx.now)
+    head = ctx.t("circular_preview_head")
+    first = join([head, Html(messages[0])], "\n\n") if messages else head
+    if messages and len(first) > CHAT_LIMIT:  # the head goes alone; the parts stay as posted
+        await ctx.reply(head)
+        first = Html(messages[0])
+    await ctx.reply(first)
+    for message in messages[1:]:
+        await ctx.reply(Html(message))
 
 
 @guarded(COORDINATION_OR_PRIVATE)

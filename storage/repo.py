@@ -815,6 +815,7 @@ def _circular(row: sqlite3.Row) -> Circular:
         built_at=parse_ts(row["built_at"]),
         posted_at=parse_ts_opt(row["posted_at"]),
         message_ids=json.loads(row["message_ids"]),
+        doc=row["doc"],
     )
 
 
@@ -823,11 +824,16 @@ async def get_circular(tx: Tx, month: str) -> Circular | None:
     return None if row is None else _circular(row)
 
 
-async def save_circular(tx: Tx, month: str, text: str, now: datetime) -> bool:
-    """Keep the month's circular; False when one was built already (built once)."""
+async def save_circular(
+    tx: Tx, month: str, text: str, now: datetime, doc: str | None = None
+) -> bool:
+    """Keep the month's circular (its chat text and its model as JSON); built once.
+
+    False when one was built already.
+    """
     count, _ = await tx.run(
-        "INSERT OR IGNORE INTO circulars(month, text, built_at) VALUES (?, ?, ?)",
-        (month, text, ts(now)),
+        "INSERT OR IGNORE INTO circulars(month, text, built_at, doc) VALUES (?, ?, ?, ?)",
+        (month, text, ts(now), doc),
     )
     return count > 0
 

@@ -21,6 +21,7 @@ from bot.calendar import Month
 from bot.records import labels as L
 from bot.records.data import YearData
 from bot.records.fonts import cjk_family
+from bot.services.circular_model import Counts
 from bot.services.status import State
 
 STATE_COLOURS = {
@@ -114,3 +115,19 @@ def chart_inputs(
         months.insert(0, months[0].prev())
     trend = [(f"{m.year}-{m.month:02d}", data.submission_rate(m)) for m in months]
     return counts, trend
+
+
+def circular_counts(
+    counts: Counts, trend: list[tuple[str, float | None]]
+) -> tuple[dict[str, int], list[tuple[str, float | None]]]:
+    """The bars and the last trend point from a circular's counts (as it was posted)."""
+    bars = {
+        "按时": counts.on_time,
+        "逾期": counts.late,
+        "未报": counts.missing,
+        "免报": counts.exempt,
+    }
+    if trend:
+        label, _ = trend[-1]
+        trend = [*trend[:-1], (label, counts.rate if counts.expected else None)]
+    return bars, trend

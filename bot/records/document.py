@@ -3,18 +3,18 @@
 Layout follows GB/T 9704 (党政机关公文格式) loosely: a red issuer line with a
 red rule under it (红头), the title centred in 小标宋, the body in 仿宋 with a
 two-character first-line indent, headings in 黑体, the sign-off and date
-right-aligned. The source is the stored chat text (Telegram HTML), so the
-document says exactly what was posted.
+right-aligned. The source is the circular's model (`CircularModel`), the
+same object the chat text was rendered from, so the document says exactly
+what was posted; a circular stored before the model comes as its text, one
+plain paragraph a line.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from dataclasses import dataclass
 from datetime import date
-from html.parser import HTMLParser
 from xml.sax.saxutils import quoteattr
 
 from docx import Document
@@ -24,7 +24,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
+from docx.text.run import Run as DocxRun
+
+from bot.services.circular_model import CircularModel, Para, Run
 
 
 @dataclass(frozen=True)
@@ -67,97 +69,8 @@ _AFTER_PBDR = (
     "w:pPrChange",
 )  # fmt: skip
 
-_DATE_LINE = re.compile(r"^\s*(\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
 
-
-@dataclass(frozen=True)
-class Span:
-    text: str
-    bold: bool
-
-
-@dataclass(frozen=True)
-class Line:
-    spans: tuple[Span, ...]
-
-    @property
-    def text(self) -> str:
-        return "".join(s.text for s in self.spans)
-
-    @property
-    def heading(self) -> bool:
-        """Every visible character is bold: a section heading (or the title)."""
-        visible = [s for s in self.spans if s.text.strip()]
-        return bool(visible) and all(s.bold for s in visible)
-
-
-class _LineParser(HTMLParser):
-    """Telegram HTML of one line → spans; <b>/<strong> make bold, other tags are dropped."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.spans: list[Span] = []
-        self._bold = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("b", "strong"):
-            self._bold += 1
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in ("b", "strong") and self._bold:
-            self._bold -= 1
-
-    def handle_data(self, data: str) -> None:
-        if data:
-            self.spans.append(Span(data, self._bold > 0))
-
-
-def parse_line(html_line: str) -> Line:
-    parser = _LineParser()
-    parser.feed(html_line)
-    parser.close()
-    return Line(tuple(parser.spans))
-
-
-@dataclass(frozen=True)
-class CircularParts:
-    title: Line | None
-    salutation: Line | None
-    body: list[Line]
-    sign: str | None  # the sign-off as posted (the issuing body's name)
-
-
-def split_circular(text: str) -> CircularParts:
-    """Find the title, salutation, body and sign-off of a circular built by the bot.
-
-    The bot writes: bold title, blank, salutation ending in '：', sections, closing,
-    blank, sign-off name, date. The trailing block after the last blank line is the
-    sign-off when it is one or two short plain lines ending with a date.
-    """
-    raw = text.split("\n")
-    lines = [parse_line(x) for x in raw]
-    blank = [i for i, ln in enumerate(lines) if not ln.text.strip()]
-    sign: str | None = None
-    end = len(lines)
-    if blank:
-        tail = [ln for ln in lines[blank[-1] + 1 :] if ln.text.strip()]
-        looks_signed = (
-            1 <= len(tail) <= 2
-            and _DATE_LINE.match(tail[-1].text) is not None
-            and all(len(ln.text) <= 60 and not ln.heading for ln in tail)
-        )
-        if looks_signed:
-            end = blank[-1]
-            sign = tail[0].text.strip() if len(tail) == 2 else None
-    content = [ln for ln in lines[:end] if ln.text.strip()]
-    title = content.pop(0) if content and content[0].heading else None
-    salutation = None
-    if content and content[0].text.rstrip().endswith(("：", ":")) and not content[0].heading:
-        salutation = content.pop(0)
-    return CircularParts(title=title, salutation=salutation, body=content, sign=sign)
-
-
-def _apply_font(run: Run, chain: FontChain, size: Pt, bold: bool = False) -> None:
+def _apply_font(run: DocxRun, chain: FontChain, size: Pt, bold: bool = False) -> None:
     run.font.name = LATIN_FONT  # w:ascii and w:hAnsi: digits and Latin letters
     run.font.size = size
     run.font.bold = bold
@@ -202,21 +115,57 @@ def date_text(day: date) -> str:
     return f"{day.year}年{day.month}月{day.day}日"
 
 
-def _spans(paragraph: Paragraph, line: Line, chain: FontChain, size: Pt, bold: bool) -> None:
-    for span in line.spans:
-        _apply_font(paragraph.add_run(span.text), chain, size, bold or span.bold)
+def _runs(paragraph: Paragraph, runs: tuple[Run, ...], chain: FontChain, bold: bool) -> None:
+    for r in runs:
+        if r.text:
+            _apply_font(paragraph.add_run(r.text), chain, BODY_SIZE, bold or r.bold)
 
 
-def circular_docx(org_name: str, circular_text_html: str, posted_on: date) -> bytes:
-    """The circular as a .docx: 红头 issuer line, title, body, sign-off and date."""
-    parts = split_circular(circular_text_html)
+def _para_runs(para: Para) -> tuple[Run, ...]:
+    """A paragraph's runs in reading order: lead, items with their separators, tail."""
+    out: list[Run] = list(para.lead)
+    for i, it in enumerate(para.items):
+        if i and para.sep:
+            out.append(Run(text=para.sep))
+        out.extend(it.runs)
+    out.extend(para.tail)
+    return _merged(out)
+
+
+def _merged(runs: list[Run]) -> tuple[Run, ...]:
+    """Neighbouring runs of one style as one (fewer Word runs, same text)."""
+    out: list[Run] = []
+    for r in runs:
+        if not r.text:
+            continue
+        if out and out[-1].bold == r.bold:
+            out[-1] = Run(text=out[-1].text + r.text, bold=r.bold)
+        else:
+            out.append(r)
+    return tuple(out)
+
+
+def _body(doc: DocxDocument, para: Para, chain: FontChain = BODY_FONT, bold: bool = False) -> None:
+    p = doc.add_paragraph()
+    _exact_spacing(p)
+    _indent_two_chars(p)
+    _runs(p, _para_runs(para), chain, bold)
+
+
+def circular_docx(org_name: str, model: CircularModel, posted_on: date) -> bytes:
+    """The circular as a .docx: 红头 issuer line, title, body, sign-off and date.
+
+    `org_name` heads the document (the issuer as configured); the sign-off is the
+    model's, as posted, dated the day the circular was posted. A model without a
+    sign-off (a circular stored before the model) ends with its own last lines.
+    """
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _normal_style(doc)
-    title_text = parts.title.text.strip() if parts.title else ""
+    title_text = model.title_text.strip()
     doc.core_properties.title = title_text
     doc.core_properties.author = org_name
 
@@ -228,32 +177,34 @@ def circular_docx(org_name: str, circular_text_html: str, posted_on: date) -> by
     run.font.color.rgb = RED
     issuer.paragraph_format.space_after = Pt(24)
 
-    if parts.title is not None:
+    if title_text:
         title = doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.space_after = Pt(20)
         _apply_font(title.add_run(title_text), TITLE_FONT, TITLE_SIZE, bold=True)
 
-    if parts.salutation is not None:
+    if model.salutation is not None:
         p = doc.add_paragraph()
         _exact_spacing(p)
-        _spans(p, parts.salutation, BODY_FONT, BODY_SIZE, False)
+        _runs(p, _para_runs(model.salutation), BODY_FONT, False)
 
-    for line in parts.body:
-        p = doc.add_paragraph()
-        _exact_spacing(p)
-        _indent_two_chars(p)
-        if line.heading:
-            _spans(p, line, HEADING_FONT, BODY_SIZE, True)
-        else:
-            _spans(p, line, BODY_FONT, BODY_SIZE, False)
+    for para in model.intro:
+        _body(doc, para)
+    for sec in model.sections:
+        if sec.heading:
+            _body(doc, Para(lead=sec.heading), HEADING_FONT, bold=True)
+        for para in sec.paras:
+            _body(doc, para)
+    for para in model.closing:
+        _body(doc, para)
 
-    for i, text in enumerate((parts.sign or org_name, date_text(posted_on))):
-        p = doc.add_paragraph()
-        _exact_spacing(p, before=28 if i == 0 else 0)
-        p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        p.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 2)
-        _apply_font(p.add_run(text), BODY_FONT, BODY_SIZE)
+    if model.sign is not None:
+        for i, text in enumerate((model.sign or org_name, date_text(posted_on))):
+            p = doc.add_paragraph()
+            _exact_spacing(p, before=28 if i == 0 else 0)
+            p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            p.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 2)
+            _apply_font(p.add_run(text), BODY_FONT, BODY_SIZE)
 
     out = io.BytesIO()
     doc.save(out)

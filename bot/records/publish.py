@@ -13,10 +13,12 @@ from datetime import datetime
 
 from bot.calendar import Month
 from bot.models import Circular
-from bot.records.chart import chart_inputs, month_chart
+from bot.records.chart import chart_inputs, circular_counts, month_chart
 from bot.records.data import load_span
 from bot.records.document import circular_docx
 from bot.services.base import Env, UserError
+from bot.services.circular import circular_language, stored_model
+from bot.services.circular_model import CircularModel
 from bot.services.fmt import month_label
 from storage import repo
 
@@ -55,17 +57,29 @@ async def circular_document(env: Env, month: Month) -> NamedFile:
     circ = await _stored(env, month)
     issued = (circ.posted_at or circ.built_at).astimezone(env.cfg.tz).date()
     # Rendering takes a fraction of a second of CPU: keep it off the event loop.
-    data = await asyncio.to_thread(circular_docx, env.cfg.org_name, circ.text, issued)
+    model = stored_model(circ, circular_language(env))
+    data = await asyncio.to_thread(circular_docx, env.cfg.org_name, model, issued)
     return NamedFile(f"zhibu-通报-{month}.docx", data)
 
 
 async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
-    """The chart of `month`: its branches by status and the 12 months ending with it."""
+    """The chart of `month`: its branches by status and the 12 months ending with it.
+
+    The month's bars and its point on the trend are the circular's own counts
+    (from its stored model), so the chart says what the circular said even when
+    a report came in after it; a circular stored before the model, or a month
+    without one, is counted from the database.
+    """
     first = month
     for _ in range(TREND_MONTHS - 1):
         first = first.prev()
     data = await load_span(env, first, month, now, tasks=())  # the chart shows no tasks
     counts, trend = chart_inputs(data, month, TREND_MONTHS)
+    async with env.db.reading() as tx:
+        circ = await repo.get_circular(tx, str(month))
+    model = None if circ is None or circ.doc is None else CircularModel.from_json(circ.doc)
+    if model is not None and model.counts is not None:
+        counts, trend = circular_counts(model.counts, trend)
     label = str(month_label("zh-Hans", month))
     png = await asyncio.to_thread(month_chart, label, counts, trend)
     return NamedFile(f"zhibu-通报-{month}.png", png)

@@ -1,13 +1,35 @@
-"""The monthly circular (月度通报), built once from the database and kept."""
+"""The monthly circular (月度通报): built once from the database as a model, and kept.
+
+`build` gathers the month into a `CircularModel` (see `circular_model`); the
+chat renderer here turns it into Telegram HTML (`chat_html`, the text as
+stored and shown) and into messages split on section boundaries
+(`chat_messages`). The Word document and the chart render the same model
+(`bot.records.document`, `bot.records.publish`).
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from bot.calendar import Month, end_of
-from bot.i18n import Html, join, t
+from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
+from bot.models import Circular
 from bot.services import plans
 from bot.services.base import Env
+from bot.services.circular_model import (
+    CircularModel,
+    Counts,
+    Item,
+    Para,
+    Run,
+    Section,
+    SectionKind,
+    from_stored_text,
+    item,
+    listing,
+    plain,
+    runs,
+)
 from bot.services.fmt import date_label, month_label
 from bot.services.status import Line, MonthSummary, State, expected_in, summarize
 from storage import repo
@@ -16,6 +38,8 @@ from storage.db import Tx
 HIGHLIGHT_CHARS = 120
 # Look back this many months for runs of misses (连续未报).
 RUN_LOOKBACK = 12
+# Room under Telegram's limit, as `split_message` keeps.
+CHAT_LIMIT = TELEGRAM_LIMIT - 96
 
 
 def circular_language(env: Env) -> str:
@@ -47,80 +71,129 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
     return runs
 
 
-def _names(lines: list[Line]) -> str:
-    return "、".join(ln.branch.name for ln in lines)
+def _names(lines: list[Line]) -> list[Item]:
+    return [item(ln.branch.name, ln.branch.id) for ln in lines]
 
 
-def _dated(lang: str, lines: list[Line], env: Env) -> str:
+def _names_para(lang: str, items: list[Item]) -> Para:
+    """The names of a section, or 无 when there are none."""
+    if not items:
+        return Para(lead=runs(lang, "circ_names", names=plain(lang, "circ_none")))
+    return listing(lang, "circ_names", "names", items)
+
+
+def _dated(lang: str, lines: list[Line], env: Env) -> list[Item]:
     """Late branches with the day their report came in: 支部A（11月27日）."""
     tz = env.cfg.tz
-    return "、".join(
-        f"{ln.branch.name}（{date_label(lang, ln.report.submitted_at.astimezone(tz).date())}）"
+    return [
+        item(
+            f"{ln.branch.name}（{date_label(lang, ln.report.submitted_at.astimezone(tz).date())}）",
+            ln.branch.id,
+        )
         for ln in lines
         if ln.report
-    )
+    ]
 
 
-async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
+def _section(
+    lang: str, kind: SectionKind, key: str, paras: list[Para], **params: object
+) -> Section:
+    return Section(kind=kind, heading=runs(lang, key, **params), paras=tuple(paras))
+
+
+async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
+    """The month's circular as a model, from the database as it stands at `now`."""
     lang = circular_language(env)
     summary = await summarize(env, tx, month, now, with_failures=False)
     tz = env.cfg.tz
+    today = now.astimezone(tz).date()
     on_time = summary.having(State.ON_TIME)
     late = summary.having(State.LATE)
     missing = summary.having(State.MISSING, State.WAITING)
     exempt = summary.having(State.EXEMPT)
-    out: list[Html] = [
-        t(lang, "circ_title", y=month.year, m=month.month),
-        Html(""),
-        t(lang, "circ_to"),
-        t(lang, "circ_intro", month=month_label(lang, month), due=date_label(lang, summary.due_on)),
-        t(lang, "circ_sec_total"),
-        t(
+    counts = Counts(
+        expected=summary.expected,
+        on_time=len(on_time),
+        late=len(late),
+        missing=len(missing),
+        exempt=len(exempt),
+        no_secretary=len(summary.without_secretary),
+        rate=summary.rate,
+    )
+    sections: list[Section] = [
+        _section(
             lang,
-            "circ_totals",
-            expected=summary.expected,
-            on_time=len(on_time),
-            late=len(late),
-            missing=len(missing),
-            exempt=len(exempt),
-            rate=f"{summary.rate * 100:.1f}",
-        ),
-    ]
-    n = 2
-    out.append(t(lang, "circ_sec_on_time", n=t(lang, f"num_{n}"), count=len(on_time)))
-    out.append(t(lang, "circ_names", names=_names(on_time) or t(lang, "circ_none")))
-    n += 1
-    out.append(t(lang, "circ_sec_late", n=t(lang, f"num_{n}"), count=len(late)))
-    out.append(t(lang, "circ_names", names=_dated(lang, late, env) or t(lang, "circ_none")))
-    n += 1
-    out.append(t(lang, "circ_sec_missing", n=t(lang, f"num_{n}"), count=len(missing)))
-    out.append(t(lang, "circ_names", names=_names(missing) or t(lang, "circ_none")))
-    runs = await missing_runs(env, tx, summary)
-    repeat = [(ln, runs[ln.branch.id]) for ln in missing if runs.get(ln.branch.id, 0) >= 2]
-    if repeat:
-        out.append(
-            t(
-                lang,
-                "circ_repeat",
-                names=join(
-                    [
-                        t(lang, "circ_repeat_item", branch=ln.branch.name, months=k)
-                        for ln, k in repeat
-                    ],
-                    "、",
-                ),
-            )
+            "totals",
+            "circ_sec_total",
+            [
+                Para(
+                    lead=runs(
+                        lang,
+                        "circ_totals",
+                        expected=counts.expected,
+                        on_time=counts.on_time,
+                        late=counts.late,
+                        missing=counts.missing,
+                        exempt=counts.exempt,
+                        rate=f"{counts.rate * 100:.1f}",
+                    )
+                )
+            ],
         )
-    if exempt:
+    ]
+    n = 1
+
+    def number() -> str:
+        nonlocal n
         n += 1
-        out.append(t(lang, "circ_sec_exempt", n=t(lang, f"num_{n}"), count=len(exempt)))
-        out.append(
-            t(
+        return plain(lang, f"num_{n}")
+
+    sections.append(
+        _section(
+            lang,
+            "on_time",
+            "circ_sec_on_time",
+            [_names_para(lang, _names(on_time))],
+            n=number(),
+            count=len(on_time),
+        )
+    )
+    sections.append(
+        _section(
+            lang,
+            "late",
+            "circ_sec_late",
+            [_names_para(lang, _dated(lang, late, env))],
+            n=number(),
+            count=len(late),
+        )
+    )
+    missing_paras = [_names_para(lang, _names(missing))]
+    runs_of = await missing_runs(env, tx, summary)
+    repeat = [(ln, runs_of[ln.branch.id]) for ln in missing if runs_of.get(ln.branch.id, 0) >= 2]
+    if repeat:
+        repeat_items = [
+            item(plain(lang, "circ_repeat_item", branch=ln.branch.name, months=k), ln.branch.id)
+            for ln, k in repeat
+        ]
+        missing_paras.append(listing(lang, "circ_repeat", "names", repeat_items))
+    sections.append(
+        _section(lang, "missing", "circ_sec_missing", missing_paras, n=number(), count=len(missing))
+    )
+    if exempt:
+        exempt_items = [
+            item(f"{ln.branch.name}（{ln.exemption.reason}）", ln.branch.id)
+            for ln in exempt
+            if ln.exemption
+        ]
+        sections.append(
+            _section(
                 lang,
-                "circ_names",
-                names="、".join(
-                    f"{ln.branch.name}（{ln.exemption.reason}）" for ln in exempt if ln.exemption
-                ),
+                "exempt",
+                "circ_sec_exempt",
+                [listing(lang, "circ_names", "names", exempt_items)],
+                n=number(),
+                count=len(exempt),
             )
         )
     # 补报: reports of the previous month that came in after its circular.
@@ -130,47 +203,216 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> str:
         after = prev_circ.posted_at or prev_circ.built_at
         makeups = await repo.reports_submitted_between(tx, str(prev), after)
         if makeups:
-            n += 1
-            out.append(t(lang, "circ_sec_makeup", n=t(lang, f"num_{n}"), count=len(makeups)))
             names = {ln.branch.id: ln.branch.name for ln in summary.lines}
-            out.append(
-                t(
-                    lang,
-                    "circ_names",
-                    names=join(
-                        [
-                            t(
-                                lang,
-                                "circ_makeup_item",
-                                branch=names.get(r.branch_id, str(r.branch_id)),
-                                month=month_label(lang, prev),
-                                date=date_label(lang, r.submitted_at.astimezone(tz).date()),
-                            )
-                            for r in makeups
-                        ],
-                        "、",
+            makeup_items = [
+                item(
+                    plain(
+                        lang,
+                        "circ_makeup_item",
+                        branch=names.get(r.branch_id, str(r.branch_id)),
+                        month=month_label(lang, prev),
+                        date=date_label(lang, r.submitted_at.astimezone(tz).date()),
                     ),
+                    r.branch_id,
+                )
+                for r in makeups
+            ]
+            sections.append(
+                _section(
+                    lang,
+                    "makeup",
+                    "circ_sec_makeup",
+                    [listing(lang, "circ_names", "names", makeup_items)],
+                    n=number(),
+                    count=len(makeups),
                 )
             )
     highlights = [ln for ln in on_time + late if ln.report and ln.report.highlighted_by]
     if highlights:
-        n += 1
-        out.append(t(lang, "circ_sec_highlights", n=t(lang, f"num_{n}")))
+        quoted: list[Para] = []
         for ln in highlights:
             assert ln.report is not None
             text = " ".join(ln.report.text.split())
             if len(text) > HIGHLIGHT_CHARS:
                 text = text[:HIGHLIGHT_CHARS] + "……"
-            out.append(t(lang, "circ_highlight", branch=ln.branch.name, text=text))
-    progress = await plans.progress(env, tx, now.astimezone(tz).date())
+            quoted.append(
+                listing(
+                    lang,
+                    "circ_highlight",
+                    "branch",
+                    [item(ln.branch.name, ln.branch.id)],
+                    text=text,
+                )
+            )
+        sections.append(_section(lang, "highlights", "circ_sec_highlights", quoted, n=number()))
+    progress = await plans.progress(env, tx, today)
     if progress:
-        n += 1
-        out.extend(
-            plans.circular_section(lang, progress, t(lang, f"num_{n}"), now.astimezone(tz).date())
-        )
+        plan_section = plans.circular_section(lang, progress, number(), today)
+        if plan_section is not None:
+            sections.append(plan_section)
     all_in = summary.reported == summary.expected
-    out.append(t(lang, "circ_closing_all" if all_in else "circ_closing"))
-    out.append(Html(""))
-    out.append(t(lang, "circ_sign", org=env.cfg.org_name))
-    out.append(date_label(lang, now.astimezone(tz).date(), full=True))
-    return join(out)
+    return CircularModel(
+        lang=lang,
+        month=str(month),
+        due_on=summary.due_on,
+        issued_on=today,
+        issuer=env.cfg.org_name,
+        title=runs(lang, "circ_title", y=month.year, m=month.month),
+        salutation=Para(lead=runs(lang, "circ_to")),
+        intro=(
+            Para(
+                lead=runs(
+                    lang,
+                    "circ_intro",
+                    month=month_label(lang, month),
+                    due=date_label(lang, summary.due_on),
+                )
+            ),
+        ),
+        counts=counts,
+        sections=tuple(sections),
+        closing=(Para(lead=runs(lang, "circ_closing_all" if all_in else "circ_closing")),),
+        sign=plain(lang, "circ_sign", org=env.cfg.org_name),
+        date_line=str(date_label(lang, today, full=True)),
+    )
+
+
+# ------------------------------------------------------------- chat renderer
+
+
+def _run_html(run: Run) -> str:
+    text = esc(run.text)
+    return f"<b>{text}</b>" if run.bold and text else text
+
+
+def _pieces(para: Para, limit: int | None = None) -> list[str]:
+    """A paragraph as HTML pieces a message may end between (never inside one).
+
+    Each item is a piece, its separator kept on it; the lead goes with the first
+    item and the tail with the last. With `limit`, an item longer than that is
+    given as its runs (a branch name is one run).
+    """
+    lead = "".join(_run_html(r) for r in para.lead)
+    tail = "".join(_run_html(r) for r in para.tail)
+    if not para.items:
+        return [lead + tail]
+    pieces: list[str] = []
+    last = len(para.items) - 1
+    for i, it in enumerate(para.items):
+        runs_html = [_run_html(r) for r in it.runs] or [""]
+        sep = para.sep if i < last else ""
+        whole = "".join(runs_html) + sep
+        if limit is not None and len(whole) > limit:
+            pieces.extend([*runs_html[:-1], runs_html[-1] + sep])
+        else:
+            pieces.append(whole)
+    pieces[0] = lead + pieces[0]
+    pieces[-1] = pieces[-1] + tail
+    return pieces
+
+
+def _blocks(model: CircularModel) -> list[list[Para | str]]:
+    """The chat text in blocks a message should not break: front, sections, sign-off."""
+    front: list[Para | str] = []
+    if model.title:
+        front.extend([Para(lead=model.title), ""])
+    if model.salutation is not None:
+        front.append(model.salutation)
+    front.extend(model.intro)
+    blocks: list[list[Para | str]] = [front] if front else []
+    for section in model.sections:
+        head: list[Para | str] = [Para(lead=section.heading)] if section.heading else []
+        blocks.append([*head, *section.paras])
+    back: list[Para | str] = [*model.closing]
+    if model.sign is not None:
+        back.append("")
+        back.append(Para(lead=(Run(text=model.sign),)))
+    if model.date_line is not None:
+        back.append(Para(lead=(Run(text=model.date_line),)))
+    if back:
+        blocks.append(back)
+    return [b for b in blocks if b]
+
+
+def _line(part: Para | str) -> str:
+    return part if isinstance(part, str) else "".join(_pieces(part))
+
+
+def chat_html(model: CircularModel) -> Html:
+    """The whole circular as one Telegram HTML text (as stored and previewed)."""
+    return join([_line(p) for block in _blocks(model) for p in block])
+
+
+def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
+    """The circular as Telegram messages of at most `limit` characters.
+
+    A message ends at a section boundary when the sections allow it; a section
+    longer than a message ends one between paragraphs, a paragraph longer than
+    a message between two items (names), an item longer than a message
+    between two runs. Nothing is added or dropped but the line breaks (and
+    blank lines) where a message ends.
+    """
+    messages: list[str] = []
+    current: str | None = None  # the message being filled
+
+    def fits(text: str) -> bool:
+        return (0 if current is None else len(current) + 1) + len(text) <= limit
+
+    def append(text: str) -> None:
+        nonlocal current
+        current = text if current is None else f"{current}\n{text}"
+
+    def flush() -> None:
+        nonlocal current
+        if current is not None and current.strip():
+            messages.append(current)
+        current = None
+
+    for block in _blocks(model):
+        lines = [_line(p) for p in block]
+        whole = "\n".join(lines)
+        if fits(whole):
+            append(whole)
+            continue
+        flush()
+        for part, line in zip(block, lines, strict=True):
+            if current is None and not line.strip():
+                continue  # a message does not start with a blank line
+            if fits(line):
+                append(line)
+                continue
+            if len(line) <= limit:
+                flush()
+                append(line)
+                continue
+            # A paragraph longer than a message: cut it between pieces, filling the
+            # current message first.
+            pieces = _pieces(part, limit) if isinstance(part, Para) else [line]
+            glue = "\n" if current is not None else ""
+            for piece in pieces:
+                for bit in [piece] if len(piece) <= limit else split_message(piece, limit):
+                    if current is not None and len(current) + len(glue) + len(bit) <= limit:
+                        current += glue + bit
+                    else:
+                        flush()
+                        current = bit
+                    glue = ""
+    flush()
+    return messages
+
+
+# ------------------------------------------------------------- stored circulars
+
+
+def stored_model(circ: Circular, lang: str) -> CircularModel:
+    """The model a stored circular was posted from; an old row's text as plain lines."""
+    if circ.doc is not None:
+        return CircularModel.from_json(circ.doc)
+    return from_stored_text(circ.month, lang, circ.text)
+
+
+def stored_messages(circ: Circular) -> list[str]:
+    """The chat messages of a stored circular: from its model, else its text as stored."""
+    if circ.doc is not None:
+        return chat_messages(CircularModel.from_json(circ.doc))
+    return split_message(circ.text)

@@ -115,14 +115,13 @@ async def _reconcile_month(
     if now >= circular_time(env, cycle.due_on):
         circ = await repo.get_circular(tx, str(month))
         if circ is None:
-            circ_text = await circular_mod.build(env, tx, month, now)
-            await repo.save_circular(tx, str(month), circ_text, now)
+            parts = await _build_and_save(env, tx, month, now)
             result.circulars_built += 1
         elif circ.posted_at is not None:
             return
         else:
-            circ_text = circ.text
-        result.enqueued += await enqueue_circular(env, tx, month, circ_text, now)
+            parts = circular_mod.stored_messages(circ)
+        result.enqueued += await enqueue_circular(env, tx, month, parts, now)
 
 
 async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[str]) -> bool:
@@ -201,12 +200,20 @@ async def _digest(
     return added
 
 
-async def enqueue_circular(env: Env, tx: Tx, month: Month, text: str, now: datetime) -> int:
+async def _build_and_save(env: Env, tx: Tx, month: Month, now: datetime) -> list[str]:
+    """Build the month's circular once, keep its model and chat text; its messages."""
+    model = await circular_mod.build(env, tx, month, now)
+    await repo.save_circular(tx, str(month), circular_mod.chat_html(model), now, model.to_json())
+    return circular_mod.chat_messages(model)
+
+
+async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now: datetime) -> int:
+    """Queue the circular's messages (split on its sections), then its chart and document."""
     chat = await coordination_chat(env, tx)
     if chat is None:
         return 0  # kept; posted once a group is bound (or by /circular post)
     added = 0
-    for i, part in enumerate(split_message(text), 1):
+    for i, part in enumerate(parts, 1):
         msg = NewMessage(
             dedupe_key=f"circular:{month}:{i}",
             kind="circular",
@@ -329,13 +336,14 @@ async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
     )
 
 
-async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> str:
+async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> list[str]:
+    """The month's circular as it would be posted, message by message."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
         saved = await repo.get_circular(tx, str(month))
         if saved is not None:
-            return saved.text
-        return await circular_mod.build(env, tx, month, now)
+            return circular_mod.stored_messages(saved)
+        return circular_mod.chat_messages(await circular_mod.build(env, tx, month, now))
 
 
 async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> tuple[bool, int]:
@@ -353,10 +361,9 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
             raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))
         saved = await repo.get_circular(tx, str(month))
         if saved is None:
-            text = await circular_mod.build(env, tx, month, now)
-            await repo.save_circular(tx, str(month), text, now)
+            parts = await _build_and_save(env, tx, month, now)
             await repo.audit(tx, "circular_built", now, actor.user_id, None, str(month))
         else:
-            text = saved.text
-        queued = await enqueue_circular(env, tx, month, text, now)
+            parts = circular_mod.stored_messages(saved)
+        queued = await enqueue_circular(env, tx, month, parts, now)
         return queued == 0, queued

@@ -13,13 +13,14 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import rules
-from bot.i18n import Html, t
+from bot.i18n import t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
 from bot.plans.model import PhaseSpec, PlanFormatError, PlanSpec, RecurringRule
 from bot.plans.reader import read_plan_bytes
 from bot.plans.yamlio import load_plan_yaml
 from bot.services.base import Actor, Env, UserError, user_lang
+from bot.services.circular_model import Item, Para, Run, Section, listing, plain, runs
 from bot.services.fmt import date_label, plan_date
 from bot.services.reports import PENDING_TTL
 from storage import plans as store
@@ -373,14 +374,16 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
 # ------------------------------------------------------------- the circular
 
 
-def circular_section(lang: str, plans: list[PlanProgress], number: Html, today: date) -> list[Html]:
+def circular_section(
+    lang: str, plans: list[PlanProgress], number: str, today: date
+) -> Section | None:
     """The circular's section on the plans: phase, completion per task, overdue tasks."""
     if not plans:
-        return []
-    out = [t(lang, "circ_sec_plans", n=number)]
+        return None
+    paras: list[Para] = []
     for p in plans:
         if p.phase is not None:
-            phase = t(
+            phase = plain(
                 lang,
                 "circ_plan_phase",
                 title=p.phase.title,
@@ -388,34 +391,53 @@ def circular_section(lang: str, plans: list[PlanProgress], number: Html, today: 
                 end=plan_date(lang, p.phase.end, today),
             )
         elif p.next_phase is not None:
-            phase = t(
+            phase = plain(
                 lang,
                 "circ_plan_next",
                 title=p.next_phase.title,
                 start=plan_date(lang, p.next_phase.start, today),
             )
         elif p.spec.phases:
-            phase = t(lang, "circ_plan_no_phase")
+            phase = plain(lang, "circ_plan_no_phase")
         else:
-            phase = t(lang, "circ_plan_unphased")
-        out.append(t(lang, "circ_plan_head", plan=p.spec.title, phase=phase))
+            phase = plain(lang, "circ_plan_unphased")
+        paras.append(Para(lead=runs(lang, "circ_plan_head", plan=p.spec.title, phase=phase)))
         for tp in p.tasks:
             if tp.task.ongoing or tp.task.recurring:
                 continue  # standing duties are not "done" once; they are not counted
             due = (
-                t(lang, "circ_task_due", due=plan_date(lang, tp.task.due_on, today))
+                plain(lang, "circ_task_due", due=plan_date(lang, tp.task.due_on, today))
                 if tp.task.due_on
                 else ""
             )
-            out.append(
-                t(lang, "circ_task_line", task=tp.task.title, done=tp.done, total=tp.total, due=due)
+            paras.append(
+                Para(
+                    lead=runs(
+                        lang,
+                        "circ_task_line",
+                        task=tp.task.title,
+                        done=tp.done,
+                        total=tp.total,
+                        due=due,
+                    )
+                )
             )
         # Grouped by task: a plan-wide task missed by many branches reads as one line.
         late = [tp for tp in p.tasks if tp.overdue]
         if late:
-            items = "；".join(f"{tp.task.title}（{'、'.join(tp.overdue)}）" for tp in late)
-            out.append(t(lang, "circ_tasks_overdue", items=items))
-    return out
+            items = [_overdue_item(tp) for tp in late]
+            paras.append(listing(lang, "circ_tasks_overdue", "items", items, sep="；"))
+    return Section(kind="plans", heading=runs(lang, "circ_sec_plans", n=number), paras=tuple(paras))
+
+
+def _overdue_item(tp: TaskProgress) -> Item:
+    """`任务（甲支部、乙支部）`: each branch name its own run, so a split never cuts one."""
+    names: list[Run] = []
+    for i, name in enumerate(tp.overdue):
+        if i:
+            names.append(Run(text="、"))
+        names.append(Run(text=name))
+    return Item(runs=(Run(text=f"{tp.task.title}（"), *names, Run(text="）")))
 
 
 def rule_text(recurring: str | None) -> str:

@@ -12,9 +12,21 @@ from PIL import Image
 
 from bot.calendar import Month
 from bot.records import labels as L
-from bot.records.chart import DPI, HEIGHT_IN, WIDTH_IN, chart_inputs, month_chart
+from bot.records import publish
+from bot.records.chart import (
+    DPI,
+    HEIGHT_IN,
+    WIDTH_IN,
+    chart_inputs,
+    circular_counts,
+    month_chart,
+)
 from bot.records.data import load_year
 from bot.records.fonts import cjk_family, packaged_font
+from bot.services import circular
+from bot.services.circular_model import Counts
+from storage import repo
+from tests.conftest import at
 from tests.records.records_world import NOW, World
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -79,3 +91,45 @@ def test_a_missing_glyph_would_fail_the_render_test() -> None:
     with warnings.catch_warnings(), pytest.raises(UserWarning, match="missing from font"):
         warnings.simplefilter("error")
         month_chart("2026年11月\N{GRINNING FACE}", {"按时": 1}, [])
+
+
+async def test_chart_of_a_posted_circular_takes_the_circular_counts(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The bars and the month's rate are the circular's own, not today's database."""
+    env = world.env
+    async with env.db.transaction() as tx:
+        model = await circular.build(env, tx, Month(2026, 4), at(2026, 4, 26, 9))
+        await repo.save_circular(
+            tx, "2026-04", circular.chat_html(model), at(2026, 4, 26, 9), model.to_json()
+        )
+        # A report for April that came in after the circular: the chart must not count it.
+        await repo.insert_report(
+            tx, world.ids["丙支部"], "2026-04", 900, "补报", at(2026, 4, 28), True
+        )
+    assert model.counts is not None
+    seen: dict[str, object] = {}
+
+    def fake_chart(label: str, counts: dict[str, int], trend: list[object]) -> bytes:
+        seen.update(label=label, counts=counts, trend=trend)
+        return b"png"
+
+    monkeypatch.setattr(publish, "month_chart", fake_chart)
+    await publish.circular_chart(env, Month(2026, 4), NOW)
+    c = model.counts
+    bars = {"按时": c.on_time, "逾期": c.late, "未报": c.missing, "免报": c.exempt}
+    assert seen["counts"] == bars
+    data = await load_year(env, 2026, NOW)
+    assert chart_inputs(data, Month(2026, 4))[0] != bars  # the database moved on since
+    trend = seen["trend"]
+    assert isinstance(trend, list) and trend[-1] == ("2026-04", c.rate)
+    # Without a model (the fixture's May circular) the database is counted, as before.
+    await publish.circular_chart(env, Month(2026, 5), NOW)
+    assert seen["counts"] == chart_inputs(data, Month(2026, 5))[0]
+
+
+def test_circular_counts() -> None:
+    counts = Counts(expected=0, on_time=0, late=0, missing=0, exempt=3, no_secretary=0, rate=1.0)
+    bars, trend = circular_counts(counts, [("2026-03", 0.5), ("2026-04", 0.9)])
+    assert bars == {"按时": 0, "逾期": 0, "未报": 0, "免报": 3}
+    assert trend == [("2026-03", 0.5), ("2026-04", None)]  # nobody expected: a gap

@@ -21,11 +21,19 @@ from bot.records.document import (
     TITLE_FONT,
     circular_docx,
     issuer_size,
-    split_circular,
 )
 from bot.records.publish import circular_files, latest_circular_month
 from bot.services import circular
 from bot.services.base import UserError
+from bot.services.circular_model import (
+    CircularModel,
+    Item,
+    Para,
+    Run,
+    Section,
+    from_stored_text,
+)
+from storage import repo
 from tests.conftest import at
 from tests.records.records_world import NOW, World
 
@@ -40,14 +48,14 @@ def east_asian(paragraph: Paragraph) -> set[str | None]:
     return fonts
 
 
-async def built_circular(world: World) -> str:
+async def built_circular(world: World) -> CircularModel:
     async with world.env.db.transaction() as tx:
         return await circular.build(world.env, tx, Month(2026, 5), at(2026, 5, 26, 9))
 
 
 async def test_real_circular_as_a_red_headed_document(world: World) -> None:
-    text = await built_circular(world)
-    data = circular_docx(ORG, text, date(2026, 5, 26))
+    model = await built_circular(world)
+    data = circular_docx(ORG, model, date(2026, 5, 26))
     doc = docx.Document(io.BytesIO(data))
     paras = doc.paragraphs
     # 红头: the issuer, large, red, centred, with a red rule under it.
@@ -100,8 +108,37 @@ async def test_real_circular_as_a_red_headed_document(world: World) -> None:
     assert doc.core_properties.title == title.text
 
 
+def small_model(sign: str | None = "某某工委") -> CircularModel:
+    return CircularModel(
+        lang="zh-Hans",
+        month="2026-02",
+        title=(Run(text="关于A&B的通报", bold=True),),
+        salutation=Para(lead=(Run(text="各党支部："),)),
+        sections=(
+            Section(
+                kind="totals",
+                heading=(Run(text="一、情况", bold=True),),
+                paras=(
+                    Para(
+                        lead=(Run(text="甲支部"), Run(text="表现突出", bold=True)),
+                        tail=(Run(text="，<好>。"),),
+                    ),
+                    Para(
+                        lead=(Run(text="名单："),),
+                        items=(Item(runs=(Run(text="甲支部"),)), Item(runs=(Run(text="乙支部"),))),
+                        sep="、",
+                    ),
+                ),
+            ),
+        ),
+        closing=(Para(lead=(Run(text="请各支部抓紧。"),)),),
+        sign=sign,
+        date_line="2026年2月1日",
+    )
+
+
 def test_font_table_carries_the_fallback_chains() -> None:
-    data = circular_docx(ORG, "<b>标题</b>\n正文", date(2026, 1, 5))
+    data = circular_docx(ORG, small_model(), date(2026, 1, 5))
     table = zipfile.ZipFile(io.BytesIO(data)).read("word/fontTable.xml").decode()
     assert '<w:font w:name="方正小标宋简体"><w:altName w:val="方正小标宋_GBK"/>' in table
     assert '<w:font w:name="华文中宋"><w:altName w:val="宋体"/>' in table
@@ -111,38 +148,57 @@ def test_font_table_carries_the_fallback_chains() -> None:
     assert 'w:eastAsia="zh-CN"' in styles
 
 
-def test_inline_bold_entities_and_missing_sign_off() -> None:
-    text = (
-        "<b>关于A&amp;B的通报</b>\n\n各党支部：\n"
-        "<b>一、情况</b>\n甲支部<b>表现突出</b>，&lt;好&gt;。\n请各支部抓紧。"
-    )
-    parts = split_circular(text)
-    assert parts.title is not None and parts.title.text == "关于A&B的通报"
-    assert parts.salutation is not None and parts.sign is None
-    assert [ln.text for ln in parts.body] == [
+def test_document_from_the_model_runs_items_and_sign_off() -> None:
+    doc = docx.Document(io.BytesIO(circular_docx("某党委", small_model(), date(2026, 2, 3))))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts == [
+        "某党委",
+        "关于A&B的通报",
+        "各党支部：",
         "一、情况",
         "甲支部表现突出，<好>。",
+        "名单：甲支部、乙支部",
         "请各支部抓紧。",
+        "某某工委",  # the sign-off as posted, under the configured issuer's red head
+        "2026年2月3日",  # the day it was posted
     ]
-    assert parts.body[0].heading and not parts.body[1].heading
-    doc = docx.Document(io.BytesIO(circular_docx("某党委", text, date(2026, 2, 1))))
-    mixed = next(p for p in doc.paragraphs if p.text.startswith("甲支部"))
+    mixed = doc.paragraphs[4]
     assert [(r.text, bool(r.font.bold)) for r in mixed.runs] == [
         ("甲支部", False),
         ("表现突出", True),
         ("，<好>。", False),
     ]
-    # Without a sign-off block in the text, the issuing body signs.
-    assert [p.text for p in doc.paragraphs[-2:]] == ["某党委", "2026年2月1日"]
+    heading = doc.paragraphs[3]
+    assert all(r.font.bold for r in heading.runs)
+    assert east_asian(heading) == {HEADING_FONT.primary}
+    assert doc.core_properties.title == "关于A&B的通报"
 
 
-def test_sign_off_block_is_recognised_and_replaced_by_the_full_date() -> None:
-    text = "<b>通报</b>\n\n各党支部：\n正文。\n\n某某工委\n11月26日"
-    parts = split_circular(text)
-    assert parts.sign == "某某工委"
-    assert [ln.text for ln in parts.body] == ["正文。"]
-    doc = docx.Document(io.BytesIO(circular_docx("另一个名字", text, date(2026, 11, 26))))
-    assert [p.text for p in doc.paragraphs[-2:]] == ["某某工委", "2026年11月26日"]
+def test_model_without_sign_off_ends_with_its_own_lines() -> None:
+    doc = docx.Document(io.BytesIO(circular_docx("某党委", small_model(None), date(2026, 2, 1))))
+    assert doc.paragraphs[-1].text == "请各支部抓紧。"
+
+
+def test_old_stored_text_becomes_plain_paragraphs() -> None:
+    """A circular stored before the model: its lines, tags dropped, nothing guessed."""
+    text = (
+        "<b>关于A&amp;B的通报</b>\n\n各党支部：\n<b>一、情况</b>\n"
+        "甲支部&lt;好&gt;。\n\n某某工委\n11月26日"
+    )
+    model = from_stored_text("2026-11", "zh-Hans", text)
+    assert model.counts is None and model.sign is None and not model.title
+    assert [s.kind for s in model.sections] == ["text"]
+    doc = docx.Document(io.BytesIO(circular_docx("另一个名字", model, date(2026, 11, 26))))
+    assert [p.text for p in doc.paragraphs] == [
+        "另一个名字",
+        "关于A&B的通报",
+        "各党支部：",
+        "一、情况",
+        "甲支部<好>。",
+        "某某工委",
+        "11月26日",
+    ]
+    assert not any(r.font.bold for p in doc.paragraphs[1:] for r in p.runs)
 
 
 def test_issuer_size_shrinks_for_long_names() -> None:
@@ -159,10 +215,35 @@ async def test_circular_files_for_posting(world: World) -> None:
     assert files.document.name == "zhibu-通报-2026-05.docx"
     assert files.chart.name == "zhibu-通报-2026-05.png"
     doc = docx.Document(io.BytesIO(files.document.data))
-    # The stored text of the fixture, issued on the day it was posted.
-    assert [p.text for p in doc.paragraphs[:3]] == [ORG, "关于2026年5月的通报", "各党支部："]
-    assert doc.paragraphs[-1].text == "2026年5月26日"
+    # The fixture's row predates the model: its stored text, line by line.
+    assert [p.text for p in doc.paragraphs] == [
+        world.env.cfg.org_name,
+        "关于2026年5月的通报",
+        "各党支部：",
+        "正文 & 内容",
+    ]
     assert files.chart.data[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(UserError) as err:
         await circular_files(world.env, Month(2026, 4), NOW)
     assert err.value.key == "rec_no_circular"
+
+
+async def test_posted_model_is_reproduced_as_posted(world: World) -> None:
+    """/circulardoc for an old month: the stored model, whatever the database says now."""
+    env = world.env
+    async with env.db.transaction() as tx:
+        model = await circular.build(env, tx, Month(2026, 4), at(2026, 4, 26, 9))
+        text = circular.chat_html(model)
+        await repo.save_circular(tx, "2026-04", text, at(2026, 4, 26, 9), model.to_json())
+        await repo.mark_circular_posted(tx, "2026-04", 78, at(2026, 4, 27, 9))
+        # A branch renamed after the circular went out must not change it.
+        await tx.run("UPDATE branches SET name = '改名支部' WHERE id = ?", (world.ids["甲支部"],))
+    files = await circular_files(env, Month(2026, 4), NOW)
+    doc = docx.Document(io.BytesIO(files.document.data))
+    whole = "\n".join(p.text for p in doc.paragraphs)
+    assert "甲支部" in whole and "改名支部" not in whole
+    assert doc.paragraphs[1].text == model.title_text
+    assert doc.paragraphs[-1].text == "2026年4月27日"  # the day it was posted
+    on_time = model.section("on_time")
+    assert on_time is not None
+    assert any(p.text == on_time.heading_text for p in doc.paragraphs)
