@@ -13,7 +13,7 @@ from bot.services import plans
 from bot.services.base import UserError
 from bot.services.fmt import plan_date
 from bot.services.plans import TaskState
-from handlers.common import COORDINATION_OR_PRIVATE, Ctx, buttons, guarded, int_arg
+from handlers.common import Ctx, buttons, int_arg
 
 PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
 STATUS_MARK = {"todo": "◻", "doing": "◐", "done": "✅"}
@@ -80,7 +80,6 @@ async def _decide(ctx: Ctx, args: list[str], accept: bool) -> None:
     )
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def plan_command(ctx: Ctx) -> None:
     found = await plans.plan_overview(ctx.env, ctx.actor, ctx.now)
     if not found:
@@ -143,7 +142,6 @@ def _task_label(ctx: Ctx, s: TaskState) -> Html:
     )
 
 
-@guarded()
 async def mytasks(ctx: Ctx) -> None:
     blocks: list[Html] = []
     rows: list[list[tuple[str, str]]] = []
