@@ -180,8 +180,8 @@ async def task_pressed(ctx: Ctx, args: list[str]) -> None:
     task_id, branch_id = int_arg(args, 0), int_arg(args, 1)
     if task_id is None or branch_id is None:
         raise UserError("bad_button")
-    ctx.actor.require_member(branch_id)
-    choices = [(ctx.t(f"task_status_{s}"), f"ts:{task_id}:{branch_id}:{s}") for s in plans.STATUSES]
+    statuses = plans.status_choices(ctx.actor, branch_id)
+    choices = [(ctx.t(f"task_status_{s}"), f"ts:{task_id}:{branch_id}:{s}") for s in statuses]
     await ctx.toast("")
     await ctx.reply(ctx.t("task_choose"), buttons(choices))
 
