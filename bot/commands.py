@@ -140,10 +140,6 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 
 
-def spec(name: str) -> Command:
-    return BY_NAME[name]
-
-
 def for_menu(menu: Menu, audiences: frozenset[Audience] | None = None) -> list[Command]:
     """The commands of one menu, in order; with `audiences`, only those meant for them."""
     return [c for c in COMMANDS if menu in c.menus and (audiences is None or c.roles & audiences)]

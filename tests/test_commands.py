@@ -42,7 +42,7 @@ def test_names_are_unique_and_every_command_has_a_handler() -> None:
     assert list(command_callbacks()) == names(COMMANDS)
     for c in COMMANDS:
         assert re.fullmatch(r"[a-z]{1,32}", c.name), c.name
-        assert c.roles and c.chats, c.name
+        assert c.roles and c.chats and c.usage.startswith(f"/{c.name}"), c.name
 
 
 def test_readme_documents_exactly_the_registered_commands() -> None:
