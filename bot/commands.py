@@ -140,9 +140,9 @@ COMMANDS: tuple[Command, ...] = (
 BY_NAME: dict[str, Command] = {c.name: c for c in COMMANDS}
 
 
-def for_menu(menu: Menu, audiences: frozenset[Audience] | None = None) -> list[Command]:
-    """The commands of one menu, in order; with `audiences`, only those meant for them."""
-    return [c for c in COMMANDS if menu in c.menus and (audiences is None or c.roles & audiences)]
+def for_menu(menu: Menu, who: frozenset[Audience] | None = None) -> list[Command]:
+    """The commands of one menu, in order; with `who`, only those meant for these audiences."""
+    return [c for c in COMMANDS if menu in c.menus and (who is None or c.roles & who)]
 
 
 def audiences(*, member: bool, coordinator: bool, admin: bool) -> frozenset[Audience]:
@@ -157,10 +157,10 @@ def audiences(*, member: bool, coordinator: bool, admin: bool) -> frozenset[Audi
     return frozenset(found)
 
 
-def help_sections(audiences: frozenset[Audience]) -> list[str]:
-    """The /help catalog sections for a user who belongs to `audiences`."""
+def help_sections(who: frozenset[Audience]) -> list[str]:
+    """The /help catalog sections for a user who belongs to the audiences `who`."""
     return [
         key
         for audience, key in HELP_SECTIONS.items()
-        if audience in audiences and any(audience in c.roles and c.in_help for c in COMMANDS)
+        if audience in who and any(audience in c.roles and c.in_help for c in COMMANDS)
     ]
