@@ -223,3 +223,28 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     answers = " ".join(str(a.get("text") or "") for a in sim.double.callback_answers[before:])
     denied = any(d in answers for d in DENIALS) or any(d in text_of(out) for d in DENIALS)
     assert denied == (role not in allowed), f"{action} as {role}: {answers} {text_of(out)}"
+
+
+BAD_ARGUMENTS = [
+    "/addbranch",
+    "/archivebranch",
+    "/renamebranch 乙支部",
+    "/invite",
+    "/revoke abc",
+    "/status 2026-13",
+    "/circular 2026/xx",
+    "/circular 2099-01",
+    "/exempt 乙支部",
+    "/unexempt 乙支部 十一月",
+    "/export 1999",
+    "/review 20x6",
+    "/circulardoc 2026-13",
+]
+
+
+@pytest.mark.parametrize("invocation", BAD_ARGUMENTS)
+async def test_refusal_comes_before_argument_errors(world: World, invocation: str) -> None:
+    """The service checks who asks before it reads the arguments: a secretary is refused."""
+    reply = text_of(await world.sim.say(SECRETARY, invocation))
+    assert "⛔" in reply, f"{invocation}: {reply}"
+    assert "⛔" not in text_of(await world.sim.say(ADMIN, invocation)), invocation
