@@ -25,12 +25,14 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.services import engine, onboarding
 from bot.services.base import Env
 from bot.settings import Settings
 from handlers import basic, buttons, coordination, plans, records, reports
 from handlers import engine as engine_handlers
+from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
 from storage.db import Database
@@ -40,7 +42,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], datetime]
 TICK_SECONDS = 60
 
-COMMANDS = {
+# The handler of each command declared in `bot.commands` (which says where it works).
+HANDLERS: dict[str, Handler] = {
     "start": basic.start,
     "help": basic.help_command,
     "lang": basic.lang,
@@ -67,6 +70,15 @@ COMMANDS = {
     "review": records.review_command,
     "circulardoc": records.circular_doc_command,
 }
+
+
+def command_callbacks() -> dict[str, Callback]:
+    """One callback per declared command, in declaration order; a mismatch is a bug."""
+    declared = [c.name for c in COMMANDS]
+    if sorted(declared) != sorted(HANDLERS):
+        missing = set(declared) ^ set(HANDLERS)
+        raise RuntimeError(f"bot.commands and HANDLERS disagree about: {sorted(missing)}")
+    return {c.name: command_callback(c, HANDLERS[c.name]) for c in COMMANDS}
 
 
 def run_bot(cfg: Settings, token: str) -> int:
@@ -146,7 +158,7 @@ def build_application(
 
 
 def register_handlers(app: Application) -> None:  # type: ignore[type-arg]
-    for name, callback in COMMANDS.items():
+    for name, callback in command_callbacks().items():
         app.add_handler(CommandHandler(name, callback, filters=~filters.UpdateType.EDITED))
     app.add_handler(CallbackQueryHandler(buttons.on_button))
     app.add_handler(

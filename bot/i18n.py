@@ -28,6 +28,16 @@ class Html(str):
     __slots__ = ()
 
 
+class Ref(str):
+    """A catalog key passed as a parameter: rendered in the reader's language.
+
+    Services raise `UserError("arg_missing", usage=Ref("usage_revoke"))`
+    without knowing the language.
+    """
+
+    __slots__ = ()
+
+
 def esc(value: object) -> str:
     if isinstance(value, Html):
         return value
@@ -37,7 +47,8 @@ def esc(value: object) -> str:
 def t(lang: str, key: str, /, **params: object) -> Html:
     catalog = CATALOGS.get(lang) or CATALOGS[DEFAULT]
     template = catalog.get(key) or CATALOGS[DEFAULT][key]
-    return Html(template.format(**{k: esc(v) for k, v in params.items()}))
+    rendered = {k: t(lang, v) if isinstance(v, Ref) else esc(v) for k, v in params.items()}
+    return Html(template.format(**rendered))
 
 
 def join(lines: list[Html] | list[str], sep: str = "\n") -> Html:

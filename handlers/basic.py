@@ -5,17 +5,17 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.commands import help_sections
 from bot.i18n import CATALOGS, join, t
-from bot.models import InviteRole, Role
+from bot.models import InviteRole
 from bot.services import onboarding, reports
 from bot.services.base import UserError, set_language
-from handlers.common import Ctx, buttons, guarded, make_ctx
+from handlers.common import Ctx, audiences_of, buttons, make_ctx
 from handlers.menus import refresh_user_menu
 
 LANGUAGE_LABELS = {"zh-Hans": "简体中文", "zh-Hant": "繁體中文", "en": "English"}
 
 
-@guarded()
 async def start(ctx: Ctx) -> None:
     token = ctx.args[0] if ctx.args else ""
     if token and ctx.chat_kind == "private":
@@ -58,21 +58,13 @@ def welcome(ctx: Ctx) -> str:
     return ctx.t("start_stranger", org=org)
 
 
-@guarded()
 async def help_command(ctx: Ctx) -> None:
-    actor = ctx.actor
-    parts = [ctx.t("help_head", role=ctx.t(f"role_{actor.role.value}"))]
-    if actor.reports:
-        parts.append(ctx.t("help_secretary"))
-    if actor.coordinates:
-        parts.append(ctx.t("help_coordinator"))
-    if actor.role is Role.ADMIN:
-        parts.append(ctx.t("help_admin"))
-    parts.append(ctx.t("help_everyone"))
+    """The help sections of the commands meant for the caller (see `bot.commands`)."""
+    parts = [ctx.t("help_head", role=ctx.t(f"role_{ctx.actor.role.value}"))]
+    parts += [ctx.t(key) for key in help_sections(audiences_of(ctx.actor))]
     await ctx.reply(join(parts, "\n\n"))
 
 
-@guarded()
 async def lang(ctx: Ctx) -> None:
     rows = [[(label, f"lang:{code}")] for code, label in LANGUAGE_LABELS.items()]
     await ctx.reply(ctx.t("lang_choose"), buttons(*rows))
@@ -88,7 +80,6 @@ async def lang_chosen(ctx: Ctx, args: list[str]) -> None:
     await refresh_user_menu(ctx.context.bot, ctx.env, ctx.actor.user_id)
 
 
-@guarded()
 async def cancel(ctx: Ctx) -> None:
     had = await reports.cancel(ctx.env, ctx.actor)
     await ctx.reply(ctx.t("cancel_done" if had else "cancel_nothing"))

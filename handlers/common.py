@@ -16,18 +16,13 @@ from telegram.constants import ChatType, ParseMode
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, Audience, Command
+from bot.commands import audiences as _audiences
 from bot.i18n import Html, split_message, t
 from bot.services.base import Actor, Env, TgUser, UserError, get_coordination_chat, identify
 
 log = logging.getLogger(__name__)
 
-PRIVATE = "private"
-COORDINATION = "coordination"
-GROUP = "group"
-ANYWHERE = frozenset({PRIVATE, COORDINATION, GROUP})
-PRIVATE_ONLY = frozenset({PRIVATE})
-COORDINATION_OR_PRIVATE = frozenset({PRIVATE, COORDINATION})
-GROUPS = frozenset({COORDINATION, GROUP})
 CALLBACK_PREFIX = "z1"
 MAX_ARGS_CHARS = 2000
 
@@ -190,6 +185,16 @@ def guarded(chats: frozenset[str] = ANYWHERE, command: str = "") -> Callable[[Ha
         return wrapper
 
     return decorate
+
+
+def command_callback(spec: Command, fn: Handler) -> Callback:
+    """A slash command's handler, wired: the chats it works in come from its declaration."""
+    return guarded(spec.chats, f"/{spec.name}")(fn)
+
+
+def audiences_of(actor: Actor) -> frozenset[Audience]:
+    """Whom `actor` counts as when choosing menus and help (never for permission)."""
+    return _audiences(member=actor.reports, coordinator=actor.coordinates, admin=actor.is_admin)
 
 
 async def _wrong_chat(ctx: Ctx, chats: frozenset[str], command: str) -> None:

@@ -13,8 +13,6 @@ from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.status import MonthSummary, State
 from handlers.common import (
-    COORDINATION_OR_PRIVATE,
-    GROUPS,
     Ctx,
     args_text,
     buttons,
@@ -34,33 +32,21 @@ STATUS_ICON = {
 }
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def addbranch(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    if not ctx.args:
-        raise UserError("arg_missing", usage=ctx.t("usage_addbranch"))
     branch = await onboarding.add_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
     await ctx.reply(ctx.t("branch_added", name=branch.name))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def renamebranch(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    old_name, new_name = onboarding.split_rename(ctx.args)
-    old, new = await onboarding.rename_branch(ctx.env, ctx.actor, old_name, new_name, ctx.now)
+    old, new = await onboarding.rename_branch(ctx.env, ctx.actor, ctx.args, ctx.now)
     await ctx.reply(ctx.t("branch_renamed", old=old, new=new.name))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def archivebranch(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    if not ctx.args:
-        raise UserError("arg_missing", usage=ctx.t("usage_archivebranch"))
     branch = await onboarding.archive_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
     await ctx.reply(ctx.t("branch_archived", name=branch.name))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def branches(ctx: Ctx) -> None:
     views = await onboarding.list_branches(ctx.env, ctx.actor)
     if not views:
@@ -87,10 +73,8 @@ def _person(ctx: Ctx, user: User | None) -> Html:
     return Html(esc(user.display_name) + mark)
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def invite(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    role, name = await onboarding.parse_invite_args(ctx.env, ctx.args)
+    role, name = await onboarding.parse_invite_args(ctx.env, ctx.actor, ctx.args)
     made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
     username = ctx.context.bot.username
     target = made.branch.name if made.branch else ctx.env.cfg.org_name
@@ -106,7 +90,6 @@ async def invite(ctx: Ctx) -> None:
     )
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def invites(ctx: Ctx) -> None:
     found = await onboarding.open_invites(ctx.env, ctx.actor, ctx.now)
     if not found:
@@ -126,14 +109,10 @@ async def invites(ctx: Ctx) -> None:
     await ctx.reply(join(lines))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def revoke(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
     invite_id = int_arg([a.lstrip("#") for a in ctx.args])
-    if invite_id is None:
-        raise UserError("arg_missing", usage=ctx.t("usage_revoke"))
-    await onboarding.revoke_invite(ctx.env, ctx.actor, invite_id, ctx.now)
-    await ctx.reply(ctx.t("invite_revoked_ok", id=invite_id))
+    revoked = await onboarding.revoke_invite(ctx.env, ctx.actor, invite_id, ctx.now)
+    await ctx.reply(ctx.t("invite_revoked_ok", id=revoked.id))
 
 
 @guarded()
@@ -157,7 +136,6 @@ async def bot_membership(ctx: Ctx) -> None:
         await ctx.reply(ctx.t("group_added_hint"))
 
 
-@guarded(GROUPS)
 async def bindgroup(ctx: Ctx) -> None:
     chat = ctx.update.effective_chat
     title = chat.title if chat and chat.title else ""
@@ -184,18 +162,12 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 # ------------------------------------------------------------------ /status
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def status_command(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    arg = args_text(ctx)
-    now_month = current_month(ctx.env, ctx.now)
-    month = status.parse_status_arg(arg) if arg else now_month
-    if arg and month is None:
-        await _branch_status(ctx, arg)
+    target = status.status_target(ctx.actor, args_text(ctx), current_month(ctx.env, ctx.now))
+    if isinstance(target, str):
+        await _branch_status(ctx, target)
         return
-    assert month is not None
-    status.require_known_month(month, now_month)
-    summary = await status.month_status(ctx.env, ctx.actor, month, ctx.now)
+    summary = await status.month_status(ctx.env, ctx.actor, target, ctx.now)
     await ctx.reply(render_summary(ctx, summary))
 
 

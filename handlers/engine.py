@@ -4,17 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.calendar import Month
 from bot.i18n import Html, join
 from bot.services import engine
-from bot.services.base import UserError, current_month, get_coordination_chat
+from bot.services.base import get_coordination_chat
 from bot.services.circular import CHAT_LIMIT
 from bot.services.fmt import date_label, month_label, time_label
-from bot.services.status import require_known_month
-from handlers.common import COORDINATION_OR_PRIVATE, Ctx, guarded
+from handlers.common import Ctx
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def remind(ctx: Ctx) -> None:
     done = await engine.remind_now(ctx.env, ctx.actor, ctx.now)
     lines: list[Html] = []
@@ -27,28 +24,15 @@ async def remind(ctx: Ctx) -> None:
     await ctx.reply(join(lines) if lines else ctx.t("remind_none"))
 
 
-def _month_arg(ctx: Ctx, value: str) -> Month:
-    try:
-        return Month.parse(value)
-    except ValueError:
-        raise UserError("month_bad", value=value) from None
-
-
-@guarded(COORDINATION_OR_PRIVATE)
 async def circular(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    args = [a.lower() for a in ctx.args]
-    post = bool(args) and args[0] in {"post", "发布", "發布"}
-    rest = ctx.args[1:] if post else ctx.args
-    month = _month_arg(ctx, rest[0]) if rest else current_month(ctx.env, ctx.now)
-    require_known_month(month, current_month(ctx.env, ctx.now))
-    if post:
-        already, parts = await engine.post_circular(ctx.env, ctx.actor, month, ctx.now)
+    asked = engine.circular_request(ctx.env, ctx.actor, ctx.args, ctx.now)
+    if asked.post:
+        already, parts = await engine.post_circular(ctx.env, ctx.actor, asked.month, ctx.now)
         await ctx.reply(
             ctx.t("circular_already") if already else ctx.t("circular_posted", parts=parts)
         )
         return
-    messages = await engine.circular_preview(ctx.env, ctx.actor, month, ctx.now)
+    messages = await engine.circular_preview(ctx.env, ctx.actor, asked.month, ctx.now)
     head = ctx.t("circular_preview_head")
     first = join([head, Html(messages[0])], "\n\n") if messages else head
     if messages and len(first) > CHAT_LIMIT:  # the head goes alone; the parts stay as posted
@@ -59,40 +43,20 @@ async def circular(ctx: Ctx) -> None:
         await ctx.reply(Html(message))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def exempt(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    branch, month, reason = _name_month(ctx.args, "exempt_usage")
-    if not reason:
-        raise UserError("exempt_usage")
+    branch, month, reason = engine.exemption_args(ctx.actor, ctx.args, "exempt_usage")
     name = await engine.exempt(ctx.env, ctx.actor, branch, month, reason, ctx.now)
     await ctx.reply(
         ctx.t("exempt_done", branch=name, month=month_label(ctx.lang, month), reason=reason)
     )
 
 
-def _name_month(args: list[str], usage: str) -> tuple[str, Month, str]:
-    """`支部名 2026-11 [理由]`: the name is everything before the month (it may have spaces)."""
-    for i in range(1, len(args)):
-        try:
-            month = Month.parse(args[i])
-        except ValueError:
-            continue
-        return " ".join(args[:i]), month, " ".join(args[i + 1 :])
-    if len(args) >= 2:
-        raise UserError("month_bad", value=args[1])
-    raise UserError(usage)
-
-
-@guarded(COORDINATION_OR_PRIVATE)
 async def unexempt(ctx: Ctx) -> None:
-    ctx.actor.require_coordinator()
-    branch, month, _ = _name_month(ctx.args, "unexempt_usage")
+    branch, month, _ = engine.exemption_args(ctx.actor, ctx.args, "unexempt_usage")
     name = await engine.unexempt(ctx.env, ctx.actor, branch, month, ctx.now)
     await ctx.reply(ctx.t("unexempt_done", branch=name, month=month_label(ctx.lang, month)))
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def schedule(ctx: Ctx) -> None:
     s = await engine.schedule(ctx.env, ctx.actor, ctx.now)
     lang, tz = ctx.lang, ctx.env.cfg.tz

@@ -14,54 +14,32 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
+from bot.commands import Command, Menu, audiences, for_menu
 from bot.i18n import t
 from bot.services.base import Env, actor_of, get_coordination_chat
 
 log = logging.getLogger(__name__)
 
-EVERYONE = ["help", "lang", "cancel"]
-SECRETARY = ["report", "myreports", "mytasks", "plan", *EVERYONE]
-COORDINATOR = [
-    "status",
-    "plan",
-    "remind",
-    "export",
-    "review",
-    "circulardoc",
-    "circular",
-    "schedule",
-    "branches",
-    "addbranch",
-    "invite",
-    "invites",
-    "revoke",
-    "exempt",
-    "unexempt",
-    "renamebranch",
-    "archivebranch",
-]
-ADMIN = ["bindgroup"]
-GROUP = ["status", "remind", "circular", "schedule", "help"]
 # Telegram picks a menu by the user's app language; "zh" covers both scripts.
 MENU_LANGUAGES = {None: "zh-Hans", "en": "en"}
 
 
-def _commands(names: list[str], lang: str) -> list[BotCommand]:
-    return [BotCommand(name, t(lang, f"cmd_{name}")) for name in names]
+def _commands(specs: list[Command], lang: str) -> list[BotCommand]:
+    return [BotCommand(c.name, t(lang, c.description_key)) for c in specs]
 
 
-async def _set(bot: Bot, names: list[str], scope: BotCommandScope) -> None:
+async def _set(bot: Bot, specs: list[Command], scope: BotCommandScope) -> None:
     for code, lang in MENU_LANGUAGES.items():
         try:
-            await bot.set_my_commands(_commands(names, lang), scope=scope, language_code=code)
+            await bot.set_my_commands(_commands(specs, lang), scope=scope, language_code=code)
         except TelegramError as exc:  # e.g. a user who never opened the bot
             log.info("menu for %s not set: %s", scope.type, exc)
             return
 
 
 async def set_default_menus(bot: Bot, env: Env) -> None:
-    await _set(bot, SECRETARY, BotCommandScopeAllPrivateChats())
-    await _set(bot, ["help"], BotCommandScopeAllGroupChats())
+    await _set(bot, for_menu(Menu.PRIVATE_DEFAULT), BotCommandScopeAllPrivateChats())
+    await _set(bot, for_menu(Menu.ALL_GROUPS), BotCommandScopeAllGroupChats())
     await refresh_group_menu(bot, env)
     for admin_id in env.cfg.admin_ids:
         await refresh_user_menu(bot, env, admin_id)
@@ -70,7 +48,7 @@ async def set_default_menus(bot: Bot, env: Env) -> None:
 async def refresh_group_menu(bot: Bot, env: Env) -> None:
     chat_id = await get_coordination_chat(env)
     if chat_id is not None:
-        await _set(bot, GROUP, BotCommandScopeChat(chat_id))
+        await _set(bot, for_menu(Menu.COORDINATION_GROUP), BotCommandScopeChat(chat_id))
 
 
 async def refresh_user_menu(bot: Bot, env: Env, user_id: int) -> None:
@@ -79,7 +57,5 @@ async def refresh_user_menu(bot: Bot, env: Env, user_id: int) -> None:
     is_admin = env.cfg.is_admin(user_id)
     if not is_admin and (actor is None or not actor.coordinates):
         return
-    names = COORDINATOR + (ADMIN if is_admin else [])
-    if actor is not None and actor.reports:
-        names = ["report", "myreports", "mytasks", *names]
-    await _set(bot, [*names, *EVERYONE], BotCommandScopeChat(user_id))
+    who = audiences(member=actor is not None and actor.reports, coordinator=True, admin=is_admin)
+    await _set(bot, for_menu(Menu.COORDINATOR_CHAT, who), BotCommandScopeChat(user_id))

@@ -13,7 +13,7 @@ from bot.services import plans
 from bot.services.base import UserError
 from bot.services.fmt import plan_date
 from bot.services.plans import TaskState
-from handlers.common import COORDINATION_OR_PRIVATE, Ctx, buttons, guarded, int_arg
+from handlers.common import Ctx, buttons, int_arg
 
 PLAN_WORD = re.compile(r"\bplan\b", re.IGNORECASE)
 STATUS_MARK = {"todo": "◻", "doing": "◐", "done": "✅"}
@@ -80,7 +80,6 @@ async def _decide(ctx: Ctx, args: list[str], accept: bool) -> None:
     )
 
 
-@guarded(COORDINATION_OR_PRIVATE)
 async def plan_command(ctx: Ctx) -> None:
     found = await plans.plan_overview(ctx.env, ctx.actor, ctx.now)
     if not found:
@@ -143,7 +142,6 @@ def _task_label(ctx: Ctx, s: TaskState) -> Html:
     )
 
 
-@guarded()
 async def mytasks(ctx: Ctx) -> None:
     blocks: list[Html] = []
     rows: list[list[tuple[str, str]]] = []
@@ -182,8 +180,8 @@ async def task_pressed(ctx: Ctx, args: list[str]) -> None:
     task_id, branch_id = int_arg(args, 0), int_arg(args, 1)
     if task_id is None or branch_id is None:
         raise UserError("bad_button")
-    ctx.actor.require_member(branch_id)
-    choices = [(ctx.t(f"task_status_{s}"), f"ts:{task_id}:{branch_id}:{s}") for s in plans.STATUSES]
+    statuses = plans.status_choices(ctx.actor, branch_id)
+    choices = [(ctx.t(f"task_status_{s}"), f"ts:{task_id}:{branch_id}:{s}") for s in statuses]
     await ctx.toast("")
     await ctx.reply(ctx.t("task_choose"), buttons(choices))
 

@@ -11,11 +11,10 @@ from bot.services import reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import MonthChoice, Submitted, Target
-from handlers.common import PRIVATE_ONLY, Ctx, buttons, guarded, int_arg
+from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
 
 
-@guarded(PRIVATE_ONLY, "/report")
 async def report_command(ctx: Ctx) -> None:
     started = await reports.begin(ctx.env, ctx.actor, ctx.now)
     await _ask(ctx, started)
@@ -248,7 +247,6 @@ def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
     )
 
 
-@guarded()
 async def myreports(ctx: Ctx) -> None:
     blocks: list[Html] = []
     for branch, items in await reports.history(ctx.env, ctx.actor):

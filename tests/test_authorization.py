@@ -1,4 +1,5 @@
-"""Every command and button × every role: allowed or denied, decided on the server."""
+"""Every command (from the registry, `bot.commands`) × every role × every chat kind,
+and every button: allowed or denied, decided on the server."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ from datetime import date
 
 import pytest
 
+from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, Audience, Command
+from bot.commands import COMMANDS as REGISTRY
+from bot.i18n import t
 from bot.plans.model import PlanSpec, TaskSpec
 from bot.plans.yamlio import dump_plan_yaml
 from bot.services import plans
 from bot.services.base import Env, TgUser, identify
+from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
 from storage import plans as plan_store
 from storage import repo
@@ -70,51 +75,120 @@ async def world(env: Env) -> AsyncIterator[World]:
         yield World(sim, report.id, branch.id, task.id, draft.id)
 
 
-COMMANDS: list[tuple[str, set[str]]] = [
-    ("/report", ANY_MEMBER),
-    ("/myreports", ANY_MEMBER),
-    ("/status", COORDINATORS),
-    ("/status 甲支部", COORDINATORS),
-    ("/status 2026-10", COORDINATORS),
-    ("/remind", COORDINATORS),
-    ("/circular", COORDINATORS),
-    ("/schedule", COORDINATORS),
-    ("/exempt 乙支部 2026-11 培训", COORDINATORS),
-    ("/unexempt 乙支部 2026-11", COORDINATORS),
-    ("/branches", COORDINATORS),
-    ("/addbranch 丙支部", COORDINATORS),
-    ("/renamebranch 乙支部 乙党支部", COORDINATORS),
-    ("/archivebranch 乙支部", COORDINATORS),
-    ("/invite 乙支部", COORDINATORS),
-    ("/invite 乙支部 deputy", COORDINATORS),
-    ("/invites", COORDINATORS),
-    ("/revoke 1", COORDINATORS),
-    ("/invite coordinator", {"admin"}),
-    ("/plan", ANY_MEMBER | COORDINATORS),
-    ("/mytasks", ANY_MEMBER),
-    ("/export 2026", COORDINATORS),
-    ("/review 2026", COORDINATORS),
-    ("/circulardoc", COORDINATORS),
+# Who each audience of `bot.commands` is among the test's users.
+AUDIENCE_ROLES: dict[Audience, set[str]] = {
+    Audience.EVERYONE: set(ROLES),
+    Audience.MEMBER: ANY_MEMBER,
+    Audience.COORDINATOR: COORDINATORS,
+    Audience.ADMIN: {"admin"},
+}
+OTHER_GROUP = -100555
+CHAT_IDS = {COORDINATION: COORD_GROUP, GROUP: OTHER_GROUP}
+
+# How each declared command is tried; every command in the registry needs at least one.
+SAMPLES: dict[str, list[str]] = {
+    "report": ["/report"],
+    "myreports": ["/myreports"],
+    "mytasks": ["/mytasks"],
+    "status": ["/status", "/status 甲支部", "/status 2026-10"],
+    "plan": ["/plan"],
+    "remind": ["/remind"],
+    "export": ["/export 2026"],
+    "review": ["/review 2026"],
+    "circulardoc": ["/circulardoc"],
+    "circular": ["/circular"],
+    "schedule": ["/schedule"],
+    "branches": ["/branches"],
+    "addbranch": ["/addbranch 丙支部"],
+    "invite": ["/invite 乙支部", "/invite 乙支部 deputy", "/invite coordinator"],
+    "invites": ["/invites"],
+    "revoke": ["/revoke 1"],
+    "exempt": ["/exempt 乙支部 2026-11 培训"],
+    "unexempt": ["/unexempt 乙支部 2026-11"],
+    "renamebranch": ["/renamebranch 乙支部 乙党支部"],
+    "archivebranch": ["/archivebranch 乙支部"],
+    "bindgroup": ["/bindgroup"],
+    "start": ["/start"],
+    "help": ["/help"],
+    "lang": ["/lang"],
+    "cancel": ["/cancel"],
+}
+# Where the service allows fewer users than the command's audience (it depends on the arguments).
+NARROWER: dict[str, set[str]] = {"/invite coordinator": {"admin"}}
+
+
+def allowed(command: Command, invocation: str) -> set[str]:
+    if invocation in NARROWER:
+        return NARROWER[invocation]
+    return set().union(*(AUDIENCE_ROLES[a] for a in command.roles))
+
+
+CASES = [
+    (invocation, c, chat)
+    for c in REGISTRY
+    for invocation in SAMPLES.get(c.name, [])
+    for chat in sorted(c.chats)
 ]
 
 
+def test_every_command_is_tried() -> None:
+    assert set(SAMPLES) == {c.name for c in REGISTRY}
+
+
+async def send(sim: Sim, chat: str, user_id: int, text: str) -> list[SentMessage]:
+    if chat == PRIVATE:
+        return await sim.say(user_id, text)
+    return await sim.say_in_group(CHAT_IDS[chat], user_id, text)
+
+
 @pytest.mark.parametrize("role", list(ROLES))
-@pytest.mark.parametrize(("command", "allowed"), COMMANDS, ids=[c for c, _ in COMMANDS])
-async def test_command(world: World, command: str, allowed: set[str], role: str) -> None:
-    if command == "/unexempt 乙支部 2026-11":
+@pytest.mark.parametrize(
+    ("invocation", "command", "chat"), CASES, ids=[f"{i} in {ch}" for i, _, ch in CASES]
+)
+async def test_command(
+    world: World, invocation: str, command: Command, chat: str, role: str
+) -> None:
+    """Every command, in every chat it works in, as every role: the service's answer."""
+    if invocation == "/unexempt 乙支部 2026-11":
         await world.sim.say(ADMIN, "/exempt 乙支部 2026-11 培训")
-    if command == "/revoke 1":
+    if invocation == "/revoke 1":
         await invite_token(world.sim, "乙支部")
-    out = await world.sim.say(ROLES[role], command)
+    out = await send(world.sim, chat, ROLES[role], invocation)
     reply = text_of(out)
     denied = any(d in reply for d in DENIALS)
-    assert reply, f"{command} as {role}: no answer"
-    assert denied == (role not in allowed), f"{command} as {role}: {reply}"
+    assert reply, f"{invocation} as {role} in {chat}: no answer"
+    assert denied == (role not in allowed(command, invocation)), (
+        f"{invocation} as {role} in {chat}: {reply}"
+    )
+
+
+def wrong_chat_answer(command: Command) -> str:
+    if command.chats == PRIVATE_ONLY:
+        key = "wrong_chat_private"
+    elif PRIVATE not in command.chats:
+        key = "wrong_chat_bindgroup"
+    else:
+        key = "wrong_chat_group"
+    return t("zh-Hans", key, command=f"/{command.name}")
+
+
+WRONG_CHATS = [c for c in REGISTRY if c.chats != ANYWHERE]
+
+
+@pytest.mark.parametrize("command", WRONG_CHATS, ids=[c.name for c in WRONG_CHATS])
+async def test_wrong_chat(world: World, command: Command) -> None:
+    """Every command, in every chat it does not work in, as every role: the same pointer."""
+    expected = wrong_chat_answer(command)
+    for chat in sorted(ANYWHERE - command.chats):
+        for role, user_id in ROLES.items():
+            for invocation in SAMPLES[command.name]:
+                reply = text_of(await send(world.sim, chat, user_id, invocation))
+                assert reply == expected, f"{invocation} as {role} in {chat}: {reply}"
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-async def test_bindgroup(world: World, role: str) -> None:
-    out = await world.sim.say_in_group(-100555, ROLES[role], "/bindgroup")
+async def test_bindgroup_in_a_new_group(world: World, role: str) -> None:
+    out = await world.sim.say_in_group(-100666, ROLES[role], "/bindgroup")
     denied = "⛔" in text_of(out)
     assert denied == (role != "admin")
 
@@ -149,3 +223,28 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     answers = " ".join(str(a.get("text") or "") for a in sim.double.callback_answers[before:])
     denied = any(d in answers for d in DENIALS) or any(d in text_of(out) for d in DENIALS)
     assert denied == (role not in allowed), f"{action} as {role}: {answers} {text_of(out)}"
+
+
+BAD_ARGUMENTS = [
+    "/addbranch",
+    "/archivebranch",
+    "/renamebranch 乙支部",
+    "/invite",
+    "/revoke abc",
+    "/status 2026-13",
+    "/circular 2026/xx",
+    "/circular 2099-01",
+    "/exempt 乙支部",
+    "/unexempt 乙支部 十一月",
+    "/export 1999",
+    "/review 20x6",
+    "/circulardoc 2026-13",
+]
+
+
+@pytest.mark.parametrize("invocation", BAD_ARGUMENTS)
+async def test_refusal_comes_before_argument_errors(world: World, invocation: str) -> None:
+    """The service checks who asks before it reads the arguments: a secretary is refused."""
+    reply = text_of(await world.sim.say(SECRETARY, invocation))
+    assert "⛔" in reply, f"{invocation}: {reply}"
+    assert "⛔" not in text_of(await world.sim.say(ADMIN, invocation)), invocation

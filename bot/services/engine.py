@@ -19,7 +19,7 @@ from bot.i18n import Html, join, split_message, t
 from bot.models import NewMessage, User
 from bot.rules import Stage, State
 from bot.services import circular as circular_mod
-from bot.services import plans
+from bot.services import months, plans
 from bot.services.base import (
     Actor,
     Env,
@@ -367,3 +367,32 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
             parts = circular_mod.stored_messages(saved)
         queued = await enqueue_circular(env, tx, month, parts, now)
         return queued == 0, queued
+
+
+# ------------------------------------------------------------ command arguments
+# Who may ask is checked first, then the arguments are read, so a user who may
+# not use the command is told so whatever they typed.
+
+CIRCULAR_POST_WORDS = frozenset({"post", "发布", "發布"})
+
+
+@dataclass(frozen=True)
+class CircularRequest:
+    month: Month
+    post: bool
+
+
+def circular_request(env: Env, actor: Actor, args: list[str], now: datetime) -> CircularRequest:
+    """`/circular [post] [2026-10]`: which month (begun already), and whether to post it."""
+    actor.require_coordinator()
+    post = bool(args) and args[0].lower() in CIRCULAR_POST_WORDS
+    rest = args[1:] if post else args
+    now_month = current_month(env, now)
+    month = months.not_in_future(months.parse_month(rest[0]), now_month) if rest else now_month
+    return CircularRequest(month=month, post=post)
+
+
+def exemption_args(actor: Actor, args: list[str], usage: str) -> tuple[str, Month, str]:
+    """`/exempt 支部名 2026-11 理由`, `/unexempt 支部名 2026-11` → (name, month, reason)."""
+    actor.require_coordinator()
+    return months.name_month(args, usage)

@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.i18n import t
+from bot.i18n import Ref, t
 from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, NewMessage, User
 from bot.services.base import (
     BOT_USERNAME_KEY,
@@ -79,6 +79,8 @@ async def add_branch(
     env: Env, actor: Actor, raw_name: str, now: datetime, category: str = ""
 ) -> Branch:
     actor.require_coordinator()
+    if not raw_name.strip():
+        raise UserError("arg_missing", usage=Ref("usage_addbranch"))
     name = clean_branch_name(raw_name)
     async with env.db.transaction() as tx:
         branch = await repo.add_branch(tx, name, category.strip(), now)
@@ -89,9 +91,11 @@ async def add_branch(
 
 
 async def rename_branch(
-    env: Env, actor: Actor, old: str, new: str, now: datetime
+    env: Env, actor: Actor, args: list[str], now: datetime
 ) -> tuple[str, Branch]:
+    """/renamebranch: `旧名 新名` (see `split_rename`) → (the old name, the renamed branch)."""
     actor.require_coordinator()
+    old, new = split_rename(args)
     new_name = clean_branch_name(new)
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, old, exact=True)
@@ -109,6 +113,8 @@ async def rename_branch(
 
 async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Branch:
     actor.require_coordinator()
+    if not name.strip():
+        raise UserError("arg_missing", usage=Ref("usage_archivebranch"))
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, name, exact=True)
         await repo.archive_branch(tx, branch.id, now)
@@ -147,12 +153,16 @@ INVITE_ROLE_WORDS: dict[str, InviteRole] = {
 }
 
 
-async def parse_invite_args(env: Env, args: list[str]) -> tuple[InviteRole, str | None]:
+async def parse_invite_args(
+    env: Env, actor: Actor, args: list[str]
+) -> tuple[InviteRole, str | None]:
     """`/invite 支部名 [role]` or `/invite coordinator` → (role, branch name).
 
-    A last English word that is no role is a typo (`boss`) unless the whole
-    text is the name of a branch (`Party Branch A`).
+    Only coordinators get this far (whether the role may be invited is for
+    `create_invite`). A last English word that is no role is a typo (`boss`)
+    unless the whole text is the name of a branch (`Party Branch A`).
     """
+    actor.require_coordinator()
     if not args:
         raise UserError("invite_usage")
     if len(args) == 1 and INVITE_ROLE_WORDS.get(args[0].lower()) is InviteRole.COORDINATOR:
@@ -210,8 +220,11 @@ async def open_invites(env: Env, actor: Actor, now: datetime) -> list[tuple[Invi
         return out
 
 
-async def revoke_invite(env: Env, actor: Actor, invite_id: int, now: datetime) -> Invite:
+async def revoke_invite(env: Env, actor: Actor, invite_id: int | None, now: datetime) -> Invite:
+    """/revoke: `invite_id` is None when the argument was no number."""
     actor.require_coordinator()
+    if invite_id is None:
+        raise UserError("arg_missing", usage=Ref("usage_revoke"))
     async with env.db.transaction() as tx:
         invite = await repo.get_invite(tx, invite_id)
         if invite is None:

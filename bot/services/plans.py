@@ -269,6 +269,12 @@ async def open_tasks(env: Env, actor: Actor, branch_id: int, now: datetime) -> l
     return out
 
 
+def status_choices(actor: Actor, branch_id: int) -> tuple[str, ...]:
+    """What a task of `branch_id` may be set to, offered to a member of that branch only."""
+    actor.require_member(branch_id)
+    return STATUSES
+
+
 async def overdue_tasks(env: Env, tx: Tx, branch: Branch, today: date) -> list[TaskState]:
     return [s for s in await branch_tasks(tx, branch, today) if s.overdue]
 

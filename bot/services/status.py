@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -10,8 +9,8 @@ from bot import rules
 from bot.calendar import Month
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.rules import State as State
-from bot.services import plans
-from bot.services.base import Actor, Env, UserError, nominal_due, peek_cycle
+from bot.services import months, plans
+from bot.services.base import Actor, Env, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
 from storage import repo
 from storage.db import Tx
@@ -155,23 +154,12 @@ async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> Bra
         )
 
 
-_MONTHISH = re.compile(r"^\d{4}\s*[-/.年]\s*\d{1,2}\s*月?$|^\d{6}$")
-
-
-def parse_status_arg(arg: str) -> Month | None:
-    """'2026-10' → a month; anything else is a branch name (None).
-
-    Something shaped like a month but impossible (2026-13) is an error, not a
-    branch name to look up.
-    """
-    try:
-        return Month.parse(arg)
-    except ValueError:
-        if _MONTHISH.match(arg.strip()):
-            raise UserError("month_bad", value=arg) from None
-        return None
-
-
-def require_known_month(month: Month, now_month: Month) -> None:
-    if month > now_month:
-        raise UserError("month_in_future", month=str(month))
+def status_target(actor: Actor, arg: str, now_month: Month) -> Month | str:
+    """What `/status [arg]` asks about: a month (default: this one) or a branch's name."""
+    actor.require_coordinator()
+    if not arg:
+        return now_month
+    month = months.month_or_name(arg)
+    if month is None:
+        return arg
+    return months.not_in_future(month, now_month)

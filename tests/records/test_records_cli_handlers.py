@@ -13,13 +13,11 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from PIL import Image
-from telegram.ext import CommandHandler
 
 from bot.i18n import CATALOGS
 from bot.records import labels as L
 from bot.records.cli import export_main
 from bot.testing.sim import Sim
-from handlers import records
 from storage import repo
 from tests.conftest import ADMIN, at
 from tests.helpers import committee, text_of
@@ -50,18 +48,7 @@ async def test_export_main_needs_an_existing_directory(
     assert "no such directory" in capsys.readouterr().err
 
 
-def register(sim: Sim) -> None:
-    # Ahead of the catch-all for unknown commands, as bot/app.py will order them.
-    for name, callback in (
-        ("export", records.export_command),
-        ("review", records.review_command),
-        ("circulardoc", records.circular_doc_command),
-    ):
-        sim.app.handlers[0].insert(0, CommandHandler(name, callback))
-
-
 async def test_export_is_for_coordinators_only(sim: Sim) -> None:
-    register(sim)
     sim.user(300, "路人")
     out = await sim.say(300, "/export 2026")
     assert "仅限协调人" in text_of(out)
@@ -70,7 +57,6 @@ async def test_export_is_for_coordinators_only(sim: Sim) -> None:
 
 @needs_keys
 async def test_export_sends_the_workbook(sim: Sim) -> None:
-    register(sim)
     await committee(sim, {"甲支部": 201, "乙支部": None})
     out = await sim.say(ADMIN, "/export")
     (doc,) = [m for m in out if m.kind == "document"]
@@ -84,7 +70,6 @@ async def test_export_sends_the_workbook(sim: Sim) -> None:
 
 @needs_keys
 async def test_review_answers_in_the_chat(sim: Sim) -> None:
-    register(sim)
     await committee(sim, {"甲支部": 201})
     out = await sim.say(ADMIN, "/review 2026")
     assert "2026" in text_of(out)
@@ -92,7 +77,6 @@ async def test_review_answers_in_the_chat(sim: Sim) -> None:
 
 @needs_keys
 async def test_circulardoc_sends_the_chart_and_the_document(sim: Sim) -> None:
-    register(sim)
     await committee(sim, {"甲支部": 201})
     async with sim.env.db.transaction() as tx:
         await repo.save_circular(

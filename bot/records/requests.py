@@ -1,0 +1,56 @@
+"""Coordinators' records on request: the ledger, the yearly review, a circular's files.
+
+The checks live here (who may ask), then the arguments are read; the
+handlers only send what comes back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.calendar import Month
+from bot.records.data import YearData, load_year, parse_year
+from bot.records.ledger import ledger_xlsx
+from bot.records.publish import CircularFiles, circular_files, latest_circular_month
+from bot.records.review import ReviewThresholds, YearReview, review_year
+from bot.services.base import Actor, Env, UserError
+from bot.services.months import parse_month
+
+
+@dataclass(frozen=True)
+class Ledger:
+    year: int
+    data: YearData
+    xlsx: bytes
+
+
+async def _year(env: Env, actor: Actor, arg: str | None, now: datetime) -> tuple[int, YearData]:
+    actor.require_coordinator()
+    year = parse_year(arg, now, env.cfg.tz)
+    return year, await load_year(env, year, now)
+
+
+async def ledger(env: Env, actor: Actor, arg: str | None, now: datetime) -> Ledger:
+    """/export [2026]: the year's ledger as an .xlsx workbook."""
+    year, data = await _year(env, actor, arg, now)
+    thresholds = ReviewThresholds.from_settings(env.cfg)
+    # A thousand branches take a couple of seconds to write: not on the event loop.
+    xlsx = await asyncio.to_thread(ledger_xlsx, data, thresholds)
+    return Ledger(year=year, data=data, xlsx=xlsx)
+
+
+async def review(env: Env, actor: Actor, arg: str | None, now: datetime) -> YearReview:
+    """/review [2026]: per branch, the year's figures and a suggested grade."""
+    _, data = await _year(env, actor, arg, now)
+    return review_year(data, ReviewThresholds.from_settings(env.cfg))
+
+
+async def circular_doc(env: Env, actor: Actor, arg: str | None, now: datetime) -> CircularFiles:
+    """/circulardoc [2026-11]: a month's circular as files (default: the latest)."""
+    actor.require_coordinator()
+    month: Month | None = parse_month(arg) if arg else await latest_circular_month(env)
+    if month is None:
+        raise UserError("rec_no_circulars")
+    return await circular_files(env, month, now)
