@@ -21,7 +21,7 @@ import asyncio
 import logging
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -87,50 +87,64 @@ def retry_seconds(exc: RetryAfter) -> float:
     return wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
 
 
-class _Gate:
-    """A lock whose waiters are let in interactive first, each class in order.
+# Who goes first at a gate: a retry (waited out in place), then replies, then bulk.
+RETRY, INTERACTIVE, BULK_SEND = 0, 1, 2
 
-    ``front=True`` puts a waiter ahead of its class (a retry keeps its place).
+
+class _Gate:
+    """A lock whose waiters are let in by priority (RETRY, INTERACTIVE, BULK_SEND),
+    each priority in order of arrival. The holder waits for its moment while holding
+    it, and steps aside (:meth:`defer`) when someone more urgent arrives meanwhile.
     """
 
     def __init__(self) -> None:
         self._held = False
-        self._interactive: deque[asyncio.Future[None]] = deque()
-        self._bulk: deque[asyncio.Future[None]] = deque()
+        self._queues: tuple[deque[asyncio.Future[None]], ...] = (deque(), deque(), deque())
 
     @property
     def idle(self) -> bool:
-        return not self._held and not self._interactive and not self._bulk
+        return not self._held and not any(self._queues)
 
     @asynccontextmanager
-    async def turn(self, *, interactive: bool, front: bool = False) -> Any:
-        await self._acquire(interactive, front)
+    async def turn(self, priority: int) -> AsyncIterator[None]:
+        if self.idle:
+            self._held = True
+        else:
+            await self._wait(priority, front=False)
         try:
             yield
         finally:
             self._release()
 
-    async def _acquire(self, interactive: bool, front: bool) -> None:
-        if self.idle:
-            self._held = True
-            return
+    async def defer(self, priority: int) -> bool:
+        """The holder, at `priority`: if anyone more urgent waits, let them go first and
+        take the turn back after them, ahead of the others at `priority`.
+        Returns whether it stepped aside."""
+        if not any(self._queues[:priority]):
+            return False
+        await self._wait(priority, front=True, release=True)
+        return True
+
+    async def _wait(self, priority: int, *, front: bool, release: bool = False) -> None:
         waiter: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        queue = self._interactive if interactive else self._bulk
+        queue = self._queues[priority]
         if front:
             queue.appendleft(waiter)
         else:
             queue.append(waiter)
+        if release:
+            self._release()
         try:
             await waiter
         except asyncio.CancelledError:
             if waiter.done() and not waiter.cancelled():
                 self._release()  # the turn was handed to us just as we were cancelled
-            else:
+            elif waiter in queue:  # (a release may have dropped it already)
                 queue.remove(waiter)
             raise
 
     def _release(self) -> None:
-        for queue in (self._interactive, self._bulk):
+        for queue in self._queues:
             while queue:
                 waiter = queue.popleft()
                 if not waiter.done():
@@ -203,24 +217,27 @@ class ZhibuRateLimiter(BaseRateLimiter[RateLimitArgs]):
         rate_limit_args: RateLimitArgs | None,
     ) -> Result:
         options: RateLimitArgs = rate_limit_args if isinstance(rate_limit_args, dict) else {}
-        interactive = not options.get("bulk", False)
+        is_bulk = bool(options.get("bulk", False))
+        priority = BULK_SEND if is_bulk else INTERACTIVE
         max_retries = options.get("max_retries", self.max_retries)
         chat_id = data.get("chat_id")
         group_key = _group_key(chat_id)
         group = self._group(group_key) if group_key is not None else None
 
         group_turn: AbstractAsyncContextManager[Any] = (
-            group.gate.turn(interactive=interactive) if group is not None else nullcontext()
+            group.gate.turn(priority) if group is not None else nullcontext()
         )
         async with group_turn:
             for attempt in range(max_retries + 1):
-                retry = attempt > 0
                 if group is not None:
+                    # The group's turn is held across retries: its messages stay in order.
                     await self._wait_until(group.ready_at)
+                    while await group.gate.defer(priority):
+                        await self._wait_until(group.ready_at)
                 if chat_id is None:
                     await self._wait_until(lambda: self._paused_until)
                 else:
-                    await self._take_slot(interactive=interactive, front=retry)
+                    await self._take_slot(is_bulk, RETRY if attempt else priority)
                 if group is not None:
                     group.next_send = self._clock() + self.group_interval
                 try:
@@ -245,18 +262,21 @@ class ZhibuRateLimiter(BaseRateLimiter[RateLimitArgs]):
                     log.info("%s: 429; %s paused %gs, then retried", endpoint, where, seconds)
         raise AssertionError("unreachable: the last attempt returns or raises")
 
-    async def _take_slot(self, *, interactive: bool, front: bool) -> None:
+    async def _take_slot(self, is_bulk: bool, priority: int) -> None:
         """Wait at the gate, then out any pause, then for the paced slot; depart."""
-        async with self._gate.turn(interactive=interactive, front=front):
-            target = await self._wait_until(
-                lambda: max(
-                    self._next_send,
-                    self._paused_until,
-                    float("-inf") if interactive else self._next_bulk,
+        async with self._gate.turn(priority):
+            while True:
+                target = await self._wait_until(
+                    lambda: max(
+                        self._next_send,
+                        self._paused_until,
+                        self._next_bulk if is_bulk else float("-inf"),
+                    )
                 )
-            )
+                if not await self._gate.defer(priority):
+                    break
             self._next_send = self._clock() + self.interval
-            if not interactive:
+            if is_bulk:
                 # From the slot aimed at, so a late wake-up does not slow the pace; never
                 # closer than the overall interval.
                 self._next_bulk = max(target + self.bulk_interval, self._next_send)
