@@ -219,7 +219,7 @@ class ZhibuRateLimiter(BaseRateLimiter[RateLimitArgs]):
         options: RateLimitArgs = rate_limit_args if isinstance(rate_limit_args, dict) else {}
         is_bulk = bool(options.get("bulk", False))
         priority = BULK_SEND if is_bulk else INTERACTIVE
-        max_retries = options.get("max_retries", self.max_retries)
+        max_retries = max(0, options.get("max_retries", self.max_retries))
         chat_id = data.get("chat_id")
         group_key = _group_key(chat_id)
         group = self._group(group_key) if group_key is not None else None
