@@ -45,7 +45,7 @@ def _settings(**overrides: object) -> Settings:
 
 def _database_problem(db: Path) -> str | None:
     """Why ZHIBU_DB cannot be opened or created, in one line; None if it looks fine."""
-    path = Path(db).expanduser()
+    path = Path(db)
     if str(db) == ":memory:":
         return None
     if path.is_dir():

@@ -71,11 +71,14 @@ class FakeBotAPI:
                 else:
                     body = {"ok": False, "error_code": status, "description": "Unauthorized"}
                 data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the bot stopped while a getUpdates was in flight
 
             def log_message(self, format: str, *args: object) -> None:
                 pass
