@@ -26,7 +26,7 @@ from telegram.request import BaseRequest
 
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
-from bot.ratelimit import ZhibuRateLimiter
+from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
 from bot.services import engine, onboarding
 from bot.services.base import Env
 from bot.settings import Settings
@@ -163,6 +163,7 @@ def build_application(
         # evenly (bulk ones at 90 % of the rate, replies first); a 429 pauses before
         # the next slot. One 429 is waited out in place; beyond that the outbox
         # reschedules. See bot/ratelimit.py and docs/rate-limits.md.
+        warn_if_paid_rate(env.cfg.rate_limit)
         builder = builder.rate_limiter(ZhibuRateLimiter(env.cfg.rate_limit, max_retries=1))
     if not background:
         builder = builder.job_queue(None)

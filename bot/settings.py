@@ -93,7 +93,7 @@ class Settings(BaseSettings):
     review_fair: float = Field(default=0.75, ge=0, le=1)
     review_average: float = Field(default=0.5, ge=0, le=1)
     # Messages per second in all; Telegram allows about 30.
-    rate_limit: float = Field(default=30.0, gt=0, le=30)
+    rate_limit: float = Field(default=30.0, gt=0, le=1000)
 
     @model_validator(mode="before")
     @classmethod
