@@ -219,9 +219,7 @@ class FakeBotApi:
                 "can_read_all_group_messages": False,
                 "supports_inline_queries": False,
             }
-            limits = (
-                Limits(self.per_second, self.per_group_per_minute) if self.enforce else None
-            )
+            limits = Limits(self.per_second, self.per_group_per_minute) if self.enforce else None
             bot = self.bots[token] = Bot(token, user, limits)
         return bot
 
@@ -234,9 +232,7 @@ class FakeBotApi:
         bot.arrived.set()
         return update_id
 
-    def push_text(
-        self, token: str, *, chat_id: int, text: str, reply_to: int | None = None
-    ) -> int:
+    def push_text(self, token: str, *, chat_id: int, text: str, reply_to: int | None = None) -> int:
         """A private message from user `chat_id`; `reply_to` makes it a reply to our message."""
         bot = self.bot(token)
         message: JSON = {
@@ -273,9 +269,9 @@ class FakeBotApi:
     def too_many(self, token: str) -> int:
         return self.bot(token).too_many_requests
 
-    async def wait_for(self, predicate: Any, timeout: float) -> bool:
-        """Wait until `predicate()` is true (checked after each call), at most `timeout` s."""
-        deadline = time.perf_counter() + timeout
+    async def wait_for(self, predicate: Any, within: float) -> bool:
+        """Wait until `predicate()` is true (checked after each call), at most `within` s."""
+        deadline = time.perf_counter() + within
         while not predicate():
             left = deadline - time.perf_counter()
             if left <= 0:
@@ -309,7 +305,8 @@ class FakeBotApi:
                 writer.write(
                     f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
                     f"Content-Type: {ctype}\r\nContent-Length: {len(payload)}\r\n"
-                    "Connection: keep-alive\r\n\r\n".encode("latin-1") + payload
+                    "Connection: keep-alive\r\n\r\n".encode("latin-1")
+                    + payload
                 )
                 await writer.drain()
         except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
@@ -429,8 +426,12 @@ class FakeBotApi:
             message["document"] = {"file_id": f"d{message_id}", "file_unique_id": f"ud{message_id}"}
         if method == "sendPhoto":
             message["photo"] = [
-                {"file_id": f"p{message_id}", "file_unique_id": f"up{message_id}",
-                 "width": 800, "height": 600}
+                {
+                    "file_id": f"p{message_id}",
+                    "file_unique_id": f"up{message_id}",
+                    "width": 800,
+                    "height": 600,
+                }
             ]
         markup = params.get("reply_markup")
         if isinstance(markup, str) and markup.startswith("{"):

@@ -1,4 +1,4 @@
-"""The benchmarks' fake Bot API answers over HTTP and enforces flood control (no timing asserted)."""
+"""The benchmarks' fake Bot API answers over HTTP and enforces flood control."""
 
 from __future__ import annotations
 
