@@ -195,9 +195,10 @@ class Series:
     def line(self, fmt: str = ".2f") -> str:
         if not self.values:
             return f"  {self.name}: no value"
+        unit = f" {self.unit}" if self.unit else ""
         return (
-            f"  {self.name}: min {self.min:{fmt}} {self.unit}, median {self.median:{fmt}} "
-            f"{self.unit}  (runs: {', '.join(f'{v:{fmt}}' for v in self.values)})"
+            f"  {self.name}: min {self.min:{fmt}}{unit}, median {self.median:{fmt}}{unit}"
+            f"  (runs: {', '.join(f'{v:{fmt}}' for v in self.values)})"
         )
 
 
