@@ -98,8 +98,8 @@ async def one_run(count: int) -> dict[str, float]:
             await server.stop()
         z = _answers(server, ZHIBU_TOKEN, burst)
         p = _answers(server, PEER_TOKEN, burst)
-        # A stored report is acknowledged with a "revise" button (callback data rev:<id>).
-        saved = [c for c in z if '"rev:' in str(c.params.get("reply_markup", ""))]
+        # A stored report is acknowledged with a "revise" button (callback data ...rev:<id>).
+        saved = [c for c in z if "rev:" in str(c.params.get("reply_markup", ""))]
         return {
             "zhibu": count / (_all_answered(z, count) - burst),
             "peer": count / (_all_answered(p, count) - burst),
