@@ -64,7 +64,9 @@ def prompt_id(i: int) -> int:
     return 500_000 + i
 
 
-def zhibu_env(base_url: str, db: Path, *, stage_due_now: bool) -> dict[str, str]:
+def zhibu_env(
+    base_url: str, db: Path, *, stage_due_now: bool, rate_limit: float = 30.0
+) -> dict[str, str]:
     """Settings for `zhibu run`. With `stage_due_now`, the due day is today (UTC) and the
     one reminder stage ("due today", 00:00) is live at start-up; otherwise the only stage
     is later this month, so nothing is sent unless asked."""
@@ -91,7 +93,7 @@ def zhibu_env(base_url: str, db: Path, *, stage_due_now: bool) -> dict[str, str]
         ZHIBU_REMINDER_TIME=at,
         ZHIBU_OVERDUE_DAYS_AFTER="1",
         ZHIBU_CIRCULAR_DAYS_AFTER="1",
-        ZHIBU_RATE_LIMIT="30",
+        ZHIBU_RATE_LIMIT=f"{rate_limit:g}",
     )
     return env
 
@@ -143,8 +145,10 @@ async def spawn(name: str, args: Sequence[str], env: dict[str, str], folder: Pat
     return Proc(name, process, started, log)
 
 
-async def spawn_zhibu(base_url: str, db: Path, folder: Path, *, stage_due_now: bool) -> Proc:
-    env = zhibu_env(base_url, db, stage_due_now=stage_due_now)
+async def spawn_zhibu(
+    base_url: str, db: Path, folder: Path, *, stage_due_now: bool, rate_limit: float = 30.0
+) -> Proc:
+    env = zhibu_env(base_url, db, stage_due_now=stage_due_now, rate_limit=rate_limit)
     return await spawn("zhibu", ["-m", "bot.cli", "run"], env, folder)
 
 
@@ -202,13 +206,20 @@ class Series:
         )
 
 
-def parse_args(doc: str, quick_size: int, full_size: int) -> argparse.Namespace:
+def parser_for(doc: str, quick_size: int, full_size: int) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=doc.strip().splitlines()[0])
     parser.add_argument(
         "--quick", action="store_true", help=f"size {quick_size} (default {full_size})"
     )
     parser.add_argument("--repeats", type=int, default=3, help="runs (default 3)")
     parser.add_argument("-n", type=int, default=None, help="size, overriding --quick")
+    return parser
+
+
+def parse_args(
+    doc: str, quick_size: int, full_size: int, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    parser = parser or parser_for(doc, quick_size, full_size)
     args = parser.parse_args()
     args.size = args.n or (quick_size if args.quick else full_size)
     return args

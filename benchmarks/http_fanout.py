@@ -5,7 +5,8 @@ zhibu reaches (aim: the 30/s limit), how many 429s it drew, and — because the
 start-up reconcile delivers before polling begins — when the first getUpdates
 came and how long a `/help` sent a third of the way through waited for its reply.
 
-Run: python -m benchmarks.http_fanout [--quick] [--repeats 3] [-n N]
+Run: python -m benchmarks.http_fanout [--quick] [--repeats 3] [-n N] [--rate-limit 30]
+(`--rate-limit` sets zhibu's ZHIBU_RATE_LIMIT; the server's limit stays 30/s.)
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from benchmarks._http import (
     Series,
     first_poll,
     parse_args,
+    parser_for,
     prepare_db,
     spawn_zhibu,
 )
@@ -37,14 +39,16 @@ def _reminders(server: FakeBotApi) -> list[Call]:
     ]
 
 
-async def one_run(count: int) -> dict[str, float]:
+async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
     with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
         folder = Path(name)
         db = folder / "bench.sqlite3"
         await prepare_db(db, count)
         server = FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
         await server.start()
-        proc = await spawn_zhibu(server.base_url, db, folder, stage_due_now=True)
+        proc = await spawn_zhibu(
+            server.base_url, db, folder, stage_due_now=True, rate_limit=rate_limit
+        )
         budget = 60 + 3 * count / LIMIT  # bounded: three times the ideal, plus start-up
         try:
             if not await server.wait_for(
@@ -83,14 +87,17 @@ async def one_run(count: int) -> dict[str, float]:
         }
 
 
-async def run(size: int, repeats: int) -> None:
-    print(f"(a) fan-out: {size} reminders due at start-up, 429 above {LIMIT:.0f}/s, {repeats} runs")
+async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
+    print(
+        f"(a) fan-out: {size} reminders due at start-up, ZHIBU_RATE_LIMIT={rate_limit:g}, "
+        f"429 above {LIMIT:.0f}/s, {repeats} runs"
+    )
     rate = Series("rate", "msg/s")
     too_many = Series("429 answers", "")
     start = Series("start → first getUpdates", "s")
     help_wait = Series("/help sent 1/3 through the fan-out → reply", "s")
     for _ in range(repeats):
-        r = await one_run(size)
+        r = await one_run(size, rate_limit)
         rate.add(r["rate"])
         too_many.add(r["too_many"])
         start.add(r["poll_after_start"])
@@ -112,5 +119,7 @@ async def run(size: int, repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    args = parse_args(__doc__ or "", QUICK, FULL)
-    asyncio.run(run(args.size, args.repeats))
+    parser = parser_for(__doc__ or "", QUICK, FULL)
+    parser.add_argument("--rate-limit", type=float, default=LIMIT, help="ZHIBU_RATE_LIMIT")
+    args = parse_args(__doc__ or "", QUICK, FULL, parser)
+    asyncio.run(run(args.size, args.repeats, args.rate_limit))
