@@ -76,6 +76,20 @@ class PlanFormatError(ValueError):
         return f"{', '.join(where)}: {message}" if where else message
 
 
+class PlanRefused(PlanFormatError):
+    """A plan file refused for what it is rather than for a mistake in it: an archive
+    that would inflate past the limit, bytes that are not text, YAML aliases.
+
+    ``key`` and ``params`` are the message catalog's (the bot answers with them);
+    the message is for the command line and logs.
+    """
+
+    def __init__(self, key: str, message: str, *, line: int | None = None, **params: object):
+        super().__init__(message, line=line)
+        self.key = key
+        self.params = params
+
+
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 

@@ -18,6 +18,7 @@ from bot.plans.model import (
     PROBLEM_SINK,
     FieldPath,
     PlanFormatError,
+    PlanRefused,
     PlanSpec,
     RecurringRule,
     TaskSpec,
@@ -26,12 +27,28 @@ from bot.plans.model import (
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
+    """SafeLoader that leaves dates as text and refuses anchors and aliases.
 
     PyYAML turns ``2024-02-30`` into a bare ValueError while building the
     document, with no line to report; as text it reaches the model's date
     check and gets a line and a field like any other bad value.
+
+    A plan has no use for ``&anchor`` and ``*alias``, and they are how a few
+    hundred bytes become billions of nodes ("billion laughs") or a node that
+    contains itself: the first one met is refused, with its line, before any
+    node is built from it.
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            raise PlanRefused(
+                "plan_yaml_alias",
+                "YAML anchors and aliases (& and *) are not accepted; write the content out",
+                line=line,
+            )
+        return super().compose_node(parent, index)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -57,6 +74,8 @@ def load_plan_yaml(text: str) -> PlanSpec:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanFormatError(f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise PlanFormatError("not valid YAML: nested too deeply") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
