@@ -109,8 +109,8 @@ def _read(file_name: str, data: bytes) -> str:
 def _not_text(file_name: str) -> PlanRefused:
     return PlanRefused(
         "plan_not_text",
-        f"{file_name}: cannot read this file as text "
-        "(not UTF-8, UTF-16, UTF-32, GB18030/GBK or Big5)",
+        f"{file_name}: cannot read this file as text: not UTF-8 or GB18030 (GBK) text,"
+        " nor UTF-16, UTF-32 or Big5",
     )
 
 

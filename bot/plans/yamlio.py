@@ -25,6 +25,8 @@ from bot.plans.model import (
     format_path,
 )
 
+_MAX_FLOW_DEPTH = 50
+
 
 class _Loader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text and refuses anchors and aliases.
@@ -49,6 +51,13 @@ class _Loader(yaml.SafeLoader):
                 line=line,
             )
         return super().compose_node(parent, index)
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # PyYAML's scanner revisits every open bracket at each token: 2,000 "[" take
+        # seconds. A plan nests three deep.
+        if self.flow_level >= _MAX_FLOW_DEPTH:
+            raise PlanFormatError("not valid YAML: nested too deeply", line=self.line + 1)
+        super().fetch_flow_collection_start(TokenClass)
 
 
 _Loader.yaml_implicit_resolvers = {
