@@ -24,6 +24,9 @@ from bot.plans.reader import MAX_DOCX_MEMBERS, MAX_DOCX_UNPACKED
 from bot.services import plan_worker
 from bot.services.base import UserError
 from bot.services.plans import read_plan, spec_from_file
+from bot.sim import Sim
+from tests.conftest import ADMIN
+from tests.helpers import text_of
 
 TODAY = date(2026, 3, 1)
 MB = 1024 * 1024
@@ -309,3 +312,36 @@ async def test_budget_overruns_are_clear_answers(
     with pytest.raises(UserError) as caught:
         await read_plan("方案.txt", PLAN.encode(), TODAY)
     assert (caught.value.key, caught.value.params) == (key, params)
+
+
+def test_one_sentence_of_dates_is_cut_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every date's title comes from the same sentence: the dates are cut out of it
+    once, not once per date (that was 400 x 400 x the sentence's length)."""
+    extract_module = sys.modules["bot.plans.extract"]
+    builder = extract_module._Builder
+    calls: list[tuple[int, int]] = []
+    cut = builder._cut_dates
+
+    def counting(self: object, lo: int, hi: int, *, inline: bool) -> tuple[str, str]:
+        calls.append((lo, hi))
+        return cut(self, lo, hi, inline=inline)
+
+    monkeypatch.setattr(builder, "_cut_dates", counting)
+    spec, _ = spec_from_file("方案.txt", ("2026年工作方案\n" + one_sentence(400)).encode(), TODAY)
+    assert len(spec.tasks) == 400
+    assert len(calls) == len(set(calls)) == 1
+
+
+async def test_hostile_files_in_chat_get_clear_answers(sim: Sim) -> None:
+    """Through the bot: the coordinator reads what went wrong, in their language."""
+    answers = {}
+    for name, data in (
+        ("方案.docx", zip_of({"word/document.xml": b"\0" * (MAX_DOCX_UNPACKED + 1)})),
+        ("plan.yaml", BILLION_LAUGHS.encode()),
+        ("方案.txt", random.Random(7).randbytes(2048)),
+    ):
+        update = sim.factory.document(ADMIN, file_name=name, content=data)
+        answers[name] = text_of(await sim.feed(update))
+    assert "解压后超过 20 MB" in answers["方案.docx"]
+    assert "YAML 第1行使用了锚点或别名" in answers["plan.yaml"]
+    assert "无法把这份文件读成文字" in answers["方案.txt"]
