@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,3 +58,13 @@ async def sim(env: Env) -> AsyncIterator[Sim]:
         world.user(ADMIN, "管理员")
         world.group(COORD_GROUP, "工委协调群")
         yield world
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _plan_worker() -> Iterator[None]:
+    """Plan files are read in a worker process (bot.services.plan_worker), started on
+    first use; it ends with the session, as the application ends it on stop."""
+    yield
+    from bot.services import plans
+
+    plans.shutdown()

@@ -365,4 +365,9 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "Got your text ({chars} characters), not saved yet. <b>{branch}</b> has not reported for {missing}: tap the month this report is for and it is saved at once:",
     "report_choose_month_first": "Please choose the month first, then send the photo or file again (this one was not saved).",
     "rec_year_range": "{value} is too early: the ledger and the review start in 2000.",
+    "plan_docx_too_big": "This Word file unpacks to more than {limit} MB or holds too many parts (it looks like a zip bomb), so it was not read. Remove large pictures and send it again.",
+    "plan_not_text": "Cannot read this file as text: it is not UTF-8, UTF-16, GB18030 (GBK) or Big5 text, and may be a binary file. Save it as UTF-8 text or .docx and send it again.",
+    "plan_yaml_alias": "Line {line} of the YAML uses an anchor or alias (&amp; or *). They are not accepted, for safety: write the content out in full and send it again.",
+    "plan_too_slow": "This plan is too complex: it could not be read within {seconds} seconds, so nothing was done. Shorten or split it and send it again.",
+    "plan_too_much_memory": "Reading this plan needs more memory than allowed, so nothing was done. Shorten or split it and send it again.",
 }

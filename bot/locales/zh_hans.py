@@ -357,4 +357,9 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
+    "plan_docx_too_big": "这份 Word 文件解压后超过 {limit} MB，或包含的部件过多（可能是“压缩炸弹”），未作处理。请删去大图片等内容后再发送。",
+    "plan_not_text": "无法把这份文件读成文字：它不是 UTF-8、UTF-16、GB18030（GBK）或 Big5 编码的文本，可能是二进制文件。请另存为 UTF-8 文本或 .docx 后再发送。",
+    "plan_yaml_alias": "YAML 第{line}行使用了锚点或别名（&amp; 或 *）。为安全起见不支持这种写法，请把内容直接写出后再发送。",
+    "plan_too_slow": "这份方案过于复杂，{seconds} 秒内未能读完，未作处理。请精简或拆分后再发送。",
+    "plan_too_much_memory": "读取这份方案所需的内存超出上限，未作处理。请精简或拆分后再发送。",
 }

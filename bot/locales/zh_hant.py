@@ -396,4 +396,9 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
+    "plan_docx_too_big": "這份 Word 檔案解壓後超過 {limit} MB，或包含的部件過多（可能是「壓縮炸彈」），未作處理。請刪去大圖片等內容後再傳送。",
+    "plan_not_text": "無法把這份檔案讀成文字：它不是 UTF-8、UTF-16、GB18030（GBK）或 Big5 編碼的文字，可能是二進位檔案。請另存為 UTF-8 文字檔或 .docx 後再傳送。",
+    "plan_yaml_alias": "YAML 第{line}行使用了錨點或別名（&amp; 或 *）。為安全起見不支援這種寫法，請把內容直接寫出後再傳送。",
+    "plan_too_slow": "這份方案過於複雜，{seconds} 秒內未能讀完，未作處理。請精簡或拆分後再傳送。",
+    "plan_too_much_memory": "讀取這份方案所需的記憶體超出上限，未作處理。請精簡或拆分後再傳送。",
 }

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
@@ -43,7 +43,7 @@ from bot.plans.structure import (
     LABEL,
     ROW_SEPARATOR,
     Document,
-    cell_span,
+    Line,
     clean,
     find_title,
     parse,
@@ -81,6 +81,19 @@ _AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时|起)")
 # 自2022年3月起, 2021年以来, 6月以后: a start or a past period, not a due date.
 _START_AFTER = re.compile(r"\s*(?:起|开始|以来|至今|以后|之后|后(?!备)|期间)")
 _STAGE_PHRASE = re.compile(r"第[一二三四五六七八九十\d]{1,3}阶段|[\u3400-\u9fff]{2,6}阶段")
+# Every character _DATE_FILLER can match: a clause holding any other character cannot
+# be filler, which is decided without building the clause (see _Builder._is_filler).
+_FILLER_CHARS = "。.!?" + "".join(sorted(set(re.findall(r"[\u3400-\u9fff]", _DATE_FILLER.pattern))))
+_NOT_FILLER = re.compile(rf"[^\s{re.escape(_FILLER_CHARS)}]")
+_NON_SPACE = re.compile(r"\S")
+_NOT_SPACE_OR_PAREN = re.compile(r"[^ (]")
+_NOT_CELL_FILL = re.compile(r"[^ 。.完成]")
+_PARENS = re.compile(r"[()]")
+_COMMAS = re.compile(r"[,;]")
+_CLAUSE_SEPARATOR = re.compile(f"[{_CLAUSE_SEPARATORS}]")
+# The longest cue _AT_BEFORE ends with (截止到, 不晚于 …) and the longest year word (今年).
+_AT_WORD_MAX = 3
+_AT_YEAR_MAX = 2
 _STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章)$")
 # Sections that hold work, and those that describe or exhort. 保障措施 and 工作要求
 # are advice even though 措施 and 工作 sound like work, so they are checked first.
@@ -162,21 +175,6 @@ def _infer_year(
     return None, None, []
 
 
-def _enclosing_paren(norm: str, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
-    """Offsets of the "(" and ")" around ``norm[start:end]`` within ``lo``..``hi``."""
-    i = start - 1
-    while i >= lo and norm[i] not in "()":
-        i -= 1
-    if i < lo or norm[i] != "(":
-        return None
-    j = end
-    while j < hi and norm[j] not in "()":
-        j += 1
-    if j >= hi or norm[j] != ")":
-        return None
-    return i, j
-
-
 class _Builder:
     def __init__(self, doc: Document, year: int | None) -> None:
         self.doc = doc
@@ -186,6 +184,92 @@ class _Builder:
         self._heading_titles: dict[int, str] = {}
         self.exprs: list[DateExpr] = []
         self._expr_starts: list[int] = []
+        # Indexes and memos that keep the work per expression independent of how
+        # long its line or sentence is (a sentence of 4,000 dates must not cost
+        # 4,000 scans of that sentence, each titling 4,000 dates).
+        self._rev = self.norm[::-1]
+        self._parens = [m.start() for m in _PARENS.finditer(self.norm)]
+        self._commas = [m.start() for m in _COMMAS.finditer(self.norm)]
+        self._clause_seps = [m.start() for m in _CLAUSE_SEPARATOR.finditer(self.norm)]
+        self._row_seps: dict[int, tuple[list[int], list[int]]] = {}
+        self._stage_sentences: dict[tuple[int, int], bool] = {}
+        self._stripped_memo: dict[tuple[int, int, str, str | None], bool] = {}
+        self._without_memo: dict[tuple[int, int, bool], tuple[str, str]] = {}
+        self._sentence_titles: dict[tuple[int, int], str] = {}
+        self._stage_phrases: dict[tuple[int, int], tuple[int, int] | None] = {}
+        self._row_cells: dict[int, list[str]] = {}
+        self._row_titles: dict[tuple[int, str], str] = {}
+        self._cell_texts: dict[tuple[int, int], str] = {}
+
+    # --- text lookups -------------------------------------------------------------------
+
+    def _last(self, pattern: re.Pattern[str], lo: int, hi: int) -> int:
+        """The last offset in ``lo``..``hi`` whose character ``pattern`` (one character)
+        matches, or -1. Scans backwards from ``hi``, so it stops at the nearest."""
+        n = len(self.norm)
+        m = pattern.search(self._rev, n - hi, n - lo) if lo < hi else None
+        return n - 1 - m.start() if m else -1
+
+    def _paren_around(self, start: int, end: int, lo: int, hi: int) -> tuple[int, int] | None:
+        """Offsets of the "(" and ")" around ``norm[start:end]`` within ``lo``..``hi``:
+        the nearest bracket on each side must be the opening and the closing one."""
+        parens = self._parens
+        i = bisect_left(parens, start) - 1
+        if i < 0 or parens[i] < lo or self.norm[parens[i]] != "(":
+            return None
+        j = bisect_left(parens, end)
+        if j >= len(parens) or parens[j] >= hi or self.norm[parens[j]] != ")":
+            return None
+        return parens[i], parens[j]
+
+    @staticmethod
+    def _last_before(positions: list[int], lo: int, pos: int) -> int:
+        """The last of ``positions`` in ``lo``..``pos`` (exclusive), or -1."""
+        i = bisect_left(positions, pos) - 1
+        return positions[i] if i >= 0 and positions[i] >= lo else -1
+
+    @staticmethod
+    def _first_from(positions: list[int], pos: int, hi: int) -> int:
+        """The first of ``positions`` in ``pos``..``hi`` (exclusive), or ``hi``."""
+        j = bisect_left(positions, pos)
+        return positions[j] if j < len(positions) and positions[j] < hi else hi
+
+    def _cell_span(self, start: int, end: int, line: Line) -> tuple[int, int] | None:
+        """:func:`bot.plans.structure.cell_span`, with the row's separators found once."""
+        if line.kind != "row":
+            return None
+        seps = self._row_seps.get(line.start)
+        if seps is None:
+            found = list(ROW_SEPARATOR.finditer(self.norm, line.start, line.end))
+            seps = ([m.start() for m in found], [m.end() for m in found])
+            self._row_seps[line.start] = seps
+        starts, ends = seps
+        i = bisect_right(ends, start) - 1
+        j = bisect_left(starts, end)
+        return (
+            ends[i] if i >= 0 else line.start,
+            starts[j] if j < len(starts) else line.end,
+        )
+
+    def _at_floor(self, lo: int, pos: int) -> int:
+        """Where an _AT_BEFORE match ending at ``pos`` can start at the earliest: its cue
+        word, an optional 今年, and the spaces around it. Searching from there finds
+        what searching from ``lo`` finds, without trying every position of a clause."""
+        norm = self.norm
+        i = pos
+        while i > lo and norm[i - 1].isspace():
+            i -= 1
+        i -= _AT_YEAR_MAX
+        while i > lo and norm[i - 1].isspace():
+            i -= 1
+        return max(lo, i - _AT_WORD_MAX - 1)
+
+    def _stripped_empty(self, lo: int, hi: int, remove: str, chars: str | None) -> bool:
+        """``not norm[lo:hi].replace(remove, "").strip(chars)``, once per span and text."""
+        key = (lo, hi, remove, chars)
+        if key not in self._stripped_memo:
+            self._stripped_memo[key] = not self.norm[lo:hi].replace(remove, "").strip(chars)
+        return self._stripped_memo[key]
 
     # --- classification -------------------------------------------------------------
 
@@ -195,14 +279,17 @@ class _Builder:
         h = doc.heading_at(x.start)
         heading = doc.headings[h] if h is not None else None
         in_segment = heading is not None and heading.title_start <= x.start < heading.seg_end
-        paren = _enclosing_paren(norm, x.start, x.end, line.start, line.end)
+        paren = self._paren_around(x.start, x.end, line.start, line.end)
         label_from = paren[0] + 1 if paren else line.start
         lm = _LABEL_BEFORE.search(norm, max(label_from, x.start - 12), x.start)
         sent_start, sent_end = doc.sentence_at(x.start)
         lead = heading.title_start if heading is not None and in_segment else line.start
         after = norm[x.end : x.end + 8]
-        initial = not norm[sent_start : x.start].strip(" (") and after.lstrip()[:1] in (",", ":")
-        cell = cell_span(norm, x.start, x.end, line)
+        initial = (
+            after.lstrip()[:1] in (",", ":")
+            and self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start) < 0
+        )
+        cell = self._cell_span(x.start, x.end, line)
         cue = bool(
             _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
             or _VERB_AFTER.match(after)
@@ -215,12 +302,19 @@ class _Builder:
             label=lm.group("label") if lm else None,
             cue=cue,
             starts=bool(_START_AFTER.match(after)),
-            stage_sentence="阶段" in norm[sent_start:sent_end],
-            schedule_line=not norm[lead : x.start].strip() and after.lstrip()[:1] == ":",
+            stage_sentence=self._stage_sentence(sent_start, sent_end),
+            schedule_line=after.lstrip()[:1] == ":" and self._last(_NON_SPACE, lead, x.start) < 0,
             cell=cell,
             cell_alone=cell is not None
-            and not (norm[cell[0] : x.start] + norm[x.end : cell[1]]).strip(" 。.完成"),
+            and self._last(_NOT_CELL_FILL, cell[0], x.start) < 0
+            and _NOT_CELL_FILL.search(norm, x.end, cell[1]) is None,
         )
+
+    def _stage_sentence(self, start: int, end: int) -> bool:
+        key = (start, end)
+        if key not in self._stage_sentences:
+            self._stage_sentences[key] = "阶段" in self.norm[start:end]
+        return self._stage_sentences[key]
 
     def _under_phase(self, h: int | None) -> bool:
         if h is None:
@@ -287,19 +381,13 @@ class _Builder:
         ("长期坚持下去" is advice, "完成时限：长期" is a schedule)."""
         if c.label is not None or c.cell_alone:
             return True
-        if (
-            c.paren is not None
-            and not self.norm[c.paren[0] + 1 : c.paren[1]]
-            .replace(self.norm[x.start : x.end], "")
-            .strip()
+        expression = self.norm[x.start : x.end]
+        if c.paren is not None and self._stripped_empty(
+            c.paren[0] + 1, c.paren[1], expression, None
         ):
             return True
         line = self.doc.line_at(x.start)
-        return (
-            not self.norm[line.start : line.end]
-            .replace(self.norm[x.start : x.end], "")
-            .strip(" 。.")
-        )
+        return self._stripped_empty(line.start, line.end, expression, " 。.")
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
@@ -348,32 +436,56 @@ class _Builder:
         with the cue before it ("（三）于12月召开…" → "召开…"); in a sentence such a
         date is part of what the sentence says and stays.
         """
+        key = (lo, hi, inline)
+        if key not in self._without_memo:
+            self._without_memo[key] = self._cut_dates(lo, hi, inline=inline)
+        return self._without_memo[key]
+
+    def _cut_dates(self, lo: int, hi: int, *, inline: bool) -> tuple[str, str]:
         norm = self.norm
         cuts: list[tuple[int, int]] = []
         first, last = bisect_left(self._expr_starts, lo), bisect_left(self._expr_starts, hi)
         for x in self.exprs[first:last]:
             if x.end > hi:
                 continue
-            paren = _enclosing_paren(norm, x.start, x.end, lo, hi)
+            paren = self._paren_around(x.start, x.end, lo, hi)
             if paren is not None:
                 cuts.append((paren[0], paren[1] + 1))
                 continue
-            before = max(
-                (i for i in range(lo, x.start) if norm[i] in _CLAUSE_SEPARATORS), default=-1
-            )
-            after = next((i for i in range(x.end, hi) if norm[i] in _CLAUSE_SEPARATORS), hi)
+            before = self._last_before(self._clause_seps, lo, x.start)
+            after = self._first_from(self._clause_seps, x.end, hi)
             clause_lo = before + 1 if before >= 0 else lo
-            if _DATE_FILLER.fullmatch(norm[clause_lo : x.start] + norm[x.end : after]):
+            if self._is_filler(clause_lo, x.start, x.end, after):
                 if before >= 0:
                     cuts.append((before, after))
                 else:
                     cuts.append((lo, min(after + 1, hi)))
             elif inline:
-                cue = _AT_BEFORE.search(norm, clause_lo, x.start)
+                cue = _AT_BEFORE.search(norm, self._at_floor(clause_lo, x.start), x.start)
                 around = _AROUND_AFTER.match(norm, x.end, after)
                 cuts.append((cue.start() if cue else x.start, around.end() if around else x.end))
-        keep = [i for i in range(lo, hi) if not any(a <= i < b for a, b in cuts)]
-        return "".join(self.doc.text[i] for i in keep), "".join(norm[i] for i in keep)
+        # What is left between the cuts, as whole slices.
+        text = self.doc.text
+        kept_text: list[str] = []
+        kept_norm: list[str] = []
+        pos = lo
+        for a, b in sorted(cuts):
+            if a > pos:
+                kept_text.append(text[pos:a])
+                kept_norm.append(norm[pos:a])
+            pos = max(pos, b)
+        if pos < hi:
+            kept_text.append(text[pos:hi])
+            kept_norm.append(norm[pos:hi])
+        return "".join(kept_text), "".join(kept_norm)
+
+    def _is_filler(self, lo: int, start: int, end: int, hi: int) -> bool:
+        """``_DATE_FILLER.fullmatch(norm[lo:start] + norm[end:hi])``. The clause is only
+        built when every character of it is one the filler can match; the scans stop
+        at the nearest other character on each side of the date."""
+        if self._last(_NOT_FILLER, lo, start) >= 0 or _NOT_FILLER.search(self.norm, end, hi):
+            return False
+        return _DATE_FILLER.fullmatch(self.norm[lo:start] + self.norm[end:hi]) is not None
 
     def _sentence_title(self, x: DateExpr, h: int | None, shared: bool = False) -> str:
         """A title from the sentence around ``x``; from just its clause when the
@@ -383,38 +495,65 @@ class _Builder:
         if s == e:
             s, e = x.start, x.end
         if shared:
-            s = max((i + 1 for i in range(s, x.start) if norm[i] in ",;"), default=s)
-            e = next((i for i in range(x.end, e) if norm[i] in ",;"), e)
+            comma = self._last_before(self._commas, s, x.start)
+            s = comma + 1 if comma >= 0 else s
+            e = self._first_from(self._commas, x.end, e)
         if h is not None and starts_with_label(norm, s, e):
             # "完成时限：2016年6月" has no words of its own; it speaks for its heading.
             return self.heading_title(h)
-        original, _ = self._without_dates(s, e, inline=False)
-        return _tidy(original) or shorten(clean(doc.text[s:e]))
+        key = (s, e)
+        if key not in self._sentence_titles:
+            original, _ = self._without_dates(s, e, inline=False)
+            self._sentence_titles[key] = _tidy(original) or shorten(clean(doc.text[s:e]))
+        return self._sentence_titles[key]
 
     def _row_title(self, x: DateExpr, cell: tuple[int, int]) -> str:
         """A task table row is titled by its longest other cell: the task column
         (序号, 责任单位 and 完成时限 are short)."""
         line = self.doc.line_at(x.start)
-        cells = ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
-        texts = [clean(c) for c in cells]
-        date_cell = clean(self.doc.text[cell[0] : cell[1]])
-        words = [t for t in texts if t != date_cell and re.search(r"[\u3400-\u9fff]", t)]
-        if not words:
+        if cell not in self._cell_texts:
+            self._cell_texts[cell] = clean(self.doc.text[cell[0] : cell[1]])
+        date_cell = self._cell_texts[cell]
+        key = (line.start, date_cell)
+        if key not in self._row_titles:
+            self._row_titles[key] = self._compute_row_title(line, date_cell)
+        return self._row_titles[key]
+
+    def _compute_row_title(self, line: Line, date_cell: str) -> str:
+        # The row's cells with words, longest first (the first of equals first), as
+        # max(words, key=len) would pick them; worked out once per row.
+        words = self._row_cells.get(line.start)
+        if words is None:
+            cells = ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
+            texts = [clean(c) for c in cells]
+            ranked = sorted(enumerate(texts), key=lambda pair: (-len(pair[1]), pair[0]))
+            words = [t for _, t in ranked if re.search(r"[\u3400-\u9fff]", t)]
+            self._row_cells[line.start] = words
+        best = next((t for t in words if t != date_cell), None)
+        if best is None:
             return shorten(date_cell)
-        return shorten(max(words, key=len))
+        return shorten(best)
 
     def _stage_title(self, x: DateExpr) -> str:
         s, e = self.doc.sentence_at(x.start)
         line = self.doc.line_at(x.start)
-        if not self.norm[line.start : x.start].strip() and self.norm[x.end : e].lstrip()[:1] == ":":
+        colon = _NON_SPACE.search(self.norm, x.end, e)
+        if (
+            colon is not None
+            and colon.group() == ":"
+            and self._last(_NON_SPACE, line.start, x.start) < 0
+        ):
             rest = self.doc.text[x.end : e].lstrip()[1:]
             return shorten(clean(re.split(r"[,，;；。]", rest)[0])) or self._sentence_title(x, None)
-        phrases = [m for m in _STAGE_PHRASE.finditer(self.norm, s, e)]
-        named = [m for m in phrases if not m.group(0).startswith("第")]
-        chosen = named[0] if named else (phrases[0] if phrases else None)
+        if (s, e) not in self._stage_phrases:
+            phrases = [m for m in _STAGE_PHRASE.finditer(self.norm, s, e)]
+            named = [m for m in phrases if not m.group(0).startswith("第")]
+            found = named[0] if named else (phrases[0] if phrases else None)
+            self._stage_phrases[s, e] = None if found is None else found.span()
+        chosen = self._stage_phrases[s, e]
         if chosen is None:
             return self._sentence_title(x, None)
-        text = self.doc.text[chosen.start() : chosen.end()]
+        text = self.doc.text[chosen[0] : chosen[1]]
         return text.lstrip("为是即在从对进入") or text
 
     # --- assembly -------------------------------------------------------------------
@@ -507,6 +646,7 @@ class _Builder:
             if f.kind != "phase" and f.owner is None
         )
         phase_titles: set[str] = set()
+        next_number: dict[str, int] = {}  # numbers below it are taken for that title
         for f in found:
             if f.owner is not None:
                 f.title = self.heading_title(f.owner)
@@ -518,10 +658,13 @@ class _Builder:
                 shared = per_sentence[self.doc.sentence_at(f.expr.start)] > 1
                 f.title = self._sentence_title(f.expr, f.heading, shared)
             if f.kind == "phase":
-                base, n = f.title, 2
-                while f.title in phase_titles:
+                if f.title in phase_titles:
+                    base = f.title
+                    n = next_number.get(base, 2)
+                    while f"{base} ({n})" in phase_titles:
+                        n += 1
+                    next_number[base] = n + 1
                     f.title = f"{base} ({n})"
-                    n += 1
                 phase_titles.add(f.title)
 
     def _item(self, f: _Found) -> ExtractedItem:

@@ -76,6 +76,20 @@ class PlanFormatError(ValueError):
         return f"{', '.join(where)}: {message}" if where else message
 
 
+class PlanRefused(PlanFormatError):
+    """A plan file refused for what it is rather than for a mistake in it: an archive
+    that would inflate past the limit, bytes that are not text, YAML aliases.
+
+    ``key`` and ``params`` are the message catalog's (the bot answers with them);
+    the message is for the command line and logs.
+    """
+
+    def __init__(self, key: str, message: str, *, line: int | None = None, **params: object):
+        super().__init__(message, line=line)
+        self.key = key
+        self.params = params
+
+
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]
 
@@ -317,34 +331,53 @@ class Extraction(_Frozen):
             )
         phases: list[PhaseSpec] = []
         phase_names: dict[str, str] = {}
+        phase_titles = _Names()
         for item in self.phases:
             assert item.start is not None and item.end is not None
-            name = _unique(item.title, {p.title for p in phases})
+            name = phase_titles.unique(item.title)
             phase_names.setdefault(item.title, name)
             phases.append(PhaseSpec(title=name, start=item.start, end=item.end))
+            phase_titles.add(phases[-1].title)
         tasks: list[TaskSpec] = []
+        task_titles: dict[str | None, _Names] = {}  # per phase
         for task in self.tasks:
             phase = phase_names.get(task.phase) if task.phase is not None else None
-            taken = {t.title for t in tasks if t.phase == phase}
+            taken = task_titles.setdefault(phase, _Names())
             tasks.append(
                 TaskSpec(
-                    title=_unique(task.title, taken),
+                    title=taken.unique(task.title),
                     phase=phase,
                     due=task.due,
                     ongoing=task.ongoing,
                     recurring=task.recurring,
                 )
             )
+            taken.add(tasks[-1].title)
         return PlanSpec(title=title, year=self.year, phases=phases, tasks=tasks)
 
 
-def _unique(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        return name
-    n = 2
-    while f"{name} ({n})" in taken:
-        n += 1
-    return f"{name} ({n})"
+class _Names:
+    """Names taken so far; a repeated name gets the first free " (n)" suffix.
+
+    Remembers, per name, the suffix it reached, so that a thousand tasks named
+    alike cost a thousand look-ups rather than half a million.
+    """
+
+    def __init__(self) -> None:
+        self.taken: set[str] = set()
+        self.next: dict[str, int] = {}  # every suffix below it is taken
+
+    def add(self, name: str) -> None:
+        self.taken.add(name)
+
+    def unique(self, name: str) -> str:
+        if name not in self.taken:
+            return name
+        n = self.next.get(name, 2)
+        while f"{name} ({n})" in self.taken:
+            n += 1
+        self.next[name] = n + 1
+        return f"{name} ({n})"
 
 
 class PhaseSpec(_Frozen):

@@ -405,6 +405,21 @@ def shorten(title: str, limit: int = 60) -> str:
     return out if out else title[: limit - 1] + "…"
 
 
+def _tail(doc: Document, pending: list[Line]) -> str:
+    """The end of the pending lines joined, enough for _TITLE_END (two characters at the
+    very end): the last lines that hold 16 characters or more. Each pending line holds
+    two at least, and the end of ``clean`` of the whole is the end of ``clean`` of
+    this tail; joining every pending line each time would be quadratic."""
+    parts: list[str] = []
+    size = 0
+    for ln in reversed(pending):
+        parts.append(doc.norm[ln.start : ln.end])
+        size += ln.end - ln.start
+        if size >= 16:
+            break
+    return "".join(reversed(parts))
+
+
 def find_title(doc: Document) -> str:
     """The plan's title: a short heading-like line before the first numbered heading.
 
@@ -439,7 +454,7 @@ def find_title(doc: Document) -> str:
             flush()
             continue
         pending.append(line)
-        if _TITLE_END.search(clean("".join(doc.norm[ln.start : ln.end] for ln in pending))):
+        if _TITLE_END.search(clean(_tail(doc, pending))):
             flush()
     flush()
 

@@ -18,20 +18,46 @@ from bot.plans.model import (
     PROBLEM_SINK,
     FieldPath,
     PlanFormatError,
+    PlanRefused,
     PlanSpec,
     RecurringRule,
     TaskSpec,
     format_path,
 )
 
+_MAX_FLOW_DEPTH = 50
+
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text.
+    """SafeLoader that leaves dates as text and refuses anchors and aliases.
 
     PyYAML turns ``2024-02-30`` into a bare ValueError while building the
     document, with no line to report; as text it reaches the model's date
     check and gets a line and a field like any other bad value.
+
+    A plan has no use for ``&anchor`` and ``*alias``, and they are how a few
+    hundred bytes become billions of nodes ("billion laughs") or a node that
+    contains itself: the first one met is refused, with its line, before any
+    node is built from it.
     """
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            raise PlanRefused(
+                "plan_yaml_alias",
+                "YAML anchors and aliases (& and *) are not accepted; write the content out",
+                line=line,
+            )
+        return super().compose_node(parent, index)
+
+    def fetch_flow_collection_start(self, TokenClass: Any) -> None:
+        # PyYAML's scanner revisits every open bracket at each token: 2,000 "[" take
+        # seconds. A plan nests three deep.
+        if self.flow_level >= _MAX_FLOW_DEPTH:
+            raise PlanFormatError("not valid YAML: nested too deeply", line=self.line + 1)
+        super().fetch_flow_collection_start(TokenClass)
 
 
 _Loader.yaml_implicit_resolvers = {
@@ -57,6 +83,8 @@ def load_plan_yaml(text: str) -> PlanSpec:
         ) from None
     except yaml.YAMLError as exc:
         raise PlanFormatError(f"not valid YAML: {exc}") from None
+    except RecursionError:
+        raise PlanFormatError("not valid YAML: nested too deeply") from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):

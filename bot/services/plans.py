@@ -16,9 +16,10 @@ from bot import rules
 from bot.i18n import t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
-from bot.plans.model import PhaseSpec, PlanFormatError, PlanSpec, RecurringRule
+from bot.plans.model import PhaseSpec, PlanFormatError, PlanRefused, PlanSpec, RecurringRule
 from bot.plans.reader import read_plan_bytes
 from bot.plans.yamlio import load_plan_yaml
+from bot.services import plan_worker
 from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.circular_model import Item, Para, Run, Section, listing, plain, runs
 from bot.services.fmt import date_label, plan_date
@@ -62,15 +63,62 @@ def spec_from_file(file_name: str, data: bytes, today: date) -> tuple[PlanSpec, 
             raise UserError("plan_empty")
         # A document without a heading line: its file name is the best title we have.
         return found.to_plan_spec(default_title=Path(file_name).stem), list(found.warnings)
+    except PlanRefused as exc:
+        line = {"line": exc.line} if exc.line is not None else {}
+        raise UserError(exc.key, **line, **exc.params) from None
     except PlanFormatError as exc:
         raise UserError("plan_unreadable", reason=str(exc)[:300]) from None
 
 
+_Outcome = tuple[PlanSpec, list[str]] | tuple[str, dict[str, object]]
+
+
+def _read_in_worker(file_name: str, data: bytes, today: date) -> _Outcome:
+    """:func:`spec_from_file` as run in the worker: a refusal comes back as its catalog
+    key and parameters (an exception's own parameters do not survive pickling)."""
+    try:
+        return spec_from_file(file_name, data, today)
+    except UserError as exc:
+        return exc.key, dict(exc.params)
+    except MemoryError:
+        return "plan_too_much_memory", {}
+    except RecursionError:
+        reason: dict[str, object] = {"reason": f"{file_name}: nested too deeply"}
+        return "plan_unreadable", reason
+
+
+async def read_plan(file_name: str, data: bytes, today: date) -> tuple[PlanSpec, list[str]]:
+    """:func:`spec_from_file` off the event loop, in the plan worker (see
+    :mod:`bot.services.plan_worker`): within its time and memory budget, or a
+    :class:`UserError` saying which budget the file went past."""
+    if len(data) > MAX_PLAN_BYTES:
+        raise UserError("plan_too_big")
+    try:
+        outcome = await plan_worker.run(_read_in_worker, file_name, data, today)
+    except plan_worker.TimedOut:
+        raise UserError("plan_too_slow", seconds=round(plan_worker.TIME_BUDGET)) from None
+    except plan_worker.Crashed:
+        raise UserError("plan_too_much_memory") from None
+    first, second = outcome
+    if isinstance(first, str):
+        assert isinstance(second, dict)
+        raise UserError(first, **second)
+    assert isinstance(second, list)
+    return first, second
+
+
+def shutdown() -> None:
+    """Stop the plan worker process; for the application's stop (post_stop)."""
+    plan_worker.shutdown()
+
+
 async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: datetime) -> Draft:
-    """A preview of a plan a coordinator sent; nothing takes effect before confirmation."""
+    """A preview of a plan a coordinator sent; nothing takes effect before confirmation.
+
+    The file is read in the plan worker (:func:`read_plan`), never on the event loop."""
     actor.require_coordinator()
     today = now.astimezone(env.cfg.tz).date()
-    spec, warnings = spec_from_file(file_name, data, today)
+    spec, warnings = await read_plan(file_name, data, today)
     if spec.year < today.year:
         warnings.append(
             f"方案年度为{spec.year}年，早于今年：其中的时限均已过去，启用后会显示为逾期。"
