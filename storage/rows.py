@@ -1,0 +1,36 @@
+"""Rows to models: one mapping for every storage module.
+
+A column holds a model field of the same name, so a row maps by the model's
+own fields and pydantic converts what SQLite stores: ISO text with an offset
+to an aware datetime, ISO text to a date, 0/1 to a bool, text to an enum.
+Where storage differs from the model (a JSON column, a nested model) the
+caller passes that field explicitly; a column with another name is renamed
+in the SELECT (`AS`).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from functools import cache
+from typing import TypeVar
+
+from pydantic import BaseModel
+
+M = TypeVar("M", bound=BaseModel)
+
+
+@cache
+def _columns(
+    cls: type[BaseModel], prefix: str, given: frozenset[str]
+) -> tuple[tuple[str, str], ...]:
+    return tuple((name, prefix + name) for name in cls.model_fields if name not in given)
+
+
+def model_from(cls: type[M], row: sqlite3.Row, prefix: str = "", **given: object) -> M:
+    """The `cls` a row holds; `prefix` picks a joined table's columns (`b_name`...).
+
+    Every field not `given` must be a column; a missing one raises IndexError
+    rather than quietly taking the field's default.
+    """
+    values = {name: row[column] for name, column in _columns(cls, prefix, frozenset(given))}
+    return cls.model_validate(values | given if given else values)
