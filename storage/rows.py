@@ -20,17 +20,17 @@ M = TypeVar("M", bound=BaseModel)
 
 
 @cache
-def _columns(
-    cls: type[BaseModel], prefix: str, given: frozenset[str]
-) -> tuple[tuple[str, str], ...]:
-    return tuple((name, prefix + name) for name in cls.model_fields if name not in given)
+def _columns(cls: type[BaseModel], prefix: str) -> tuple[tuple[str, str], ...]:
+    return tuple((name, prefix + name) for name in cls.model_fields)
 
 
 def model_from(cls: type[M], row: sqlite3.Row, prefix: str = "", **given: object) -> M:
-    """The `cls` a row holds; `prefix` picks a joined table's columns (`b_name`...).
+    """The `cls` a row holds; `prefix` picks a joined table's columns (`m_role`...).
 
     Every field not `given` must be a column; a missing one raises IndexError
     rather than quietly taking the field's default.
     """
-    values = {name: row[column] for name, column in _columns(cls, prefix, frozenset(given))}
-    return cls.model_validate(values | given if given else values)
+    if not given:
+        return cls.model_validate({name: row[column] for name, column in _columns(cls, prefix)})
+    values = {name: row[column] for name, column in _columns(cls, prefix) if name not in given}
+    return cls.model_validate(values | given)
