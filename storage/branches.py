@@ -8,7 +8,7 @@ from datetime import datetime
 from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, Membership, User
 from storage import people
 from storage.db import Tx, ts
-from storage.rows import model_from
+from storage.rows import fetch_all, fetch_one, model_from
 
 # ----------------------------------------------------------------- branches
 
@@ -26,34 +26,35 @@ async def add_branch(tx: Tx, name: str, category: str, now: datetime) -> Branch 
 
 
 async def get_branch(tx: Tx, branch_id: int) -> Branch | None:
-    row = await tx.one("SELECT * FROM branches WHERE id = ?", (branch_id,))
-    return None if row is None else model_from(Branch, row)
+    return await fetch_one(tx, Branch, "SELECT * FROM branches WHERE id = ?", (branch_id,))
 
 
 async def find_branch(tx: Tx, name: str) -> Branch | None:
     """The active branch with this exact name."""
-    row = await tx.one("SELECT * FROM branches WHERE name = ? AND archived_at IS NULL", (name,))
-    return None if row is None else model_from(Branch, row)
+    return await fetch_one(
+        tx, Branch, "SELECT * FROM branches WHERE name = ? AND archived_at IS NULL", (name,)
+    )
 
 
 async def search_branches(tx: Tx, fragment: str) -> list[Branch]:
     """Active branches whose name contains `fragment` (for forgiving look-ups)."""
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Branch,
         "SELECT * FROM branches WHERE archived_at IS NULL AND instr(name, ?) > 0 ORDER BY id",
         (fragment,),
     )
-    return [model_from(Branch, r) for r in rows]
 
 
 async def list_branches(tx: Tx, include_archived: bool = False) -> list[Branch]:
     where = "" if include_archived else "WHERE archived_at IS NULL"
-    rows = await tx.all(f"SELECT * FROM branches {where} ORDER BY id")
-    return [model_from(Branch, r) for r in rows]
+    return await fetch_all(tx, Branch, f"SELECT * FROM branches {where} ORDER BY id")
 
 
 async def archived_branches(tx: Tx) -> list[Branch]:
-    rows = await tx.all("SELECT * FROM branches WHERE archived_at IS NOT NULL ORDER BY id")
-    return [model_from(Branch, r) for r in rows]
+    return await fetch_all(
+        tx, Branch, "SELECT * FROM branches WHERE archived_at IS NOT NULL ORDER BY id"
+    )
 
 
 async def rename_branch(tx: Tx, branch_id: int, name: str) -> bool:
@@ -176,13 +177,11 @@ async def add_invite(
 
 
 async def invite_by_hash(tx: Tx, token_hash: str) -> Invite | None:
-    row = await tx.one("SELECT * FROM invites WHERE token_hash = ?", (token_hash,))
-    return None if row is None else model_from(Invite, row)
+    return await fetch_one(tx, Invite, "SELECT * FROM invites WHERE token_hash = ?", (token_hash,))
 
 
 async def get_invite(tx: Tx, invite_id: int) -> Invite | None:
-    row = await tx.one("SELECT * FROM invites WHERE id = ?", (invite_id,))
-    return None if row is None else model_from(Invite, row)
+    return await fetch_one(tx, Invite, "SELECT * FROM invites WHERE id = ?", (invite_id,))
 
 
 async def use_invite(tx: Tx, invite_id: int, user_id: int, now: datetime) -> bool:
@@ -204,9 +203,10 @@ async def revoke_invite(tx: Tx, invite_id: int, now: datetime) -> bool:
 
 
 async def open_invites(tx: Tx, now: datetime) -> list[Invite]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Invite,
         """SELECT * FROM invites WHERE used_at IS NULL AND revoked_at IS NULL
            AND expires_at > ? ORDER BY id""",
         (ts(now),),
     )
-    return [model_from(Invite, r) for r in rows]

@@ -11,7 +11,7 @@ from datetime import datetime
 
 from bot.models import AuditEntry
 from storage.db import Tx, ts
-from storage.rows import model_from
+from storage.rows import fetch_all
 
 # ---------------------------------------------------------------- key/value
 
@@ -47,5 +47,4 @@ async def audit(
 
 
 async def audit_log(tx: Tx, limit: int = 100) -> list[AuditEntry]:
-    rows = await tx.all("SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))
-    return [model_from(AuditEntry, r) for r in rows]
+    return await fetch_all(tx, AuditEntry, "SELECT * FROM audit ORDER BY id DESC LIMIT ?", (limit,))

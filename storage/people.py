@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.models import User
 from storage.db import Tx, ts
-from storage.rows import model_from
+from storage.rows import fetch_all, fetch_one
 
 # -------------------------------------------------------------------- users
 
@@ -34,8 +34,7 @@ async def upsert_user(
 
 
 async def get_user(tx: Tx, user_id: int) -> User | None:
-    row = await tx.one("SELECT * FROM users WHERE user_id = ?", (user_id,))
-    return None if row is None else model_from(User, row)
+    return await fetch_one(tx, User, "SELECT * FROM users WHERE user_id = ?", (user_id,))
 
 
 async def set_user_language(tx: Tx, user_id: int, language: str) -> None:
@@ -55,8 +54,7 @@ async def users_by_ids(tx: Tx, ids: Iterable[int | None]) -> list[User]:
     if not wanted:
         return []
     marks = ",".join("?" * len(wanted))
-    rows = await tx.all(f"SELECT * FROM users WHERE user_id IN ({marks})", wanted)
-    return [model_from(User, r) for r in rows]
+    return await fetch_all(tx, User, f"SELECT * FROM users WHERE user_id IN ({marks})", wanted)
 
 
 # ------------------------------------------------------------- coordinators
@@ -81,7 +79,6 @@ async def remove_coordinator(tx: Tx, user_id: int) -> bool:
 
 
 async def list_coordinators(tx: Tx) -> list[User]:
-    rows = await tx.all(
-        "SELECT u.* FROM coordinators c JOIN users u USING(user_id) ORDER BY c.added_at"
+    return await fetch_all(
+        tx, User, "SELECT u.* FROM coordinators c JOIN users u USING(user_id) ORDER BY c.added_at"
     )
-    return [model_from(User, r) for r in rows]

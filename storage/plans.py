@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, ConfigDict
 
 from storage.db import Tx, ts
-from storage.rows import model_from
+from storage.rows import fetch_all, fetch_one, model_from
 
 
 class PlanRow(BaseModel):
@@ -122,20 +122,20 @@ async def rename_assignments(tx: Tx, old: str, new: str) -> int:
 
 
 async def active_plans(tx: Tx) -> list[PlanRow]:
-    rows = await tx.all("SELECT * FROM plans WHERE active = 1 ORDER BY id")
-    return [model_from(PlanRow, r) for r in rows]
+    return await fetch_all(tx, PlanRow, "SELECT * FROM plans WHERE active = 1 ORDER BY id")
 
 
 async def find_active_plan(tx: Tx, title: str, year: int) -> PlanRow | None:
-    row = await tx.one(
-        "SELECT * FROM plans WHERE active = 1 AND title = ? AND year = ?", (title, year)
+    return await fetch_one(
+        tx,
+        PlanRow,
+        "SELECT * FROM plans WHERE active = 1 AND title = ? AND year = ?",
+        (title, year),
     )
-    return None if row is None else model_from(PlanRow, row)
 
 
 async def get_plan(tx: Tx, plan_id: int) -> PlanRow | None:
-    row = await tx.one("SELECT * FROM plans WHERE id = ?", (plan_id,))
-    return None if row is None else model_from(PlanRow, row)
+    return await fetch_one(tx, PlanRow, "SELECT * FROM plans WHERE id = ?", (plan_id,))
 
 
 async def set_plan_active(tx: Tx, plan_id: int, active: bool) -> bool:
@@ -197,8 +197,7 @@ async def add_draft(tx: Tx, user_id: int, file_name: str, spec_json: str, now: d
 
 
 async def get_draft(tx: Tx, draft_id: int) -> DraftRow | None:
-    r = await tx.one("SELECT * FROM plan_drafts WHERE id = ?", (draft_id,))
-    return None if r is None else model_from(DraftRow, r)
+    return await fetch_one(tx, DraftRow, "SELECT * FROM plan_drafts WHERE id = ?", (draft_id,))
 
 
 async def decide_draft(tx: Tx, draft_id: int, now: datetime) -> bool:

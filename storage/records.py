@@ -11,29 +11,30 @@ from __future__ import annotations
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
 from storage.circulars import circular_from
 from storage.db import Tx
-from storage.rows import model_from
+from storage.rows import fetch_all, model_from
 
 
 async def branches_all(tx: Tx) -> list[Branch]:
     """Every branch, archived ones too: history still counts them."""
-    rows = await tx.all("SELECT * FROM branches ORDER BY id")
-    return [model_from(Branch, r) for r in rows]
+    return await fetch_all(tx, Branch, "SELECT * FROM branches ORDER BY id")
 
 
 async def cycles_between(tx: Tx, first: str, last: str) -> list[Cycle]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Cycle,
         "SELECT month, due_on FROM cycles WHERE month BETWEEN ? AND ? ORDER BY month",
         (first, last),
     )
-    return [model_from(Cycle, r) for r in rows]
 
 
 async def reports_between(tx: Tx, first: str, last: str) -> list[Report]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Report,
         "SELECT * FROM reports WHERE month BETWEEN ? AND ? ORDER BY branch_id, month",
         (first, last),
     )
-    return [model_from(Report, r) for r in rows]
 
 
 async def attachment_counts_between(tx: Tx, first: str, last: str) -> dict[tuple[int, str], int]:

@@ -9,14 +9,13 @@ from datetime import date, datetime
 
 from bot.models import Attachment, Cycle, Exemption, Pending, Report, Revision
 from storage.db import Tx, ts
-from storage.rows import model_from
+from storage.rows import fetch_all, fetch_one, model_from
 
 # ------------------------------------------------------------------- cycles
 
 
 async def get_cycle(tx: Tx, month: str) -> Cycle | None:
-    row = await tx.one("SELECT * FROM cycles WHERE month = ?", (month,))
-    return None if row is None else model_from(Cycle, row)
+    return await fetch_one(tx, Cycle, "SELECT * FROM cycles WHERE month = ?", (month,))
 
 
 async def ensure_cycle(tx: Tx, month: str, due_on: date, now: datetime) -> Cycle:
@@ -31,23 +30,20 @@ async def ensure_cycle(tx: Tx, month: str, due_on: date, now: datetime) -> Cycle
 
 
 async def list_cycles(tx: Tx) -> list[Cycle]:
-    rows = await tx.all("SELECT * FROM cycles ORDER BY month")
-    return [model_from(Cycle, r) for r in rows]
+    return await fetch_all(tx, Cycle, "SELECT * FROM cycles ORDER BY month")
 
 
 # ------------------------------------------------------------------ reports
 
 
 async def get_report(tx: Tx, branch_id: int, month: str) -> Report | None:
-    row = await tx.one(
-        "SELECT * FROM reports WHERE branch_id = ? AND month = ?", (branch_id, month)
+    return await fetch_one(
+        tx, Report, "SELECT * FROM reports WHERE branch_id = ? AND month = ?", (branch_id, month)
     )
-    return None if row is None else model_from(Report, row)
 
 
 async def get_report_by_id(tx: Tx, report_id: int) -> Report | None:
-    row = await tx.one("SELECT * FROM reports WHERE id = ?", (report_id,))
-    return None if row is None else model_from(Report, row)
+    return await fetch_one(tx, Report, "SELECT * FROM reports WHERE id = ?", (report_id,))
 
 
 async def insert_report(
@@ -85,32 +81,37 @@ async def revise_report(tx: Tx, report_id: int, author_id: int, text: str, now: 
 
 
 async def revisions(tx: Tx, report_id: int) -> list[Revision]:
-    rows = await tx.all(
-        "SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision", (report_id,)
+    return await fetch_all(
+        tx,
+        Revision,
+        "SELECT * FROM report_revisions WHERE report_id = ? ORDER BY revision",
+        (report_id,),
     )
-    return [model_from(Revision, r) for r in rows]
 
 
 async def reports_for_month(tx: Tx, month: str) -> list[Report]:
-    rows = await tx.all("SELECT * FROM reports WHERE month = ? ORDER BY branch_id", (month,))
-    return [model_from(Report, r) for r in rows]
+    return await fetch_all(
+        tx, Report, "SELECT * FROM reports WHERE month = ? ORDER BY branch_id", (month,)
+    )
 
 
 async def reports_for_branch(tx: Tx, branch_id: int, limit: int = 24) -> list[Report]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Report,
         "SELECT * FROM reports WHERE branch_id = ? ORDER BY month DESC LIMIT ?",
         (branch_id, limit),
     )
-    return [model_from(Report, r) for r in rows]
 
 
 async def reports_submitted_between(tx: Tx, month: str, after: datetime) -> list[Report]:
     """Reports of `month` first submitted after `after` (补报 after a circular)."""
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Report,
         "SELECT * FROM reports WHERE month = ? AND submitted_at > ? ORDER BY submitted_at",
         (month, ts(after)),
     )
-    return [model_from(Report, r) for r in rows]
 
 
 async def reported_branch_ids(tx: Tx, month: str) -> set[int]:
@@ -147,11 +148,12 @@ async def add_attachment(
 
 
 async def attachments(tx: Tx, branch_id: int, month: str) -> list[Attachment]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Attachment,
         "SELECT * FROM attachments WHERE branch_id = ? AND month = ? ORDER BY id",
         (branch_id, month),
     )
-    return [model_from(Attachment, r) for r in rows]
 
 
 async def attachment_counts(tx: Tx, month: str) -> dict[int, int]:
@@ -194,8 +196,7 @@ async def set_pending(
 
 
 async def get_pending(tx: Tx, user_id: int) -> Pending | None:
-    row = await tx.one("SELECT * FROM pending WHERE user_id = ?", (user_id,))
-    return None if row is None else model_from(Pending, row)
+    return await fetch_one(tx, Pending, "SELECT * FROM pending WHERE user_id = ?", (user_id,))
 
 
 async def hold_text(tx: Tx, user_id: int, text: str, now: datetime) -> None:

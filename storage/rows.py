@@ -11,10 +11,13 @@ in the SELECT (`AS`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
+
+from storage.db import Tx
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -34,3 +37,14 @@ def model_from(cls: type[M], row: sqlite3.Row, prefix: str = "", **given: object
         return cls.model_validate({name: row[column] for name, column in _columns(cls, prefix)})
     values = {name: row[column] for name, column in _columns(cls, prefix) if name not in given}
     return cls.model_validate(values | given)
+
+
+async def fetch_one(tx: Tx, cls: type[M], sql: str, params: Iterable[Any] = ()) -> M | None:
+    """The `cls` of the query's first row; None when there is none."""
+    row = await tx.one(sql, params)
+    return None if row is None else model_from(cls, row)
+
+
+async def fetch_all(tx: Tx, cls: type[M], sql: str, params: Iterable[Any] = ()) -> list[M]:
+    """A `cls` for each row of the query, in its order."""
+    return [model_from(cls, row) for row in await tx.all(sql, params)]
