@@ -12,7 +12,6 @@ from typing import Any
 from telegram import Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -27,6 +26,7 @@ from telegram.request import BaseRequest
 
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
+from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
 from bot.services import engine, onboarding
 from bot.services.base import Env
 from bot.settings import Settings
@@ -82,27 +82,50 @@ def command_callbacks() -> dict[str, Callback]:
 
 
 def run_bot(cfg: Settings, token: str) -> int:
-    """`zhibu run`: poll until stopped. A rejected token or an unreachable Bot API
-    ends with one line and exit code 1 (a service manager restarts it)."""
+    """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
+    what the operator must fix (a database that cannot be opened, a rejected token), exit 1
+    for an unreachable Bot API (it may pass; a service manager restarts the bot)."""
+    import sqlite3
+
+    from telegram.error import TelegramError
+
+    from bot.settings import DEFAULT_API_BASE_URL
+
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    db = loop.run_until_complete(Database.open(cfg.db))
+    try:
+        db = loop.run_until_complete(Database.open(cfg.db))
+    except (OSError, sqlite3.Error) as exc:
+        print(f"zhibu: ZHIBU_DB: cannot open {cfg.db}: {exc}", file=sys.stderr)
+        loop.close()
+        return 2
     app = build_application(Env(db=db, cfg=cfg), token=token)
     try:
+        # getMe once before polling: PTB's start-up retry loop would log a whole
+        # traceback first, burying the one line that says what is wrong.
+        loop.run_until_complete(app.initialize())
         app.run_polling(
             allowed_updates=["message", "edited_message", "callback_query", "my_chat_member"],
             close_loop=False,
         )
-    except InvalidToken:
+    except InvalidToken:  # 401, or 404 from a server that is not a Bot API
+        check = "ZHIBU_BOT_TOKEN"
+        if cfg.api_base_url != DEFAULT_API_BASE_URL:
+            check += " and ZHIBU_API_BASE_URL"
         print(
-            f"zhibu: the Bot API at {cfg.api_base_url} rejected the token; check ZHIBU_BOT_TOKEN",
+            f"zhibu: the Bot API at {cfg.api_base_url} rejected the token; check {check}",
             file=sys.stderr,
         )
-        return 1
+        return 2
     except NetworkError as exc:
         print(f"zhibu: cannot reach the Bot API at {cfg.api_base_url}: {exc}", file=sys.stderr)
         return 1
+    except TelegramError as exc:
+        print(f"zhibu: the Bot API at {cfg.api_base_url} failed: {exc}", file=sys.stderr)
+        return 1
     finally:
+        # Closes the connection when start-up failed (after a run it is closed already).
+        loop.run_until_complete(app.bot.request.shutdown())
         loop.run_until_complete(db.close())
         loop.close()
     return 0
@@ -136,19 +159,12 @@ def build_application(
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
     if rate_limit:
-        # Telegram: ~30 messages/s in all, 20/min into one group. A bucket of
-        # one refilled every 1/rate seconds paces sends evenly: a burst of 30
-        # followed by a steady 30/s would exceed any sliding one-second window.
-        # One 429 is waited out in place; beyond that the outbox reschedules.
-        builder = builder.rate_limiter(
-            AIORateLimiter(
-                overall_max_rate=1,
-                overall_time_period=1 / env.cfg.rate_limit,
-                group_max_rate=1,
-                group_time_period=3,
-                max_retries=1,
-            )
-        )
+        # Telegram: ~30 messages/s in all, 20/min into one group. Sends are paced
+        # evenly (bulk ones at 90 % of the rate, replies first); a 429 pauses before
+        # the next slot. One 429 is waited out in place; beyond that the outbox
+        # reschedules. See bot/ratelimit.py and docs/rate-limits.md.
+        warn_if_paid_rate(env.cfg.rate_limit)
+        builder = builder.rate_limiter(ZhibuRateLimiter(env.cfg.rate_limit, max_retries=1))
     if not background:
         builder = builder.job_queue(None)
     app: Application = builder.build()  # type: ignore[type-arg]

@@ -43,10 +43,50 @@ def _settings(**overrides: object) -> Settings:
         raise SystemExit(EXIT_USAGE) from None
 
 
+def _database_problem(db: Path) -> str | None:
+    """Why ZHIBU_DB cannot be opened or created, in one line; None if it looks fine."""
+    path = Path(db)
+    if str(db) == ":memory:":
+        return None
+    if path.is_dir():
+        return f"ZHIBU_DB: {db} is a directory; name a file in it, e.g. {path / 'zhibu.sqlite3'}"
+    parent = path.parent
+    if not parent.is_dir():
+        return (
+            f"ZHIBU_DB: the directory {parent} does not exist; "
+            f"create it (mkdir -p {parent}) or point ZHIBU_DB elsewhere"
+        )
+    if not path.exists():
+        if not os.access(parent, os.W_OK | os.X_OK):
+            return f"ZHIBU_DB: cannot create {db}: the directory {parent} is not writable"
+        return None
+    import sqlite3
+
+    # Read-only and synchronous: a failed aiosqlite open would leave its thread running.
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            conn.execute("PRAGMA user_version").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return f"ZHIBU_DB: cannot open {db}: {exc}"
+    return None
+
+
+def _database_ok(cfg: Settings) -> bool:
+    problem = _database_problem(cfg.db)
+    if problem is not None:
+        print(f"zhibu: {problem}", file=sys.stderr)
+    return problem is None
+
+
 def cmd_run(_: argparse.Namespace) -> int:
     cfg = _settings()
     if cfg.bot_token is None or not cfg.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
+        return EXIT_USAGE
+    if not _database_ok(cfg):
         return EXIT_USAGE
     token = cfg.bot_token.get_secret_value().strip()
     setup_logging(token=token)
@@ -72,6 +112,8 @@ def cmd_branches_import(args: argparse.Namespace) -> int:
         text = path.read_text(encoding="utf-8-sig")
     except OSError as exc:
         print(f"zhibu: cannot read {path}: {exc.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _database_ok(cfg):
         return EXIT_USAGE
 
     async def go() -> int:
@@ -124,6 +166,8 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
         spec = load_plan_file(args.file)
     except PlanFormatError as exc:
         print(f"zhibu: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _database_ok(cfg):
         return EXIT_USAGE
 
     async def go() -> int:
@@ -179,12 +223,69 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return asyncio.run(backup_main(Path(cfg.db), Path(args.path)))
 
 
+RUN_HELP = """\
+Run the bot: poll the Telegram Bot API until stopped (Ctrl-C or SIGTERM).
+
+Settings are read from environment variables and from a file named .env in the
+current directory (an environment variable wins over the same name in .env).
+Every name starts with ZHIBU_. Start from .env.example in zhibu's source tree:
+copy it to .env and set at least ZHIBU_BOT_TOKEN (from @BotFather) and
+ZHIBU_ADMIN_IDS (your numeric Telegram user id: send any message to
+@userinfobot). A setting left empty (NAME=) takes its default. List settings
+accept commas, 、 or spaces: 5,2,0 or 5，2，0.
+
+Exit status: 0 stopped; 2 a setting must be fixed (bad value, ZHIBU_DB
+directory missing, token rejected), named in one line; 1 the Bot API could
+not be reached (may pass: try again later)."""
+
+BRANCHES_IMPORT_HELP = """\
+Create branches from a CSV file and print a secretary invite link for each.
+
+CSV format: UTF-8 (a BOM is fine), comma-separated, one branch per line:
+  name[,category]
+A first row whose first cell is 名称, 名稱, name, 支部 or 支部名称 is a header
+and skipped; blank lines are ignored; further columns are ignored. Example:
+
+  名称,类别
+  第一党支部,机关
+  第二党支部,社区
+
+Output: one tab-separated line per branch: name, new or existing, and the
+invite link https://t.me/<bot>?start=... (an existing branch that already has
+a secretary shows "(has a secretary)" and gets no link). Running it again is
+safe: existing branches are kept, not duplicated.
+
+Each link works once and expires after ZHIBU_INVITE_VALID_DAYS days (default
+7); send it to the branch's secretary. /invite in the chat makes a new one."""
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("zhibu")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        import tomllib
+
+        pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
+        try:
+            return str(tomllib.loads(pyproject.read_text("utf-8"))["project"]["version"])
+        except (OSError, KeyError, tomllib.TOMLDecodeError):
+            return "unknown"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="zhibu", description="党支部月度报送机器人 · monthly reporting bot"
     )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the bot (needs ZHIBU_BOT_TOKEN)")
+    run = sub.add_parser(
+        "run",
+        help="run the bot (needs ZHIBU_BOT_TOKEN; settings from .env and ZHIBU_* variables)",
+        description=RUN_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     run.set_defaults(func=cmd_run)
     demo = sub.add_parser("demo", help="simulate one month offline and print the transcript")
     demo.add_argument("--quiet", action="store_true", help="print only the summary")
@@ -192,9 +293,12 @@ def build_parser() -> argparse.ArgumentParser:
     branches = sub.add_parser("branches", help="manage branches")
     bsub = branches.add_subparsers(dest="branches_command", required=True)
     imp = bsub.add_parser(
-        "import", help="create branches from a CSV (name, category) and print invite links"
+        "import",
+        help="create branches from a CSV (name, category) and print invite links",
+        description=BRANCHES_IMPORT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    imp.add_argument("file")
+    imp.add_argument("file", help="the CSV file (see the format above)")
     imp.add_argument("--bot-username", help="the bot's @username, if `zhibu run` has not run yet")
     imp.set_defaults(func=cmd_branches_import)
     exp = sub.add_parser("export", help="write the year's ledger (台账) as .xlsx")

@@ -56,17 +56,15 @@ def join(lines: list[Html] | list[str], sep: str = "\n") -> Html:
     return Html(sep.join(lines))
 
 
-def language_for(chosen: str | None, telegram_code: str | None, default: str = DEFAULT) -> str:
-    """The user's language: what they chose with /lang, else their Telegram language."""
+def language_for(chosen: str | None, default: str = DEFAULT) -> str:
+    """A person's language: what they chose with /lang, else the committee's (ZHIBU_LANGUAGE).
+
+    Telegram's app language is deliberately not consulted: many people in mainland
+    China run Telegram in English and still expect the committee's Chinese.
+    """
     if chosen is not None and chosen in CATALOGS:
         return chosen
-    code = (telegram_code or "").lower()
-    if code.startswith("zh"):
-        traditional = ("hant", "tw", "hk", "mo")
-        return "zh-Hant" if any(tag in code for tag in traditional) else "zh-Hans"
-    if code.startswith("en"):
-        return "en"
-    return default
+    return default if default in CATALOGS else DEFAULT
 
 
 def split_message(text: str, limit: int = TELEGRAM_LIMIT - 96) -> list[str]:

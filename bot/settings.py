@@ -13,7 +13,14 @@ from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 LANGUAGES = ("zh-Hans", "zh-Hant", "en")
@@ -26,11 +33,19 @@ class WorkdayRule(StrEnum):
     NEXT = "next"
 
 
-def _split_ints(value: Any) -> Any:
-    """Accept ``"1,2, 3"`` from the environment as well as real lists."""
+# List separators people type: commas (also full-width ，and 、), semicolons, spaces
+# (also the full-width space U+3000, which str.split() counts as whitespace).
+_LIST_SEP = re.compile(r"[,，、;；\s]+")
+
+
+def _split_ints(value: Any, what: str = "whole numbers", hint: str = "") -> Any:
+    """Accept ``"1,2, 3"``, ``"5，2，0"`` or ``"1、2"`` from the environment, and real lists."""
     if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",")]
-        return [int(p) for p in parts if p]
+        parts = [p for p in _LIST_SEP.split(value.strip()) if p]
+        bad = [p for p in parts if not re.fullmatch(r"[+-]?\d+", p)]
+        if bad:
+            raise ValueError(f"must be {what} separated by commas, not {bad[0]!r}{hint}")
+        return [int(p) for p in parts]
     if isinstance(value, int):
         return [value]
     return value
@@ -45,6 +60,8 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        # `NAME=` (as in .env.example) means "not set": the default applies.
+        env_ignore_empty=True,
     )
 
     bot_token: SecretStr | None = None
@@ -76,10 +93,37 @@ class Settings(BaseSettings):
     review_fair: float = Field(default=0.75, ge=0, le=1)
     review_average: float = Field(default=0.5, ge=0, le=1)
     # Messages per second in all; Telegram allows about 30.
-    rate_limit: float = Field(default=30.0, gt=0, le=30)
+    rate_limit: float = Field(default=30.0, gt=0, le=1000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_is_unset(cls, data: Any) -> Any:
+        # `NAME=   ` too (env_ignore_empty only skips exactly empty values).
+        if isinstance(data, dict):
+            return {k: v for k, v in data.items() if not (isinstance(v, str) and not v.strip())}
+        return data
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _admin_list(cls, value: Any) -> Any:
+        # People write their @username here; say what is wanted and where to get it.
+        return _split_ints(
+            value,
+            "numeric Telegram user ids",
+            " (an @username will not do: to find your id, send any message to @userinfobot)",
+        )
+
+    @field_validator("coordination_chat_id", mode="before")
+    @classmethod
+    def _chat_id(cls, value: Any) -> Any:
+        if isinstance(value, str) and not re.fullmatch(r"\s*[+-]?\d+\s*", value):
+            raise ValueError(
+                "must be the group's numeric chat id (e.g. -1001234567890); "
+                "or leave it empty and send /bindgroup in the group"
+            )
+        return value
 
     @field_validator(
-        "admin_ids",
         "reminder_days_before",
         "overdue_days_after",
         "task_reminder_days_before",

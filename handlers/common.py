@@ -55,7 +55,11 @@ class Ctx:
 
     @property
     def lang(self) -> str:
-        return self.actor.lang
+        """The person's language in private; in a group, what everyone reads there is
+        the committee's language, whoever typed the command."""
+        if self.chat_kind == PRIVATE:
+            return self.actor.lang
+        return self.env.cfg.language
 
     @property
     def message(self) -> Message | None:

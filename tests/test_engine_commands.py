@@ -134,8 +134,27 @@ async def test_language_switch(sim: Sim) -> None:
     assert "English" in text_of(out)
     assert "/report" in text_of(await sim.say(A, "/help"))
     assert "report" in text_of(await sim.say(A, "/report")).lower()
+    # Telegram's app language never switches it: the committee's language holds.
     sim.user(960, "陳", language_code="zh-hant")
-    assert "邀請" in text_of(await sim.say(960, "/start"))
+    assert "邀请" in text_of(await sim.say(960, "/start"))
+
+
+async def test_english_app_still_gets_the_committee_language_and_groups_stay_chinese(
+    sim: Sim,
+) -> None:
+    from tests.catalog import check
+
+    await committee(sim, {"甲支部": A})
+    sim.user(961, "Li", language_code="en")
+    out = await sim.say(961, "/start")
+    check(out[-1], "start_stranger", lang="zh-Hans")
+    # An admin who chose English still gets the committee's language in the group.
+    out = await sim.say(ADMIN, "/lang")
+    await sim.press(ADMIN, out[-1], "English")
+    out = await sim.say_in_group(COORD_GROUP, ADMIN, "/status")
+    check(out, "status_head", lang="zh-Hans")
+    out = await sim.say(ADMIN, "/status")
+    check(out, "status_head", lang="en")
 
 
 async def test_circular_is_followed_by_its_chart_and_document(sim: Sim) -> None:

@@ -231,42 +231,20 @@ def test_t_unknown_language_uses_default() -> None:
 # ---------------------------------------------------------------------- language_for
 
 
-@pytest.mark.parametrize(
-    ("code", "expected"),
-    [
-        ("zh-hans", "zh-Hans"),
-        ("zh-cn", "zh-Hans"),
-        ("zh", "zh-Hans"),
-        ("zh-CN", "zh-Hans"),
-        ("zh-hant", "zh-Hant"),
-        ("zh-tw", "zh-Hant"),
-        ("zh-hk", "zh-Hant"),
-        ("zh-TW", "zh-Hant"),
-        ("en", "en"),
-        ("en-US", "en"),
-        ("en-gb", "en"),
-        ("fr", DEFAULT),
-        ("", DEFAULT),
-        (None, DEFAULT),
-    ],
-)
-def test_language_for_telegram_code(code: str | None, expected: str) -> None:
-    assert language_for(None, code) == expected
-
-
-def test_language_for_other_default() -> None:
-    assert language_for(None, "fr", default="en") == "en"
-    assert language_for(None, "de", default="zh-Hant") == "zh-Hant"
+@pytest.mark.parametrize("default", ["zh-Hans", "zh-Hant", "en"])
+def test_language_for_is_the_committee_language_until_chosen(default: str) -> None:
+    assert language_for(None, default) == default
 
 
 def test_language_for_explicit_choice_wins() -> None:
-    assert language_for("en", "zh-tw") == "en"
-    assert language_for("zh-Hant", "en-US") == "zh-Hant"
-    assert language_for("zh-Hans", "zh-hk") == "zh-Hans"
+    assert language_for("en", "zh-Hans") == "en"
+    assert language_for("zh-Hant", "en") == "zh-Hant"
+    assert language_for("zh-Hans", "zh-Hant") == "zh-Hans"
 
 
-def test_language_for_ignores_unknown_choice() -> None:
-    assert language_for("klingon", "zh-tw") == "zh-Hant"
+def test_language_for_ignores_unknown_choice_and_default() -> None:
+    assert language_for("klingon", "zh-Hant") == "zh-Hant"
+    assert language_for(None, "klingon") == DEFAULT
 
 
 # ---------------------------------------------------------------------- split_message

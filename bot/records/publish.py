@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.calendar import Month
 from bot.models import Circular
-from bot.records.chart import chart_inputs, circular_counts, month_chart
-from bot.records.data import load_span
-from bot.records.document import circular_docx
+from bot.records.data import YearData, load_span
 from bot.services.base import Env, UserError
 from bot.services.circular import circular_language, stored_model
 from bot.services.circular_model import CircularModel
@@ -58,7 +56,7 @@ async def circular_document(env: Env, month: Month) -> NamedFile:
     issued = (circ.posted_at or circ.built_at).astimezone(env.cfg.tz).date()
     # Rendering takes a fraction of a second of CPU: keep it off the event loop.
     model = stored_model(circ, circular_language(env))
-    data = await asyncio.to_thread(circular_docx, env.cfg.org_name, model, issued)
+    data = await asyncio.to_thread(_docx, env.cfg.org_name, model, issued)
     return NamedFile(f"zhibu-通报-{month}.docx", data)
 
 
@@ -74,17 +72,34 @@ async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
     for _ in range(TREND_MONTHS - 1):
         first = first.prev()
     data = await load_span(env, first, month, now, tasks=())  # the chart shows no tasks
-    counts, trend = chart_inputs(data, month, TREND_MONTHS)
     async with env.db.reading() as tx:
         circ = await circular_store.get_circular(tx, str(month))
     model = None if circ is None or circ.doc is None else CircularModel.from_json(circ.doc)
-    if model is not None and model.counts is not None:
-        counts, trend = circular_counts(model.counts, trend)
     label = str(month_label("zh-Hans", month))
-    png = await asyncio.to_thread(month_chart, label, counts, trend)
+    png = await asyncio.to_thread(_chart_png, label, data, month, model)
     return NamedFile(f"zhibu-通报-{month}.png", png)
 
 
 async def circular_files(env: Env, month: Month, now: datetime) -> CircularFiles:
     document = await circular_document(env, month)  # first: fails early without a circular
     return CircularFiles(month, await circular_chart(env, month, now), document)
+
+
+# The renderers import python-docx and matplotlib (with numpy) in the worker thread
+# on first use: the bot starts and idles without them, and the event loop never
+# waits for the import.
+
+
+def _docx(org_name: str, model: CircularModel, issued: date) -> bytes:
+    from bot.records.document import circular_docx
+
+    return circular_docx(org_name, model, issued)
+
+
+def _chart_png(label: str, data: YearData, month: Month, model: CircularModel | None) -> bytes:
+    from bot.records.chart import chart_inputs, circular_counts, month_chart
+
+    counts, trend = chart_inputs(data, month, TREND_MONTHS)
+    if model is not None and model.counts is not None:
+        counts, trend = circular_counts(model.counts, trend)
+    return month_chart(label, counts, trend)

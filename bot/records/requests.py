@@ -12,7 +12,6 @@ from datetime import datetime
 
 from bot.calendar import Month
 from bot.records.data import YearData, load_year, parse_year
-from bot.records.ledger import ledger_xlsx
 from bot.records.publish import CircularFiles, circular_files, latest_circular_month
 from bot.records.review import ReviewThresholds, YearReview, review_year
 from bot.services.base import Actor, Env, UserError
@@ -37,7 +36,7 @@ async def ledger(env: Env, actor: Actor, arg: str | None, now: datetime) -> Ledg
     year, data = await _year(env, actor, arg, now)
     thresholds = ReviewThresholds.from_settings(env.cfg)
     # A thousand branches take a couple of seconds to write: not on the event loop.
-    xlsx = await asyncio.to_thread(ledger_xlsx, data, thresholds)
+    xlsx = await asyncio.to_thread(_ledger_xlsx, data, thresholds)
     return Ledger(year=year, data=data, xlsx=xlsx)
 
 
@@ -54,3 +53,10 @@ async def circular_doc(env: Env, actor: Actor, arg: str | None, now: datetime) -
     if month is None:
         raise UserError("rec_no_circulars")
     return await circular_files(env, month, now)
+
+
+def _ledger_xlsx(data: YearData, thresholds: ReviewThresholds) -> bytes:
+    """openpyxl is imported in the worker thread on the first /export, not at start-up."""
+    from bot.records.ledger import ledger_xlsx
+
+    return ledger_xlsx(data, thresholds)

@@ -114,7 +114,7 @@ async def _actor(env: Env, tx: Tx, user_id: int) -> Actor:
     assert user is not None
     return Actor(
         user=user,
-        lang=language_for(user.language, user.tg_language, env.cfg.language),
+        lang=language_for(user.language, env.cfg.language),
         is_admin=env.cfg.is_admin(user_id),
         is_coordinator=await people.is_coordinator(tx, user_id),
         memberships=await branches.memberships(tx, user_id),
@@ -171,7 +171,7 @@ def _due(env: Env, month: Month) -> date:
 def user_lang(env: Env, user: User | None) -> str:
     if user is None:
         return env.cfg.language
-    return language_for(user.language, user.tg_language, env.cfg.language)
+    return language_for(user.language, env.cfg.language)
 
 
 async def set_reachability(env: Env, actor: Actor, reachable: bool) -> None:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.calendar import Month, end_of
+from bot import rules
+from bot.calendar import Month
 from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
 from bot.models import Circular
 from bot.services import plans
@@ -31,7 +32,7 @@ from bot.services.circular_model import (
     runs,
 )
 from bot.services.fmt import date_label, month_label
-from bot.services.status import Line, MonthSummary, State, expected_in, summarize
+from bot.services.status import Line, MonthSummary, State, summarize
 from storage import circulars, reports
 from storage.db import Tx
 
@@ -48,27 +49,26 @@ def circular_language(env: Env) -> str:
 
 
 async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int]:
-    """For each branch missing this month, how many months in a row it has missed."""
-    missing = {ln.branch.id for ln in summary.having(State.MISSING)}
-    runs = dict.fromkeys(missing, 1)
-    open_ids = set(missing)
+    """For each branch missing this month, how many months in a row it has missed.
+
+    The counting is `rules.missing_runs`; this reads the earlier months it needs,
+    newest first, stopping at the first month that never had a cycle.
+    """
+    missing = [ln.branch.id for ln in summary.having(State.MISSING)]
+    if not missing:
+        return {}
+    past: list[rules.PastMonth | None] = []
     month = summary.month
-    branches = {ln.branch.id: ln.branch for ln in summary.lines}
     for _ in range(RUN_LOOKBACK):
         month = month.prev()
-        cycle = await reports.get_cycle(tx, str(month))
-        if cycle is None or not open_ids:
+        if await reports.get_cycle(tx, str(month)) is None:
+            past.append(None)
             break
         reported = await reports.reported_branch_ids(tx, str(month))
-        exempt = set(await reports.exemptions_for_month(tx, str(month)))
-        for branch_id in list(open_ids):
-            branch = branches[branch_id]
-            expected = expected_in(branch, month, end_of(month.last_day, env.cfg.tz))
-            if branch_id in reported or branch_id in exempt or not expected:
-                open_ids.discard(branch_id)
-            else:
-                runs[branch_id] += 1
-    return runs
+        exempt = await reports.exemptions_for_month(tx, str(month))
+        past.append(rules.PastMonth(month, frozenset(reported), frozenset(exempt)))
+    branches = {ln.branch.id: ln.branch for ln in summary.lines}
+    return rules.missing_runs(missing, branches, past, env.cfg.tz)
 
 
 def _names(lines: list[Line]) -> list[Item]:

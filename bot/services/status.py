@@ -68,14 +68,6 @@ class MonthSummary:
         return self.reported / self.expected if self.expected else 1.0
 
 
-def expected_in(branch: Branch, month: Month, tz_end: datetime) -> bool:
-    """Whether a branch is expected to report for `month`, which ends at `tz_end`.
-
-    Kept for the circular's runs of misses; the rule is `bot.rules.expected_in`.
-    """
-    return rules.alive_at_end(branch, tz_end)
-
-
 async def summarize(
     env: Env, tx: Tx, month: Month, now: datetime, with_failures: bool = True
 ) -> MonthSummary:

@@ -11,8 +11,8 @@ from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 from PIL import Image
 
 from bot.calendar import Month
+from bot.records import chart, publish
 from bot.records import labels as L
-from bot.records import publish
 from bot.records.chart import (
     DPI,
     HEIGHT_IN,
@@ -114,7 +114,7 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
         seen.update(label=label, counts=counts, trend=trend)
         return b"png"
 
-    monkeypatch.setattr(publish, "month_chart", fake_chart)
+    monkeypatch.setattr(chart, "month_chart", fake_chart)  # publish imports it on use
     await publish.circular_chart(env, Month(2026, 4), NOW)
     c = model.counts
     bars = {"按时": c.on_time, "逾期": c.late, "未报": c.missing, "免报": c.exempt}

@@ -1,0 +1,498 @@
+"""A fake Telegram Bot API over real HTTP on 127.0.0.1, for benchmarks.
+
+It answers at once the methods zhibu and python-telegram-bot use, records every
+call with a `time.perf_counter()` timestamp, keeps one update queue per bot
+token (so zhibu and a peer bot can share one server), and, when asked, enforces
+Telegram's limits per token — 30 messages per second in all, 20 per minute into
+one group — by answering 429 with `retry_after`, as Telegram does.
+
+Pure stdlib `asyncio` streams: HTTP/1.1 with keep-alive, bodies by
+Content-Length (form-urlencoded, multipart or JSON). Not a product module; it
+lives in `benchmarks/` and is tested by tests/test_bench_fake_botapi.py.
+
+Use inside an event loop:
+
+    server = FakeBotApi(limits=True)
+    await server.start()            # server.base_url == "http://127.0.0.1:PORT"
+    server.push_text(TOKEN, chat_id=42, text="/help")
+    ...
+    await server.stop()
+
+Or standalone: python -m benchmarks.fake_botapi [--port 8081] [--limits]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import math
+import time
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from email.parser import BytesParser
+from email.policy import HTTP
+from typing import Any
+from urllib.parse import parse_qsl, unquote
+
+JSON = dict[str, Any]
+
+# Methods that put a message into a chat: these count against Telegram's limits.
+SENDS = frozenset(
+    {
+        "sendMessage",
+        "sendDocument",
+        "sendPhoto",
+        "sendMediaGroup",
+        "copyMessage",
+        "forwardMessage",
+        "sendAudio",
+        "sendVideo",
+        "sendVoice",
+        "sendAnimation",
+        "sendSticker",
+        "sendLocation",
+        "sendContact",
+        "sendPoll",
+    }
+)
+EDITS = frozenset({"editMessageText", "editMessageCaption", "editMessageReplyMarkup"})
+TRUE_METHODS = frozenset(
+    {
+        "deleteWebhook",
+        "setWebhook",
+        "logOut",
+        "close",
+        "setMyCommands",
+        "deleteMyCommands",
+        "setChatMenuButton",
+        "setMyDescription",
+        "setMyShortDescription",
+        "setMyName",
+        "answerCallbackQuery",
+        "deleteMessage",
+        "deleteMessages",
+        "sendChatAction",
+        "pinChatMessage",
+        "unpinChatMessage",
+        "leaveChat",
+        "setMessageReaction",
+    }
+)
+MAX_POLL_SECONDS = 30.0  # a long poll never hangs longer than this, whatever it asks
+MAX_BODY = 64 * 1024 * 1024
+CHECK_EVERY = 0.05  # seconds: how often `wait_for` looks at most
+
+
+@dataclass
+class Call:
+    at: float  # time.perf_counter() when the request had been read
+    token: str
+    method: str
+    params: JSON
+    status: int = 200
+    result: Any = None
+
+    @property
+    def chat_id(self) -> int | None:
+        return _int(self.params.get("chat_id"))
+
+
+@dataclass
+class Limits:
+    """Sliding windows over accepted sends, like Telegram's flood control."""
+
+    per_second: int | None = 30
+    per_group_per_minute: int | None = 20
+    overall: deque[float] = field(default_factory=deque)
+    groups: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
+
+    @staticmethod
+    def _wait(window: deque[float], limit: int, span: float, now: float) -> int | None:
+        while window and window[0] <= now - span:
+            window.popleft()
+        if len(window) < limit:
+            return None
+        return max(1, math.ceil(window[0] + span - now))
+
+    def retry_after(self, chat_id: int, now: float) -> int | None:
+        waits = []
+        if self.per_second is not None:
+            waits.append(self._wait(self.overall, self.per_second, 1.0, now))
+        if self.per_group_per_minute is not None and chat_id < 0:
+            waits.append(self._wait(self.groups[chat_id], self.per_group_per_minute, 60.0, now))
+        found = [w for w in waits if w is not None]
+        return max(found) if found else None
+
+    def record(self, chat_id: int, now: float) -> None:
+        self.overall.append(now)
+        if chat_id < 0:
+            self.groups[chat_id].append(now)
+
+
+@dataclass
+class Bot:
+    """What the server keeps per token."""
+
+    token: str
+    user: JSON
+    limits: Limits | None
+    updates: list[JSON] = field(default_factory=list)
+    next_update_id: int = 1
+    next_message_id: int = 1
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    too_many_requests: int = 0
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return int(value)
+    return None
+
+
+def _chat(chat_id: int) -> JSON:
+    if chat_id > 0:
+        return {"id": chat_id, "type": "private", "first_name": f"user{chat_id}"}
+    return {"id": chat_id, "type": "supergroup", "title": f"group{chat_id}"}
+
+
+class FakeBotApi:
+    def __init__(
+        self,
+        *,
+        limits: bool = False,
+        per_second: int | None = 30,
+        per_group_per_minute: int | None = 20,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.enforce = limits
+        self.per_second = per_second
+        self.per_group_per_minute = per_group_per_minute
+        self.host = host
+        self.port = port
+        self.calls: list[Call] = []
+        self._by_method: dict[tuple[str, str], list[Call]] = defaultdict(list)
+        self.bots: dict[str, Bot] = {}
+        self.call_arrived = asyncio.Event()
+        self._server: asyncio.Server | None = None
+        self._connections: set[asyncio.Task[None]] = set()
+        self._closing = False
+
+    # -- lifecycle ---------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._server = await asyncio.start_server(self._serve, self.host, self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        self._closing = True
+        for bot in self.bots.values():
+            bot.arrived.set()  # answer pending long polls
+        if self._server is not None:
+            self._server.close()
+            for task in list(self._connections):
+                task.cancel()
+            await asyncio.gather(*self._connections, return_exceptions=True)
+            await self._server.wait_closed()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    # -- bots and updates --------------------------------------------------------------
+
+    def bot(self, token: str) -> Bot:
+        bot = self.bots.get(token)
+        if bot is None:
+            number = _int(token.partition(":")[0]) or 1
+            user = {
+                "id": number,
+                "is_bot": True,
+                "first_name": f"bench{number}",
+                "username": f"bench{number}_bot",
+                "can_join_groups": True,
+                "can_read_all_group_messages": False,
+                "supports_inline_queries": False,
+            }
+            limits = Limits(self.per_second, self.per_group_per_minute) if self.enforce else None
+            bot = self.bots[token] = Bot(token, user, limits)
+        return bot
+
+    def push_update(self, token: str, update: JSON) -> int:
+        """Queue an update (its `update_id` is assigned here) and wake the bot's long poll."""
+        bot = self.bot(token)
+        update_id = bot.next_update_id
+        bot.next_update_id += 1
+        bot.updates.append({"update_id": update_id, **update})
+        bot.arrived.set()
+        return update_id
+
+    def push_text(self, token: str, *, chat_id: int, text: str, reply_to: int | None = None) -> int:
+        """A private message from user `chat_id`; `reply_to` makes it a reply to our message."""
+        bot = self.bot(token)
+        message: JSON = {
+            "message_id": 1_000_000 + bot.next_update_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "from": {"id": chat_id, "is_bot": False, "first_name": f"user{chat_id}"},
+            "text": text,
+        }
+        if text.startswith("/"):
+            length = len(text.split()[0])
+            message["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
+        if reply_to is not None:
+            message["reply_to_message"] = {
+                "message_id": reply_to,
+                "date": int(time.time()),
+                "chat": _chat(chat_id),
+                "from": bot.user,
+                "text": "…",
+            }
+        return self.push_update(token, {"message": message})
+
+    # -- queries for benchmarks and tests ----------------------------------------------
+
+    def calls_of(self, token: str, method: str | None = None, *, ok: bool = True) -> list[Call]:
+        pool = self.calls if method is None else self._by_method.get((token, method), [])
+        return [c for c in pool if c.token == token and (not ok or c.status == 200)]
+
+    def too_many(self, token: str) -> int:
+        return self.bot(token).too_many_requests
+
+    async def wait_for(self, predicate: Any, within: float) -> bool:
+        """Wait until `predicate()` is true, at most `within` s.
+
+        It is checked when a call arrives, but not more often than every
+        CHECK_EVERY s, so a waiting benchmark costs the server's loop (and its
+        timestamps) next to nothing; figures come from the calls' timestamps,
+        never from when this returns.
+        """
+        deadline = time.perf_counter() + within
+        while not predicate():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return False
+            self.call_arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.call_arrived.wait(), min(left, 0.5))
+            await asyncio.sleep(CHECK_EVERY)
+        return True
+
+    # -- HTTP --------------------------------------------------------------------------
+
+    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        self._connections.add(task)
+        try:
+            while not self._closing:
+                head = await reader.readuntil(b"\r\n\r\n")
+                lines = head.decode("latin-1").split("\r\n")
+                verb, target, _ = lines[0].split(" ", 2)
+                headers = {}
+                for line in lines[1:]:
+                    if ":" in line:
+                        name, _, value = line.partition(":")
+                        headers[name.strip().lower()] = value.strip()
+                length = int(headers.get("content-length", "0"))
+                if length > MAX_BODY:
+                    break
+                body = await reader.readexactly(length) if length else b""
+                status, payload, ctype = await self._dispatch(verb, target, headers, body)
+                writer.write(
+                    f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
+                    f"Content-Type: {ctype}\r\nContent-Length: {len(payload)}\r\n"
+                    "Connection: keep-alive\r\n\r\n".encode("latin-1")
+                    + payload
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        except asyncio.CancelledError:
+            pass
+        finally:
+            self._connections.discard(task)
+            writer.close()
+            with contextlib.suppress(Exception):
+                await writer.wait_closed()
+
+    async def _dispatch(
+        self, verb: str, target: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, bytes, str]:
+        path = unquote(target.split("?", 1)[0])
+        if path.startswith("/file/bot"):  # file downloads: GET /file/bot<token>/<file_path>
+            return 200, b"\x89fake file contents", "application/octet-stream"
+        if not path.startswith("/bot") or path.count("/") < 2:
+            return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}', "text/json"
+        token, _, method = path[len("/bot") :].partition("/")
+        params = _parse_body(headers.get("content-type", ""), body)
+        if "?" in target:
+            params.update(dict(parse_qsl(target.split("?", 1)[1])))
+        call = Call(time.perf_counter(), token, method, params)
+        self.calls.append(call)
+        self._by_method[token, method].append(call)
+        self.call_arrived.set()
+        try:
+            result = await self._answer(self.bot(token), method, params, call)
+        except _ApiError as exc:
+            call.status = exc.status
+            answer: JSON = {"ok": False, "error_code": exc.status, "description": exc.text}
+            if exc.parameters:
+                answer["parameters"] = exc.parameters
+            return exc.status, json.dumps(answer).encode(), "application/json"
+        call.result = result
+        return 200, json.dumps({"ok": True, "result": result}).encode(), "application/json"
+
+    async def _answer(self, bot: Bot, method: str, params: JSON, call: Call) -> Any:
+        if method == "getMe":
+            return bot.user
+        if method == "getUpdates":
+            return await self._get_updates(bot, params)
+        if method in TRUE_METHODS:
+            return True
+        chat_id = _int(params.get("chat_id"))
+        if method in SENDS:
+            if chat_id is None:
+                raise _ApiError(400, "Bad Request: chat not found")
+            if bot.limits is not None:
+                wait = bot.limits.retry_after(chat_id, call.at)
+                if wait is not None:
+                    bot.too_many_requests += 1
+                    raise _ApiError(
+                        429, f"Too Many Requests: retry after {wait}", {"retry_after": wait}
+                    )
+                bot.limits.record(chat_id, call.at)
+            return self._message(bot, method, chat_id, params)
+        if method in EDITS:
+            if chat_id is None:
+                return True  # inline message
+            message = self._message(bot, method, chat_id, params)
+            message["message_id"] = _int(params.get("message_id")) or message["message_id"]
+            message["edit_date"] = int(time.time())
+            return message
+        if method == "getFile":
+            file_id = str(params.get("file_id", "f"))
+            return {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_size": 19,
+                "file_path": f"documents/{file_id}",
+            }
+        if method == "getChat":
+            return _chat(chat_id or 0)
+        if method == "getChatMember":
+            user = _int(params.get("user_id")) or 0
+            return {"status": "member", "user": {"id": user, "is_bot": False, "first_name": "u"}}
+        if method == "getChatMemberCount":
+            return 2
+        if method in {"getMyCommands"}:
+            return []
+        if method == "getWebhookInfo":
+            return {"url": "", "has_custom_certificate": False, "pending_update_count": 0}
+        return True  # anything else: accepted (the call log shows what it was)
+
+    async def _get_updates(self, bot: Bot, params: JSON) -> list[JSON]:
+        offset = _int(params.get("offset")) or 0
+        limit = min(max(_int(params.get("limit")) or 100, 1), 100)
+        timeout = min(float(_int(params.get("timeout")) or 0), MAX_POLL_SECONDS)
+        if offset:
+            bot.updates = [u for u in bot.updates if u["update_id"] >= offset]
+        deadline = time.perf_counter() + timeout
+        while not bot.updates and not self._closing:
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                break
+            bot.arrived.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(bot.arrived.wait(), left)
+        return bot.updates[:limit]
+
+    def _message(self, bot: Bot, method: str, chat_id: int, params: JSON) -> JSON:
+        message_id = bot.next_message_id
+        bot.next_message_id += 1
+        message: JSON = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "from": bot.user,
+        }
+        if "text" in params:
+            message["text"] = str(params["text"])
+        if "caption" in params:
+            message["caption"] = str(params["caption"])
+        if method == "sendDocument":
+            message["document"] = {"file_id": f"d{message_id}", "file_unique_id": f"ud{message_id}"}
+        if method == "sendPhoto":
+            message["photo"] = [
+                {
+                    "file_id": f"p{message_id}",
+                    "file_unique_id": f"up{message_id}",
+                    "width": 800,
+                    "height": 600,
+                }
+            ]
+        markup = params.get("reply_markup")
+        if isinstance(markup, str) and markup.startswith("{"):
+            with contextlib.suppress(ValueError):
+                parsed = json.loads(markup)
+                if "inline_keyboard" in parsed:
+                    message["reply_markup"] = parsed
+        return message
+
+
+class _ApiError(Exception):
+    def __init__(self, status: int, text: str, parameters: JSON | None = None) -> None:
+        super().__init__(text)
+        self.status, self.text, self.parameters = status, text, parameters
+
+
+def _parse_body(ctype: str, body: bytes) -> JSON:
+    """python-telegram-bot posts form fields (non-strings JSON-encoded), or multipart with files."""
+    if not body:
+        return {}
+    kind = ctype.split(";", 1)[0].strip().lower()
+    if kind == "application/json":
+        loaded = json.loads(body)
+        return loaded if isinstance(loaded, dict) else {}
+    if kind == "multipart/form-data":
+        message = BytesParser(policy=HTTP).parsebytes(
+            f"Content-Type: {ctype}\r\n\r\n".encode("latin-1") + body
+        )
+        out: JSON = {}
+        for part in message.iter_parts():
+            name = part.get_param("name", header="content-disposition")
+            if not name:
+                continue
+            data = part.get_payload(decode=True) or b""
+            if part.get_filename():
+                out[str(name)] = {"filename": part.get_filename(), "size": len(data)}
+            else:
+                out[str(name)] = data.decode("utf-8", "replace")
+        return out
+    return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
+
+
+async def _main(port: int, limits: bool) -> None:
+    server = FakeBotApi(limits=limits, port=port)
+    await server.start()
+    print(f"fake Bot API on {server.base_url} (limits {'on' if limits else 'off'}); Ctrl-C stops")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await server.stop()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8081)
+    parser.add_argument("--limits", action="store_true", help="answer 429 above Telegram's limits")
+    args = parser.parse_args()
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_main(args.port, args.limits))
