@@ -44,7 +44,7 @@ async def prepare_db(path: Path, branches: int, prompts: bool = False) -> None:
     """
     from benchmarks._world import build
     from bot.calendar import Month
-    from storage import repo
+    from storage import reports
     from storage.db import Database
 
     now = datetime.now(UTC)
@@ -55,7 +55,7 @@ async def prepare_db(path: Path, branches: int, prompts: bool = False) -> None:
             month = str(Month.of(now, UTC))  # the bot runs with ZHIBU_TIMEZONE=UTC
             async with db.transaction() as tx:
                 for i in range(branches):
-                    await repo.add_prompt(tx, secretary(i), prompt_id(i), i + 1, month)
+                    await reports.add_prompt(tx, secretary(i), prompt_id(i), i + 1, month)
     finally:
         await db.close()
 

@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 from bot.calendar import Month, due_date, end_of
 from bot.models import MemberRole
 from bot.settings import WorkdayRule
-from storage import repo
+from storage import branches as branch_store
+from storage import people, reports
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -20,17 +21,17 @@ async def build(db: Database, branches: int, months_of_history: int, now: dateti
     start = now - timedelta(days=31 * (months_of_history + 1))
     async with db.transaction() as tx:
         for i in range(branches):
-            b = await repo.add_branch(tx, f"第{i + 1}党支部", "", start)
+            b = await branch_store.add_branch(tx, f"第{i + 1}党支部", "", start)
             assert b is not None
             uid = 10_000_000 + i
-            await repo.upsert_user(tx, uid, f"书记{i + 1}", "", None, "zh-hans", start)
-            await repo.set_member(tx, b.id, MemberRole.SECRETARY, uid, start)
+            await people.upsert_user(tx, uid, f"书记{i + 1}", "", None, "zh-hans", start)
+            await branch_store.set_member(tx, b.id, MemberRole.SECRETARY, uid, start)
     month = Month.of(now, TZ)
     for _ in range(months_of_history):
         month = month.prev()
         due = due_date(month, 25, WorkdayRule.OFF)
         async with db.transaction() as tx:
-            await repo.ensure_cycle(tx, str(month), due, start)
+            await reports.ensure_cycle(tx, str(month), due, start)
             for i in range(branches):
                 h = int(hashlib.md5(f"{i}{month}".encode()).hexdigest()[:4], 16) % 100
                 if h >= 95:
@@ -39,4 +40,4 @@ async def build(db: Database, branches: int, months_of_history: int, now: dateti
                 deadline = end_of(due, TZ)
                 when = deadline + timedelta(hours=5) if late else deadline - timedelta(days=2)
                 text = "本月工作情况。" * 20
-                await repo.insert_report(tx, i + 1, str(month), 10_000_000 + i, text, when, late)
+                await reports.insert_report(tx, i + 1, str(month), 10_000_000 + i, text, when, late)

@@ -30,7 +30,9 @@ from bot.records.data import load_year
 from bot.records.ledger import ledger_xlsx
 from bot.services.base import Env
 from bot.settings import Settings
-from storage import repo
+from storage import branches as branch_store
+from storage import circulars, people
+from storage import reports as report_store
 from storage.db import Database
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -51,14 +53,18 @@ async def build(env: Env, branches: int, seed: int = 7) -> int:
     reports = 0
     async with env.db.transaction() as tx:
         for uid in range(1, branches + 1):
-            await repo.upsert_user(
+            await people.upsert_user(
                 tx, 10_000 + uid, f"书记{uid}", "", None, "zh-hans", local(2025, 12, 1)
             )
         for m in range(1, 13):
-            await repo.ensure_cycle(tx, f"{YEAR}-{m:02d}", date(YEAR, m, 25), local(YEAR, m, 1))
+            await report_store.ensure_cycle(
+                tx, f"{YEAR}-{m:02d}", date(YEAR, m, 25), local(YEAR, m, 1)
+            )
         for i in range(1, branches + 1):
             created = local(2025, 12, 1) if i % 50 else local(YEAR, 5, 10)
-            branch = await repo.add_branch(tx, f"第{i}党支部", "机关" if i % 3 else "企业", created)
+            branch = await branch_store.add_branch(
+                tx, f"第{i}党支部", "机关" if i % 3 else "企业", created
+            )
             assert branch is not None
             for m in range(1, 13):
                 month = f"{YEAR}-{m:02d}"
@@ -70,20 +76,22 @@ async def build(env: Env, branches: int, seed: int = 7) -> int:
                 elif roll < 0.9:
                     at, late = local(YEAR, m, 25, 10) + timedelta(days=rnd.randint(1, 9)), True
                 elif roll < 0.93:
-                    await repo.set_exemption(tx, branch.id, month, "换届", 1, local(YEAR, m, 3))
+                    await report_store.set_exemption(
+                        tx, branch.id, month, "换届", 1, local(YEAR, m, 3)
+                    )
                     continue
                 else:
                     continue
-                report = await repo.insert_report(
+                report = await report_store.insert_report(
                     tx, branch.id, month, 10_000 + i, f"{TEXT}（{month}）", at, late
                 )
                 reports += 1
                 if roll < 0.05:
-                    await repo.revise_report(
+                    await report_store.revise_report(
                         tx, report.id, 10_000 + i, f"{TEXT}（修订）", at + timedelta(hours=3)
                     )
                 if roll < 0.3:
-                    await repo.add_attachment(
+                    await report_store.add_attachment(
                         tx,
                         branch.id,
                         month,
@@ -97,7 +105,7 @@ async def build(env: Env, branches: int, seed: int = 7) -> int:
                     )
         for m in range(1, 13):
             text = f"<b>关于{YEAR}年{m}月党建工作进展情况的通报</b>\n\n各党支部：\n" + TEXT * 20
-            await repo.save_circular(tx, str(Month(YEAR, m)), text, local(YEAR, m, 26, 9))
+            await circulars.save_circular(tx, str(Month(YEAR, m)), text, local(YEAR, m, 26, 9))
     return reports
 
 

@@ -33,7 +33,7 @@ from bot.models import OutboxItem
 from bot.services import onboarding
 from bot.services.base import Env, UserError
 from bot.services.files import CHART_KIND, FILE_KINDS
-from storage import repo
+from storage import circulars, people, repo, reports
 
 log = logging.getLogger(__name__)
 
@@ -203,9 +203,9 @@ async def _sent(env: Env, item: OutboxItem, chat_id: int, message_id: int, now: 
             and item.kind in {"remind", "overdue", "nudge"}
         ):
             # A reply to this message is a report for its branch and month.
-            await repo.add_prompt(tx, chat_id, message_id, item.branch_id, item.month)
+            await reports.add_prompt(tx, chat_id, message_id, item.branch_id, item.month)
         if item.kind == "circular" and item.month:
-            await repo.mark_circular_posted(tx, item.month, message_id, now)
+            await circulars.mark_circular_posted(tx, item.month, message_id, now)
 
 
 async def _retry(env: Env, item: OutboxItem, reason: str, at: datetime, total: Drained) -> None:
@@ -221,5 +221,5 @@ async def _fail(
     async with env.db.transaction() as tx:
         await repo.mark_failed(tx, item.id, reason)
         if unreachable and item.recipient_id is not None:
-            await repo.set_reachable(tx, item.recipient_id, False, reason)
+            await people.set_reachable(tx, item.recipient_id, False, reason)
     total.failed += 1

@@ -8,7 +8,8 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from storage.db import Tx, parse_ts, parse_ts_opt, ts
+from storage.db import Tx, ts
+from storage.rows import fetch_all, fetch_one, model_from
 
 
 class PlanRow(BaseModel):
@@ -60,30 +61,10 @@ class DraftRow(BaseModel):
     decided_at: datetime | None
 
 
-def _plan(r: sqlite3.Row) -> PlanRow:
-    return PlanRow(
-        id=r["id"],
-        title=r["title"],
-        year=r["year"],
-        spec=r["spec"],
-        active=bool(r["active"]),
-        created_at=parse_ts(r["created_at"]),
-    )
-
-
 def _task(r: sqlite3.Row) -> TaskRow:
+    # branches is JSON: "all" or a list of names.
     branches = json.loads(r["branches"])
-    return TaskRow(
-        id=r["id"],
-        plan_id=r["plan_id"],
-        position=r["position"],
-        title=r["title"],
-        phase=r["phase"],
-        due_on=date.fromisoformat(r["due_on"]) if r["due_on"] else None,
-        ongoing=bool(r["ongoing"]),
-        recurring=r["recurring"],
-        branches=None if branches == "all" else list(branches),
-    )
+    return model_from(TaskRow, r, branches=None if branches == "all" else list(branches))
 
 
 async def add_plan(
@@ -141,20 +122,20 @@ async def rename_assignments(tx: Tx, old: str, new: str) -> int:
 
 
 async def active_plans(tx: Tx) -> list[PlanRow]:
-    rows = await tx.all("SELECT * FROM plans WHERE active = 1 ORDER BY id")
-    return [_plan(r) for r in rows]
+    return await fetch_all(tx, PlanRow, "SELECT * FROM plans WHERE active = 1 ORDER BY id")
 
 
 async def find_active_plan(tx: Tx, title: str, year: int) -> PlanRow | None:
-    row = await tx.one(
-        "SELECT * FROM plans WHERE active = 1 AND title = ? AND year = ?", (title, year)
+    return await fetch_one(
+        tx,
+        PlanRow,
+        "SELECT * FROM plans WHERE active = 1 AND title = ? AND year = ?",
+        (title, year),
     )
-    return None if row is None else _plan(row)
 
 
 async def get_plan(tx: Tx, plan_id: int) -> PlanRow | None:
-    row = await tx.one("SELECT * FROM plans WHERE id = ?", (plan_id,))
-    return None if row is None else _plan(row)
+    return await fetch_one(tx, PlanRow, "SELECT * FROM plans WHERE id = ?", (plan_id,))
 
 
 async def set_plan_active(tx: Tx, plan_id: int, active: bool) -> bool:
@@ -183,16 +164,7 @@ async def statuses(tx: Tx, task_ids: list[int]) -> dict[tuple[int, int], StatusR
         return {}
     marks = ",".join("?" * len(task_ids))
     rows = await tx.all(f"SELECT * FROM task_status WHERE task_id IN ({marks})", task_ids)
-    return {
-        (r["task_id"], r["branch_id"]): StatusRow(
-            task_id=r["task_id"],
-            branch_id=r["branch_id"],
-            status=r["status"],
-            note=r["note"],
-            updated_at=parse_ts(r["updated_at"]),
-        )
-        for r in rows
-    }
+    return {(r["task_id"], r["branch_id"]): model_from(StatusRow, r) for r in rows}
 
 
 async def set_status(
@@ -225,17 +197,7 @@ async def add_draft(tx: Tx, user_id: int, file_name: str, spec_json: str, now: d
 
 
 async def get_draft(tx: Tx, draft_id: int) -> DraftRow | None:
-    r = await tx.one("SELECT * FROM plan_drafts WHERE id = ?", (draft_id,))
-    if r is None:
-        return None
-    return DraftRow(
-        id=r["id"],
-        user_id=r["user_id"],
-        file_name=r["file_name"],
-        spec=r["spec"],
-        created_at=parse_ts(r["created_at"]),
-        decided_at=parse_ts_opt(r["decided_at"]),
-    )
+    return await fetch_one(tx, DraftRow, "SELECT * FROM plan_drafts WHERE id = ?", (draft_id,))
 
 
 async def decide_draft(tx: Tx, draft_id: int, now: datetime) -> bool:

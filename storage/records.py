@@ -8,35 +8,33 @@ snapshot.
 
 from __future__ import annotations
 
-from datetime import date
-
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
+from storage.circulars import circular_from
 from storage.db import Tx
-
-# repo's own row mappers: a model read here is exactly the one repo would return.
-from storage.repo import _branch, _circular, _exemption, _report, _user
+from storage.rows import fetch_all, model_from
 
 
 async def branches_all(tx: Tx) -> list[Branch]:
     """Every branch, archived ones too: history still counts them."""
-    rows = await tx.all("SELECT * FROM branches ORDER BY id")
-    return [_branch(r) for r in rows]
+    return await fetch_all(tx, Branch, "SELECT * FROM branches ORDER BY id")
 
 
 async def cycles_between(tx: Tx, first: str, last: str) -> list[Cycle]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Cycle,
         "SELECT month, due_on FROM cycles WHERE month BETWEEN ? AND ? ORDER BY month",
         (first, last),
     )
-    return [Cycle(month=r["month"], due_on=date.fromisoformat(r["due_on"])) for r in rows]
 
 
 async def reports_between(tx: Tx, first: str, last: str) -> list[Report]:
-    rows = await tx.all(
+    return await fetch_all(
+        tx,
+        Report,
         "SELECT * FROM reports WHERE month BETWEEN ? AND ? ORDER BY branch_id, month",
         (first, last),
     )
-    return [_report(r) for r in rows]
 
 
 async def attachment_counts_between(tx: Tx, first: str, last: str) -> dict[tuple[int, str], int]:
@@ -53,7 +51,7 @@ async def exemptions_between(tx: Tx, first: str, last: str) -> dict[tuple[int, s
         "SELECT * FROM exemptions WHERE month BETWEEN ? AND ?",
         (first, last),
     )
-    return {(int(r["branch_id"]), str(r["month"])): _exemption(r) for r in rows}
+    return {(int(r["branch_id"]), str(r["month"])): model_from(Exemption, r) for r in rows}
 
 
 async def circulars_between(tx: Tx, first: str, last: str) -> list[Circular]:
@@ -61,7 +59,7 @@ async def circulars_between(tx: Tx, first: str, last: str) -> list[Circular]:
         "SELECT * FROM circulars WHERE month BETWEEN ? AND ? ORDER BY month",
         (first, last),
     )
-    return [_circular(r) for r in rows]
+    return [circular_from(r) for r in rows]
 
 
 async def report_authors_between(tx: Tx, first: str, last: str) -> dict[int, User]:
@@ -71,4 +69,4 @@ async def report_authors_between(tx: Tx, first: str, last: str) -> dict[int, Use
                (SELECT DISTINCT author_id FROM reports WHERE month BETWEEN ? AND ?)""",
         (first, last),
     )
-    return {int(r["user_id"]): _user(r) for r in rows}
+    return {int(r["user_id"]): model_from(User, r) for r in rows}

@@ -18,8 +18,8 @@ from bot.services import plans
 from bot.services.base import Env, TgUser, identify
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
+from storage import branches, reports
 from storage import plans as plan_store
-from storage import repo
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, join, text_of
 
@@ -67,9 +67,9 @@ async def world(env: Env) -> AsyncIterator[World]:
         admin = await identify(env, TgUser(ADMIN), sim.clock())
         draft = await plans.draft(env, admin, "p.yaml", dump_plan_yaml(spec).encode(), sim.clock())
         async with env.db.reading() as tx:
-            branch = await repo.find_branch(tx, "甲支部")
+            branch = await branches.find_branch(tx, "甲支部")
             assert branch is not None
-            report = await repo.get_report(tx, branch.id, "2026-11")
+            report = await reports.get_report(tx, branch.id, "2026-11")
             assert report is not None
             task = (await plan_store.tasks_of(tx, [1]))[0]
         yield World(sim, report.id, branch.id, task.id, draft.id)

@@ -6,7 +6,8 @@ import pytest
 
 from bot.services.base import Env
 from bot.testing.sim import Sim
-from storage import repo
+from storage import branches as branch_store
+from storage import reports as report_store
 from tests.catalog import check, key, matches
 from tests.conftest import ADMIN, COORD_GROUP
 from tests.helpers import committee, invite_token, text_of
@@ -24,7 +25,7 @@ async def ready(sim: Sim) -> Sim:
 
 async def reports_count(env: Env) -> int:
     async with env.db.reading() as tx:
-        return len(await repo.reports_for_month(tx, "2026-11"))
+        return len(await report_store.reports_for_month(tx, "2026-11"))
 
 
 async def test_empty_too_long_and_sticker_reports_store_nothing(ready: Sim, env: Env) -> None:
@@ -114,7 +115,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(ready: Sim, env: En
     check(out, "report_edited")  # told how to revise; the edit itself changes nothing
     assert await ready.feed(ready.factory.channel_post(-100888, "/status")) == []
     async with env.db.reading() as tx:
-        reports = await repo.reports_for_month(tx, "2026-11")
+        reports = await report_store.reports_for_month(tx, "2026-11")
     assert [r.text for r in reports] == ["原文"]
 
 
@@ -166,7 +167,7 @@ async def test_destructive_commands_need_the_full_name(sim: Sim, env: Env) -> No
     check(out, "invite_created", target="Youth League Branch", role=key("role_secretary"))
     check(await sim.say(ADMIN, "/invite Youth League Brunch"), "invite_role_bad")
     async with env.db.reading() as tx:
-        names = sorted(b.name for b in await repo.list_branches(tx))
+        names = sorted(b.name for b in await branch_store.list_branches(tx))
     assert names == ["Youth League Branch", "三支部", "机关一支部", "机关二支部"]
 
 

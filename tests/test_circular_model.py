@@ -13,7 +13,7 @@ from bot.services import circular
 from bot.services.base import Actor, Env
 from bot.services.circular_model import CircularModel, Item, Para, Run, Section
 from bot.services.engine import circular_preview, reconcile
-from storage import repo
+from storage import branches, circulars, people, reports
 from tests.conftest import at
 
 AUTHOR = 501
@@ -23,13 +23,13 @@ async def committee(env: Env, names: list[str]) -> dict[str, int]:
     """Branches created last year, with cycles for 2026-01..2026-05 (due the 25th)."""
     ids: dict[str, int] = {}
     async with env.db.transaction() as tx:
-        await repo.upsert_user(tx, AUTHOR, "张", "三", None, "zh-hans", at(2025, 12, 1))
+        await people.upsert_user(tx, AUTHOR, "张", "三", None, "zh-hans", at(2025, 12, 1))
         for name in names:
-            branch = await repo.add_branch(tx, name, "", at(2025, 12, 1))
+            branch = await branches.add_branch(tx, name, "", at(2025, 12, 1))
             assert branch is not None
             ids[name] = branch.id
         for m in range(1, 6):
-            await repo.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
+            await reports.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
     return ids
 
 
@@ -52,21 +52,23 @@ async def test_model_sections_counts_and_names_as_items(env: Env) -> None:
     ids = await committee(env, ["甲支部", "乙支部", "丙支部", "丁支部", "戊支部", "己支部"])
     async with env.db.transaction() as tx:
         for m in (3, 4):
-            await repo.insert_report(
+            await reports.insert_report(
                 tx, ids["甲支部"], f"2026-{m:02d}", AUTHOR, "工作", at(2026, m, 20), False
             )
-        first = await repo.insert_report(
+        first = await reports.insert_report(
             tx, ids["甲支部"], "2026-05", AUTHOR, "学习 <b>党章</b> & 讨论", at(2026, 5, 20), False
         )
-        await repo.set_highlight(tx, first.id, AUTHOR)
-        await repo.insert_report(
+        await reports.set_highlight(tx, first.id, AUTHOR)
+        await reports.insert_report(
             tx, ids["乙支部"], "2026-05", AUTHOR, "迟到", at(2026, 5, 26, 8), True
         )
-        await repo.set_exemption(tx, ids["丙支部"], "2026-05", "换届选举", AUTHOR, at(2026, 5, 3))
+        await reports.set_exemption(
+            tx, ids["丙支部"], "2026-05", "换届选举", AUTHOR, at(2026, 5, 3)
+        )
         # 丁 and 戊 never reported (a run of five months); 己 reported April, missed May.
         for name in ("乙支部", "丙支部", "己支部"):
             for m in (3, 4):
-                await repo.insert_report(
+                await reports.insert_report(
                     tx, ids[name], f"2026-{m:02d}", AUTHOR, "工作", at(2026, m, 20), False
                 )
     model = await build(env)
@@ -157,17 +159,17 @@ async def test_chat_messages_split_on_sections_and_never_inside_a_name(
             elif i % 5 == 1:
                 when, late = at(2026, 5, 26, 8), True
             elif i % 5 == 2:
-                await repo.set_exemption(
+                await reports.set_exemption(
                     tx, ids[name], "2026-05", f"换届{i}", AUTHOR, at(2026, 5, 3)
                 )
                 continue
             else:
                 if i % 2:  # half the missing ones reported in April: no run
-                    await repo.insert_report(
+                    await reports.insert_report(
                         tx, ids[name], "2026-04", AUTHOR, "工作", at(2026, 4, 20), False
                     )
                 continue
-            await repo.insert_report(tx, ids[name], "2026-05", AUTHOR, "工作", when, late)
+            await reports.insert_report(tx, ids[name], "2026-05", AUTHOR, "工作", when, late)
     model = await build(env)
     whole = circular.chat_html(model)
     messages = circular.chat_messages(model)
@@ -240,9 +242,9 @@ async def test_reconcile_keeps_the_model_next_to_the_text(env: Env) -> None:
     await committee(env, ["甲支部", "乙支部"])
     await reconcile(env, at(2026, 5, 27, 10))
     async with env.db.transaction() as tx:
-        saved = await repo.get_circular(tx, "2026-05")
-        await repo.save_circular(tx, "2026-03", "<b>旧通报</b>\n正文", at(2026, 3, 27))
-        old = await repo.get_circular(tx, "2026-03")
+        saved = await circulars.get_circular(tx, "2026-05")
+        await circulars.save_circular(tx, "2026-03", "<b>旧通报</b>\n正文", at(2026, 3, 27))
+        old = await circulars.get_circular(tx, "2026-03")
     assert saved is not None and saved.doc is not None
     model = circular.stored_model(saved, "zh-Hans")
     assert model.counts is not None and model.counts.missing == 2

@@ -8,7 +8,7 @@ from bot.models import NewMessage, OutboxStatus
 from bot.services.base import Env
 from bot.testing.botapi_double import Fault
 from bot.testing.sim import Sim
-from storage import repo
+from storage import people, repo
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of
 
@@ -72,7 +72,7 @@ async def test_faults_are_retried_or_recorded(sim: Sim, env: Env) -> None:
         assert [m.plain_text for m in sim.double.sent_to(uid)] == [f"消息 {USERS.index(uid)}"]
     assert sim.double.sent_to(604) == [] and sim.double.sent_to(605) == []
     async with env.db.reading() as tx:
-        blocked = await repo.get_user(tx, 604)
+        blocked = await people.get_user(tx, 604)
     assert blocked is not None and not blocked.reachable
 
 

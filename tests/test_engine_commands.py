@@ -182,7 +182,7 @@ async def test_circular_is_followed_by_its_chart_and_document(sim: Sim) -> None:
 
 
 async def test_looking_at_a_past_month_creates_nothing(sim: Sim) -> None:
-    from storage import repo
+    from storage import reports
 
     await committee(sim, {"甲支部": A})
     assert "报送情况" in text_of(await sim.say(ADMIN, "/status 2025-03"))
@@ -190,7 +190,7 @@ async def test_looking_at_a_past_month_creates_nothing(sim: Sim) -> None:
     assert "尚未运行" in text_of(await sim.say(ADMIN, "/circular post 2025-03"))
     await sim.say(ADMIN, "/exempt 甲支部 2025-04 试点")
     async with sim.env.db.reading() as tx:
-        months = [c.month for c in await repo.list_cycles(tx)]
+        months = [c.month for c in await reports.list_cycles(tx)]
     assert "2025-03" not in months and "2025-04" not in months
 
 

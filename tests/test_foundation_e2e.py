@@ -8,7 +8,7 @@ from bot.calendar import Month
 from bot.services.base import Env
 from bot.services.fmt import date_label, month_label
 from bot.testing.sim import Sim
-from storage import repo
+from storage import branches, meta, reports
 from tests.catalog import check, key, label
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import invite_token, text_of
@@ -66,11 +66,11 @@ async def test_three_branches_two_secretaries_report_revise_status(sim: Sim, env
     assert "志愿服务" in text_of(detail)
 
     async with env.db.reading() as tx:
-        b1 = await repo.find_branch(tx, "一支部")
+        b1 = await branches.find_branch(tx, "一支部")
         assert b1 is not None
-        report = await repo.get_report(tx, b1.id, "2026-11")
+        report = await reports.get_report(tx, b1.id, "2026-11")
         assert report is not None
-        revisions = await repo.revisions(tx, report.id)
+        revisions = await reports.revisions(tx, report.id)
     assert [r.text for r in revisions] == [
         "召开支部大会一次，学习全会精神。",
         "召开支部大会一次，学习全会精神，并开展志愿服务。",
@@ -116,7 +116,7 @@ async def test_handover_tells_both_and_is_audited(sim: Sim, env: Env) -> None:
     check(out, "joined_member_handover", branch="南支部", old="老书记")
     check(sim.double.last_to(S1), "handover_old", name="新书记", branch="南支部")
     async with env.db.reading() as tx:
-        actions = [a.action for a in await repo.audit_log(tx)]
+        actions = [a.action for a in await meta.audit_log(tx)]
     assert "secretary_replaced" in actions and "secretary_bound" in actions
     # The old secretary can no longer report for the branch.
     check(await sim.say(S1, "/report"), "not_a_secretary")
@@ -169,7 +169,7 @@ async def test_report_early_next_month_offers_the_missing_month(sim: Sim, env: E
     # A forged month outside (previous, current) is refused.
     carrier = (await sim.say(S1, "/help"))[-1]
     async with env.db.reading() as tx:
-        branch = await repo.find_branch(tx, "中支部")
+        branch = await branches.find_branch(tx, "中支部")
     assert branch is not None
     update = sim.factory.callback(S1, carrier, f"z1:pick:{branch.id}:2026-01", allow_forged=True)
     before = len(sim.double.callback_answers)
@@ -190,9 +190,9 @@ async def test_text_typed_before_choosing_the_month_is_kept(sim: Sim, env: Env) 
     out = await sim.press(S1, out[-1], label("report_btn_current", month=DEC))
     check(out, "report_saved", branch="西支部", month=DEC)
     async with env.db.reading() as tx:
-        branch = await repo.find_branch(tx, "西支部")
+        branch = await branches.find_branch(tx, "西支部")
         assert branch is not None
-        report = await repo.get_report(tx, branch.id, "2026-12")
+        report = await reports.get_report(tx, branch.id, "2026-12")
     assert report is not None and report.text == "十二月工作情况：学习。"
 
 
@@ -210,9 +210,9 @@ async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
     out = await sim.say(S1, "这是新的一段话。")
     check(out, "report_hint")  # a hint, not a silent revision
     async with env.db.reading() as tx:
-        branch = await repo.find_branch(tx, "东支部")
+        branch = await branches.find_branch(tx, "东支部")
         assert branch is not None
-        report = await repo.get_report(tx, branch.id, "2026-11")
+        report = await reports.get_report(tx, branch.id, "2026-11")
     assert report is not None and report.revisions == 1
 
 
@@ -235,9 +235,9 @@ async def test_a_report_typed_in_parts_before_the_month_is_kept_whole(sim: Sim, 
     out = await sim.press(S2, sim.double.last_to(S2), MAKE_UP_NOV)
     check(out, "report_saved", branch="南支部", month=NOV, timing=LATE)
     async with env.db.reading() as tx:
-        branch = await repo.find_branch(tx, "南支部")
+        branch = await branches.find_branch(tx, "南支部")
         assert branch is not None
-        report = await repo.get_report(tx, branch.id, "2026-11")
+        report = await reports.get_report(tx, branch.id, "2026-11")
     assert report is not None and report.text == "第一部分：学习。\n第二部分：组织生活会。"
 
 
@@ -250,10 +250,10 @@ async def test_a_photo_while_asked_which_month_is_not_filed_anywhere(sim: Sim, e
     check(out, "report_choose_month_first")
     await sim.press(S2, sim.double.last_to(S2), MAKE_UP_NOV)
     async with env.db.reading() as tx:
-        branch = await repo.find_branch(tx, "北支部")
+        branch = await branches.find_branch(tx, "北支部")
         assert branch is not None
-        nov = await repo.get_report(tx, branch.id, "2026-11")
-        dec = await repo.get_report(tx, branch.id, "2026-12")
-        files = await repo.attachments(tx, branch.id, "2026-12")
+        nov = await reports.get_report(tx, branch.id, "2026-11")
+        dec = await reports.get_report(tx, branch.id, "2026-12")
+        files = await reports.attachments(tx, branch.id, "2026-12")
     assert nov is not None and nov.text == "十一月的报告。"
     assert dec is None and files == []

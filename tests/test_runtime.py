@@ -41,10 +41,10 @@ async def test_polling_start_up_tick_and_menus(env: Env) -> None:
         await app.shutdown()
     # The start-up reconcile created this month's cycle.
     async with env.db.reading() as tx:
-        from storage import repo
+        from storage import reports as report_store
 
         month = datetime.now(UTC).astimezone(env.cfg.tz).strftime("%Y-%m")
-        assert await repo.get_cycle(tx, month) is not None
+        assert await report_store.get_cycle(tx, month) is not None
 
 
 async def test_unexpected_error_is_logged_reported_to_admins_and_user_told(

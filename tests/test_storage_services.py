@@ -11,7 +11,8 @@ from bot.calendar import Month
 from bot.models import NewMessage
 from bot.services import onboarding, reports
 from bot.services.base import Env, TgUser, UserError, identify
-from storage import repo
+from storage import branches, repo
+from storage import reports as report_store
 from storage.db import Database, migrations
 from tests.conftest import ADMIN, at
 
@@ -34,10 +35,10 @@ async def test_migrations_and_pragmas(tmp_path: Path) -> None:
 async def test_transaction_rolls_back_on_error(db: Database) -> None:
     with pytest.raises(RuntimeError):
         async with db.transaction() as tx:
-            await repo.add_branch(tx, "甲支部", "", at(2026, 11, 1))
+            await branches.add_branch(tx, "甲支部", "", at(2026, 11, 1))
             raise RuntimeError("boom")
     async with db.reading() as tx:
-        assert await repo.list_branches(tx) == []
+        assert await branches.list_branches(tx) == []
 
 
 async def test_outbox_dedupe_and_lease(db: Database) -> None:
@@ -60,14 +61,14 @@ async def test_naive_datetimes_are_refused(db: Database) -> None:
 
     async with db.transaction() as tx:
         with pytest.raises(ValueError, match="naive"):
-            await repo.add_branch(tx, "甲", "", datetime(2026, 11, 1))
+            await branches.add_branch(tx, "甲", "", datetime(2026, 11, 1))
 
 
 async def _member(env: Env, user_id: int, branch: str, now_day: int = 1) -> None:
     now = at(2026, 11, now_day, 8)
     admin = await identify(env, TgUser(ADMIN, "管理员"), now)
     async with env.db.reading() as tx:
-        existing = await repo.find_branch(tx, branch)
+        existing = await branches.find_branch(tx, branch)
     if existing is None:
         await onboarding.add_branch(env, admin, branch, now)
     made = await onboarding.create_invite(env, admin, branch, onboarding.InviteRole.SECRETARY, now)
@@ -132,9 +133,9 @@ async def test_runs_of_misses_use_the_same_rule_as_status(env: Env) -> None:
     from bot.services.status import summarize
 
     async with env.db.transaction() as tx:
-        await repo.ensure_cycle(tx, "2026-10", at(2026, 10, 25).date(), at(2026, 10, 1))
-        await repo.ensure_cycle(tx, "2026-11", at(2026, 11, 25).date(), at(2026, 11, 1))
-        await repo.add_branch(tx, "新支部", "", at(2026, 11, 1, 0, 30))
+        await report_store.ensure_cycle(tx, "2026-10", at(2026, 10, 25).date(), at(2026, 10, 1))
+        await report_store.ensure_cycle(tx, "2026-11", at(2026, 11, 25).date(), at(2026, 11, 1))
+        await branches.add_branch(tx, "新支部", "", at(2026, 11, 1, 0, 30))
         summary = await summarize(env, tx, Month(2026, 11), at(2026, 11, 27))
         runs = await missing_runs(env, tx, summary)
     assert list(runs.values()) == [1]

@@ -18,7 +18,7 @@ from bot.services.base import Env, UserError
 from bot.services.circular import circular_language, stored_model
 from bot.services.circular_model import CircularModel
 from bot.services.fmt import month_label
-from storage import repo
+from storage import circulars as circular_store
 
 TREND_MONTHS = 12
 
@@ -38,13 +38,13 @@ class CircularFiles:
 
 async def latest_circular_month(env: Env) -> Month | None:
     async with env.db.reading() as tx:
-        circulars = await repo.list_circulars(tx)
+        circulars = await circular_store.list_circulars(tx)
     return Month.parse(circulars[-1].month) if circulars else None
 
 
 async def _stored(env: Env, month: Month) -> Circular:
     async with env.db.reading() as tx:
-        circ = await repo.get_circular(tx, str(month))
+        circ = await circular_store.get_circular(tx, str(month))
     if circ is None:
         raise UserError("rec_no_circular", month=month_label(env.cfg.language, month))
     return circ
@@ -73,7 +73,7 @@ async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
         first = first.prev()
     data = await load_span(env, first, month, now, tasks=())  # the chart shows no tasks
     async with env.db.reading() as tx:
-        circ = await repo.get_circular(tx, str(month))
+        circ = await circular_store.get_circular(tx, str(month))
     model = None if circ is None or circ.doc is None else CircularModel.from_json(circ.doc)
     label = str(month_label("zh-Hans", month))
     png = await asyncio.to_thread(_chart_png, label, data, month, model)

@@ -10,7 +10,7 @@ from bot.calendar import Month
 from bot.i18n import CATALOGS, language_for
 from bot.models import Cycle, Membership, Role, User
 from bot.settings import Settings
-from storage import repo
+from storage import branches, meta, people, reports
 from storage.db import Database, Tx
 
 COORDINATION_CHAT_KEY = "coordination_chat_id"
@@ -96,7 +96,7 @@ class TgUser:
 async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
     """Record the user and resolve their roles."""
     async with env.db.transaction() as tx:
-        await repo.upsert_user(
+        await people.upsert_user(
             tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
         )
         return await _actor(env, tx, who.user_id)
@@ -104,25 +104,25 @@ async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
 
 async def actor_of(env: Env, user_id: int) -> Actor | None:
     async with env.db.reading() as tx:
-        if await repo.get_user(tx, user_id) is None:
+        if await people.get_user(tx, user_id) is None:
             return None
         return await _actor(env, tx, user_id)
 
 
 async def _actor(env: Env, tx: Tx, user_id: int) -> Actor:
-    user = await repo.get_user(tx, user_id)
+    user = await people.get_user(tx, user_id)
     assert user is not None
     return Actor(
         user=user,
         lang=language_for(user.language, env.cfg.language),
         is_admin=env.cfg.is_admin(user_id),
-        is_coordinator=await repo.is_coordinator(tx, user_id),
-        memberships=await repo.memberships(tx, user_id),
+        is_coordinator=await people.is_coordinator(tx, user_id),
+        memberships=await branches.memberships(tx, user_id),
     )
 
 
 async def coordination_chat(env: Env, tx: Tx) -> int | None:
-    stored = await repo.kv_get(tx, COORDINATION_CHAT_KEY)
+    stored = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
     if stored is not None:
         return int(stored)
     return env.cfg.coordination_chat_id
@@ -149,7 +149,7 @@ async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
     an existing cycle means "this month was asked for", which runs of misses
     and the yearly review count.
     """
-    existing = await repo.get_cycle(tx, str(month))
+    existing = await reports.get_cycle(tx, str(month))
     if existing is not None:
         return existing
     return Cycle(month=str(month), due_on=_due(env, month))
@@ -157,10 +157,10 @@ async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
 
 async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
     """The month's cycle, created on first need with today's due-day rule."""
-    existing = await repo.get_cycle(tx, str(month))
+    existing = await reports.get_cycle(tx, str(month))
     if existing is not None:
         return existing
-    return await repo.ensure_cycle(tx, str(month), _due(env, month), now)
+    return await reports.ensure_cycle(tx, str(month), _due(env, month), now)
 
 
 def _due(env: Env, month: Month) -> date:
@@ -177,7 +177,7 @@ def user_lang(env: Env, user: User | None) -> str:
 async def set_reachability(env: Env, actor: Actor, reachable: bool) -> None:
     """The user blocked (False) or unblocked (True) the bot in their private chat."""
     async with env.db.transaction() as tx:
-        await repo.set_reachable(
+        await people.set_reachable(
             tx, actor.user_id, reachable, None if reachable else "blocked the bot"
         )
 
@@ -186,5 +186,5 @@ async def set_language(env: Env, actor: Actor, language: str) -> Actor:
     if language not in CATALOGS:
         raise UserError("bad_button")
     async with env.db.transaction() as tx:
-        await repo.set_user_language(tx, actor.user_id, language)
+        await people.set_user_language(tx, actor.user_id, language)
         return await _actor(env, tx, actor.user_id)

@@ -33,7 +33,7 @@ from bot.services.circular_model import (
 )
 from bot.services.fmt import date_label, month_label
 from bot.services.status import Line, MonthSummary, State, summarize
-from storage import repo
+from storage import circulars, reports
 from storage.db import Tx
 
 HIGHLIGHT_CHARS = 120
@@ -61,11 +61,11 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
     month = summary.month
     for _ in range(RUN_LOOKBACK):
         month = month.prev()
-        if await repo.get_cycle(tx, str(month)) is None:
+        if await reports.get_cycle(tx, str(month)) is None:
             past.append(None)
             break
-        reported = await repo.reported_branch_ids(tx, str(month))
-        exempt = await repo.exemptions_for_month(tx, str(month))
+        reported = await reports.reported_branch_ids(tx, str(month))
+        exempt = await reports.exemptions_for_month(tx, str(month))
         past.append(rules.PastMonth(month, frozenset(reported), frozenset(exempt)))
     branches = {ln.branch.id: ln.branch for ln in summary.lines}
     return rules.missing_runs(missing, branches, past, env.cfg.tz)
@@ -198,10 +198,10 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
         )
     # 补报: reports of the previous month that came in after its circular.
     prev = month.prev()
-    prev_circ = await repo.get_circular(tx, str(prev))
+    prev_circ = await circulars.get_circular(tx, str(prev))
     if prev_circ is not None:
         after = prev_circ.posted_at or prev_circ.built_at
-        makeups = await repo.reports_submitted_between(tx, str(prev), after)
+        makeups = await reports.reports_submitted_between(tx, str(prev), after)
         if makeups:
             names = {ln.branch.id: ln.branch.name for ln in summary.lines}
             makeup_items = [

@@ -35,7 +35,7 @@ from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label
 from bot.services.onboarding import resolve_branch
 from bot.services.status import Line, summarize
-from storage import repo
+from storage import branches, circulars, meta, people, repo, reports
 from storage.db import Tx
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -65,7 +65,7 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
     async with env.db.transaction() as tx:
         month = current_month(env, now)
         months = [month]
-        if await repo.get_cycle(tx, str(month.prev())) is not None:
+        if await reports.get_cycle(tx, str(month.prev())) is not None:
             months.insert(0, month.prev())  # its overdue nudges or circular may still be due
         await cycle_for(env, tx, month, now)
         for m in months:
@@ -113,7 +113,7 @@ async def _reconcile_month(
                     env, tx, month, summary.having(State.MISSING), summary.without_secretary, now
                 )
     if now >= circular_time(env, cycle.due_on):
-        circ = await repo.get_circular(tx, str(month))
+        circ = await circulars.get_circular(tx, str(month))
         if circ is None:
             parts = await _build_and_save(env, tx, month, now)
             result.circulars_built += 1
@@ -134,14 +134,14 @@ async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[st
     the full month summary would queue nothing either.
     """
     todo = (
-        await repo.active_branch_ids(tx)
-        - await repo.reported_branch_ids(tx, str(month))
-        - set(await repo.exemptions_for_month(tx, str(month)))
+        await branches.active_branch_ids(tx)
+        - await reports.reported_branch_ids(tx, str(month))
+        - set(await reports.exemptions_for_month(tx, str(month)))
     )
     digest_due = bool(todo) and any(s.digest for s in live)
     if digest_due and not await repo.outbox_keys(tx, rules.digest_prefix(month)):
         return False
-    members = await repo.member_reachability(tx)
+    members = await branches.member_reachability(tx)
     return all(
         rules.reminder_key(month, branch, stage.code, user) in sent_keys
         for stage in live
@@ -188,7 +188,7 @@ async def _digest(
     if chat is not None:
         targets.append((chat, rules.digest_prefix(month)))
     else:  # no group bound: each coordinator privately
-        for c in await repo.list_coordinators(tx):
+        for c in await people.list_coordinators(tx):
             targets.append((c.user_id, f"{rules.digest_prefix(month)}:{c.user_id}"))
     added = 0
     for chat_id, key in targets:
@@ -203,7 +203,9 @@ async def _digest(
 async def _build_and_save(env: Env, tx: Tx, month: Month, now: datetime) -> list[str]:
     """Build the month's circular once, keep its model and chat text; its messages."""
     model = await circular_mod.build(env, tx, month, now)
-    await repo.save_circular(tx, str(month), circular_mod.chat_html(model), now, model.to_json())
+    await circulars.save_circular(
+        tx, str(month), circular_mod.chat_html(model), now, model.to_json()
+    )
     return circular_mod.chat_messages(model)
 
 
@@ -281,7 +283,7 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
                 )
             sent.append(line.branch.name)
         await repo.enqueue_many(tx, batch, now)
-        await repo.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
+        await meta.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
     return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
 
 
@@ -294,8 +296,8 @@ async def exempt(
         raise UserError("exempt_usage")
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, name)
-        await repo.set_exemption(tx, branch.id, str(month), reason[:200], actor.user_id, now)
-        await repo.audit(tx, "exempted", now, actor.user_id, branch.id, f"{month} {reason[:200]}")
+        await reports.set_exemption(tx, branch.id, str(month), reason[:200], actor.user_id, now)
+        await meta.audit(tx, "exempted", now, actor.user_id, branch.id, f"{month} {reason[:200]}")
         return branch.name
 
 
@@ -303,9 +305,9 @@ async def unexempt(env: Env, actor: Actor, name: str, month: Month, now: datetim
     actor.require_coordinator()
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, name)
-        if not await repo.delete_exemption(tx, branch.id, str(month)):
+        if not await reports.delete_exemption(tx, branch.id, str(month)):
             raise UserError("not_exempt", branch=branch.name, month=str(month))
-        await repo.audit(tx, "unexempted", now, actor.user_id, branch.id, str(month))
+        await meta.audit(tx, "unexempted", now, actor.user_id, branch.id, str(month))
         return branch.name
 
 
@@ -324,7 +326,7 @@ async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
     month = current_month(env, now)
     async with env.db.transaction() as tx:
         cycle = await cycle_for(env, tx, month, now)
-        circ = await repo.get_circular(tx, str(month))
+        circ = await circulars.get_circular(tx, str(month))
     nominal = nominal_due(env, month)
     return Schedule(
         month=month,
@@ -340,7 +342,7 @@ async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) 
     """The month's circular as it would be posted, message by message."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
-        saved = await repo.get_circular(tx, str(month))
+        saved = await circulars.get_circular(tx, str(month))
         if saved is not None:
             return circular_mod.stored_messages(saved)
         return circular_mod.chat_messages(await circular_mod.build(env, tx, month, now))
@@ -352,17 +354,17 @@ async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> 
     async with env.db.transaction() as tx:
         if await coordination_chat(env, tx) is None:
             raise UserError("no_coordination_chat")
-        if month != current_month(env, now) and await repo.get_cycle(tx, str(month)) is None:
+        if month != current_month(env, now) and await reports.get_cycle(tx, str(month)) is None:
             raise UserError("no_cycle", month=str(month))  # zhibu did not run that month
         cycle = await peek_cycle(env, tx, month)
         if not rules.is_overdue(cycle.due_on, now, env.cfg.tz):
             # A circular is kept as posted: published before the deadline it
             # would name branches "未报送" that still have time.
             raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))
-        saved = await repo.get_circular(tx, str(month))
+        saved = await circulars.get_circular(tx, str(month))
         if saved is None:
             parts = await _build_and_save(env, tx, month, now)
-            await repo.audit(tx, "circular_built", now, actor.user_id, None, str(month))
+            await meta.audit(tx, "circular_built", now, actor.user_id, None, str(month))
         else:
             parts = circular_mod.stored_messages(saved)
         queued = await enqueue_circular(env, tx, month, parts, now)

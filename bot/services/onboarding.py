@@ -19,8 +19,8 @@ from bot.services.base import (
     UserError,
     user_lang,
 )
+from storage import branches, meta, people, repo
 from storage import plans as plan_store
-from storage import repo
 from storage.db import Tx
 
 MAX_BRANCH_NAME = 40
@@ -48,10 +48,10 @@ async def resolve_branch(tx: Tx, name: str, exact: bool = False) -> Branch:
     name = " ".join(name.split())
     if not name:
         raise UserError("branch_name_missing")
-    found_exact = await repo.find_branch(tx, name)
+    found_exact = await branches.find_branch(tx, name)
     if found_exact is not None:
         return found_exact
-    found = await repo.search_branches(tx, name)
+    found = await branches.search_branches(tx, name)
     if len(found) == 1 and not exact:
         return found[0]
     if not found:
@@ -83,10 +83,10 @@ async def add_branch(
         raise UserError("arg_missing", usage=Ref("usage_addbranch"))
     name = clean_branch_name(raw_name)
     async with env.db.transaction() as tx:
-        branch = await repo.add_branch(tx, name, category.strip(), now)
+        branch = await branches.add_branch(tx, name, category.strip(), now)
         if branch is None:
             raise UserError("branch_exists", name=name)
-        await repo.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
+        await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
         return branch
 
 
@@ -99,14 +99,14 @@ async def rename_branch(
     new_name = clean_branch_name(new)
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, old, exact=True)
-        if not await repo.rename_branch(tx, branch.id, new_name):
+        if not await branches.rename_branch(tx, branch.id, new_name):
             raise UserError("branch_exists", name=new_name)
         # Plans assign tasks by branch name (that is how plans are written).
         await plan_store.rename_assignments(tx, branch.name, new_name)
-        await repo.audit(
+        await meta.audit(
             tx, "branch_renamed", now, actor.user_id, branch.id, f"{branch.name} → {new_name}"
         )
-        renamed = await repo.get_branch(tx, branch.id)
+        renamed = await branches.get_branch(tx, branch.id)
         assert renamed is not None
         return branch.name, renamed
 
@@ -117,15 +117,15 @@ async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Br
         raise UserError("arg_missing", usage=Ref("usage_archivebranch"))
     async with env.db.transaction() as tx:
         branch = await resolve_branch(tx, name, exact=True)
-        await repo.archive_branch(tx, branch.id, now)
-        await repo.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
+        await branches.archive_branch(tx, branch.id, now)
+        await meta.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
         return branch
 
 
 async def list_branches(env: Env, actor: Actor) -> list[BranchView]:
     actor.require_coordinator()
     async with env.db.reading() as tx:
-        return await repo.branch_views(tx)
+        return await branches.branch_views(tx)
 
 
 # ------------------------------------------------------------------ invites
@@ -175,7 +175,7 @@ async def parse_invite_args(
         return role, " ".join(args[:-1])
     if len(args) >= 2 and last.isascii() and last.isalpha():
         async with env.db.reading() as tx:
-            is_name = await repo.find_branch(tx, " ".join(args)) is not None
+            is_name = await branches.find_branch(tx, " ".join(args)) is not None
         if not is_name:
             raise UserError("invite_role_bad", role=args[-1])
     return InviteRole.SECRETARY, " ".join(args)
@@ -195,7 +195,7 @@ async def create_invite(
             if not branch_name:
                 raise UserError("invite_usage")
             branch = await resolve_branch(tx, branch_name)
-        invite = await repo.add_invite(
+        invite = await branches.add_invite(
             tx,
             hash_token(token),
             role,
@@ -204,7 +204,7 @@ async def create_invite(
             now,
             now + timedelta(days=env.cfg.invite_valid_days),
         )
-        await repo.audit(
+        await meta.audit(
             tx, "invite_created", now, actor.user_id, branch.id if branch else None, role.value
         )
     return NewInvite(token=token, invite=invite, branch=branch)
@@ -214,8 +214,8 @@ async def open_invites(env: Env, actor: Actor, now: datetime) -> list[tuple[Invi
     actor.require_coordinator()
     async with env.db.reading() as tx:
         out: list[tuple[Invite, Branch | None]] = []
-        for inv in await repo.open_invites(tx, now):
-            branch = await repo.get_branch(tx, inv.branch_id) if inv.branch_id else None
+        for inv in await branches.open_invites(tx, now):
+            branch = await branches.get_branch(tx, inv.branch_id) if inv.branch_id else None
             out.append((inv, branch))
         return out
 
@@ -226,14 +226,14 @@ async def revoke_invite(env: Env, actor: Actor, invite_id: int | None, now: date
     if invite_id is None:
         raise UserError("arg_missing", usage=Ref("usage_revoke"))
     async with env.db.transaction() as tx:
-        invite = await repo.get_invite(tx, invite_id)
+        invite = await branches.get_invite(tx, invite_id)
         if invite is None:
             raise UserError("invite_not_found", id=invite_id)
         if invite.role is InviteRole.COORDINATOR and not actor.is_admin:
             raise UserError("denied_admin")
-        if not await repo.revoke_invite(tx, invite_id, now):
+        if not await branches.revoke_invite(tx, invite_id, now):
             raise UserError("invite_not_open", id=invite_id)
-        await repo.audit(tx, "invite_revoked", now, actor.user_id, invite.branch_id, str(invite_id))
+        await meta.audit(tx, "invite_revoked", now, actor.user_id, invite.branch_id, str(invite_id))
         return invite
 
 
@@ -248,7 +248,7 @@ class Joined:
 async def redeem(env: Env, actor: Actor, token: str, now: datetime) -> Joined:
     """Bind the user to the invite's role. Single use, 7 days, revocable."""
     async with env.db.transaction() as tx:
-        invite = await repo.invite_by_hash(tx, hash_token(token))
+        invite = await branches.invite_by_hash(tx, hash_token(token))
         if invite is None:
             raise UserError("invite_invalid")
         if invite.revoked_at is not None:
@@ -260,31 +260,31 @@ async def redeem(env: Env, actor: Actor, token: str, now: datetime) -> Joined:
         if invite.expires_at <= now:
             raise UserError("invite_expired")
         if invite.role is InviteRole.COORDINATOR:
-            await repo.use_invite(tx, invite.id, actor.user_id, now)
-            added = await repo.add_coordinator(tx, actor.user_id, invite.created_by, now)
-            await repo.audit(
+            await branches.use_invite(tx, invite.id, actor.user_id, now)
+            added = await people.add_coordinator(tx, actor.user_id, invite.created_by, now)
+            await meta.audit(
                 tx, "coordinator_added", now, actor.user_id, None, str(invite.created_by)
             )
             return Joined(role=invite.role, branch=None, replaced=None, already=not added)
         assert invite.branch_id is not None
-        branch = await repo.get_branch(tx, invite.branch_id)
+        branch = await branches.get_branch(tx, invite.branch_id)
         if branch is None or not branch.active:
             raise UserError("invite_branch_gone")
         role = MemberRole(invite.role.value)
         if (
             role is MemberRole.DEPUTY
-            and await repo.get_member(tx, branch.id, MemberRole.SECRETARY) == actor.user_id
+            and await branches.get_member(tx, branch.id, MemberRole.SECRETARY) == actor.user_id
         ):
             # A deputy link tapped by the secretary would demote them silently.
             raise UserError("invite_already_secretary", branch=branch.name)
-        previous_id = await repo.get_member(tx, branch.id, role)
-        await repo.use_invite(tx, invite.id, actor.user_id, now)
+        previous_id = await branches.get_member(tx, branch.id, role)
+        await branches.use_invite(tx, invite.id, actor.user_id, now)
         if previous_id == actor.user_id:
             return Joined(role=invite.role, branch=branch, replaced=None, already=True)
-        await repo.set_member(tx, branch.id, role, actor.user_id, now)
-        replaced = await repo.get_user(tx, previous_id) if previous_id is not None else None
+        await branches.set_member(tx, branch.id, role, actor.user_id, now)
+        replaced = await people.get_user(tx, previous_id) if previous_id is not None else None
         action = f"{role.value}_replaced" if replaced else f"{role.value}_bound"
-        await repo.audit(
+        await meta.audit(
             tx,
             action,
             now,
@@ -323,12 +323,12 @@ def invite_link(bot_username: str, token: str) -> str:
 
 async def remember_bot_username(env: Env, username: str) -> None:
     async with env.db.transaction() as tx:
-        await repo.kv_set(tx, BOT_USERNAME_KEY, username)
+        await meta.kv_set(tx, BOT_USERNAME_KEY, username)
 
 
 async def bot_username(env: Env) -> str | None:
     async with env.db.reading() as tx:
-        return await repo.kv_get(tx, BOT_USERNAME_KEY)
+        return await meta.kv_get(tx, BOT_USERNAME_KEY)
 
 
 # -------------------------------------------------------------- the group
@@ -337,21 +337,21 @@ async def bot_username(env: Env) -> str | None:
 async def bind_group(env: Env, actor: Actor, chat_id: int, title: str, now: datetime) -> None:
     actor.require_admin()
     async with env.db.transaction() as tx:
-        await repo.kv_set(tx, COORDINATION_CHAT_KEY, str(chat_id))
-        await repo.audit(tx, "group_bound", now, actor.user_id, None, f"{chat_id} {title}")
+        await meta.kv_set(tx, COORDINATION_CHAT_KEY, str(chat_id))
+        await meta.audit(tx, "group_bound", now, actor.user_id, None, f"{chat_id} {title}")
 
 
 async def chat_migrated(env: Env, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
     """A group became a supergroup: keep the coordination chat and pending messages."""
     async with env.db.transaction() as tx:
         await repo.redirect_chat(tx, old_chat_id, new_chat_id)
-        current = await repo.kv_get(tx, COORDINATION_CHAT_KEY)
+        current = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         is_coordination = current == str(old_chat_id) or (
             current is None and env.cfg.coordination_chat_id == old_chat_id
         )
         if is_coordination:
-            await repo.kv_set(tx, COORDINATION_CHAT_KEY, str(new_chat_id))
-            await repo.audit(
+            await meta.kv_set(tx, COORDINATION_CHAT_KEY, str(new_chat_id))
+            await meta.audit(
                 tx, "group_migrated", now, None, None, f"{old_chat_id} → {new_chat_id}"
             )
         return is_coordination
@@ -393,16 +393,16 @@ async def import_branches_csv(
                     "csv_bad_row", line=number, reason=t(env.cfg.language, exc.key, **exc.params)
                 ) from None
             category = row[1].strip() if len(row) > 1 else ""
-            branch = await repo.find_branch(tx, name)
+            branch = await branches.find_branch(tx, name)
             created = branch is None
             if branch is None:
-                branch = await repo.add_branch(tx, name, category, now)
+                branch = await branches.add_branch(tx, name, category, now)
                 assert branch is not None
-                await repo.audit(tx, "branch_created", now, by or None, branch.id, f"{name} (csv)")
+                await meta.audit(tx, "branch_created", now, by or None, branch.id, f"{name} (csv)")
             token = None
-            if created or await repo.get_member(tx, branch.id, MemberRole.SECRETARY) is None:
+            if created or await branches.get_member(tx, branch.id, MemberRole.SECRETARY) is None:
                 token = secrets.token_urlsafe(16)
-                await repo.add_invite(
+                await branches.add_invite(
                     tx,
                     hash_token(token),
                     InviteRole.SECRETARY,

@@ -24,8 +24,9 @@ from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.circular_model import Item, Para, Run, Section, listing, plain, runs
 from bot.services.fmt import date_label, plan_date
 from bot.services.reports import PENDING_TTL
+from storage import branches as branch_store
+from storage import meta, repo, reports
 from storage import plans as store
-from storage import repo
 from storage.db import Tx
 
 STATUSES = ("todo", "doing", "done")
@@ -126,7 +127,7 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
     if not spec.phases and not spec.tasks:
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
-        known = {b.name for b in await repo.list_branches(tx)}
+        known = {b.name for b in await branch_store.list_branches(tx)}
         draft_id = await store.add_draft(tx, actor.user_id, file_name, spec.model_dump_json(), now)
     for task in spec.tasks:
         if task.branches != "all":
@@ -147,7 +148,7 @@ async def decide(env: Env, actor: Actor, draft_id: int, accept: bool, now: datet
         spec = PlanSpec.model_validate_json(row.spec)
         if accept:
             plan_id = await add_plan(tx, spec, actor.user_id, now)
-            await repo.audit(
+            await meta.audit(
                 tx, "plan_enabled", now, actor.user_id, None, f"{plan_id} {spec.title}"
             )
         return spec
@@ -177,7 +178,7 @@ async def import_plan(env: Env, spec: PlanSpec, now: datetime) -> int:
     """`zhibu plan import FILE.yaml`: the operator has reviewed the file already."""
     async with env.db.transaction() as tx:
         plan_id = await add_plan(tx, spec, None, now)
-        await repo.audit(tx, "plan_imported", now, None, None, f"{plan_id} {spec.title}")
+        await meta.audit(tx, "plan_imported", now, None, None, f"{plan_id} {spec.title}")
         return plan_id
 
 
@@ -224,7 +225,7 @@ async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
     plans = await store.active_plans(tx)
     tasks = await store.tasks_of(tx, [p.id for p in plans])
     states = await store.statuses(tx, [task.id for task in tasks])
-    branches = await repo.list_branches(tx)
+    branches = await branch_store.list_branches(tx)
     out: list[PlanProgress] = []
     for plan in plans:
         spec = PlanSpec.model_validate_json(plan.spec)
@@ -286,7 +287,7 @@ async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
 
 async def all_branch_tasks(tx: Tx, today: date) -> list[tuple[Branch, list[TaskState]]]:
     """Every active branch with its tasks (the ledger's task sheet, the review)."""
-    return [(b, await branch_tasks(tx, b, today)) for b in await repo.list_branches(tx)]
+    return [(b, await branch_tasks(tx, b, today)) for b in await branch_store.list_branches(tx)]
 
 
 async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, list[TaskState]]]:
@@ -340,7 +341,7 @@ async def set_status(
             raise UserError("stale_button")
         await store.set_status(tx, task_id, branch_id, status, actor.user_id, now)
         await store.set_pending_task(tx, actor.user_id, task_id, branch_id, now)
-        await repo.audit(tx, "task_status", now, actor.user_id, branch_id, f"{task_id} {status}")
+        await meta.audit(tx, "task_status", now, actor.user_id, branch_id, f"{task_id} {status}")
         states = await branch_tasks(tx, membership.branch, today)
     return next(s for s in states if s.task.id == task_id)
 
@@ -357,7 +358,7 @@ async def save_note(env: Env, actor: Actor, text: str | None, now: datetime) -> 
         if not note:
             raise UserError("report_empty")
         await store.set_note(tx, task_id, branch_id, note[:NOTE_MAX], actor.user_id, now)
-        await repo.clear_pending(tx, actor.user_id)
+        await reports.clear_pending(tx, actor.user_id)
         states = await branch_tasks(tx, membership.branch, now.astimezone(env.cfg.tz).date())
     return next(s for s in states if s.task.id == task_id)
 
@@ -391,7 +392,7 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
             continue
         live = window.days
         if views is None:
-            views = await repo.branch_views(tx)
+            views = await branch_store.branch_views(tx)
         # Skip what is queued already: the window lasts days, reconcile runs every minute.
         queued = await repo.outbox_keys(tx, rules.task_prefix(task.id))
         for view in views:

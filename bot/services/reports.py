@@ -9,7 +9,8 @@ from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
-from storage import repo
+from storage import branches, meta
+from storage import reports as report_store
 from storage.db import Tx
 
 PENDING_REPORT = "report"
@@ -68,7 +69,7 @@ async def _target(env: Env, tx: Tx, branch: Branch, month: Month, now: datetime)
         branch=branch,
         month=month,
         due_on=cycle.due_on,
-        existing=await repo.get_report(tx, branch.id, str(month)),
+        existing=await report_store.get_report(tx, branch.id, str(month)),
     )
 
 
@@ -84,13 +85,13 @@ class MonthChoice:
 
 async def _owes(env: Env, tx: Tx, branch: Branch, month: Month) -> bool:
     """Whether the branch was expected to report for `month` and has not."""
-    if await repo.get_cycle(tx, str(month)) is None:
+    if await report_store.get_cycle(tx, str(month)) is None:
         return False  # the bot was not running then: nothing was asked
     if branch.created_at >= end_of(month.last_day, env.cfg.tz):
         return False
-    if await repo.get_report(tx, branch.id, str(month)) is not None:
+    if await report_store.get_report(tx, branch.id, str(month)) is not None:
         return False
-    return branch.id not in await repo.exemptions_for_month(tx, str(month))
+    return branch.id not in await report_store.exemptions_for_month(tx, str(month))
 
 
 async def begin(
@@ -116,7 +117,7 @@ async def begin(
         held = await _held_text(tx, actor, membership.branch.id, now) if month else None
         if month is None:
             if await _owes(env, tx, membership.branch, current.prev()):
-                await repo.set_pending(
+                await report_store.set_pending(
                     tx, actor.user_id, PENDING_CHOICE, membership.branch.id, None, now
                 )
                 return MonthChoice(
@@ -126,7 +127,9 @@ async def begin(
         if held is not None:
             return await _store(env, tx, actor, membership, month, held, now)
         target = await _target(env, tx, membership.branch, month, now)
-        await repo.set_pending(tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now)
+        await report_store.set_pending(
+            tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now
+        )
         return target
 
 
@@ -134,12 +137,12 @@ async def remember_prompt(
     env: Env, chat_id: int, message_id: int, branch_id: int, month: str
 ) -> None:
     async with env.db.transaction() as tx:
-        await repo.add_prompt(tx, chat_id, message_id, branch_id, month)
+        await report_store.add_prompt(tx, chat_id, message_id, branch_id, month)
 
 
 async def cancel(env: Env, actor: Actor) -> bool:
     async with env.db.transaction() as tx:
-        return await repo.clear_pending(tx, actor.user_id)
+        return await report_store.clear_pending(tx, actor.user_id)
 
 
 def _open(pending: Pending | None, kind: str, now: datetime) -> Pending | None:
@@ -150,7 +153,7 @@ def _open(pending: Pending | None, kind: str, now: datetime) -> Pending | None:
 
 
 async def _held_text(tx: Tx, actor: Actor, branch_id: int, now: datetime) -> str | None:
-    pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+    pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
     return pending.held_text if pending and pending.branch_id == branch_id else None
 
 
@@ -159,7 +162,7 @@ async def hold_for_choice(
 ) -> MonthChoice | None:
     """Text typed while asked "which month?": keep it and ask again; None if not asked."""
     async with env.db.transaction() as tx:
-        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
         if pending is None or pending.branch_id is None:
             return None
         membership = actor.require_member(pending.branch_id)
@@ -167,7 +170,7 @@ async def hold_for_choice(
         piece = clean_report_text(env, raw_text)
         held = f"{pending.held_text}\n{piece}" if pending.held_text else piece
         held = clean_report_text(env, held)  # the whole must still fit the limit
-        await repo.hold_text(tx, actor.user_id, held, now)
+        await report_store.hold_text(tx, actor.user_id, held, now)
     current = current_month(env, now)
     return MonthChoice(
         branch=membership.branch, missing=current.prev(), current=current, held_chars=len(held)
@@ -177,7 +180,7 @@ async def hold_for_choice(
 async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice | None:
     """The open "which month?" question, if any (photos wait for the answer)."""
     async with env.db.reading() as tx:
-        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
     if pending is None or pending.branch_id is None:
         return None
     membership = actor.require_member(pending.branch_id)
@@ -188,7 +191,7 @@ async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice |
 async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
     """The (branch, month) the user was asked to report for, if still a member and recent."""
     async with env.db.reading() as tx:
-        pending = _open(await repo.get_pending(tx, actor.user_id), PENDING_REPORT, now)
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_REPORT, now)
     if pending is None or pending.branch_id is None or pending.month is None:
         return None
     if actor.member_of(pending.branch_id) is None:
@@ -199,7 +202,7 @@ async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Mo
 async def reply_target(env: Env, chat_id: int, message_id: int) -> tuple[int, Month] | None:
     """The (branch, month) a bot message asked about, for replies to it."""
     async with env.db.reading() as tx:
-        found = await repo.find_prompt(tx, chat_id, message_id)
+        found = await report_store.find_prompt(tx, chat_id, message_id)
     return None if found is None else (found[0], Month.parse(found[1]))
 
 
@@ -225,11 +228,13 @@ async def _store(
     branch_id = membership.branch.id
     # Runs inside the caller's transaction: stored before anything is acknowledged.
     cycle = await cycle_for(env, tx, month, now)
-    existing = await repo.get_report(tx, branch_id, str(month))
+    existing = await report_store.get_report(tx, branch_id, str(month))
     if existing is None:
         late = rules.is_overdue(cycle.due_on, now, env.cfg.tz)
-        report = await repo.insert_report(tx, branch_id, str(month), actor.user_id, text, now, late)
-        await repo.audit(
+        report = await report_store.insert_report(
+            tx, branch_id, str(month), actor.user_id, text, now, late
+        )
+        await meta.audit(
             tx,
             "report_submitted",
             now,
@@ -238,8 +243,8 @@ async def _store(
             f"{month} {'late' if late else 'on time'} {len(text)}",
         )
     else:
-        report = await repo.revise_report(tx, existing.id, actor.user_id, text, now)
-        await repo.audit(
+        report = await report_store.revise_report(tx, existing.id, actor.user_id, text, now)
+        await meta.audit(
             tx,
             "report_revised",
             now,
@@ -247,7 +252,7 @@ async def _store(
             branch_id,
             f"{month} r{report.revisions} {len(text)}",
         )
-    await repo.clear_pending(tx, actor.user_id)
+    await report_store.clear_pending(tx, actor.user_id)
     return Submitted(
         report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
     )
@@ -271,11 +276,11 @@ async def attach(
     membership = actor.require_member(branch_id)
     async with env.db.transaction() as tx:
         await cycle_for(env, tx, month, now)
-        existing = await repo.get_report(tx, branch_id, str(month))
+        existing = await report_store.get_report(tx, branch_id, str(month))
         as_report = None
         if existing is None and caption and caption.strip():
             as_report = clean_report_text(env, caption)  # raises before storing anything
-        added = await repo.add_attachment(
+        added = await report_store.add_attachment(
             tx,
             branch_id,
             str(month),
@@ -288,13 +293,13 @@ async def attach(
             now,
         )
         if added:
-            await repo.audit(
+            await meta.audit(
                 tx, "attachment_added", now, actor.user_id, branch_id, f"{month} {kind}"
             )
         submitted = None
         if as_report is not None:
             submitted = await _store(env, tx, actor, membership, month, as_report, now)
-        count = len(await repo.attachments(tx, branch_id, str(month)))
+        count = len(await report_store.attachments(tx, branch_id, str(month)))
         return Attached(
             branch=membership.branch,
             month=month,
@@ -314,13 +319,13 @@ async def default_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Mo
 
 async def start_revision(env: Env, actor: Actor, report_id: int, now: datetime) -> Target:
     async with env.db.transaction() as tx:
-        report = await repo.get_report_by_id(tx, report_id)
+        report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
         membership = actor.require_member(report.branch_id)
         month = Month.parse(report.month)
         target = await _target(env, tx, membership.branch, month, now)
-        await repo.set_pending(
+        await report_store.set_pending(
             tx, actor.user_id, PENDING_REPORT, report.branch_id, report.month, now
         )
         return target
@@ -337,19 +342,19 @@ class ReportDetail:
 
 async def detail(env: Env, actor: Actor, report_id: int) -> ReportDetail:
     async with env.db.reading() as tx:
-        report = await repo.get_report_by_id(tx, report_id)
+        report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
         if not actor.coordinates and actor.member_of(report.branch_id) is None:
             raise UserError("denied_branch")
-        branch = await repo.get_branch(tx, report.branch_id)
+        branch = await branches.get_branch(tx, report.branch_id)
         assert branch is not None
-        cycle = await repo.get_cycle(tx, report.month)
+        cycle = await report_store.get_cycle(tx, report.month)
         return ReportDetail(
             report=report,
             branch=branch,
-            revisions=await repo.revisions(tx, report.id),
-            attachments=await repo.attachments(tx, report.branch_id, report.month),
+            revisions=await report_store.revisions(tx, report.id),
+            attachments=await report_store.attachments(tx, report.branch_id, report.month),
             due_on=cycle.due_on if cycle else Month.parse(report.month).last_day,
         )
 
@@ -357,7 +362,7 @@ async def detail(env: Env, actor: Actor, report_id: int) -> ReportDetail:
 async def history(env: Env, actor: Actor) -> list[tuple[Branch, list[Report]]]:
     members = _reporter_branches(actor)
     async with env.db.reading() as tx:
-        return [(m.branch, await repo.reports_for_branch(tx, m.branch.id)) for m in members]
+        return [(m.branch, await report_store.reports_for_branch(tx, m.branch.id)) for m in members]
 
 
 async def toggle_highlight(
@@ -366,12 +371,12 @@ async def toggle_highlight(
     """Mark a report as a highlight for the circular (or unmark it)."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
-        report = await repo.get_report_by_id(tx, report_id)
+        report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
         on = report.highlighted_by is None
-        await repo.set_highlight(tx, report_id, actor.user_id if on else None)
-        await repo.audit(
+        await report_store.set_highlight(tx, report_id, actor.user_id if on else None)
+        await meta.audit(
             tx,
             "highlight_set" if on else "highlight_cleared",
             now,
@@ -379,6 +384,6 @@ async def toggle_highlight(
             report.branch_id,
             report.month,
         )
-        updated = await repo.get_report_by_id(tx, report_id)
+        updated = await report_store.get_report_by_id(tx, report_id)
         assert updated is not None
         return updated, on

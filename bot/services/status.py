@@ -12,7 +12,8 @@ from bot.rules import State as State
 from bot.services import months, plans
 from bot.services.base import Actor, Env, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
-from storage import repo
+from storage import branches, repo
+from storage import reports as report_store
 from storage.db import Tx
 
 
@@ -72,12 +73,12 @@ async def summarize(
 ) -> MonthSummary:
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
-    views = await repo.branch_views(tx)
-    for branch in await repo.archived_branches(tx):
+    views = await branches.branch_views(tx)
+    for branch in await branches.archived_branches(tx):
         views.append(BranchView(branch=branch))  # archived: history still counts it
-    reports = {r.branch_id: r for r in await repo.reports_for_month(tx, str(month))}
-    exemptions = await repo.exemptions_for_month(tx, str(month))
-    counts = await repo.attachment_counts(tx, str(month))
+    reports = {r.branch_id: r for r in await report_store.reports_for_month(tx, str(month))}
+    exemptions = await report_store.exemptions_for_month(tx, str(month))
+    counts = await report_store.attachment_counts(tx, str(month))
     lines: list[Line] = []
     for view in sorted(views, key=lambda v: v.branch.id):
         b = view.branch
@@ -129,12 +130,14 @@ async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> Bra
     actor.require_coordinator()
     async with env.db.reading() as tx:
         branch = await resolve_branch(tx, name)
-        view = await repo.branch_view(tx, branch.id)
+        view = await branches.branch_view(tx, branch.id)
         assert view is not None
-        reports = await repo.reports_for_branch(tx, branch.id, limit=1)
+        reports = await report_store.reports_for_branch(tx, branch.id, limit=1)
         latest = reports[0] if reports else None
-        attachments = len(await repo.attachments(tx, branch.id, latest.month)) if latest else 0
-        cycle = await repo.get_cycle(tx, latest.month) if latest else None
+        attachments = (
+            len(await report_store.attachments(tx, branch.id, latest.month)) if latest else 0
+        )
+        cycle = await report_store.get_cycle(tx, latest.month) if latest else None
         today = now.astimezone(env.cfg.tz).date()
         return BranchStatus(
             view=view,

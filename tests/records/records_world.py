@@ -23,7 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.services.base import Env
-from storage import repo
+from storage import branches, circulars, people, reports
 from tests.conftest import at
 
 NOW = at(2026, 6, 10, 12)
@@ -45,8 +45,8 @@ def on_time(month: int) -> datetime:
 async def build_world(env: Env) -> World:
     ids: dict[str, int] = {}
     async with env.db.transaction() as tx:
-        await repo.upsert_user(tx, AUTHOR, "张", "三", None, "zh-hans", at(2025, 12, 1))
-        await repo.upsert_user(tx, AUTHOR_B, "李", "四", None, "zh-hans", at(2025, 12, 1))
+        await people.upsert_user(tx, AUTHOR, "张", "三", None, "zh-hans", at(2025, 12, 1))
+        await people.upsert_user(tx, AUTHOR_B, "李", "四", None, "zh-hans", at(2025, 12, 1))
         for name, created in [
             ("庚支部", at(2025, 1, 1)),
             ("甲支部", at(2025, 12, 1)),
@@ -57,18 +57,20 @@ async def build_world(env: Env) -> World:
             ("己支部", at(2025, 12, 1)),
             ("辛支部", at(2026, 6, 1)),
         ]:
-            branch = await repo.add_branch(tx, name, "机关" if name == "甲支部" else "", created)
+            branch = await branches.add_branch(
+                tx, name, "机关" if name == "甲支部" else "", created
+            )
             assert branch is not None
             ids[name] = branch.id
-        await repo.archive_branch(tx, ids["庚支部"], at(2025, 11, 1))
-        await repo.archive_branch(tx, ids["己支部"], at(2026, 4, 1))
+        await branches.archive_branch(tx, ids["庚支部"], at(2025, 11, 1))
+        await branches.archive_branch(tx, ids["己支部"], at(2026, 4, 1))
         for m in range(1, 7):
-            await repo.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
+            await reports.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
 
         async def report(
             branch: str, month: int, when: datetime, late: bool = False, author: int = AUTHOR
         ) -> int:
-            r = await repo.insert_report(
+            r = await reports.insert_report(
                 tx, ids[branch], f"2026-{month:02d}", author, f"{branch}{month}月工作", when, late
             )
             return r.id
@@ -85,13 +87,15 @@ async def build_world(env: Env) -> World:
         await report("丁支部", 5, at(2026, 5, 27, 15), late=True)
         await report("戊支部", 5, on_time(5))
         await report("己支部", 1, on_time(1))
-        await repo.set_exemption(tx, ids["丙支部"], "2026-02", "换届选举", 1, at(2026, 2, 3))
+        await reports.set_exemption(tx, ids["丙支部"], "2026-02", "换届选举", 1, at(2026, 2, 3))
         # 甲's January report was revised once and has two photos.
-        first = await repo.get_report(tx, ids["甲支部"], "2026-01")
+        first = await reports.get_report(tx, ids["甲支部"], "2026-01")
         assert first is not None
-        await repo.revise_report(tx, first.id, AUTHOR, "甲支部1月工作（修订）", at(2026, 1, 22, 8))
+        await reports.revise_report(
+            tx, first.id, AUTHOR, "甲支部1月工作（修订）", at(2026, 1, 22, 8)
+        )
         for n in (1, 2):
-            await repo.add_attachment(
+            await reports.add_attachment(
                 tx,
                 ids["甲支部"],
                 "2026-01",
@@ -104,8 +108,8 @@ async def build_world(env: Env) -> World:
                 at(2026, 1, 20, 11),
             )
         circular = "<b>关于2026年5月的通报</b>\n\n各党支部：\n正文 &amp; 内容"
-        await repo.save_circular(tx, "2026-05", circular, at(2026, 5, 26, 9))
-        await repo.mark_circular_posted(tx, "2026-05", 77, at(2026, 5, 26, 9, 0, 5))
+        await circulars.save_circular(tx, "2026-05", circular, at(2026, 5, 26, 9))
+        await circulars.mark_circular_posted(tx, "2026-05", 77, at(2026, 5, 26, 9, 0, 5))
     return World(env=env, now=NOW, ids=ids)
 
 

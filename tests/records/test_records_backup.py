@@ -11,7 +11,7 @@ import pytest
 
 from bot.records.cli import backup_main
 from bot.services.base import Env
-from storage import repo
+from storage import branches, reports
 from storage.backup import BackupError, backup_database, table_counts
 from storage.db import Database
 from tests.conftest import at, make_settings
@@ -53,7 +53,7 @@ async def test_backup_while_another_connection_writes(
     env, src = live
     dest = tmp_path / "backup.sqlite3"
     async with env.db.reading() as tx:
-        (branch,) = [b for b in await repo.list_branches(tx) if b.name == "甲支部"]
+        (branch,) = [b for b in await branches.list_branches(tx) if b.name == "甲支部"]
     before = sqlite3.connect(src).execute("SELECT count(*) FROM reports").fetchone()[0]
     done = asyncio.Event()
     under_way = asyncio.Event()
@@ -66,7 +66,7 @@ async def test_backup_while_another_connection_writes(
         while not done.is_set() and written < 2000:
             month += 1
             async with env.db.transaction() as tx:
-                await repo.insert_report(
+                await reports.insert_report(
                     tx,
                     branch.id,
                     f"{2100 + month // 12}-{month % 12 + 1:02d}",

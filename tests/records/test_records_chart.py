@@ -25,7 +25,7 @@ from bot.records.data import load_year
 from bot.records.fonts import cjk_family, packaged_font
 from bot.services import circular
 from bot.services.circular_model import Counts
-from storage import repo
+from storage import circulars, reports
 from tests.conftest import at
 from tests.records.records_world import NOW, World
 
@@ -100,11 +100,11 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
     env = world.env
     async with env.db.transaction() as tx:
         model = await circular.build(env, tx, Month(2026, 4), at(2026, 4, 26, 9))
-        await repo.save_circular(
+        await circulars.save_circular(
             tx, "2026-04", circular.chat_html(model), at(2026, 4, 26, 9), model.to_json()
         )
         # A report for April that came in after the circular: the chart must not count it.
-        await repo.insert_report(
+        await reports.insert_report(
             tx, world.ids["丙支部"], "2026-04", 900, "补报", at(2026, 4, 28), True
         )
     assert model.counts is not None

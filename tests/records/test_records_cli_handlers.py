@@ -18,7 +18,7 @@ from bot.i18n import CATALOGS
 from bot.records import labels as L
 from bot.records.cli import export_main
 from bot.testing.sim import Sim
-from storage import repo
+from storage import circulars
 from tests.conftest import ADMIN, at
 from tests.helpers import committee, text_of
 from tests.records.records_world import NOW, World, leftovers
@@ -79,7 +79,7 @@ async def test_review_answers_in_the_chat(sim: Sim) -> None:
 async def test_circulardoc_sends_the_chart_and_the_document(sim: Sim) -> None:
     await committee(sim, {"甲支部": 201})
     async with sim.env.db.transaction() as tx:
-        await repo.save_circular(
+        await circulars.save_circular(
             tx, "2026-10", "<b>关于通报</b>\n\n各党支部：\n正文", at(2026, 10, 26)
         )
     out = await sim.say(ADMIN, "/circulardoc")

@@ -33,7 +33,7 @@ from bot.services.circular_model import (
     Section,
     from_stored_text,
 )
-from storage import repo
+from storage import circulars
 from tests.conftest import at
 from tests.records.records_world import NOW, World
 
@@ -234,8 +234,8 @@ async def test_posted_model_is_reproduced_as_posted(world: World) -> None:
     async with env.db.transaction() as tx:
         model = await circular.build(env, tx, Month(2026, 4), at(2026, 4, 26, 9))
         text = circular.chat_html(model)
-        await repo.save_circular(tx, "2026-04", text, at(2026, 4, 26, 9), model.to_json())
-        await repo.mark_circular_posted(tx, "2026-04", 78, at(2026, 4, 27, 9))
+        await circulars.save_circular(tx, "2026-04", text, at(2026, 4, 26, 9), model.to_json())
+        await circulars.mark_circular_posted(tx, "2026-04", 78, at(2026, 4, 27, 9))
         # A branch renamed after the circular went out must not change it.
         await tx.run("UPDATE branches SET name = '改名支部' WHERE id = ?", (world.ids["甲支部"],))
     files = await circular_files(env, Month(2026, 4), NOW)

@@ -19,7 +19,7 @@ from bot.records.review import (
 )
 from bot.services.base import Env, UserError
 from bot.services.status import State
-from storage import repo
+from storage import branches, reports
 from tests.conftest import TZ, at, make_settings
 from tests.records.records_world import NOW, World
 
@@ -127,10 +127,10 @@ async def test_task_completion_is_counted_per_branch(world: World) -> None:
 async def test_run_of_misses_is_broken_by_a_gap_in_cycles(env: Env) -> None:
     # Without a cycle for March (the bot was not running), Feb and Apr are not consecutive.
     async with env.db.transaction() as tx:
-        b = await repo.add_branch(tx, "壬支部", "", at(2025, 12, 1))
+        b = await branches.add_branch(tx, "壬支部", "", at(2025, 12, 1))
         assert b is not None
         for m in (1, 2, 4, 5):
-            await repo.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
+            await reports.ensure_cycle(tx, f"2026-{m:02d}", date(2026, m, 25), at(2026, m, 1))
     data = await load_year(env, 2026, NOW)
     (row,) = review_year(data).rows
     assert (row.missing, row.longest_miss_run) == (4, 2)
