@@ -15,6 +15,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -23,7 +24,6 @@ from pydantic import (
     StrictInt,
     StrictStr,
     ValidationInfo,
-    field_validator,
     model_validator,
 )
 
@@ -140,7 +140,15 @@ def _branch_names(value: Any) -> Any:
 
 
 Branches = Annotated[Literal["all"] | list[str], BeforeValidator(_branch_names)]
-Title = Annotated[StrictStr, Field(min_length=1, max_length=200)]
+def _not_blank(value: str) -> str:
+    value = value.strip()
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+# A title is stripped and must keep some text; one type for plan, phase and task titles.
+Title = Annotated[StrictStr, Field(min_length=1, max_length=200), AfterValidator(_not_blank)]
 
 
 class _Frozen(BaseModel):
@@ -385,14 +393,6 @@ class PhaseSpec(_Frozen):
     start: StrictDate
     end: StrictDate
 
-    @field_validator("title")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be blank")
-        return value
-
     @model_validator(mode="after")
     def _order(self) -> Self:
         if self.start > self.end:
@@ -409,14 +409,6 @@ class TaskSpec(_Frozen):
     ongoing: StrictBool = False
     recurring: RecurringRule | None = None
     branches: Branches = "all"
-
-    @field_validator("title")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be blank")
-        return value
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Self:
@@ -445,14 +437,6 @@ class PlanSpec(_Frozen):
     year: StrictInt = Field(ge=MIN_YEAR, le=MAX_YEAR)
     phases: list[PhaseSpec] = Field(default_factory=list)
     tasks: list[TaskSpec] = Field(default_factory=list)
-
-    @field_validator("title")
-    @classmethod
-    def _strip(cls, value: str) -> str:
-        value = value.strip()
-        if not value:
-            raise ValueError("must not be blank")
-        return value
 
     @model_validator(mode="after")
     def _consistent(self, info: ValidationInfo) -> Self:

@@ -19,12 +19,12 @@ from datetime import date
 
 import docx
 import pytest
-from bot.sim import Sim
 
 from bot.plans.reader import MAX_DOCX_MEMBERS, MAX_DOCX_UNPACKED
 from bot.services import plan_worker
 from bot.services.base import UserError
 from bot.services.plans import read_plan, spec_from_file
+from bot.testing.sim import Sim
 from tests.conftest import ADMIN
 from tests.helpers import text_of
 
