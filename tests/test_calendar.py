@@ -8,11 +8,13 @@ import pytest
 
 from bot.calendar import Month, due_date, is_workday, known_until
 from bot.services.base import Env
+from bot.services.fmt import date_label, month_label
 from bot.settings import WorkdayRule
 from bot.testing.sim import Sim
 from storage.db import Database
+from tests.catalog import check, key
 from tests.conftest import ADMIN, at, make_settings
-from tests.helpers import committee, text_of
+from tests.helpers import committee
 
 PREV, NEXT, OFF = WorkdayRule.PREVIOUS, WorkdayRule.NEXT, WorkdayRule.OFF
 
@@ -62,9 +64,13 @@ async def test_moved_due_day_drives_reminders_and_schedule() -> None:
         async with Sim(Env(db=db, cfg=cfg), at(2026, 2, 2, 10)) as sim:
             sim.user(ADMIN, "管理员")
             await committee(sim, {"甲支部": 801}, bind_group=False)
-            schedule = text_of(await sim.say(ADMIN, "/schedule"))
-            assert "2月14日" in schedule and "原定2月23日" in schedule
+            schedule = await sim.say(ADMIN, "/schedule")
+            moved = key("status_moved", nominal=date_label("zh-Hans", date(2026, 2, 23)))
+            due = date_label("zh-Hans", date(2026, 2, 14), weekday=True)
+            check(schedule, "schedule_head", due=due, moved=moved)
             await sim.advance_to(at(2026, 2, 14, 9))
-            assert "今天" in (sim.double.last_to(801).plain_text or "")
+            reminder = sim.double.last_to(801)
+            month = month_label("zh-Hans", Month(2026, 2))
+            check(reminder, "remind_today", branch="甲支部", month=month, due=due)
     finally:
         await db.close()

@@ -7,16 +7,19 @@ from datetime import date
 import pytest
 
 from bot.calendar import Month
-from bot.i18n import TELEGRAM_LIMIT
+from bot.i18n import TELEGRAM_LIMIT, t
 from bot.models import User
 from bot.services import circular
 from bot.services.base import Actor, Env
 from bot.services.circular_model import CircularModel, Item, Para, Run, Section
 from bot.services.engine import circular_preview, reconcile
+from bot.services.fmt import date_label
 from storage import branches, circulars, people, reports
+from tests.catalog import label
 from tests.conftest import at
 
 AUTHOR = 501
+ZH = "zh-Hans"
 
 
 async def committee(env: Env, names: list[str]) -> dict[str, int]:
@@ -75,7 +78,7 @@ async def test_model_sections_counts_and_names_as_items(env: Env) -> None:
 
     assert model.month == "2026-05" and model.lang == "zh-Hans"
     assert model.due_on == date(2026, 5, 25) and model.issued_on == date(2026, 5, 26)
-    assert model.title_text == "关于2026年5月党建工作进展情况的通报"
+    assert model.title_text == label("circ_title", y=2026, m=5)
     assert model.issuer == model.sign == env.cfg.org_name
     assert model.counts is not None
     counts = model.counts
@@ -91,15 +94,15 @@ async def test_model_sections_counts_and_names_as_items(env: Env) -> None:
     assert kinds(model) == ["totals", "on_time", "late", "missing", "exempt", "highlights"]
     headings = [s.heading_text for s in model.sections]
     assert headings[:4] == [
-        "一、总体情况",
-        "二、按时报送的支部（1个）",
-        "三、逾期报送的支部（1个）",
-        "四、未报送的支部（3个）",
+        label("circ_sec_total"),
+        label("circ_sec_on_time", n=label("num_2"), count=1),
+        label("circ_sec_late", n=label("num_3"), count=1),
+        label("circ_sec_missing", n=label("num_4"), count=3),
     ]
     assert all(r.bold for s in model.sections for r in s.heading)
     # Names are items of their own, each with its branch; details stay with the name.
     assert names_of(model.section("on_time")) == ["甲支部"]
-    assert names_of(model.section("late")) == ["乙支部（5月26日）"]
+    assert names_of(model.section("late")) == [f"乙支部（{date_label(ZH, date(2026, 5, 26))}）"]
     missing = model.section("missing")
     assert missing is not None
     assert [i.text for i in missing.paras[0].items] == ["丁支部", "戊支部", "己支部"]
@@ -109,28 +112,33 @@ async def test_model_sections_counts_and_names_as_items(env: Env) -> None:
         ids["己支部"],
     ]
     repeat = missing.paras[1]
-    assert "".join(r.text for r in repeat.lead) == "其中连续未报："
-    assert [i.text for i in repeat.items] == ["丁支部（连续5个月）", "戊支部（连续5个月）"]
+    assert "".join(r.text for r in repeat.lead) == label("circ_repeat", names="")
+    assert [i.text for i in repeat.items] == [
+        label("circ_repeat_item", branch="丁支部", months=5),
+        label("circ_repeat_item", branch="戊支部", months=5),
+    ]
     assert names_of(model.section("exempt")) == ["丙支部（换届选举）"]
     highlights = model.section("highlights")
     assert highlights is not None
     quote = highlights.paras[0]
     assert [i.text for i in quote.items] == ["甲支部"]
-    assert quote.text == "· 甲支部：学习 <b>党章</b> & 讨论"  # plain text, nothing escaped
+    # Plain text, nothing escaped.
+    assert quote.text == label("circ_highlight", branch="甲支部", text="学习 <b>党章</b> & 讨论")
     # The JSON kept in the database gives the same model back.
     assert CircularModel.from_json(model.to_json()) == model
     # The chat renderer escapes the plain text.
     html = circular.chat_html(model)
     assert "学习 &lt;b&gt;党章&lt;/b&gt; &amp; 讨论" in html
-    assert html.startswith("<b>关于2026年5月党建工作进展情况的通报</b>\n\n各党支部：\n")
-    assert html.endswith(f"\n\n{env.cfg.org_name}\n2026年5月26日")
+    assert html.startswith(f"{t(ZH, 'circ_title', y=2026, m=5)}\n\n{t(ZH, 'circ_to')}\n")
+    sign = t(ZH, "circ_sign", org=env.cfg.org_name)
+    assert html.endswith(f"\n\n{sign}\n{date_label(ZH, date(2026, 5, 26), full=True)}")
 
 
 async def test_none_lists_read_无(env: Env) -> None:
     await committee(env, ["甲支部"])
     model = await build(env)
     on_time = model.section("on_time")
-    assert on_time is not None and on_time.paras[0].text == "无"
+    assert on_time is not None and on_time.paras[0].text == label("circ_none")
     assert not on_time.paras[0].items
 
 

@@ -2,72 +2,85 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
+from bot.calendar import Month
+from bot.services.fmt import date_label, month_label
+from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
 from handlers.menus import set_default_menus
+from tests.catalog import check, key, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, text_of
 
 A, B, C = 901, 902, 903
+ZH = "zh-Hans"
 
 
-def circulars(sim: Sim, month: str) -> list[str]:
-    return [
-        m.plain_text or ""
-        for m in sim.double.sent_to(COORD_GROUP)
-        if f"关于{month}" in (m.plain_text or "")
-    ]
+def circulars(sim: Sim, year: int, month: int) -> list[SentMessage]:
+    """The month's circulars in the group: the messages that carry its title."""
+    return [m for m in sim.double.sent_to(COORD_GROUP) if matches(m, "circ_title", y=year, m=month)]
+
+
+def month_of(year: int, month: int) -> str:
+    return month_label(ZH, Month(year, month))
 
 
 async def test_remind_at_most_once_an_hour(sim: Sim) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B, "丙支部": None})
     await sim.say(A, "/report")
     await sim.say(A, "已报")
-    out = text_of(await sim.say(ADMIN, "/remind"))
-    assert "已提醒 1 个支部：乙支部" in out and "丙支部" in out
-    assert "协调人提醒" in (sim.double.last_to(B).plain_text or "")
+    out = await sim.say(ADMIN, "/remind")
+    assert check(out, "remind_done", count=1)["names"] == "乙支部"
+    assert check(out, "remind_nobody")["names"] == "丙支部"
+    check(sim.double.last_to(B), "nudge_head")
     n = len(sim.double.sent_to(B))
     sim.clock.set(sim.clock() + timedelta(minutes=30))
-    out = text_of(await sim.say(ADMIN, "/remind"))
-    assert "一小时内已提醒过" in out and len(sim.double.sent_to(B)) == n
+    out = await sim.say(ADMIN, "/remind")
+    assert check(out, "remind_recent")["names"] == "乙支部"
+    assert not matches(out, "remind_done") and len(sim.double.sent_to(B)) == n
     sim.clock.set(sim.clock() + timedelta(minutes=31))
     await sim.say(ADMIN, "/remind")
     assert len(sim.double.sent_to(B)) == n + 1
     # A reply to the nudge is a report.
     out = await sim.say(B, "收到，这是报告。", reply_to=sim.double.last_to(B))
-    assert "乙支部" in text_of(out) and "按时" in text_of(out)
-    assert "所有支部都已报送" in text_of(
-        await sim.say(ADMIN, "/exempt 丙支部 2026-11 撤并中") + await sim.say(ADMIN, "/remind")
-    )
+    check(out, "report_saved", branch="乙支部", timing=key("timing_on_time"))
+    await sim.say(ADMIN, "/exempt 丙支部 2026-11 撤并中")
+    check(await sim.say(ADMIN, "/remind"), "remind_none")
 
 
 async def test_circular_post_now_is_not_posted_again(sim: Sim) -> None:
     await committee(sim, {"甲支部": A})
-    preview = text_of(await sim.say(ADMIN, "/circular"))
-    assert "通报预览" in preview and "未报送的支部（1个）" in preview
-    assert circulars(sim, "2026年11月") == []
+    preview = await sim.say(ADMIN, "/circular")
+    check(preview, "circular_preview_head")
+    check(preview, "circ_sec_missing", count=1)
+    assert circulars(sim, 2026, 11) == []
     await sim.advance_to(at(2026, 11, 25, 23))
-    assert "截止日（11月25日）还没有过" in text_of(await sim.say(ADMIN, "/circular post"))
+    out = await sim.say(ADMIN, "/circular post")
+    check(out, "circular_too_early", due=date_label(ZH, date(2026, 11, 25)))
     await sim.advance_to(at(2026, 11, 26, 8))
-    assert "排入发送队列" in text_of(await sim.say(ADMIN, "/circular post"))
-    assert len(circulars(sim, "2026年11月")) == 1
-    assert "已经发布过" in text_of(await sim.say(ADMIN, "/circular post"))
+    check(await sim.say(ADMIN, "/circular post"), "circular_posted")
+    assert len(circulars(sim, 2026, 11)) == 1
+    check(await sim.say(ADMIN, "/circular post"), "circular_already")
     await sim.advance_to(at(2026, 11, 27, 12))
-    assert len(circulars(sim, "2026年11月")) == 1
+    assert len(circulars(sim, 2026, 11)) == 1
 
 
 async def test_exempt_branch_not_reminded_nor_missing(sim: Sim) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B})
-    out = text_of(await sim.say(ADMIN, "/exempt 乙支部 2026-11 换届选举"))
-    assert "免报" in out and "换届选举" in out
+    out = await sim.say(ADMIN, "/exempt 乙支部 2026-11 换届选举")
+    done = check(out, "exempt_done", branch="乙支部", month=month_of(2026, 11))
+    assert done["reason"] == "换届选举"
     await sim.advance_to(at(2026, 11, 26, 10))
-    assert not any("⏰" in (m.plain_text or "") for m in sim.double.sent_to(B))
-    status = text_of(await sim.say(ADMIN, "/status"))
-    assert "应报 1" in status and "免报 1" in status and "⚪ 乙支部 — 免报：换届选举" in status
-    text = circulars(sim, "2026年11月")[0]
-    assert "免报的支部（1个）" in text and "乙支部（换届选举）" in text
-    assert "/unexempt" not in text
+    to_b = sim.double.sent_to(B)
+    assert not any(matches(to_b, k) for k in ("remind_days", "remind_today", "overdue_nudge"))
+    status = await sim.say(ADMIN, "/status")
+    check(status, "status_totals", expected=1, exempt=1)
+    assert check(status, "status_line_exempt", name="乙支部")["reason"] == "换届选举"
+    circ = circulars(sim, 2026, 11)[0]
+    check(circ, "circ_sec_exempt", count=1)
+    assert "乙支部（换届选举）" in (circ.plain_text or "")  # the item: name and reason
+    assert "/unexempt" not in (circ.plain_text or "")
 
 
 async def test_makeups_runs_of_misses_and_highlights(sim: Sim) -> None:
@@ -75,10 +88,11 @@ async def test_makeups_runs_of_misses_and_highlights(sim: Sim) -> None:
     await sim.say(A, "/report")
     await sim.say(A, "甲支部十一月：开展“四下基层”调研，解决群众急难愁盼问题5件。")
     status = await sim.say(ADMIN, "/status 甲支部")
-    await sim.press(ADMIN, status[-1], "亮点")
+    await sim.press(ADMIN, status[-1], label("btn_highlight"))
     await sim.advance_to(at(2026, 11, 26, 10))
-    nov = circulars(sim, "2026年11月")[0]
-    assert "工作亮点" in nov and "四下基层" in nov
+    nov = circulars(sim, 2026, 11)[0]
+    check(nov, "circ_sec_highlights")
+    assert "四下基层" in check(nov, "circ_highlight", branch="甲支部")["text"]
     # B reports November after the circular: a 补报 in December's circular.
     await sim.advance_to(at(2026, 11, 28, 10))
     await sim.say(B, "/report")
@@ -88,10 +102,12 @@ async def test_makeups_runs_of_misses_and_highlights(sim: Sim) -> None:
         await sim.say(uid, "/report")
         await sim.say(uid, "十二月报告。")
     await sim.advance_to(at(2026, 12, 26, 10), step=timedelta(hours=6))
-    dec = circulars(sim, "2026年12月")[0]
-    assert "补报情况（1个）" in dec and "乙支部（2026年11月，11月28日补报）" in dec
-    assert "丙支部（连续2个月）" in dec
-    assert "按时报送的支部（2个）" in dec
+    dec = circulars(sim, 2026, 12)[0]
+    check(dec, "circ_sec_makeup", count=1)
+    makeup_date = date_label(ZH, date(2026, 11, 28))
+    check(dec, "circ_makeup_item", branch="乙支部", month=month_of(2026, 11), date=makeup_date)
+    check(dec, "circ_repeat_item", branch="丙支部", months=2)
+    check(dec, "circ_sec_on_time", count=2)
 
 
 async def test_digest_without_a_group_goes_to_coordinators(sim: Sim) -> None:
@@ -100,26 +116,33 @@ async def test_digest_without_a_group_goes_to_coordinators(sim: Sim) -> None:
     token = await invite_token(sim, "coordinator")
     sim.user(coordinator, "协调人")
     await sim.say(coordinator, f"/start {token}")
-    schedule = text_of(await sim.say(coordinator, "/schedule"))
-    assert "尚未绑定协调群" in schedule
+    check(await sim.say(coordinator, "/schedule"), "schedule_no_chat")
     await sim.advance_to(at(2026, 11, 26, 10))
-    assert "逾期未报汇总" in (sim.double.last_to(coordinator).plain_text or "")
-    assert "尚未绑定协调群" in text_of(await sim.say(coordinator, "/circular post"))
+    digest = sim.double.last_to(coordinator)
+    assert check(digest, "digest_head", month=month_of(2026, 11), count=1)["names"] == "甲支部"
+    check(await sim.say(coordinator, "/circular post"), "no_coordination_chat")
     # Once a group is bound, the kept circular goes out.
     await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup")
     await sim.advance_to(at(2026, 11, 26, 11))
-    assert len(circulars(sim, "2026年11月")) == 1
+    assert len(circulars(sim, 2026, 11)) == 1
 
 
 async def test_help_lists_only_the_callers_commands_and_menus_are_scoped(sim: Sim) -> None:
     await committee(sim, {"甲支部": A})
     sim.user(999, "路人")
-    stranger = text_of(await sim.say(999, "/help"))
-    secretary = text_of(await sim.say(A, "/help"))
-    admin = text_of(await sim.say(ADMIN, "/help"))
-    assert "/report" not in stranger and "/status" not in stranger
-    assert "/report" in secretary and "/status" not in secretary
-    assert "/status" in admin and "/bindgroup" in admin
+    stranger = await sim.say(999, "/help")
+    secretary = await sim.say(A, "/help")
+    admin = await sim.say(ADMIN, "/help")
+    assert "/report" not in text_of(stranger) and "/status" not in text_of(stranger)
+    check(stranger, "help_head", role=key("role_stranger"))
+    check(stranger, "help_everyone")
+    assert not matches(stranger, "help_secretary") and not matches(stranger, "help_coordinator")
+    assert "/report" in text_of(secretary) and "/status" not in text_of(secretary)
+    check(secretary, "help_secretary")
+    assert not matches(secretary, "help_coordinator") and not matches(secretary, "help_admin")
+    assert "/status" in text_of(admin) and "/bindgroup" in text_of(admin)
+    check(admin, "help_coordinator")
+    check(admin, "help_admin")
     await set_default_menus(sim.app.bot, sim.env)
     scopes = {key[0] for key in sim.double.commands}
     assert any("all_private_chats" in s for s in scopes)
@@ -130,13 +153,15 @@ async def test_help_lists_only_the_callers_commands_and_menus_are_scoped(sim: Si
 async def test_language_switch(sim: Sim) -> None:
     await committee(sim, {"甲支部": A})
     out = await sim.say(A, "/lang")
-    out = await sim.press(A, out[-1], "English")
-    assert "English" in text_of(out)
-    assert "/report" in text_of(await sim.say(A, "/help"))
-    assert "report" in text_of(await sim.say(A, "/report")).lower()
+    out = await sim.press(A, out[-1], "English")  # the language's own name, in no catalog
+    check(out, "lang_set", lang="en")
+    check(await sim.say(A, "/help"), "help_secretary", lang="en")
+    check(await sim.say(A, "/report"), "report_ask", lang="en", branch="甲支部")
     # Telegram's app language never switches it: the committee's language holds.
     sim.user(960, "陳", language_code="zh-hant")
-    assert "邀请" in text_of(await sim.say(960, "/start"))
+    start = await sim.say(960, "/start")
+    check(start, "start_stranger", lang="zh-Hans")
+    assert not matches(start, "start_stranger", lang="zh-Hant")
 
 
 async def test_english_app_still_gets_the_committee_language_and_groups_stay_chinese(
@@ -175,7 +200,7 @@ async def test_circular_is_followed_by_its_chart_and_document(sim: Sim) -> None:
     body = "\n".join(
         p.text for p in docx.Document(io.BytesIO(document.file_bytes or b"")).paragraphs
     )
-    assert "关于2026年11月党建工作进展情况的通报" in body and "测试县委直属机关工委" in body
+    assert matches(body, "circ_title", y=2026, m=11) and "测试县委直属机关工委" in body
     # Restarts and further ticks never send them again.
     await sim.advance_to(at(2026, 11, 28, 10))
     assert sum(m.kind == "document" for m in sim.double.sent_to(COORD_GROUP)) == 1
@@ -185,9 +210,10 @@ async def test_looking_at_a_past_month_creates_nothing(sim: Sim) -> None:
     from storage import reports
 
     await committee(sim, {"甲支部": A})
-    assert "报送情况" in text_of(await sim.say(ADMIN, "/status 2025-03"))
-    assert "通报预览" in text_of(await sim.say(ADMIN, "/circular 2025-03"))
-    assert "尚未运行" in text_of(await sim.say(ADMIN, "/circular post 2025-03"))
+    check(await sim.say(ADMIN, "/status 2025-03"), "status_head", month=month_of(2025, 3))
+    check(await sim.say(ADMIN, "/circular 2025-03"), "circular_preview_head")
+    out = await sim.say(ADMIN, "/circular post 2025-03")
+    check(out, "no_cycle", month="2025-03")
     await sim.say(ADMIN, "/exempt 甲支部 2025-04 试点")
     async with sim.env.db.reading() as tx:
         months = [c.month for c in await reports.list_cycles(tx)]
@@ -201,14 +227,18 @@ async def test_names_with_markup_characters_read_as_written_in_the_circular(sim:
     await sim.say(A, "/report")
     await sim.say(A, "十一月补报。")
     await sim.advance_to(at(2026, 12, 26, 10), step=timedelta(hours=12))
-    dec = circulars(sim, "2026年12月")[0]
-    assert "<三>支部（连续2个月）" in dec
-    assert "二支部&工会（2026年11月，11月28日补报）" in dec
-    assert "&amp;" not in dec and "&lt;" not in dec
+    dec = circulars(sim, 2026, 12)[0]
+    # The HTML sent has each name escaped once: `check` escapes the name as `t()` does.
+    check(dec, "circ_repeat_item", branch="<三>支部", months=2)
+    makeup_date = date_label(ZH, date(2026, 11, 28))
+    check(dec, "circ_makeup_item", branch="二支部&工会", month=month_of(2026, 11), date=makeup_date)
+    text = dec.plain_text or ""
+    assert "<三>支部" in text and "二支部&工会" in text
+    assert "&amp;" not in text and "&lt;" not in text
 
 
 async def test_added_to_a_group_by_an_admin_says_how_to_bind(sim: Sim) -> None:
     out = await sim.feed(sim.factory.my_chat_member(-100321, ADMIN))
-    assert "/bindgroup" in text_of(out)
+    check(out, "group_added_hint")
     sim.user(999, "路人")
     assert await sim.feed(sim.factory.my_chat_member(-100654, 999)) == []

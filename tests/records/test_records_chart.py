@@ -25,6 +25,7 @@ from bot.records.data import load_year
 from bot.records.fonts import cjk_family, packaged_font
 from bot.services import circular
 from bot.services.circular_model import Counts
+from bot.services.fmt import month_label
 from storage import circulars, reports
 from tests.conftest import at
 from tests.records.records_world import NOW, World
@@ -119,6 +120,7 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
     c = model.counts
     bars = {"按时": c.on_time, "逾期": c.late, "未报": c.missing, "免报": c.exempt}
     assert seen["counts"] == bars
+    assert seen["label"] == month_label("zh-Hans", Month(2026, 4))  # fmt_month, always zh-Hans
     data = await load_year(env, 2026, NOW)
     assert chart_inputs(data, Month(2026, 4))[0] != bars  # the database moved on since
     trend = seen["trend"]

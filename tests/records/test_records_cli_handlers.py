@@ -14,13 +14,16 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from bot.calendar import Month
 from bot.i18n import CATALOGS
 from bot.records import labels as L
 from bot.records.cli import export_main
+from bot.services.fmt import month_label
 from bot.testing.sim import Sim
 from storage import circulars
+from tests.catalog import check
 from tests.conftest import ADMIN, at
-from tests.helpers import committee, text_of
+from tests.helpers import committee
 from tests.records.records_world import NOW, World, leftovers
 
 needs_keys = pytest.mark.skipif(
@@ -51,7 +54,7 @@ async def test_export_main_needs_an_existing_directory(
 async def test_export_is_for_coordinators_only(sim: Sim) -> None:
     sim.user(300, "路人")
     out = await sim.say(300, "/export 2026")
-    assert "仅限协调人" in text_of(out)
+    check(out, "denied")
     assert not [m for m in sim.double.messages if m.kind == "document"]
 
 
@@ -61,18 +64,19 @@ async def test_export_sends_the_workbook(sim: Sim) -> None:
     out = await sim.say(ADMIN, "/export")
     (doc,) = [m for m in out if m.kind == "document"]
     assert doc.file_name == "zhibu-台账-2026.xlsx"
+    check(doc, "rec_export_caption", year=2026, branches=2, reports=0)
     wb = load_workbook(io.BytesIO(doc.file_bytes or b""))
     names = [c.value for c in wb[L.SHEET_MATRIX]["A"][1:3]]
     assert names == ["甲支部", "乙支部"]
     bad = await sim.say(ADMIN, "/export 20x6")
-    assert "20x6" in text_of(bad)
+    check(bad, "rec_year_bad", value="20x6")
 
 
 @needs_keys
 async def test_review_answers_in_the_chat(sim: Sim) -> None:
     await committee(sim, {"甲支部": 201})
     out = await sim.say(ADMIN, "/review 2026")
-    assert "2026" in text_of(out)
+    check(out, "rec_review_none", year=2026)  # November is the first month, not yet settled
 
 
 @needs_keys
@@ -88,7 +92,10 @@ async def test_circulardoc_sends_the_chart_and_the_document(sim: Sim) -> None:
         ("photo", "zhibu-通报-2026-10.png"),
         ("document", "zhibu-通报-2026-10.docx"),
     ]
+    october = month_label("zh-Hans", Month(2026, 10))
+    check(out[0], "rec_chart_caption", month=october)
+    check(out[1], "rec_docx_caption", month=october)
     with Image.open(io.BytesIO(out[0].file_bytes or b"")) as image:
         assert image.size[0] > 500
     missing = await sim.say(ADMIN, "/circulardoc 2026-03")
-    assert "2026年3月" in text_of(missing)
+    check(missing, "rec_no_circular", month=month_label("zh-Hans", Month(2026, 3)))

@@ -34,6 +34,7 @@ from bot.services.circular_model import (
     from_stored_text,
 )
 from storage import circulars
+from tests.catalog import label
 from tests.conftest import at
 from tests.records.records_world import NOW, World
 
@@ -72,27 +73,32 @@ async def test_real_circular_as_a_red_headed_document(world: World) -> None:
     assert bottom.get(qn("w:color")) == "FF0000" and bottom.get(qn("w:val")) == "single"
     # The title, centred and bold in 小标宋.
     title = paras[1]
-    assert title.text == "关于2026年5月党建工作进展情况的通报"
+    assert title.text == label("circ_title", y=2026, m=5)
     assert title.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert all(r.font.bold for r in title.runs) and title.runs[0].font.size == Pt(22)
     assert east_asian(title) == {"方正小标宋简体"}
     # The salutation is flush left; the body is indented two characters.
-    assert paras[2].text == "各党支部："
+    assert paras[2].text == label("circ_to")
     assert paras[2].paragraph_format.first_line_indent is None
-    heading = next(p for p in paras if p.text == "一、总体情况")
+    heading = next(p for p in paras if p.text == label("circ_sec_total"))
     assert all(r.font.bold for r in heading.runs)
     assert east_asian(heading) == {HEADING_FONT.primary}
     assert heading.paragraph_format.first_line_indent == Pt(32)
     ind = heading._p.pPr.ind if heading._p.pPr is not None else None
     assert ind is not None and ind.get(qn("w:firstLineChars")) == "200"
-    totals = next(p for p in paras if p.text.startswith("本月应报送支部"))
-    assert "报送率" in totals.text and not any(r.font.bold for r in totals.runs)
+    c = model.counts
+    assert c is not None
+    figures = {"expected": c.expected, "on_time": c.on_time, "late": c.late}
+    figures |= {"missing": c.missing, "exempt": c.exempt, "rate": f"{c.rate * 100:.1f}"}
+    totals = next(p for p in paras if p.text == label("circ_totals", **figures))
+    assert not any(r.font.bold for r in totals.runs)
     assert east_asian(totals) == {BODY_FONT.primary}
     assert totals.runs[0].font.name == "Times New Roman"  # digits and Latin
     assert totals.runs[0].font.size == Pt(16)
     # The sign-off and the full date, right-aligned, last.
     sign, day = paras[-2], paras[-1]
-    assert sign.text == ORG and day.text == "2026年5月26日"
+    assert sign.text == label("circ_sign", org=ORG)
+    assert day.text == "2026年5月26日"  # the document's own date format (document.date_text)
     assert sign.alignment == day.alignment == WD_ALIGN_PARAGRAPH.RIGHT
     # Nothing of the chat markup leaks into the document.
     whole = "\n".join(p.text for p in paras)

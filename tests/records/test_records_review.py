@@ -20,6 +20,7 @@ from bot.records.review import (
 from bot.services.base import Env, UserError
 from bot.services.status import State
 from storage import branches, reports
+from tests.catalog import check, key, label
 from tests.conftest import TZ, at, make_settings
 from tests.records.records_world import NOW, World
 
@@ -189,8 +190,17 @@ async def test_review_text_has_one_line_per_branch(world: World) -> None:
     text = review_text("zh-Hans", review_year(data))
     for name in EXPECTED:
         assert sum(1 for line in text.split("\n") if line.startswith(name)) == 1, name
-    assert "供党委研究参考" in text
-    assert "60.0%" in text
+    check(text, "rec_review_head", year=2026, count=5)
+    check(text, "rec_review_tally", good=1, fair=1, average=2, poor=2)
+    line = check(text, "rec_review_line", branch="乙支部", rate="60.0%", late=1, missing=1, run=1)
+    assert line["grade"] == label("rec_grade_average")
+    check(
+        text,
+        "rec_review_line",
+        branch="己支部" + label("rec_archived"),
+        grade=key("rec_grade_poor"),
+    )
+    check(text, "rec_review_note")
 
 
 @needs_keys
@@ -209,4 +219,4 @@ def test_review_text_without_settled_months() -> None:
         exemptions={},
         attachments={},
     )
-    assert "2026" in review_text("zh-Hans", review_year(data))
+    check(review_text("zh-Hans", review_year(data)), "rec_review_none", year=2026)
