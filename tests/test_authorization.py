@@ -248,3 +248,22 @@ async def test_refusal_comes_before_argument_errors(world: World, invocation: st
     reply = text_of(await world.sim.say(SECRETARY, invocation))
     assert "⛔" in reply, f"{invocation}: {reply}"
     assert "⛔" not in text_of(await world.sim.say(ADMIN, invocation)), invocation
+
+
+PRIVATE_RECORDS = ("myreports", "mytasks", "plan")
+
+
+def test_private_records_are_private_only() -> None:
+    for name in PRIVATE_RECORDS:
+        assert next(c for c in REGISTRY if c.name == name).chats == PRIVATE_ONLY, name
+
+
+@pytest.mark.parametrize("chat", [COORDINATION, GROUP])
+async def test_private_records_never_answer_in_a_group(world: World, chat: str) -> None:
+    """A secretary's reports, tasks and the plans stay out of every group: a pointer only."""
+    for name in PRIVATE_RECORDS:
+        for role in ("secretary", "coordinator", "admin"):
+            reply = text_of(await send(world.sim, chat, ROLES[role], f"/{name}"))
+            expected = t("zh-Hans", "wrong_chat_private", command=f"/{name}")
+            assert reply == expected, (name, role, chat, reply)
+            assert "甲支部" not in reply and "测试方案" not in reply
