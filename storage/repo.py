@@ -49,6 +49,14 @@ async def kv_set(tx: Tx, key: str, value: str) -> None:
     )
 
 
+async def kv_setdefault(tx: Tx, key: str, value: str) -> str:
+    """The stored value of `key`, storing `value` first if there is none (first writer wins)."""
+    await tx.run("INSERT OR IGNORE INTO kv(key, value) VALUES (?, ?)", (key, value))
+    stored = await kv_get(tx, key)
+    assert stored is not None
+    return stored
+
+
 # -------------------------------------------------------------------- users
 
 
@@ -386,6 +394,18 @@ async def ensure_cycle(tx: Tx, month: str, due_on: date, now: datetime) -> Cycle
     cycle = await get_cycle(tx, month)
     assert cycle is not None
     return cycle
+
+
+async def first_cycle_month(tx: Tx) -> str | None:
+    """The earliest month that has a cycle (YYYY-MM), if any."""
+    row = await tx.one("SELECT min(month) AS m FROM cycles")
+    return None if row is None or row["m"] is None else str(row["m"])
+
+
+async def first_branch_created(tx: Tx) -> datetime | None:
+    """When the earliest branch (archived ones included) was created, if any."""
+    row = await tx.one("SELECT min(created_at) AS t FROM branches")
+    return None if row is None or row["t"] is None else parse_ts(row["t"])
 
 
 async def list_cycles(tx: Tx) -> list[Cycle]:

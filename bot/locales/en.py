@@ -365,4 +365,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "Got your text ({chars} characters), not saved yet. <b>{branch}</b> has not reported for {missing}: tap the month this report is for and it is saved at once:",
     "report_choose_month_first": "Please choose the month first, then send the photo or file again (this one was not saved).",
     "rec_year_range": "{value} is too early: the ledger and the review start in 2000.",
+    "cycle_before_start": "{month} is before the committee began reporting ({start}): nothing can be filed for it.",
 }

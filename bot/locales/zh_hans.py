@@ -357,4 +357,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
+    "cycle_before_start": "{month} 早于本委开始报送的月份（{start}），不能为该月报送。",
 }

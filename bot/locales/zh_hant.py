@@ -396,4 +396,5 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
+    "cycle_before_start": "{month} 早於本委開始報送的月份（{start}），不能爲該月報送。",
 }
