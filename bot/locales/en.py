@@ -366,4 +366,8 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_first": "Please choose the month first, then send the photo or file again (this one was not saved).",
     "rec_year_range": "{value} is too early: the ledger and the review start in 2000.",
     "cycle_before_start": "{month} is before the committee began reporting ({start}): nothing can be filed for it.",
+    "render_failed_admin": "⚠️ The {what} of the {month} circular could not be made ({error}). The circular's text is not affected; see the log, and once fixed, /circulardoc {month_arg} makes it again.",
+    "render_what_docx": "Word document",
+    "render_what_chart": "chart",
+    "rec_render_failed": "The {what} of the {month} circular could not be made; this was logged and the admins were told.",
 }

@@ -358,4 +358,8 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
     "cycle_before_start": "{month} 早于本委开始报送的月份（{start}），不能为该月报送。",
+    "render_failed_admin": "⚠️ {month}通报的{what}未能生成（{error}）。通报正文不受影响；请查看日志，修复后可用 /circulardoc {month_arg} 重新生成。",
+    "render_what_docx": "Word 文档",
+    "render_what_chart": "图表",
+    "rec_render_failed": "{month}通报的{what}未能生成，已记录并通知管理员。",
 }

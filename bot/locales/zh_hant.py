@@ -397,4 +397,8 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
     "cycle_before_start": "{month} 早於本委開始報送的月份（{start}），不能爲該月報送。",
+    "render_failed_admin": "⚠️ {month}通報的{what}未能生成（{error}）。通報正文不受影響；請查看日誌，修復後可用 /circulardoc {month_arg} 重新生成。",
+    "render_what_docx": "Word 文檔",
+    "render_what_chart": "圖表",
+    "rec_render_failed": "{month}通報的{what}未能生成，已記錄並通知管理員。",
 }
