@@ -370,4 +370,5 @@ MESSAGES: dict[str, str] = {
     "render_what_docx": "Word document",
     "render_what_chart": "chart",
     "rec_render_failed": "The {what} of the {month} circular could not be made; this was logged and the admins were told.",
+    "file_download_failed": "Could not fetch the file you sent from Telegram, so it was not read and nothing was saved. Please send it again later; compress a large file first (the bot can read files up to 20 MB).",
 }

@@ -362,4 +362,5 @@ MESSAGES: dict[str, str] = {
     "render_what_docx": "Word 文档",
     "render_what_chart": "图表",
     "rec_render_failed": "{month}通报的{what}未能生成，已记录并通知管理员。",
+    "file_download_failed": "没能从 Telegram 取回你发送的文件，所以这次没有读取它，也没有保存任何内容。请稍后重新发送；文件较大时请压缩后再发（机器人只能读取 20 MB 以内的文件）。",
 }

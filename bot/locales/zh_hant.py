@@ -401,4 +401,5 @@ MESSAGES: dict[str, str] = {
     "render_what_docx": "Word 文檔",
     "render_what_chart": "圖表",
     "rec_render_failed": "{month}通報的{what}未能生成，已記錄並通知管理員。",
+    "file_download_failed": "沒能從 Telegram 取回你發送的文件，所以這次沒有讀取它，也沒有保存任何內容。請稍後重新發送；文件較大時請壓縮後再發（機器人只能讀取 20 MB 以內的文件）。",
 }
