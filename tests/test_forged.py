@@ -112,6 +112,8 @@ async def test_no_cycle_before_the_committee_started(env: Env) -> None:
     assert await cycle(env, Month(2026, 12), (2026, 12, 1, 0)) == "2026-12"
     # An existing cycle is returned whatever the date.
     assert await cycle(env, Month(2026, 11), (2027, 3, 1, 10)) == "2026-11"
+    # A clock set back still runs its current month (never refused to the minute tick).
+    assert await cycle(env, Month(2026, 9), (2026, 9, 15, 10)) == "2026-09"
 
 
 async def test_a_signed_makeup_button_for_a_month_that_never_ran_creates_nothing(

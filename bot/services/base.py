@@ -176,12 +176,13 @@ async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
 
 async def committee_start(env: Env, tx: Tx, now: datetime) -> Month:
     """The first month of the committee's reporting: its first cycle's month; before any
-    cycle exists, the month its earliest branch was created; before that, this month."""
+    cycle exists, the month its earliest branch was created; before that, this month.
+    Never later than this month (a clock set back must not stop the current cycle)."""
+    current = current_month(env, now)
     first = await repo.first_cycle_month(tx)
     if first is not None:
-        return Month.parse(first)
+        return min(Month.parse(first), current)
     created = await repo.first_branch_created(tx)
-    current = current_month(env, now)
     if created is None:
         return current
     return min(Month.of(created, env.cfg.tz), current)
