@@ -105,12 +105,13 @@ _MEMBER_OR_COORDINATOR = MEMBERS | COORDINATORS
 # The order is the order of the menus.
 COMMANDS: tuple[Command, ...] = (
     Command("report", MEMBERS, PRIVATE_ONLY, menus=frozenset({_P, _C})),
-    Command("myreports", MEMBERS, ANYWHERE, menus=frozenset({_P, _C})),
-    Command("mytasks", MEMBERS, ANYWHERE, menus=frozenset({_P, _C})),
+    # A branch's own records and the plans are read in private only, never in a group.
+    Command("myreports", MEMBERS, PRIVATE_ONLY, menus=frozenset({_P, _C})),
+    Command("mytasks", MEMBERS, PRIVATE_ONLY, menus=frozenset({_P, _C})),
     Command(
         "status", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH_OR_BRANCH, frozenset({_C, _G})
     ),
-    Command("plan", _MEMBER_OR_COORDINATOR, COORDINATION_OR_PRIVATE, menus=frozenset({_P, _C})),
+    Command("plan", _MEMBER_OR_COORDINATOR, PRIVATE_ONLY, menus=frozenset({_P, _C})),
     Command("remind", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C, _G})),
     Command("export", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("review", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),

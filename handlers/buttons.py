@@ -1,4 +1,8 @@
-"""One entry for every inline button: parse, check, dispatch. Callback data is never trusted."""
+"""One entry for every inline button: verify, parse, check, dispatch.
+
+Callback data is never trusted: data without this bot's signature is refused
+before any action runs, and each action re-checks the actor's role.
+"""
 
 from __future__ import annotations
 
@@ -29,8 +33,10 @@ async def on_button(ctx: Ctx) -> None:
     if query is None:
         return
     parsed = parse_callback(query.data)
-    action = ACTIONS.get(parsed[0]) if parsed else None
-    if parsed is None or action is None:
+    if parsed is None:  # not signed by this bot: forged, or older than the signatures
+        raise UserError("stale_button")
+    action = ACTIONS.get(parsed[0])
+    if action is None:
         raise UserError("bad_button")
     # Each action re-checks the actor's role against the database (see services).
     await action(ctx, parsed[1])

@@ -7,6 +7,7 @@ import html
 import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from telegram.ext import ContextTypes
 from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, Audience, Command
 from bot.commands import audiences as _audiences
 from bot.i18n import Html, split_message, t
+from bot.services import signing
 from bot.services.base import Actor, Env, TgUser, UserError, get_coordination_chat, identify
 
 log = logging.getLogger(__name__)
@@ -27,6 +29,12 @@ CALLBACK_PREFIX = "z1"
 MAX_ARGS_CHARS = 2000
 
 Clock = Callable[[], datetime]
+
+# The database's button-signing secret, set for each update by `make_ctx` (the
+# handlers that build buttons all run inside one) and read by `buttons()` and
+# `parse_callback()`. Cached in bot_data with the database it belongs to.
+_button_key: ContextVar[bytes | None] = ContextVar("zhibu_button_key", default=None)
+_KEY_SLOT = "button_key"
 
 
 def env_of(context: ContextTypes.DEFAULT_TYPE) -> Env:
@@ -93,12 +101,27 @@ class Ctx:
                 log.info("callback answer failed: %s", exc)
 
 
+def _current_key() -> bytes:
+    key = _button_key.get()
+    if key is None:
+        raise RuntimeError("buttons are built and read only while handling an update")
+    return key
+
+
 def buttons(*rows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
-    """Inline keyboard from (label, action:args) pairs; data carries a version prefix."""
+    """Inline keyboard from (label, action:args) pairs.
+
+    Each button's data is `z1:<action>:<args>:<mac>`, signed with the database's
+    secret (`bot.services.signing`); data that would exceed Telegram's 64 bytes
+    raises `ValueError` rather than being cut.
+    """
+    key = _current_key()
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(label, callback_data=f"{CALLBACK_PREFIX}:{data}")
+                InlineKeyboardButton(
+                    label, callback_data=signing.sign(key, f"{CALLBACK_PREFIX}:{data}")
+                )
                 for label, data in row
             ]
             for row in rows
@@ -107,13 +130,24 @@ def buttons(*rows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
 
 
 def parse_callback(data: str | None) -> tuple[str, list[str]] | None:
-    """Split our callback data; None for anything we did not make (forged or old)."""
-    if not data or len(data) > 64:
+    """Split our callback data; None for anything we did not make (forged, unsigned, old)."""
+    body = signing.verify(_current_key(), data)
+    if body is None:
         return None
-    parts = data.split(":")
+    parts = body.split(":")
     if len(parts) < 2 or parts[0] != CALLBACK_PREFIX or not parts[1].isalpha():
         return None
     return parts[1], parts[2:]
+
+
+async def _load_button_key(context: ContextTypes.DEFAULT_TYPE, env: Env) -> bytes:
+    cached = context.application.bot_data.get(_KEY_SLOT)
+    if isinstance(cached, tuple) and cached[0] is env.db:
+        key: bytes = cached[1]
+        return key
+    key = await signing.button_key(env)
+    context.application.bot_data[_KEY_SLOT] = (env.db, key)
+    return key
 
 
 def int_arg(values: list[str], index: int = 0) -> int | None:
@@ -138,6 +172,7 @@ async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | 
         return None
     env = env_of(context)
     now = clock_of(context)()
+    _button_key.set(await _load_button_key(context, env))
     actor = await identify(
         env,
         TgUser(

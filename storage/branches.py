@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, Membership, User
 from storage import people
-from storage.db import Tx, ts
+from storage.db import Tx, parse_ts, ts
 from storage.rows import fetch_all, fetch_one, model_from
 
 # ----------------------------------------------------------------- branches
@@ -210,3 +210,9 @@ async def open_invites(tx: Tx, now: datetime) -> list[Invite]:
            AND expires_at > ? ORDER BY id""",
         (ts(now),),
     )
+
+
+async def first_branch_created(tx: Tx) -> datetime | None:
+    """When the earliest branch (archived ones included) was created, if any."""
+    row = await tx.one("SELECT min(created_at) AS t FROM branches")
+    return None if row is None or row["t"] is None else parse_ts(row["t"])

@@ -29,6 +29,14 @@ async def kv_set(tx: Tx, key: str, value: str) -> None:
     )
 
 
+async def kv_setdefault(tx: Tx, key: str, value: str) -> str:
+    """The stored value of `key`, storing `value` first if there is none (first writer wins)."""
+    await tx.run("INSERT OR IGNORE INTO kv(key, value) VALUES (?, ?)", (key, value))
+    stored = await kv_get(tx, key)
+    assert stored is not None
+    return stored
+
+
 # -------------------------------------------------------------------- audit
 
 

@@ -29,6 +29,12 @@ async def ensure_cycle(tx: Tx, month: str, due_on: date, now: datetime) -> Cycle
     return cycle
 
 
+async def first_cycle_month(tx: Tx) -> str | None:
+    """The earliest month that has a cycle (YYYY-MM), if any."""
+    row = await tx.one("SELECT min(month) AS m FROM cycles")
+    return None if row is None or row["m"] is None else str(row["m"])
+
+
 async def list_cycles(tx: Tx) -> list[Cycle]:
     return await fetch_all(tx, Cycle, "SELECT * FROM cycles ORDER BY month")
 

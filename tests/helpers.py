@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.services import signing
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
 from tests.catalog import check, matches
@@ -36,3 +37,9 @@ async def committee(sim: Sim, branches: dict[str, int | None], bind_group: bool 
         await sim.say(ADMIN, f"/addbranch {name}")
         if secretary is not None:
             await join(sim, secretary, f"{name}书记", name)
+
+
+async def signed(sim: Sim, data: str) -> str:
+    """`data` (`z1:action:args`) signed with the world's key, as if the bot had built it:
+    a replayed or tampered-with button, for tests of the role checks behind the signature."""
+    return signing.sign(await signing.button_key(sim.env), data)

@@ -11,17 +11,19 @@ import pytest
 
 from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, Audience, Command
 from bot.commands import COMMANDS as REGISTRY
+from bot.i18n import t
 from bot.plans.model import PlanSpec, TaskSpec
 from bot.plans.yamlio import dump_plan_yaml
-from bot.services import plans
+from bot.services import plans, signing
 from bot.services.base import Env, TgUser, identify
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
+from handlers.buttons import ACTIONS as BUTTON_ACTIONS
 from storage import branches, reports
 from storage import plans as plan_store
-from tests.catalog import Source, label, matches
+from tests.catalog import Source, check, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
-from tests.helpers import committee, invite_token, join, text_of
+from tests.helpers import committee, invite_token, join, signed, text_of
 
 STRANGER, OTHER, SECRETARY, DEPUTY, COORDINATOR = 900, 301, 302, 303, 304
 ROLES = {
@@ -216,7 +218,8 @@ BUTTONS: list[tuple[str, set[str]]] = [
 @pytest.mark.parametrize("role", list(ROLES))
 @pytest.mark.parametrize(("action", "allowed"), BUTTONS, ids=[a for a, _ in BUTTONS])
 async def test_button(world: World, action: str, allowed: set[str], role: str) -> None:
-    """Buttons are pressed on a message the user has; data is forged to point at 甲支部."""
+    """Buttons are pressed on a message the user has; the data is a validly signed
+    button pointing at 甲支部 (a replay of someone else's): the role check refuses it."""
     sim = world.sim
     user = ROLES[role]
     carrier = (await sim.say(user, "/help"))[-1]
@@ -226,7 +229,8 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
         "ts": f"{world.task_id}:{world.branch_id}:doing",
         "planno": f"{world.draft_id}",
     }.get(action, f"{world.report_id}")
-    update = sim.factory.callback(user, carrier, f"z1:{action}:{target}", allow_forged=True)
+    data = await signed(sim, f"z1:{action}:{target}")
+    update = sim.factory.callback(user, carrier, data, allow_forged=True)
     before = len(sim.double.callback_answers)
     out = await sim.feed(update)
     answers = [str(a.get("text") or "") for a in sim.double.callback_answers[before:]]
@@ -257,3 +261,95 @@ async def test_refusal_comes_before_argument_errors(world: World, invocation: st
     reply = await world.sim.say(SECRETARY, invocation)
     assert refused(reply), f"{invocation}: {text_of(reply)}"
     assert not refused(await world.sim.say(ADMIN, invocation)), invocation
+
+
+PRIVATE_RECORDS = ("myreports", "mytasks", "plan")
+
+
+def test_private_records_are_private_only() -> None:
+    for name in PRIVATE_RECORDS:
+        assert next(c for c in REGISTRY if c.name == name).chats == PRIVATE_ONLY, name
+
+
+@pytest.mark.parametrize("chat", [COORDINATION, GROUP])
+async def test_private_records_never_answer_in_a_group(world: World, chat: str) -> None:
+    """A secretary's reports, tasks and the plans stay out of every group: a pointer only."""
+    for name in PRIVATE_RECORDS:
+        for role in ("secretary", "coordinator", "admin"):
+            reply = text_of(await send(world.sim, chat, ROLES[role], f"/{name}"))
+            expected = t("zh-Hans", "wrong_chat_private", command=f"/{name}")
+            assert reply == expected, (name, role, chat, reply)
+            assert "甲支部" not in reply and "测试方案" not in reply
+
+
+# ------------------------------------------------- signed buttons: nothing forged is run
+
+
+# Every action of `handlers.buttons`, with data that would be accepted from the bot
+# and a user who may press it.
+def genuine(world: World, action: str) -> tuple[str, int]:
+    data, user = {
+        "pick": (f"pick:{world.branch_id}", SECRETARY),
+        "rev": (f"rev:{world.report_id}", SECRETARY),
+        "view": (f"view:{world.report_id}", SECRETARY),
+        "hl": (f"hl:{world.report_id}", ADMIN),
+        "lang": ("lang:en", SECRETARY),
+        "planok": (f"planok:{world.draft_id}", ADMIN),
+        "planno": (f"planno:{world.draft_id}", ADMIN),
+        "task": (f"task:{world.task_id}:{world.branch_id}", SECRETARY),
+        "ts": (f"ts:{world.task_id}:{world.branch_id}:doing", SECRETARY),
+    }[action]
+    return f"z1:{data}", user
+
+
+def forgeries(data: str, good: str) -> list[str]:
+    """Unsigned, a wrong MAC, a MAC of another key, a genuine MAC on changed data."""
+    other_key = signing.sign(b"not this database's secret", data)
+    tampered = data[:-1] + ("7" if data[-1] != "7" else "8")
+    return [
+        data,
+        f"{data}:AAAAAAAA",
+        f"{data}:{good.rsplit(':', 1)[1][::-1]}",
+        other_key,
+        f"{tampered}:{good.rsplit(':', 1)[1]}",
+        good[:-1],
+        good + "A",
+        good.replace("z1:", "z2:", 1),
+    ]
+
+
+@pytest.mark.parametrize("action", sorted(BUTTON_ACTIONS))
+async def test_forged_button_data_is_refused_before_any_action(
+    world: World, action: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim = world.sim
+    calls: list[list[str]] = []
+
+    async def spy(ctx: object, args: list[str]) -> None:
+        calls.append(args)
+
+    monkeypatch.setitem(BUTTON_ACTIONS, action, spy)
+    data, user = genuine(world, action)
+    good = await signed(sim, data)
+    carrier = (await sim.say(user, "/help"))[-1]
+    for forged in forgeries(data, good):
+        assert forged != good
+        before = len(sim.double.callback_answers)
+        out = await sim.feed(sim.factory.callback(user, carrier, forged, allow_forged=True))
+        answers = [str(a.get("text")) for a in sim.double.callback_answers[before:]]
+        check(answers, "stale_button")
+        assert out == [], (forged, text_of(out))
+    assert calls == [], f"{action}: a forged button was accepted: {calls}"
+    # The same data as the bot signs it is accepted: the refusals above are the signature's.
+    await sim.feed(sim.factory.callback(user, carrier, good, allow_forged=True))
+    assert len(calls) == 1, action
+
+
+async def test_the_bot_signs_every_button_it_sends(world: World) -> None:
+    out = await world.sim.say(SECRETARY, "/mytasks")
+    pressed = [value for m in out for _, value in m.buttons() if value]
+    assert pressed
+    key = await signing.button_key(world.sim.env)
+    for value in pressed:
+        assert signing.verify(key, value) is not None, value
+        assert len(value.encode()) <= 64

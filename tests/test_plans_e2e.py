@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pytest
 
 from bot.cli import main
 from bot.services.base import Env
+from bot.testing.botapi_double import Fault
 from bot.testing.sim import Sim
 from handlers.plans import STATUS_MARK
 from storage import plans as store
@@ -176,3 +178,29 @@ async def test_renaming_a_branch_keeps_its_assigned_tasks(sim: Sim) -> None:
     await sim.say(ADMIN, "/renamebranch 一支部 第一党支部")
     assert "完成专项整改" in text_of(await sim.say(A, "/mytasks"))
     check(await sim.say(ADMIN, "/plan"), "plan_task_line", task="完成专项整改", done=0, total=1)
+
+
+@pytest.mark.parametrize("failure", ["getFile refused", "getFile network", "download 404"])
+async def test_a_file_telegram_cannot_give_gets_a_clear_answer_and_no_admin_page(
+    sim: Sim, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture, failure: str
+) -> None:
+    await committee(sim, {"甲支部": A})
+    if failure == "getFile refused":
+        sim.double.inject(Fault.error(400, "Bad Request: file is too big"), method="getFile")
+    elif failure == "getFile network":
+        sim.double.inject(Fault.network(), method="getFile")
+    else:  # Telegram answers 404 for the file itself: PTB says "InvalidToken: Not Found"
+        download = sim.double._download
+        monkeypatch.setattr(sim.double, "_download", lambda path: download(f"gone/{path}"))
+    before = len(sim.double.sent_to(ADMIN))
+    with caplog.at_level(logging.INFO):
+        out = await send_plan(sim, ADMIN, PLAN)
+    check(out, "file_download_failed")
+    to_admin = sim.double.sent_to(ADMIN)[before:]
+    assert not matches(to_admin, "error_report_admin") and not matches(to_admin, "internal_error")
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.levelno for r in warnings] == [logging.WARNING], [r.getMessage() for r in warnings]
+    assert "download" in warnings[0].getMessage() and warnings[0].exc_info is None
+    # Sent again once Telegram can give it, it is read as usual.
+    monkeypatch.undo()
+    check(await send_plan(sim, ADMIN, PLAN), "plan_preview_head")

@@ -370,4 +370,10 @@ MESSAGES: dict[str, str] = {
     "plan_yaml_alias": "Line {line} of the YAML uses an anchor or alias (&amp; or *). They are not accepted, for safety: write the content out in full and send it again.",
     "plan_too_slow": "This plan is too complex: it could not be read within {seconds} seconds, so nothing was done. Shorten or split it and send it again.",
     "plan_too_much_memory": "Reading this plan needs more memory than allowed, so nothing was done. Shorten or split it and send it again.",
+    "cycle_before_start": "{month} is before the committee began reporting ({start}): nothing can be filed for it.",
+    "render_failed_admin": "⚠️ The {what} of the {month} circular could not be made ({error}). The circular's text is not affected; see the log, and once fixed, /circulardoc {month_arg} makes it again.",
+    "render_what_docx": "Word document",
+    "render_what_chart": "chart",
+    "rec_render_failed": "The {what} of the {month} circular could not be made; this was logged and the admins were told.",
+    "file_download_failed": "Could not fetch the file you sent from Telegram, so it was not read and nothing was saved. Please send it again later; compress a large file first (the bot can read files up to 20 MB).",
 }

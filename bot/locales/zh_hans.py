@@ -362,4 +362,10 @@ MESSAGES: dict[str, str] = {
     "plan_yaml_alias": "YAML 第{line}行使用了锚点或别名（&amp; 或 *）。为安全起见不支持这种写法，请把内容直接写出后再发送。",
     "plan_too_slow": "这份方案过于复杂，{seconds} 秒内未能读完，未作处理。请精简或拆分后再发送。",
     "plan_too_much_memory": "读取这份方案所需的内存超出上限，未作处理。请精简或拆分后再发送。",
+    "cycle_before_start": "{month} 早于本委开始报送的月份（{start}），不能为该月报送。",
+    "render_failed_admin": "⚠️ {month}通报的{what}未能生成（{error}）。通报正文不受影响；请查看日志，修复后可用 /circulardoc {month_arg} 重新生成。",
+    "render_what_docx": "Word 文档",
+    "render_what_chart": "图表",
+    "rec_render_failed": "{month}通报的{what}未能生成，已记录并通知管理员。",
+    "file_download_failed": "没能从 Telegram 取回你发送的文件，所以这次没有读取它，也没有保存任何内容。请稍后重新发送；文件较大时请压缩后再发（机器人只能读取 20 MB 以内的文件）。",
 }

@@ -401,4 +401,10 @@ MESSAGES: dict[str, str] = {
     "plan_yaml_alias": "YAML 第{line}行使用了錨點或別名（&amp; 或 *）。爲安全起見不支持這種寫法，請把內容直接寫出後再發送。",
     "plan_too_slow": "這份方案過於複雜，{seconds} 秒內未能讀完，未作處理。請精簡或拆分後再發送。",
     "plan_too_much_memory": "讀取這份方案所需的內存超出上限，未作處理。請精簡或拆分後再發送。",
+    "cycle_before_start": "{month} 早於本委開始報送的月份（{start}），不能爲該月報送。",
+    "render_failed_admin": "⚠️ {month}通報的{what}未能生成（{error}）。通報正文不受影響；請查看日誌，修復後可用 /circulardoc {month_arg} 重新生成。",
+    "render_what_docx": "Word 文檔",
+    "render_what_chart": "圖表",
+    "rec_render_failed": "{month}通報的{what}未能生成，已記錄並通知管理員。",
+    "file_download_failed": "沒能從 Telegram 取回你發送的文件，所以這次沒有讀取它，也沒有保存任何內容。請稍後重新發送；文件較大時請壓縮後再發（機器人只能讀取 20 MB 以內的文件）。",
 }

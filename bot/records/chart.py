@@ -21,6 +21,7 @@ from bot.calendar import Month
 from bot.records import labels as L
 from bot.records.data import YearData
 from bot.records.fonts import cjk_family
+from bot.records.safe import xml_safe
 from bot.services.circular_model import Counts
 from bot.services.status import State
 
@@ -54,6 +55,10 @@ def month_chart(
     month_label: str, counts: dict[str, int], trend: list[tuple[str, float | None]]
 ) -> bytes:
     """Bars of branches by status (按时/逾期/未报/免报) and the trend line of rates (0..1)."""
+    # Text drawn on the chart is cleaned like the document's (the SVG/PDF backends are XML).
+    month_label = xml_safe(month_label)
+    counts = {xml_safe(name): value for name, value in counts.items()}
+    trend = [(xml_safe(label), rate) for label, rate in trend]
     with _render_lock, rc_context(_rc()):
         fig = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)  # attaches itself: savefig renders with Agg, no display

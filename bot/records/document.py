@@ -26,6 +26,7 @@ from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run as DocxRun
 
+from bot.records.safe import xml_safe
 from bot.services.circular_model import CircularModel, Para, Run
 
 
@@ -68,6 +69,11 @@ _AFTER_PBDR = (
     "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
     "w:pPrChange",
 )  # fmt: skip
+
+
+def _add_run(paragraph: Paragraph, text: str) -> DocxRun:
+    """Every piece of text enters the document here, cleaned of what XML cannot hold."""
+    return paragraph.add_run(xml_safe(text))
 
 
 def _apply_font(run: DocxRun, chain: FontChain, size: Pt, bold: bool = False) -> None:
@@ -118,7 +124,7 @@ def date_text(day: date) -> str:
 def _runs(paragraph: Paragraph, runs: tuple[Run, ...], chain: FontChain, bold: bool) -> None:
     for r in runs:
         if r.text:
-            _apply_font(paragraph.add_run(r.text), chain, BODY_SIZE, bold or r.bold)
+            _apply_font(_add_run(paragraph, r.text), chain, BODY_SIZE, bold or r.bold)
 
 
 def _para_runs(para: Para) -> tuple[Run, ...]:
@@ -166,13 +172,13 @@ def circular_docx(org_name: str, model: CircularModel, posted_on: date) -> bytes
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     _normal_style(doc)
     title_text = model.title_text.strip()
-    doc.core_properties.title = title_text
-    doc.core_properties.author = org_name
+    doc.core_properties.title = xml_safe(title_text)
+    doc.core_properties.author = xml_safe(org_name)
 
     issuer = doc.add_paragraph()
     issuer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     _red_rule(issuer)
-    run = issuer.add_run(org_name)
+    run = _add_run(issuer, org_name)
     _apply_font(run, TITLE_FONT, Pt(issuer_size(org_name)))
     run.font.color.rgb = RED
     issuer.paragraph_format.space_after = Pt(24)
@@ -181,7 +187,7 @@ def circular_docx(org_name: str, model: CircularModel, posted_on: date) -> bytes
         title = doc.add_paragraph()
         title.alignment = WD_ALIGN_PARAGRAPH.CENTER
         title.paragraph_format.space_after = Pt(20)
-        _apply_font(title.add_run(title_text), TITLE_FONT, TITLE_SIZE, bold=True)
+        _apply_font(_add_run(title, title_text), TITLE_FONT, TITLE_SIZE, bold=True)
 
     if model.salutation is not None:
         p = doc.add_paragraph()
@@ -204,7 +210,7 @@ def circular_docx(org_name: str, model: CircularModel, posted_on: date) -> bytes
             _exact_spacing(p, before=28 if i == 0 else 0)
             p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             p.paragraph_format.right_indent = Pt(BODY_SIZE.pt * 2)
-            _apply_font(p.add_run(text), BODY_FONT, BODY_SIZE)
+            _apply_font(_add_run(p, text), BODY_FONT, BODY_SIZE)
 
     out = io.BytesIO()
     doc.save(out)

@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
@@ -26,6 +25,7 @@ from bot.models import Branch
 from bot.records import labels as L
 from bot.records.data import YearData
 from bot.records.review import Grade, ReviewThresholds, YearReview, review_year
+from bot.records.safe import xml_safe
 from bot.services.status import State
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -78,8 +78,8 @@ def local(moment: datetime, data: YearData) -> datetime:
 
 
 def clean_text(text: str) -> str:
-    """Text a cell can hold: no control characters, within Excel's cell limit."""
-    text = ILLEGAL_CHARACTERS_RE.sub("", text)
+    """Text a cell can hold: nothing XML cannot hold, within Excel's cell limit."""
+    text = xml_safe(text)
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - 1] + "…"
     return text
@@ -111,7 +111,7 @@ class _Sheet:
         self.row = 1
         self.table_end = 1
         for col, title in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=col, value=title)
+            cell = ws.cell(row=1, column=col, value=clean_text(title))
             cell.font = _header_font
             cell.fill = _header_fill
             cell.border = _header_border
@@ -121,6 +121,8 @@ class _Sheet:
     def append(self, values: Sequence[Any]) -> int:
         self.row += 1
         for col, value in enumerate(values, start=1):
+            if isinstance(value, str):  # every text cell, whatever its column
+                value = clean_text(value)
             cell = self.ws.cell(row=self.row, column=col, value=value)
             if isinstance(value, datetime):
                 cell.number_format = DATETIME_FORMAT
@@ -132,7 +134,7 @@ class _Sheet:
     def note(self, text: str, skip: int = 1) -> None:
         """A line under the table (not counted in column widths)."""
         self.row += skip + 1
-        cell = self.ws.cell(row=self.row, column=1, value=text)
+        cell = self.ws.cell(row=self.row, column=1, value=clean_text(text))
         cell.font = _note_font
 
     def finish(self, fixed: dict[int, int] | None = None) -> None:
@@ -379,7 +381,7 @@ def ledger_xlsx(data: YearData, thresholds: ReviewThresholds | None = None) -> b
     review = review_year(data, thresholds)
     wb = Workbook()
     wb.properties.creator = "zhibu"
-    wb.properties.title = f"{data.org_name}{data.year}年党建工作台账"
+    wb.properties.title = xml_safe(f"{data.org_name}{data.year}年党建工作台账")
     _matrix(wb, data, review)
     _reports(wb, data)
     _tasks(wb, data)

@@ -2,25 +2,38 @@
 
 Each is made on demand from the stored circular and the database, so the
 delivery can send them as outbox items of their own (kinds `circular_chart`
-and `circular_docx`), retried and deduplicated like any message.
+and `circular_docx`), retried and deduplicated like any message. They follow
+the circular's text, which never depends on them: a file that cannot be made
+is logged, reported to the admins once (per month and file), and refused with
+`UserError("rec_render_failed")`, so its outbox item fails with a clear reason
+and `/circulardoc` gets an answer instead of an internal error.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import ParamSpec
 
 from bot.calendar import Month
-from bot.models import Circular
+from bot.i18n import Ref, t
+from bot.models import Circular, NewMessage
 from bot.records.data import YearData, load_span
-from bot.services.base import Env, UserError
+from bot.services.base import Env, UserError, user_lang
 from bot.services.circular import circular_language, stored_model
 from bot.services.circular_model import CircularModel
 from bot.services.fmt import month_label
 from storage import circulars as circular_store
+from storage import people, repo
 
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
 TREND_MONTHS = 12
+DOCX, CHART = "docx", "chart"
 
 
 @dataclass(frozen=True)
@@ -50,13 +63,17 @@ async def _stored(env: Env, month: Month) -> Circular:
     return circ
 
 
-async def circular_document(env: Env, month: Month) -> NamedFile:
-    """The stored circular of `month` as a .docx; it must have been built."""
+async def circular_document(env: Env, month: Month, now: datetime | None = None) -> NamedFile:
+    """The stored circular of `month` as a .docx; it must have been built.
+
+    `now` dates the admins' notice if the document cannot be made; the delivery
+    passes none, and the notice is then dated when the circular was posted.
+    """
     circ = await _stored(env, month)
     issued = (circ.posted_at or circ.built_at).astimezone(env.cfg.tz).date()
-    # Rendering takes a fraction of a second of CPU: keep it off the event loop.
     model = stored_model(circ, circular_language(env))
-    data = await asyncio.to_thread(_docx, env.cfg.org_name, model, issued)
+    when = now or circ.posted_at or circ.built_at
+    data = await _render(env, month, DOCX, when, _docx, env.cfg.org_name, model, issued)
     return NamedFile(f"zhibu-通报-{month}.docx", data)
 
 
@@ -76,12 +93,12 @@ async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
         circ = await circular_store.get_circular(tx, str(month))
     model = None if circ is None or circ.doc is None else CircularModel.from_json(circ.doc)
     label = str(month_label("zh-Hans", month))
-    png = await asyncio.to_thread(_chart_png, label, data, month, model)
+    png = await _render(env, month, CHART, now, _chart_png, label, data, month, model)
     return NamedFile(f"zhibu-通报-{month}.png", png)
 
 
 async def circular_files(env: Env, month: Month, now: datetime) -> CircularFiles:
-    document = await circular_document(env, month)  # first: fails early without a circular
+    document = await circular_document(env, month, now)  # first: fails early without one
     return CircularFiles(month, await circular_chart(env, month, now), document)
 
 
@@ -103,3 +120,56 @@ def _chart_png(label: str, data: YearData, month: Month, model: CircularModel | 
     if model is not None and model.counts is not None:
         counts, trend = circular_counts(model.counts, trend)
     return month_chart(label, counts, trend)
+
+
+async def _render(
+    env: Env,
+    month: Month,
+    what: str,
+    now: datetime,
+    render: Callable[P, bytes],
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> bytes:
+    """Run a renderer off the event loop; a failure is logged, told to the admins once,
+    and raised as a `UserError` the reader can understand."""
+    try:
+        # Rendering takes a fraction of a second of CPU: keep it off the event loop.
+        return await asyncio.to_thread(render, *args, **kwargs)
+    except Exception as exc:
+        log.exception("circular %s of %s could not be made", what, month)
+        await report_render_failure(env, month, what, f"{type(exc).__name__}: {exc}", now)
+        raise UserError(
+            "rec_render_failed",
+            month=month_label(env.cfg.language, month),
+            what=Ref(f"render_what_{what}"),
+        ) from exc
+
+
+async def report_render_failure(
+    env: Env, month: Month, what: str, error: str, now: datetime
+) -> int:
+    """Tell each admin, once per month and file (the outbox deduplicates), that a file
+    of the circular could not be made. Returns how many notices were queued."""
+    added = 0
+    async with env.db.transaction() as tx:
+        for admin_id in env.cfg.admin_ids:
+            lang = user_lang(env, await people.get_user(tx, admin_id))
+            text = t(
+                lang,
+                "render_failed_admin",
+                month=month_label(lang, month),
+                month_arg=str(month),
+                what=Ref(f"render_what_{what}"),
+                error=error[:300],
+            )
+            message = NewMessage(
+                dedupe_key=f"render_failed:{what}:{month}:{admin_id}",
+                kind="notice",
+                chat_id=admin_id,
+                text=text,
+                month=str(month),
+                recipient_id=admin_id,
+            )
+            added += await repo.enqueue(tx, message, now)
+    return added

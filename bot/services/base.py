@@ -156,11 +156,36 @@ async def peek_cycle(env: Env, tx: Tx, month: Month) -> Cycle:
 
 
 async def cycle_for(env: Env, tx: Tx, month: Month, now: datetime) -> Cycle:
-    """The month's cycle, created on first need with today's due-day rule."""
+    """The month's cycle, created on first need with today's due-day rule.
+
+    A cycle is created only for a month the committee has run in: never for a
+    month that has not begun, nor for one before the committee started (see
+    `committee_start`). An existing cycle is returned whatever its month.
+    """
     existing = await reports.get_cycle(tx, str(month))
     if existing is not None:
         return existing
+    current = current_month(env, now)
+    if month > current:
+        raise UserError("month_in_future", month=str(month))
+    start = await committee_start(env, tx, now)
+    if month < start:
+        raise UserError("cycle_before_start", month=str(month), start=str(start))
     return await reports.ensure_cycle(tx, str(month), _due(env, month), now)
+
+
+async def committee_start(env: Env, tx: Tx, now: datetime) -> Month:
+    """The first month of the committee's reporting: its first cycle's month; before any
+    cycle exists, the month its earliest branch was created; before that, this month.
+    Never later than this month (a clock set back must not stop the current cycle)."""
+    current = current_month(env, now)
+    first = await reports.first_cycle_month(tx)
+    if first is not None:
+        return min(Month.parse(first), current)
+    created = await branches.first_branch_created(tx)
+    if created is None:
+        return current
+    return min(Month.of(created, env.cfg.tz), current)
 
 
 def _due(env: Env, month: Month) -> date:
