@@ -11,7 +11,7 @@ from bot.calendar import Month
 from bot.models import NewMessage
 from bot.services import onboarding, reports
 from bot.services.base import Env, TgUser, UserError, identify
-from storage import branches, repo
+from storage import branches, people, repo
 from storage import reports as report_store
 from storage.db import Database, migrations
 from tests.conftest import ADMIN, at
@@ -155,3 +155,35 @@ async def test_without_secretary_counts_only_branches_still_to_report(env: Env) 
     await onboarding.archive_branch(env, admin, "甲支部", at(2026, 11, 4))
     summary = await month_status(env, admin, Month(2026, 11), at(2026, 11, 5))
     assert [ln.branch.name for ln in summary.without_secretary] == ["乙支部"]
+
+
+class _CountingDb:
+    """The real database, counting write transactions (identify runs on every update)."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.writes = 0
+
+    def transaction(self):  # type: ignore[no-untyped-def]
+        self.writes += 1
+        return self.db.transaction()
+
+    def reading(self):  # type: ignore[no-untyped-def]
+        return self.db.reading()
+
+
+async def test_identify_writes_only_when_the_profile_changed(env: Env) -> None:
+    counting = _CountingDb(env.db)
+    quiet = Env(db=counting, cfg=env.cfg)  # type: ignore[arg-type]
+    who = TgUser(501, "张", "三", "zhang", "en")
+    first = await identify(quiet, who, at(2026, 11, 2, 9))
+    assert counting.writes == 1 and first.user.first_name == "张"
+    for minute in range(5):  # the same person writing again: reads only
+        await identify(quiet, who, at(2026, 11, 2, 10, minute))
+    assert counting.writes == 1
+    renamed = await identify(quiet, TgUser(501, "张", "四", "zhang", "en"), at(2026, 11, 3))
+    assert counting.writes == 2 and renamed.user.last_name == "四"
+    async with env.db.transaction() as tx:
+        await people.set_reachable(tx, 501, False, "blocked")
+    back = await identify(quiet, TgUser(501, "张", "四", "zhang", "en"), at(2026, 11, 4))
+    assert counting.writes == 3 and back.user.reachable  # writing to us again: reachable

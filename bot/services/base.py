@@ -94,12 +94,30 @@ class TgUser:
 
 
 async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
-    """Record the user and resolve their roles."""
+    """Record the user and resolve their roles.
+
+    Every update comes through here, so the common case (a known, reachable user
+    whose Telegram profile has not changed) is one read, not a write transaction;
+    the row is written only when something changed (`seen_at` then records when).
+    """
+    async with env.db.reading() as tx:
+        known = await people.get_user(tx, who.user_id)
+        if known is not None and _unchanged(known, who):
+            return await _actor(env, tx, who.user_id)
     async with env.db.transaction() as tx:
         await people.upsert_user(
             tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
         )
         return await _actor(env, tx, who.user_id)
+
+
+def _unchanged(user: User, who: TgUser) -> bool:
+    return user.reachable and (
+        user.first_name,
+        user.last_name,
+        user.username,
+        user.tg_language,
+    ) == (who.first_name, who.last_name, who.username, who.language_code)
 
 
 async def actor_of(env: Env, user_id: int) -> Actor | None:
