@@ -194,7 +194,9 @@ async def drain(app: Application, now: datetime) -> Drained:  # type: ignore[typ
     """Deliver what is due; one drain at a time per process, none once stopping."""
 
     def stopping() -> bool:
-        return bool(app.bot_data.get("stopping"))
+        # "running_seen": the application has run (the start-up drain comes before).
+        bd = app.bot_data
+        return bool(bd.get("stopping") or (bd.get("running_seen") and not app.running))
 
     if stopping():
         return Drained()
@@ -233,6 +235,7 @@ def _kick(app: Application) -> None:  # type: ignore[type-arg]
     """
     if app.bot_data.get("stopping") or not app.running:
         return
+    app.bot_data["running_seen"] = True  # from now on a stopping application ends its drain
     if not app.bot_data["drain_lock"].locked():
         app.create_task(drain(app, app.bot_data["clock"]()), name="drain")
 

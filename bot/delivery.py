@@ -40,8 +40,9 @@ log = logging.getLogger(__name__)
 
 class _OutboxRetriesFloodControl(logging.Filter):
     """PTB's rate limiter logs a 429 it gives up on as an ERROR with a traceback,
-    then raises it; every send through it is an outbox send, which catches the
-    429 and reschedules the message (one WARNING line, `_deliver_one`)."""
+    then raises it. The outbox catches it and reschedules the message (one
+    WARNING line, `_deliver_one`); a direct answer to a user that hits it
+    reaches the error handler, which logs it. Either way PTB's line is noise."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("Rate limit hit after maximum")
@@ -97,8 +98,8 @@ async def deliver_due(
             stale = await repo.expire_stale(tx, now)
             items = await repo.claim_due(tx, now, now + LEASE, BATCH, owner)
         if stale:
-            log.info("outbox: %d stale message(s) expired unsent", len(stale))
-            total.expired += len(stale)
+            log.info("outbox: %d stale message(s) expired unsent", stale)
+            total.expired += stale
         if not items:
             return total
         by_chat: dict[int, list[OutboxItem]] = defaultdict(list)
@@ -140,7 +141,7 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
     if item.expired(now):  # its window closed while the batch was being sent
         log.info("outbox %s expired unsent (valid until %s)", item.dedupe_key, item.valid_until)
         async with env.db.transaction() as tx:
-            await repo.mark_expired(tx, item, now)
+            await repo.mark_expired(tx, item)
         total.expired += 1
         return
     chat_id = item.chat_id

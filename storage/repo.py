@@ -739,25 +739,23 @@ async def due_outbox(tx: Tx, now: datetime, limit: int) -> list[OutboxItem]:
 EXPIRED = "expired"
 
 
-async def expire_stale(tx: Tx, now: datetime) -> list[OutboxItem]:
+async def expire_stale(tx: Tx, now: datetime) -> int:
     """Record every unsent message whose window has passed as failed ("expired: …").
 
     Whatever its state: queued, claimed by a sender (even a dead one) or
-    waiting for a retry. It is never sent after this.
+    waiting for a retry. It is never sent after this. Returns how many.
     """
-    rows = await tx.all(
-        """SELECT * FROM outbox WHERE status = 'pending'
-           AND valid_until IS NOT NULL AND valid_until <= ? ORDER BY id""",
+    count, _ = await tx.run(
+        f"""UPDATE outbox SET status = 'failed', claimed_by = NULL,
+               error = '{EXPIRED}: stale since ' || valid_until || ', not sent'
+           WHERE status = 'pending' AND valid_until IS NOT NULL AND valid_until <= ?""",
         (ts(now),),
     )
-    items = [_outbox(r) for r in rows]
-    for item in items:
-        await mark_expired(tx, item, now)
-    return items
+    return count
 
 
-async def mark_expired(tx: Tx, item: OutboxItem, now: datetime) -> None:
-    until = item.valid_until.isoformat() if item.valid_until else "?"
+async def mark_expired(tx: Tx, item: OutboxItem) -> None:
+    until = ts(item.valid_until) if item.valid_until else "?"
     await tx.run(
         """UPDATE outbox SET status = 'failed', error = ?, claimed_by = NULL
            WHERE id = ? AND status = 'pending'""",
