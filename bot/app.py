@@ -277,6 +277,7 @@ async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
         released = await repo.release_claims(tx, owner, app.bot_data["clock"]())
     if released:
         log.info("took over %d message(s) claimed by a previous process", released)
+    await engine.bound_legacy_messages(env)
     await onboarding.remember_bot_username(env, app.bot.username)
     if not app.bot_data.get("background"):
         return

@@ -785,6 +785,22 @@ async def claim_due(
     return items
 
 
+async def pending_without_validity(tx: Tx, kinds: Iterable[str]) -> list[OutboxItem]:
+    """Unsent messages of `kinds` queued without a validity (before migration 0006)."""
+    wanted = list(kinds)
+    marks = ",".join("?" * len(wanted))
+    rows = await tx.all(
+        f"""SELECT * FROM outbox WHERE status = 'pending' AND valid_until IS NULL
+            AND kind IN ({marks}) ORDER BY id""",
+        wanted,
+    )
+    return [_outbox(r) for r in rows]
+
+
+async def set_valid_until(tx: Tx, item_id: int, until: datetime) -> None:
+    await tx.run("UPDATE outbox SET valid_until = ? WHERE id = ?", (ts(until), item_id))
+
+
 async def release_claims(tx: Tx, owner: str, now: datetime) -> int:
     """Claims of another (dead) process come due again now; returns how many.
 

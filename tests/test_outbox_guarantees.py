@@ -76,6 +76,40 @@ async def test_a_killed_fan_out_is_not_sent_days_later(tmp_path: Path) -> None:
     await env.db.close()
 
 
+async def test_reminders_queued_by_an_older_version_expire_too(tmp_path: Path) -> None:
+    """Rows from before migration 0006 have no validity; at start-up a reminder
+    or digest gets its stage window's end."""
+    path = tmp_path / "zhibu.sqlite3"
+    double = BotApiDouble()
+    env = await open_env(path)
+    async with Sim(env, at(2026, 11, 2, 10), double=double) as sim:
+        sim.user(ADMIN, "管理员")
+        sim.group(COORD_GROUP, "协调群")
+        await committee(sim, {"甲支部": 701})
+        await sim.tick()  # November's cycle
+        queued = at(2026, 11, 23, 9)
+        async with env.db.transaction() as tx:
+            for key, kind, chat in (
+                ("remind:2026-11:1:d-2:701", "remind", 701),
+                ("digest:2026-11:1", "digest", COORD_GROUP),
+            ):
+                msg = NewMessage(
+                    dedupe_key=key, kind=kind, chat_id=chat, text="旧", month="2026-11"
+                )
+                await repo.enqueue(tx, msg, queued)
+            await repo.claim_due(tx, queued, queued + delivery.LEASE, 10)
+    await env.db.close()
+    double.clear()
+    env = await open_env(path)
+    async with Sim(env, at(2026, 12, 5, 10), double=double) as sim:
+        await sim.tick()
+        assert "旧" not in text_of(double.messages)
+        old = [i for i in await all_rows(env) if i.text == "旧"]
+        assert len(old) == 2
+        assert all((i.error or "").startswith("expired") for i in old)
+    await env.db.close()
+
+
 async def test_expiry_covers_queued_claimed_and_retrying_but_not_circulars(
     sim: Sim, env: Env
 ) -> None:

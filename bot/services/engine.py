@@ -74,6 +74,29 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
     return result
 
 
+async def bound_legacy_messages(env: Env) -> int:
+    """Give reminders and digests queued before messages carried a validity the
+    end of their stage window, so a fan-out left over from an older version
+    expires like any other. Returns how many were bounded."""
+    bounded = 0
+    async with env.db.transaction() as tx:
+        for item in await repo.pending_without_validity(tx, ("remind", "overdue", "digest")):
+            cycle = await repo.get_cycle(tx, item.month or "")
+            if cycle is None:
+                continue
+            stages = plan_stages(env, cycle.due_on)
+            if item.kind == "digest":
+                stage = next((s for s in stages if s.digest), None)
+            else:  # remind:<month>:<branch>:<stage>:<user>
+                parts = item.dedupe_key.split(":")
+                code = parts[3] if len(parts) == 5 else ""
+                stage = next((s for s in stages if s.code == code), None)
+            if stage is not None:
+                await repo.set_valid_until(tx, item.id, stage.until)
+                bounded += 1
+    return bounded
+
+
 async def _months_to_reconcile(tx: Tx, month: Month) -> list[Month]:
     """The current month, the previous one if zhibu ran then (its overdue nudges
     or circular may still be due), and, oldest first, every earlier month zhibu
