@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -35,6 +36,7 @@ from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
+from storage import repo
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -217,11 +219,26 @@ def env_of_app(app: Application) -> Env:  # type: ignore[type-arg]
 
 
 async def drain(app: Application, now: datetime) -> Drained:  # type: ignore[type-arg]
-    """Deliver what is due; one drain at a time per process."""
+    """Deliver what is due; one drain at a time per process, none once stopping."""
+
+    def stopping() -> bool:
+        # "running_seen": the application has run (the start-up drain comes before).
+        bd = app.bot_data
+        return bool(bd.get("stopping") or (bd.get("running_seen") and not app.running))
+
+    if stopping():
+        return Drained()
     async with app.bot_data["drain_lock"]:
         clock = app.bot_data["clock"] if app.bot_data.get("background") else None
-        drained = await deliver_due(env_of_app(app), app.bot, now, clock)
-    if clock is not None and app.job_queue is not None:
+        drained = await deliver_due(
+            env_of_app(app),
+            app.bot,
+            now,
+            clock,
+            owner=app.bot_data.get("owner"),
+            stopping=stopping,
+        )
+    if clock is not None and app.job_queue is not None and not stopping():
         # A retry due before the next tick (flood control asks for seconds) gets its own wake-up.
         upcoming = await next_due(env_of_app(app))
         if upcoming is not None:
@@ -238,7 +255,15 @@ async def tick(app: Application, now: datetime) -> Drained:  # type: ignore[type
 
 
 def _kick(app: Application) -> None:  # type: ignore[type-arg]
-    """Start a background drain unless one is running (it picks up new work itself)."""
+    """Start a background drain unless one is running (it picks up new work itself).
+
+    Not once the application is stopping: a task created then would outlive
+    the database (an update handled during shutdown queues its answers,
+    which the next start sends).
+    """
+    if app.bot_data.get("stopping") or not app.running:
+        return
+    app.bot_data["running_seen"] = True  # from now on a stopping application ends its drain
     if not app.bot_data["drain_lock"].locked():
         app.create_task(drain(app, app.bot_data["clock"]()), name="drain")
 
@@ -273,6 +298,14 @@ async def _tick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
     env = env_of_app(app)
+    # Claims name their process; one process runs per database, so the claims
+    # of any other are a killed process's and are sent now, not after the lease.
+    owner = app.bot_data.setdefault("owner", uuid.uuid4().hex)
+    async with env.db.transaction() as tx:
+        released = await repo.release_claims(tx, owner, app.bot_data["clock"]())
+    if released:
+        log.info("took over %d message(s) claimed by a previous process", released)
+    await engine.bound_legacy_messages(env)
     await onboarding.remember_bot_username(env, app.bot.username)
     if not app.bot_data.get("background"):
         return
@@ -284,4 +317,9 @@ async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
 
 
 async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
+    """No drain may run once the database closes: none starts from now on, and a
+    running one stops after its current message and is waited for."""
     log.info("stopping")
+    app.bot_data["stopping"] = True
+    async with app.bot_data["drain_lock"]:
+        pass

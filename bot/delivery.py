@@ -37,6 +37,19 @@ from storage import circulars, people, repo, reports
 
 log = logging.getLogger(__name__)
 
+
+class _OutboxRetriesFloodControl(logging.Filter):
+    """PTB's rate limiter logs a 429 it gives up on as an ERROR with a traceback,
+    then raises it. The outbox catches it and reschedules the message (one
+    WARNING line, `_deliver_one`); a direct answer to a user that hits it
+    reaches the error handler, which logs it. Either way PTB's line is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Rate limit hit after maximum")
+
+
+logging.getLogger("telegram.ext.AIORateLimiter").addFilter(_OutboxRetriesFloodControl())
+
 LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 8
 BATCH = 200
@@ -54,23 +67,39 @@ class Drained:
     sent: int = 0
     failed: int = 0
     retried: int = 0
+    expired: int = 0
 
 
 async def deliver_due(
-    env: Env, bot: Bot, now: datetime, clock: Callable[[], datetime] | None = None
+    env: Env,
+    bot: Bot,
+    now: datetime,
+    clock: Callable[[], datetime] | None = None,
+    *,
+    owner: str | None = None,
+    stopping: Callable[[], bool] | None = None,
 ) -> Drained:
     """Send every outbox message due by `now`; loop until none is left due.
 
     With a `clock`, each batch asks it for the time, so a drain that runs for
     minutes also picks up retries and messages queued meanwhile, and leases
-    are measured from the real moment of claiming.
+    are measured from the real moment of claiming. Claims are made in the
+    name of `owner` (the process). When `stopping()` says so, no further
+    batch is claimed (what is claimed and unsent is taken over at the next start).
+    A message whose window has passed is recorded as expired, never sent.
     """
     total = Drained()
     while True:
+        if stopping is not None and stopping():
+            return total
         if clock is not None:
             now = clock()
         async with env.db.transaction() as tx:
-            items = await repo.claim_due(tx, now, now + LEASE, BATCH)
+            stale = await repo.expire_stale(tx, now)
+            items = await repo.claim_due(tx, now, now + LEASE, BATCH, owner)
+        if stale:
+            log.info("outbox: %d stale message(s) expired unsent", stale)
+            total.expired += stale
         if not items:
             return total
         by_chat: dict[int, list[OutboxItem]] = defaultdict(list)
@@ -79,7 +108,7 @@ async def deliver_due(
         gate = asyncio.Semaphore(PARALLEL_CHATS)
         await asyncio.gather(
             *(
-                _deliver_chat(env, bot, chat_items, gate, now, clock, total)
+                _deliver_chat(env, bot, chat_items, gate, now, clock, total, stopping)
                 for chat_items in by_chat.values()
             )
         )
@@ -99,13 +128,22 @@ async def _deliver_chat(
     now: datetime,
     clock: Callable[[], datetime] | None,
     total: Drained,
+    stopping: Callable[[], bool] | None,
 ) -> None:
     async with gate:
         for item in items:
+            if stopping is not None and stopping():
+                return  # left claimed: the next process takes it over at start-up
             await _deliver_one(env, bot, item, clock() if clock else now, total)
 
 
 async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, total: Drained) -> None:
+    if item.expired(now):  # its window closed while the batch was being sent
+        log.info("outbox %s expired unsent (valid until %s)", item.dedupe_key, item.valid_until)
+        async with env.db.transaction() as tx:
+            await repo.mark_expired(tx, item)
+        total.expired += 1
+        return
     chat_id = item.chat_id
     for _hop in range(2):  # at most one hop for a migrated chat
         try:
@@ -136,6 +174,12 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
         except RetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            log.warning(
+                "outbox %s to %s: flood control, retrying in %gs",
+                item.dedupe_key,
+                chat_id,
+                seconds,
+            )
             await _retry(
                 env,
                 item,

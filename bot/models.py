@@ -170,10 +170,21 @@ class OutboxItem(Model):
     sent_at: datetime | None
     tg_message_id: int | None
     error: str | None
+    valid_until: datetime | None = None
+    claimed_by: str | None = None
+
+    def expired(self, now: datetime) -> bool:
+        """Stale: the window it belongs to has passed, so it must never be sent."""
+        return self.valid_until is not None and now >= self.valid_until
 
 
 class NewMessage(Model):
-    """Something to put in the outbox."""
+    """Something to put in the outbox.
+
+    `valid_until`: the end of the window the message belongs to (a reminder
+    stage); a message not sent by then is recorded as expired, never sent.
+    None (circulars, answers to users) never expires.
+    """
 
     dedupe_key: str
     kind: str
@@ -183,6 +194,7 @@ class NewMessage(Model):
     branch_id: int | None = None
     month: str | None = None
     recipient_id: int | None = None
+    valid_until: datetime | None = None
 
 
 class Circular(Model):

@@ -51,3 +51,9 @@ async def mark_circular_posted(tx: Tx, month: str, message_id: int, now: datetim
 async def list_circulars(tx: Tx) -> list[Circular]:
     rows = await tx.all("SELECT * FROM circulars ORDER BY month")
     return [circular_from(r) for r in rows]
+
+
+async def last_posted_circular(tx: Tx) -> str | None:
+    """The latest month whose circular was posted, if any."""
+    row = await tx.one("SELECT max(month) AS m FROM circulars WHERE posted_at IS NOT NULL")
+    return None if row is None or row["m"] is None else str(row["m"])

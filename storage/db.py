@@ -75,25 +75,55 @@ class Database:
         return self._conn
 
     async def migrate(self) -> int:
-        """Apply the migrations newer than `PRAGMA user_version`; return the version."""
+        """Apply every shipped migration not applied yet, in order; return the newest number.
+
+        Applied migrations are recorded one by one (`schema_migrations`), so a
+        migration merged after a higher-numbered one (0005 after 0006) is still
+        applied. A database from before that table counts every migration up
+        to its `PRAGMA user_version` as applied.
+        """
         async with self._lock:
             cur = await self._conn.execute("PRAGMA user_version")
             row = await cur.fetchone()
-            current = int(row[0]) if row else 0
-            for number, sql in migrations():
-                if number <= current:
+            version = int(row[0]) if row else 0
+            cur = await self._conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+            )
+            tracked = await cur.fetchone() is not None
+            shipped = migrations()
+            if not tracked:
+                await self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    await self._conn.execute(
+                        "CREATE TABLE schema_migrations (number INTEGER PRIMARY KEY)"
+                    )
+                    await self._conn.executemany(
+                        "INSERT INTO schema_migrations(number) VALUES (?)",
+                        [(n,) for n, _ in shipped if n <= version],
+                    )
+                    await self._conn.execute("COMMIT")
+                except BaseException:
+                    await self._conn.execute("ROLLBACK")
+                    raise
+            cur = await self._conn.execute("SELECT number FROM schema_migrations")
+            applied = {int(r[0]) for r in await cur.fetchall()}
+            for number, sql in shipped:
+                if number in applied:
                     continue
                 await self._conn.execute("BEGIN IMMEDIATE")
                 try:
                     for statement in _split_sql(sql):
                         await self._conn.execute(statement)
-                    await self._conn.execute(f"PRAGMA user_version = {number}")
+                    await self._conn.execute(
+                        "INSERT INTO schema_migrations(number) VALUES (?)", (number,)
+                    )
+                    version = max(version, number)
+                    await self._conn.execute(f"PRAGMA user_version = {version}")
                     await self._conn.execute("COMMIT")
                 except BaseException:
                     await self._conn.execute("ROLLBACK")
                     raise
-                current = number
-            return current
+            return version
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:

@@ -7,6 +7,7 @@ storage module: `meta`, `people`, `branches`, `reports`, `circulars`).
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from datetime import datetime
 
 from bot.models import NewMessage, OutboxItem, OutboxStatus
@@ -33,12 +34,14 @@ def _outbox(row: sqlite3.Row) -> OutboxItem:
         sent_at=parse_ts_opt(row["sent_at"]),
         tg_message_id=row["tg_message_id"],
         error=row["error"],
+        valid_until=parse_ts_opt(row["valid_until"]),
+        claimed_by=row["claimed_by"],
     )
 
 
 _ENQUEUE = """INSERT OR IGNORE INTO outbox(dedupe_key, kind, chat_id, text, reply_markup,
-               branch_id, month, recipient_id, created_at, next_attempt_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
+               branch_id, month, recipient_id, created_at, next_attempt_at, valid_until)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"""
 
 
 def _enqueue_row(message: NewMessage, now: datetime) -> tuple[object, ...]:
@@ -53,6 +56,7 @@ def _enqueue_row(message: NewMessage, now: datetime) -> tuple[object, ...]:
         message.recipient_id,
         ts(now),
         ts(now),
+        None if message.valid_until is None else ts(message.valid_until),
     )
 
 
@@ -87,20 +91,84 @@ async def due_outbox(tx: Tx, now: datetime, limit: int) -> list[OutboxItem]:
     return [_outbox(r) for r in rows]
 
 
-async def claim_due(tx: Tx, now: datetime, lease_until: datetime, limit: int) -> list[OutboxItem]:
+# The error of a message recorded as expired starts with this.
+EXPIRED = "expired"
+
+
+async def expire_stale(tx: Tx, now: datetime) -> int:
+    """Record every unsent message whose window has passed as failed ("expired: …").
+
+    Whatever its state: queued, claimed by a sender (even a dead one) or
+    waiting for a retry. It is never sent after this. Returns how many.
+    """
+    count, _ = await tx.run(
+        f"""UPDATE outbox SET status = 'failed', claimed_by = NULL,
+               error = '{EXPIRED}: stale since ' || valid_until || ', not sent'
+           WHERE status = 'pending' AND valid_until IS NOT NULL AND valid_until <= ?""",
+        (ts(now),),
+    )
+    return count
+
+
+async def mark_expired(tx: Tx, item: OutboxItem) -> None:
+    until = ts(item.valid_until) if item.valid_until else "?"
+    await tx.run(
+        """UPDATE outbox SET status = 'failed', error = ?, claimed_by = NULL
+           WHERE id = ? AND status = 'pending'""",
+        (f"{EXPIRED}: stale since {until}, not sent", item.id),
+    )
+
+
+async def claim_due(
+    tx: Tx, now: datetime, lease_until: datetime, limit: int, owner: str | None = None
+) -> list[OutboxItem]:
     """Take due messages for sending and lease them, so a second sender skips them.
 
-    A sender that crashes mid-send leaves the lease to run out; the message is
-    then tried again (at least once, never silently dropped).
+    Call `expire_stale` first in the same transaction: stale messages are
+    then never handed out. The claim names its `owner` (one per process): a
+    process that starts releases the claims of others at once
+    (`release_claims`); otherwise a sender that crashed mid-send leaves the
+    lease to run out, and the message is then tried again (at least once,
+    never silently dropped).
     """
     items = await due_outbox(tx, now, limit)
     if items:
         marks = ",".join("?" * len(items))
         await tx.run(
-            f"UPDATE outbox SET next_attempt_at = ? WHERE id IN ({marks})",
-            [ts(lease_until), *(i.id for i in items)],
+            f"UPDATE outbox SET next_attempt_at = ?, claimed_by = ? WHERE id IN ({marks})",
+            [ts(lease_until), owner, *(i.id for i in items)],
         )
     return items
+
+
+async def pending_without_validity(tx: Tx, kinds: Iterable[str]) -> list[OutboxItem]:
+    """Unsent messages of `kinds` queued without a validity (before migration 0006)."""
+    wanted = list(kinds)
+    marks = ",".join("?" * len(wanted))
+    rows = await tx.all(
+        f"""SELECT * FROM outbox WHERE status = 'pending' AND valid_until IS NULL
+            AND kind IN ({marks}) ORDER BY id""",
+        wanted,
+    )
+    return [_outbox(r) for r in rows]
+
+
+async def set_valid_until(tx: Tx, item_id: int, until: datetime) -> None:
+    await tx.run("UPDATE outbox SET valid_until = ? WHERE id = ?", (ts(until), item_id))
+
+
+async def release_claims(tx: Tx, owner: str, now: datetime) -> int:
+    """Claims of another (dead) process come due again now; returns how many.
+
+    One running process per database is assumed: at start-up every claim not
+    ours belongs to a process that is gone.
+    """
+    count, _ = await tx.run(
+        """UPDATE outbox SET next_attempt_at = ?, claimed_by = NULL
+           WHERE status = 'pending' AND claimed_by IS NOT NULL AND claimed_by != ?""",
+        (ts(now), owner),
+    )
+    return count
 
 
 async def next_outbox_time(tx: Tx) -> datetime | None:
@@ -111,21 +179,23 @@ async def next_outbox_time(tx: Tx) -> datetime | None:
 async def mark_sent(tx: Tx, item_id: int, message_id: int, now: datetime) -> None:
     await tx.run(
         """UPDATE outbox SET status = 'sent', sent_at = ?, tg_message_id = ?,
-               attempts = attempts + 1, error = NULL WHERE id = ?""",
+               attempts = attempts + 1, error = NULL, claimed_by = NULL WHERE id = ?""",
         (ts(now), message_id, item_id),
     )
 
 
 async def mark_failed(tx: Tx, item_id: int, reason: str) -> None:
     await tx.run(
-        "UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ? WHERE id = ?",
+        """UPDATE outbox SET status = 'failed', attempts = attempts + 1, error = ?,
+               claimed_by = NULL WHERE id = ?""",
         (reason, item_id),
     )
 
 
 async def retry_later(tx: Tx, item_id: int, reason: str, at: datetime) -> None:
     await tx.run(
-        "UPDATE outbox SET attempts = attempts + 1, error = ?, next_attempt_at = ? WHERE id = ?",
+        """UPDATE outbox SET attempts = attempts + 1, error = ?, next_attempt_at = ?,
+               claimed_by = NULL WHERE id = ?""",
         (reason, ts(at), item_id),
     )
 

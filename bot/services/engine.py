@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from bot import rules
-from bot.calendar import Month
+from bot.calendar import Month, end_of
 from bot.i18n import Html, join, split_message, t
 from bot.models import NewMessage, User
 from bot.rules import Stage, State
@@ -64,20 +64,55 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
     result = Reconciled()
     async with env.db.transaction() as tx:
         month = current_month(env, now)
-        months = [month]
-        if await reports.get_cycle(tx, str(month.prev())) is not None:
-            months.insert(0, month.prev())  # its overdue nudges or circular may still be due
         await cycle_for(env, tx, month, now)
-        for m in months:
-            await _reconcile_month(env, tx, m, now, result)
+        started = await branches.first_branch_created(tx)
+        for m in await _months_to_reconcile(tx, month):
+            await _reconcile_month(env, tx, m, now, started, result)
         result.enqueued += await repo.enqueue_many(
             tx, await plans.task_reminders(env, tx, now), now
         )
     return result
 
 
+async def bound_legacy_messages(env: Env) -> int:
+    """Give reminders and digests queued before messages carried a validity the
+    end of their stage window, so a fan-out left over from an older version
+    expires like any other. Returns how many were bounded."""
+    bounded = 0
+    async with env.db.transaction() as tx:
+        for item in await repo.pending_without_validity(tx, ("remind", "overdue", "digest")):
+            cycle = await reports.get_cycle(tx, item.month or "")
+            if cycle is None:
+                continue
+            stages = plan_stages(env, cycle.due_on)
+            if item.kind == "digest":
+                stage = next((s for s in stages if s.digest), None)
+            else:  # remind:<month>:<branch>:<stage>:<user>
+                parts = item.dedupe_key.split(":")
+                code = parts[3] if len(parts) == 5 else ""
+                stage = next((s for s in stages if s.code == code), None)
+            if stage is not None:
+                await repo.set_valid_until(tx, item.id, stage.until)
+                bounded += 1
+    return bounded
+
+
+async def _months_to_reconcile(tx: Tx, month: Month) -> list[Month]:
+    """The current month, the previous one if zhibu ran then (its overdue nudges
+    or circular may still be due), and, oldest first, every earlier month zhibu
+    ran in (it has a cycle) since the last posted circular: a circular missed
+    over a long downtime is posted at the next start."""
+    last_posted = await circulars.last_posted_circular(tx)
+    past = [
+        Month.parse(c.month)
+        for c in await reports.list_cycles(tx)
+        if c.month < str(month) and (c.month == str(month.prev()) or c.month > (last_posted or ""))
+    ]
+    return [*past, month]
+
+
 async def _reconcile_month(
-    env: Env, tx: Tx, month: Month, now: datetime, result: Reconciled
+    env: Env, tx: Tx, month: Month, now: datetime, started: datetime | None, result: Reconciled
 ) -> None:
     cycle = await cycle_for(env, tx, month, now)
     stages = plan_stages(env, cycle.due_on)
@@ -105,13 +140,23 @@ async def _reconcile_month(
                             branch_id=line.branch.id,
                             month=str(month),
                             recipient_id=user.user_id,
+                            valid_until=stage.until,
                         )
                     )
             result.enqueued += await repo.enqueue_many(tx, batch, now)
             if stage.digest:
                 result.enqueued += await _digest(
-                    env, tx, month, summary.having(State.MISSING), summary.without_secretary, now
+                    env,
+                    tx,
+                    month,
+                    summary.having(State.MISSING),
+                    summary.without_secretary,
+                    now,
+                    stage.until,
                 )
+    ended = end_of(month.last_day, env.cfg.tz)
+    if month < current_month(env, now) and (started is None or started >= ended):
+        return  # the committee had not started: a past month without branches has no circular
     if now >= circular_time(env, cycle.due_on):
         circ = await circulars.get_circular(tx, str(month))
         if circ is None:
@@ -168,7 +213,13 @@ def reminder_text(
 
 
 async def _digest(
-    env: Env, tx: Tx, month: Month, missing: list[Line], no_secretary: list[Line], now: datetime
+    env: Env,
+    tx: Tx,
+    month: Month,
+    missing: list[Line],
+    no_secretary: list[Line],
+    now: datetime,
+    valid_until: datetime,
 ) -> int:
     """One message to the coordinators naming the missing branches."""
     if not missing:
@@ -194,7 +245,12 @@ async def _digest(
     for chat_id, key in targets:
         for i, part in enumerate(split_message(join(lines)), 1):
             msg = NewMessage(
-                dedupe_key=f"{key}:{i}", kind="digest", chat_id=chat_id, text=part, month=str(month)
+                dedupe_key=f"{key}:{i}",
+                kind="digest",
+                chat_id=chat_id,
+                text=part,
+                month=str(month),
+                valid_until=valid_until,  # the digest belongs to its overdue stage
             )
             added += await repo.enqueue(tx, msg, now)
     return added

@@ -421,6 +421,7 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
                         text=text,
                         branch_id=view.branch.id,
                         recipient_id=user.user_id,
+                        valid_until=window.until,
                     )
                 )
     return out
