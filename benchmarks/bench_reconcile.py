@@ -19,7 +19,7 @@ from benchmarks._world import TZ, build
 from bot.services import engine
 from bot.services.base import Env
 from bot.settings import Settings
-from storage import repo
+from storage import outbox
 from storage.db import Database
 
 
@@ -59,7 +59,7 @@ async def main(branches: int, months: int) -> None:
                 f"{result.enqueued} messages queued, peak RSS {rss_mb():.0f} MB"
             )
         async with db.reading() as tx:
-            total = len(await repo.outbox_all(tx))
+            total = len(await outbox.outbox_all(tx))
         print(f"outbox rows: {total}; process peak RSS: {rss_mb():.0f} MB (aim < 150 MB)")
         await db.close()
 

@@ -36,7 +36,7 @@ from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
 from handlers.menus import set_default_menus
-from storage import repo
+from storage import outbox
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -302,7 +302,7 @@ async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
     # of any other are a killed process's and are sent now, not after the lease.
     owner = app.bot_data.setdefault("owner", uuid.uuid4().hex)
     async with env.db.transaction() as tx:
-        released = await repo.release_claims(tx, owner, app.bot_data["clock"]())
+        released = await outbox.release_claims(tx, owner, app.bot_data["clock"]())
     if released:
         log.info("took over %d message(s) claimed by a previous process", released)
     await engine.bound_legacy_messages(env)

@@ -33,7 +33,7 @@ from bot.models import OutboxItem
 from bot.services import onboarding
 from bot.services.base import Env, UserError
 from bot.services.files import CHART_KIND, FILE_KINDS
-from storage import circulars, people, repo, reports
+from storage import circulars, outbox, people, reports
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +95,8 @@ async def deliver_due(
         if clock is not None:
             now = clock()
         async with env.db.transaction() as tx:
-            stale = await repo.expire_stale(tx, now)
-            items = await repo.claim_due(tx, now, now + LEASE, BATCH, owner)
+            stale = await outbox.expire_stale(tx, now)
+            items = await outbox.claim_due(tx, now, now + LEASE, BATCH, owner)
         if stale:
             log.info("outbox: %d stale message(s) expired unsent", stale)
             total.expired += stale
@@ -117,7 +117,7 @@ async def deliver_due(
 async def next_due(env: Env) -> datetime | None:
     """When the earliest pending message (a retry, typically) comes due."""
     async with env.db.reading() as tx:
-        return await repo.next_outbox_time(tx)
+        return await outbox.next_outbox_time(tx)
 
 
 async def _deliver_chat(
@@ -141,7 +141,7 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
     if item.expired(now):  # its window closed while the batch was being sent
         log.info("outbox %s expired unsent (valid until %s)", item.dedupe_key, item.valid_until)
         async with env.db.transaction() as tx:
-            await repo.mark_expired(tx, item)
+            await outbox.mark_expired(tx, item)
         total.expired += 1
         return
     chat_id = item.chat_id
@@ -240,7 +240,7 @@ async def _send_file(env: Env, bot: Bot, chat_id: int, item: OutboxItem, now: da
 
 async def _sent(env: Env, item: OutboxItem, chat_id: int, message_id: int, now: datetime) -> None:
     async with env.db.transaction() as tx:
-        await repo.mark_sent(tx, item.id, message_id, now)
+        await outbox.mark_sent(tx, item.id, message_id, now)
         if (
             item.branch_id is not None
             and item.month
@@ -254,7 +254,7 @@ async def _sent(env: Env, item: OutboxItem, chat_id: int, message_id: int, now: 
 
 async def _retry(env: Env, item: OutboxItem, reason: str, at: datetime, total: Drained) -> None:
     async with env.db.transaction() as tx:
-        await repo.retry_later(tx, item.id, reason, at)
+        await outbox.retry_later(tx, item.id, reason, at)
     total.retried += 1
 
 
@@ -263,7 +263,7 @@ async def _fail(
 ) -> None:
     log.warning("outbox %s to %s failed: %s", item.dedupe_key, item.chat_id, reason)
     async with env.db.transaction() as tx:
-        await repo.mark_failed(tx, item.id, reason)
+        await outbox.mark_failed(tx, item.id, reason)
         if unreachable and item.recipient_id is not None:
             await people.set_reachable(tx, item.recipient_id, False, reason)
     total.failed += 1

@@ -8,7 +8,8 @@ from bot.models import NewMessage, OutboxStatus
 from bot.services.base import Env
 from bot.testing.botapi_double import Fault
 from bot.testing.sim import Sim
-from storage import people, repo
+from storage import outbox as outbox_store
+from storage import people
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of
 
@@ -18,7 +19,7 @@ USERS = [601, 602, 603, 604, 605]
 async def enqueue_many(env: Env, sim: Sim, chats: list[int]) -> None:
     async with env.db.transaction() as tx:
         for i, chat in enumerate(chats):
-            await repo.enqueue(
+            await outbox_store.enqueue(
                 tx,
                 NewMessage(
                     dedupe_key=f"test:{i}",
@@ -33,9 +34,8 @@ async def enqueue_many(env: Env, sim: Sim, chats: list[int]) -> None:
 
 async def outbox(env: Env) -> dict[str, tuple[OutboxStatus, str | None]]:
     async with env.db.reading() as tx:
-        return {
-            i.dedupe_key: (i.status, i.error) for i in await repo.outbox_all(tx) if i.kind == "test"
-        }
+        items = await outbox_store.outbox_all(tx)
+    return {i.dedupe_key: (i.status, i.error) for i in items if i.kind == "test"}
 
 
 async def drain_for(sim: Sim, minutes: int) -> None:

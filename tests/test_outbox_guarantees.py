@@ -20,7 +20,7 @@ from bot.app import build_application
 from bot.models import NewMessage, OutboxItem, OutboxStatus
 from bot.services import engine
 from bot.services.base import Env
-from storage import repo
+from storage import outbox
 from storage.db import Database
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
 from tests.helpers import committee, text_of
@@ -34,7 +34,7 @@ async def open_env(path: Path) -> Env:
 
 async def all_rows(env: Env) -> list[OutboxItem]:
     async with env.db.reading() as tx:
-        return await repo.outbox_all(tx)
+        return await outbox.outbox_all(tx)
 
 
 # ------------------------------------------------------------- stale reminders
@@ -55,7 +55,7 @@ async def test_a_killed_fan_out_is_not_sent_days_later(tmp_path: Path) -> None:
         sim.clock.set(moment)
         await engine.reconcile(env, moment)
         async with env.db.transaction() as tx:  # the fan-out claims, then dies
-            claimed = await repo.claim_due(tx, moment, moment + delivery.LEASE, 200)
+            claimed = await outbox.claim_due(tx, moment, moment + delivery.LEASE, 200)
         assert {i.dedupe_key.split(":")[3] for i in claimed} == {"d-2"}
     await env.db.close()
 
@@ -96,8 +96,8 @@ async def test_reminders_queued_by_an_older_version_expire_too(tmp_path: Path) -
                 msg = NewMessage(
                     dedupe_key=key, kind=kind, chat_id=chat, text="旧", month="2026-11"
                 )
-                await repo.enqueue(tx, msg, queued)
-            await repo.claim_due(tx, queued, queued + delivery.LEASE, 10)
+                await outbox.enqueue(tx, msg, queued)
+            await outbox.claim_due(tx, queued, queued + delivery.LEASE, 10)
     await env.db.close()
     double.clear()
     env = await open_env(path)
@@ -121,7 +121,7 @@ async def test_expiry_covers_queued_claimed_and_retrying_but_not_circulars(
     until = now + timedelta(hours=1)
     async with env.db.transaction() as tx:
         for uid, valid in ((601, until), (602, until), (603, until), (604, None)):
-            await repo.enqueue(
+            await outbox.enqueue(
                 tx,
                 NewMessage(
                     dedupe_key=f"test:{uid}",
@@ -133,10 +133,10 @@ async def test_expiry_covers_queued_claimed_and_retrying_but_not_circulars(
                 now,
             )
     async with env.db.transaction() as tx:
-        items = {i.chat_id: i for i in await repo.due_outbox(tx, now, 10)}
-        await repo.claim_due(tx, now, now + timedelta(hours=3), 1, "someone")  # 601: claimed
-        await repo.retry_later(tx, items[602].id, "flood control", now + timedelta(hours=2))
-        await repo.retry_later(tx, items[604].id, "flood control", now + timedelta(hours=2))
+        items = {i.chat_id: i for i in await outbox.due_outbox(tx, now, 10)}
+        await outbox.claim_due(tx, now, now + timedelta(hours=3), 1, "someone")  # 601: claimed
+        await outbox.retry_later(tx, items[602].id, "flood control", now + timedelta(hours=2))
+        await outbox.retry_later(tx, items[604].id, "flood control", now + timedelta(hours=2))
     sim.clock.set(until)  # 603 was only queued
     drained = await sim.tick()
     assert drained.expired == 3
@@ -184,7 +184,7 @@ async def test_claims_of_a_killed_process_are_sent_at_the_first_drain(
     async with env.db.transaction() as tx:
         for uid in (601, 602):
             msg = NewMessage(dedupe_key=f"test:{uid}", kind="test", chat_id=uid, text="hello")
-            await repo.enqueue(tx, msg, start)
+            await outbox.enqueue(tx, msg, start)
 
     hung = asyncio.Event()
 
@@ -212,10 +212,10 @@ async def test_a_second_start_keeps_its_own_claims(sim: Sim, env: Env) -> None:
     owner = sim.app.bot_data["owner"]
     now = sim.clock()
     async with env.db.transaction() as tx:
-        await repo.enqueue(tx, NewMessage(dedupe_key="t", kind="t", chat_id=1, text="x"), now)
-        await repo.claim_due(tx, now, now + delivery.LEASE, 10, owner)
-        assert await repo.release_claims(tx, owner, now) == 0
-        assert await repo.release_claims(tx, "a newer process", now) == 1
+        await outbox.enqueue(tx, NewMessage(dedupe_key="t", kind="t", chat_id=1, text="x"), now)
+        await outbox.claim_due(tx, now, now + delivery.LEASE, 10, owner)
+        assert await outbox.release_claims(tx, owner, now) == 0
+        assert await outbox.release_claims(tx, "a newer process", now) == 1
 
 
 # ------------------------------------------------------ circulars after downtime
@@ -247,7 +247,7 @@ async def test_a_circular_missed_over_a_long_downtime_is_posted_at_start(env: En
         assert count(sim, "关于2026年12月") == 0  # zhibu never ran in December
         assert count(sim, "关于2027年1月") == 0  # not due yet
         async with env.db.reading() as tx:
-            november = await repo.get_circular(tx, "2026-11")
+            november = await outbox.get_circular(tx, "2026-11")
         assert november is not None and november.posted_at is not None
 
 
@@ -293,7 +293,7 @@ async def test_a_429_the_outbox_retries_is_one_warning(
         now = datetime.now(env.cfg.tz)
         async with env.db.transaction() as tx:
             msg = NewMessage(dedupe_key="test:429", kind="test", chat_id=501, text="你好")
-            await repo.enqueue(tx, msg, now)
+            await outbox.enqueue(tx, msg, now)
         await app_module.drain(app, now)
         for _ in range(400):
             if double.sent_to(501):

@@ -11,7 +11,7 @@ from bot.services import engine
 from bot.services.base import Env
 from bot.testing.botapi_double import BotApiDouble
 from bot.testing.sim import Sim
-from storage import repo
+from storage import outbox
 from storage.db import Database
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
 from tests.helpers import committee
@@ -41,7 +41,7 @@ async def test_restart_mid_month_no_duplicate_no_gap(tmp_path: Path) -> None:
         sim.names.update({701: "甲", 702: "乙", 703: "丙"})
         await sim.advance_to(at(2026, 11, 30, 12))
     async with env.db.reading() as tx:
-        keys = [i.dedupe_key for i in await repo.outbox_all(tx)]
+        keys = [i.dedupe_key for i in await outbox.outbox_all(tx)]
     await env.db.close()
     per_chat = Counter(m.chat_id for m in double.messages if "⏰" in (m.plain_text or ""))
     assert per_chat == {701: 3, 702: 3, 703: 3}  # d-5 before, d-2 and d-0 after the restart

@@ -108,9 +108,9 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
         await wait_for(501, "协调人提醒")
         assert double.stats.too_many_requests == 2
         async with env.db.reading() as tx:
-            from storage import repo
+            from storage import outbox
 
-            nudge = next(i for i in await repo.outbox_all(tx) if i.kind == "nudge")
+            nudge = next(i for i in await outbox.outbox_all(tx) if i.kind == "nudge")
         assert nudge.attempts == 2  # one flood-controlled attempt, rescheduled, then sent
     finally:
         await app.updater.stop()

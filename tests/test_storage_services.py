@@ -11,7 +11,7 @@ from bot.calendar import Month
 from bot.models import NewMessage
 from bot.services import onboarding, reports
 from bot.services.base import Env, TgUser, UserError, identify
-from storage import branches, people, repo
+from storage import branches, outbox, people
 from storage import reports as report_store
 from storage.db import Database, migrations
 from tests.conftest import ADMIN, at
@@ -45,12 +45,12 @@ async def test_outbox_dedupe_and_lease(db: Database) -> None:
     now = at(2026, 11, 1, 9)
     msg = NewMessage(dedupe_key="k:1", kind="t", chat_id=5, text="x")
     async with db.transaction() as tx:
-        assert await repo.enqueue(tx, msg, now)
-        assert not await repo.enqueue(tx, msg, now)
-        claimed = await repo.claim_due(tx, now, now + timedelta(minutes=5), 10)
+        assert await outbox.enqueue(tx, msg, now)
+        assert not await outbox.enqueue(tx, msg, now)
+        claimed = await outbox.claim_due(tx, now, now + timedelta(minutes=5), 10)
         assert [c.dedupe_key for c in claimed] == ["k:1"]
-        assert await repo.claim_due(tx, now, now + timedelta(minutes=5), 10) == []
-        again = await repo.claim_due(
+        assert await outbox.claim_due(tx, now, now + timedelta(minutes=5), 10) == []
+        again = await outbox.claim_due(
             tx, now + timedelta(minutes=5), now + timedelta(minutes=10), 10
         )
         assert len(again) == 1  # a crashed sender's lease runs out: tried again

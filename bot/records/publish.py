@@ -27,7 +27,7 @@ from bot.services.circular import circular_language, stored_model
 from bot.services.circular_model import CircularModel
 from bot.services.fmt import month_label
 from storage import circulars as circular_store
-from storage import people, repo
+from storage import outbox, people
 
 log = logging.getLogger(__name__)
 
@@ -171,5 +171,5 @@ async def report_render_failure(
                 month=str(month),
                 recipient_id=admin_id,
             )
-            added += await repo.enqueue(tx, message, now)
+            added += await outbox.enqueue(tx, message, now)
     return added

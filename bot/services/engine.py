@@ -35,7 +35,7 @@ from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label
 from bot.services.onboarding import resolve_branch
 from bot.services.status import Line, summarize
-from storage import branches, circulars, meta, people, repo, reports
+from storage import branches, circulars, meta, outbox, people, reports
 from storage.db import Tx
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -68,7 +68,7 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
         started = await branches.first_branch_created(tx)
         for m in await _months_to_reconcile(tx, month):
             await _reconcile_month(env, tx, m, now, started, result)
-        result.enqueued += await repo.enqueue_many(
+        result.enqueued += await outbox.enqueue_many(
             tx, await plans.task_reminders(env, tx, now), now
         )
     return result
@@ -80,7 +80,7 @@ async def bound_legacy_messages(env: Env) -> int:
     expires like any other. Returns how many were bounded."""
     bounded = 0
     async with env.db.transaction() as tx:
-        for item in await repo.pending_without_validity(tx, ("remind", "overdue", "digest")):
+        for item in await outbox.pending_without_validity(tx, ("remind", "overdue", "digest")):
             cycle = await reports.get_cycle(tx, item.month or "")
             if cycle is None:
                 continue
@@ -92,7 +92,7 @@ async def bound_legacy_messages(env: Env) -> int:
                 code = parts[3] if len(parts) == 5 else ""
                 stage = next((s for s in stages if s.code == code), None)
             if stage is not None:
-                await repo.set_valid_until(tx, item.id, stage.until)
+                await outbox.set_valid_until(tx, item.id, stage.until)
                 bounded += 1
     return bounded
 
@@ -117,7 +117,7 @@ async def _reconcile_month(
     cycle = await cycle_for(env, tx, month, now)
     stages = plan_stages(env, cycle.due_on)
     live = [s for s in stages if s.live(now)]
-    sent_keys = await repo.outbox_keys(tx, rules.reminder_prefix(month)) if live else set()
+    sent_keys = await outbox.outbox_keys(tx, rules.reminder_prefix(month)) if live else set()
     if live and await _all_queued(tx, month, live, sent_keys):
         live = []  # inside a stage window after its first minute: nothing new to send
     if live:  # most minutes no stage is live and no summary is built
@@ -143,7 +143,7 @@ async def _reconcile_month(
                             valid_until=stage.until,
                         )
                     )
-            result.enqueued += await repo.enqueue_many(tx, batch, now)
+            result.enqueued += await outbox.enqueue_many(tx, batch, now)
             if stage.digest:
                 result.enqueued += await _digest(
                     env,
@@ -184,7 +184,7 @@ async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[st
         - set(await reports.exemptions_for_month(tx, str(month)))
     )
     digest_due = bool(todo) and any(s.digest for s in live)
-    if digest_due and not await repo.outbox_keys(tx, rules.digest_prefix(month)):
+    if digest_due and not await outbox.outbox_keys(tx, rules.digest_prefix(month)):
         return False
     members = await branches.member_reachability(tx)
     return all(
@@ -252,7 +252,7 @@ async def _digest(
                 month=str(month),
                 valid_until=valid_until,  # the digest belongs to its overdue stage
             )
-            added += await repo.enqueue(tx, msg, now)
+            added += await outbox.enqueue(tx, msg, now)
     return added
 
 
@@ -279,7 +279,7 @@ async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now
             text=part,
             month=str(month),
         )
-        added += await repo.enqueue(tx, msg, now)
+        added += await outbox.enqueue(tx, msg, now)
     # The chart and the Word document follow the text, each its own outbox
     # item (deduplicated and retried like any message), rendered when sent.
     lang = circular_mod.circular_language(env)
@@ -288,7 +288,7 @@ async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now
         msg = NewMessage(
             dedupe_key=f"{kind}:{month}", kind=kind, chat_id=chat, text=caption, month=str(month)
         )
-        added += await repo.enqueue(tx, msg, now)
+        added += await outbox.enqueue(tx, msg, now)
     return added
 
 
@@ -311,7 +311,7 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
     nobody: list[str] = []
     async with env.db.transaction() as tx:
         summary = await summarize(env, tx, month, now, with_failures=False)
-        recent_nudges = await repo.last_nudges(tx, now - NUDGE_INTERVAL)
+        recent_nudges = await outbox.last_nudges(tx, now - NUDGE_INTERVAL)
         stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
         batch: list[NewMessage] = []
         for line in summary.having(State.WAITING, State.MISSING):
@@ -338,7 +338,7 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
                     )
                 )
             sent.append(line.branch.name)
-        await repo.enqueue_many(tx, batch, now)
+        await outbox.enqueue_many(tx, batch, now)
         await meta.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
     return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
 

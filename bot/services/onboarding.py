@@ -19,7 +19,7 @@ from bot.services.base import (
     UserError,
     user_lang,
 )
-from storage import branches, meta, people, repo
+from storage import branches, meta, outbox, people
 from storage import plans as plan_store
 from storage.db import Tx
 
@@ -296,7 +296,7 @@ async def redeem(env: Env, actor: Actor, token: str, now: datetime) -> Joined:
             # The predecessor hears of the handover through the outbox (they may
             # have blocked the bot; the outcome is recorded either way).
             lang = user_lang(env, replaced)
-            await repo.enqueue(
+            await outbox.enqueue(
                 tx,
                 NewMessage(
                     dedupe_key=f"handover:{invite.id}",
@@ -344,7 +344,7 @@ async def bind_group(env: Env, actor: Actor, chat_id: int, title: str, now: date
 async def chat_migrated(env: Env, old_chat_id: int, new_chat_id: int, now: datetime) -> bool:
     """A group became a supergroup: keep the coordination chat and pending messages."""
     async with env.db.transaction() as tx:
-        await repo.redirect_chat(tx, old_chat_id, new_chat_id)
+        await outbox.redirect_chat(tx, old_chat_id, new_chat_id)
         current = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         is_coordination = current == str(old_chat_id) or (
             current is None and env.cfg.coordination_chat_id == old_chat_id

@@ -25,7 +25,7 @@ from bot.services.circular_model import Item, Para, Run, Section, listing, plain
 from bot.services.fmt import date_label, plan_date
 from bot.services.reports import PENDING_TTL
 from storage import branches as branch_store
-from storage import meta, repo, reports
+from storage import meta, outbox, reports
 from storage import plans as store
 from storage.db import Tx
 
@@ -394,7 +394,7 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
         if views is None:
             views = await branch_store.branch_views(tx)
         # Skip what is queued already: the window lasts days, reconcile runs every minute.
-        queued = await repo.outbox_keys(tx, rules.task_prefix(task.id))
+        queued = await outbox.outbox_keys(tx, rules.task_prefix(task.id))
         for view in views:
             row = states.get((task.id, view.branch.id))
             if not task.applies_to(view.branch.name) or (row is not None and row.status == "done"):

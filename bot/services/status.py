@@ -12,7 +12,7 @@ from bot.rules import State as State
 from bot.services import months, plans
 from bot.services.base import Actor, Env, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
-from storage import branches, repo
+from storage import branches, outbox
 from storage import reports as report_store
 from storage.db import Tx
 
@@ -99,7 +99,8 @@ async def summarize(
     failures: list[OutboxItem] = []
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), tz)
-        failures = [f for f in await repo.failed_outbox(tx, since) if f.month in (None, str(month))]
+        failed = await outbox.failed_outbox(tx, since)
+        failures = [f for f in failed if f.month in (None, str(month))]
     return MonthSummary(
         month=month,
         due_on=cycle.due_on,
