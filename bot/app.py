@@ -7,7 +7,7 @@ import logging
 import sys
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from telegram import Update
@@ -29,6 +29,7 @@ from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
 from bot.services import engine, onboarding
+from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
 from handlers import basic, buttons, coordination, plans, records, reports
@@ -310,10 +311,20 @@ async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
     if not app.bot_data.get("background"):
         return
     await set_default_menus(app.bot, env)
-    # Start-up reconcile: a circular missed while we were down goes out now.
-    await tick(app, app.bot_data["clock"]())
     assert app.job_queue is not None
-    app.job_queue.run_repeating(_tick_job, interval=TICK_SECONDS, first=TICK_SECONDS, name="tick")
+    # Never deaf: polling starts at once. The start-up reconcile (a circular missed
+    # while we were down, a reminder stage due now) runs as a job like every tick, and
+    # its fan-out drains in the background while people are answered.
+    app.job_queue.run_once(_tick_job, when=0, name="tick-start")
+    # Ticks on the minute, so a 09:00 reminder leaves at 09:00, not up to a minute later.
+    app.job_queue.run_repeating(
+        _tick_job, interval=TICK_SECONDS, first=_next_minute(app.bot_data["clock"]()), name="tick"
+    )
+
+
+def _next_minute(now: datetime) -> datetime:
+    """The start of the next whole minute (a moment past it, so the minute has begun)."""
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1, milliseconds=50)
 
 
 async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
@@ -323,3 +334,4 @@ async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
     app.bot_data["stopping"] = True
     async with app.bot_data["drain_lock"]:
         pass
+    plan_service.shutdown()  # the plan-reading worker process, if one was started

@@ -30,6 +30,7 @@ from telegram.error import (
 
 from bot.calendar import Month
 from bot.models import OutboxItem
+from bot.ratelimit import bulk
 from bot.services import onboarding
 from bot.services.base import Env, UserError
 from bot.services.files import CHART_KIND, FILE_KINDS
@@ -161,6 +162,9 @@ async def _deliver_one(env: Env, bot: Bot, item: OutboxItem, now: datetime, tota
                     parse_mode=ParseMode.HTML,
                     reply_markup=markup,
                     disable_web_page_preview=True,
+                    # Everything from the outbox is bulk: paced under the ceiling, and
+                    # behind any direct reply to a person (bot/ratelimit.py).
+                    **bulk(bot),
                 )
         except UserError as exc:  # the file could not be rendered (no circular stored)
             await _fail(env, item, f"records: {exc.key}", total, unreachable=False)
@@ -228,6 +232,7 @@ async def _send_file(env: Env, bot: Bot, chat_id: int, item: OutboxItem, now: da
             photo=InputFile(io.BytesIO(chart.data), filename=chart.name),
             caption=item.text,
             parse_mode=ParseMode.HTML,
+            **bulk(bot),
         )
     doc = await publish.circular_document(env, month)
     return await bot.send_document(
@@ -235,6 +240,7 @@ async def _send_file(env: Env, bot: Bot, chat_id: int, item: OutboxItem, now: da
         document=InputFile(io.BytesIO(doc.data), filename=doc.name),
         caption=item.text,
         parse_mode=ParseMode.HTML,
+        **bulk(bot),
     )
 
 

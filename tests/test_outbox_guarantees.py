@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from bot.botapi_double import BotApiDouble, Fault, UpdateFactory
-from bot.sim import TOKEN, Sim
 
 import storage.db as db_module
 from bot import app as app_module
@@ -20,6 +18,8 @@ from bot.app import build_application
 from bot.models import NewMessage, OutboxItem, OutboxStatus
 from bot.services import engine
 from bot.services.base import Env
+from bot.testing.botapi_double import BotApiDouble, Fault, UpdateFactory
+from bot.testing.sim import TOKEN, Sim
 from storage import outbox
 from storage.db import Database
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -116,3 +116,68 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
         await app.updater.stop()
         await app.stop()
         await app.shutdown()
+
+
+async def test_start_up_fan_out_runs_in_the_background_and_people_are_answered(
+    db: object,
+) -> None:
+    """Started at a reminder moment, the bot answers a private /help before its start-up
+    fan-out has finished: the fan-out drains in the background, behind replies."""
+    from bot.models import MemberRole
+    from storage import branches, people
+    from tests.conftest import make_settings
+
+    now = datetime.now(UTC)
+    cfg = make_settings(
+        timezone="UTC",
+        due_day=now.day,
+        reminder_days_before=[0],
+        reminder_time="00:00",
+        rate_limit=30,
+    )
+    env = Env(db=db, cfg=cfg)  # type: ignore[arg-type]
+    secretaries = list(range(5001, 5061))  # 60 reminders: two seconds at 30/s
+    async with env.db.transaction() as tx:
+        for n, user in enumerate(secretaries):
+            branch = await branches.add_branch(tx, f"第{n}支部", "", now)
+            assert branch is not None
+            await people.upsert_user(tx, user, f"书记{n}", "", None, None, now)
+            await branches.set_member(tx, branch.id, MemberRole.SECRETARY, user, now)
+    double = BotApiDouble()
+    app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
+    factory = UpdateFactory(double, auto_push=True)
+    factory.user(ADMIN, "管理员")
+    await app.initialize()
+    await app.post_init(app)  # type: ignore[misc]
+    assert not [m for m in double.messages if m.chat_id in secretaries], "post_init fanned out"
+    await app.start()
+    assert app.updater is not None
+    await app.updater.start_polling(poll_interval=0.0, timeout=0)
+    try:
+        factory.private_text(ADMIN, "/help")
+        for _ in range(1000):
+            if double.sent_to(ADMIN):
+                break
+            await asyncio.sleep(0.01)
+        reminded_before_reply = {m.chat_id for m in double.messages if m.chat_id in secretaries}
+        assert double.sent_to(ADMIN), "no answer to /help"
+        assert len(reminded_before_reply) < len(secretaries), "answered only after the fan-out"
+        for _ in range(1000):  # and the fan-out still completes
+            if {m.chat_id for m in double.messages} >= set(secretaries):
+                break
+            await asyncio.sleep(0.01)
+        assert {m.chat_id for m in double.messages} >= set(secretaries)
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+def test_ticks_fall_on_the_minute() -> None:
+    from bot.app import _next_minute
+
+    moment = datetime(2026, 11, 20, 8, 59, 17, 400_000, tzinfo=UTC)
+    nxt = _next_minute(moment)
+    assert (nxt.hour, nxt.minute, nxt.second) == (9, 0, 0)
+    assert timedelta(0) < nxt - moment <= timedelta(minutes=1)
+    assert _next_minute(datetime(2026, 11, 20, 23, 59, 59, tzinfo=UTC)).day == 21
