@@ -71,8 +71,8 @@ class Args(StrEnum):
     INVITE_ID = "<id>"
     MONTH_OR_BRANCH = "[<branch>|YYYY-MM]"  # months.month_or_name
     POST_MONTH = "[post] [YYYY-MM]"  # months.parse_month + months.not_in_future
-    BRANCH_MONTH_REASON = "<branch> YYYY-MM <reason>"  # months.name_month
-    BRANCH_MONTH = "<branch> YYYY-MM"  # months.name_month
+    BRANCH_MONTH_REASON = "<branch> [YYYY-MM] <reason>"  # months.name_month
+    BRANCH_MONTH = "<branch> [YYYY-MM]"  # months.name_month
     YEAR = "[YYYY]"  # records.data.parse_year
     MONTH = "[YYYY-MM]"  # months.parse_month
 

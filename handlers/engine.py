@@ -44,7 +44,9 @@ async def circular(ctx: Ctx) -> None:
 
 
 async def exempt(ctx: Ctx) -> None:
-    branch, month, reason = engine.exemption_args(ctx.actor, ctx.args, "exempt_usage")
+    branch, month, reason = engine.exemption_args(
+        ctx.env, ctx.actor, ctx.args, "exempt_usage", ctx.now
+    )
     name = await engine.exempt(ctx.env, ctx.actor, branch, month, reason, ctx.now)
     await ctx.reply(
         ctx.t("exempt_done", branch=name, month=month_label(ctx.lang, month), reason=reason)
@@ -52,7 +54,9 @@ async def exempt(ctx: Ctx) -> None:
 
 
 async def unexempt(ctx: Ctx) -> None:
-    branch, month, _ = engine.exemption_args(ctx.actor, ctx.args, "unexempt_usage")
+    branch, month, _ = engine.exemption_args(
+        ctx.env, ctx.actor, ctx.args, "unexempt_usage", ctx.now
+    )
     name = await engine.unexempt(ctx.env, ctx.actor, branch, month, ctx.now)
     await ctx.reply(ctx.t("unexempt_done", branch=name, month=month_label(ctx.lang, month)))
 

@@ -71,7 +71,7 @@ MESSAGES: dict[str, str] = {
         "/remind Remind every branch that has not reported yet\n"
         "/circular Preview the monthly circular; /circular post posts it now\n"
         "/schedule This month's reminder and circular times\n"
-        "/exempt branch 2026-11 reason · /unexempt branch 2026-11 Set or remove an exemption\n"
+        "/exempt branch [2026-11] reason · /unexempt branch [2026-11] Set or remove an exemption (no month: this month)\n"
         "<b>Branches</b>\n"
         "/branches List branches\n"
         "/addbranch name · /renamebranch old new · /archivebranch name\n"
@@ -219,8 +219,8 @@ MESSAGES: dict[str, str] = {
     "remind_recent": "Already reminded within the last hour, skipped this time: {names}",
     "remind_nobody": "Could not remind (no secretary or unreachable): {names}",
     "remind_none": "Every branch has reported or is exempt this month; there is no one to remind.",
-    "exempt_usage": "Usage: /exempt branch 2026-11 reason",
-    "unexempt_usage": "Usage: /unexempt branch 2026-11",
+    "exempt_usage": "Usage: /exempt branch [2026-11] reason (no month: this month)",
+    "unexempt_usage": "Usage: /unexempt branch [2026-11] (no month: this month)",
     "exempt_done": "✅ <b>{branch}</b> is exempt for {month}: {reason}",
     "unexempt_done": "✅ Exemption removed: <b>{branch}</b>, {month}.",
     "not_exempt": "{branch} is not exempt for {month}.",

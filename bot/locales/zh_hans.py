@@ -69,7 +69,7 @@ MESSAGES: dict[str, str] = {
         "/remind 提醒所有尚未报送的支部\n"
         "/circular 预览月度通报；/circular post 立即发布\n"
         "/schedule 查看本月提醒和通报时间\n"
-        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 设置或取消免报\n"
+        "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 [2026-11] 设置或取消免报（不写月份即本月）\n"
         "<b>支部</b>\n"
         "/branches 支部列表\n"
         "/addbranch 名称 · /renamebranch 旧名 新名 · /archivebranch 名称\n"
@@ -211,8 +211,8 @@ MESSAGES: dict[str, str] = {
     "remind_recent": "一小时内已提醒过，本次跳过：{names}",
     "remind_nobody": "无法提醒（无书记或无法送达）：{names}",
     "remind_none": "本月所有支部都已报送或免报，无需提醒。",
-    "exempt_usage": "用法：/exempt 支部名 2026-11 理由",
-    "unexempt_usage": "用法：/unexempt 支部名 2026-11",
+    "exempt_usage": "用法：/exempt 支部名 [2026-11] 理由（不写月份即本月）",
+    "unexempt_usage": "用法：/unexempt 支部名 [2026-11]（不写月份即本月）",
     "exempt_done": "✅ <b>{branch}</b> {month}设为免报：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免报。",
     "not_exempt": "{branch} 在 {month} 并未设为免报。",

@@ -392,7 +392,14 @@ def circular_request(env: Env, actor: Actor, args: list[str], now: datetime) -> 
     return CircularRequest(month=month, post=post)
 
 
-def exemption_args(actor: Actor, args: list[str], usage: str) -> tuple[str, Month, str]:
-    """`/exempt 支部名 2026-11 理由`, `/unexempt 支部名 2026-11` → (name, month, reason)."""
+def exemption_args(
+    env: Env, actor: Actor, args: list[str], usage: str, now: datetime
+) -> tuple[str, Month, str]:
+    """`/exempt 支部名 [2026-11] 理由`, `/unexempt 支部名 [2026-11]` → (name, month, reason).
+
+    Without a month it is this month.
+    """
     actor.require_coordinator()
-    return months.name_month(args, usage)
+    return months.name_month(
+        args, usage, current_month(env, now), with_reason=usage == "exempt_usage"
+    )
