@@ -91,7 +91,7 @@ async def test_model_sections_counts_and_names_as_items(env: Env) -> None:
     assert headings[:4] == [
         "一、总体情况",
         "二、按时报送的支部（1个）",
-        "三、逾期报送的支部（1个）",
+        "三、迟报的支部（1个）",
         "四、未报送的支部（3个）",
     ]
     assert all(r.bold for s in model.sections for r in s.heading)

@@ -103,7 +103,7 @@ async def test_digest_without_a_group_goes_to_coordinators(sim: Sim) -> None:
     schedule = text_of(await sim.say(coordinator, "/schedule"))
     assert "尚未绑定协调群" in schedule
     await sim.advance_to(at(2026, 11, 26, 10))
-    assert "逾期未报汇总" in (sim.double.last_to(coordinator).plain_text or "")
+    assert "截止未报汇总" in (sim.double.last_to(coordinator).plain_text or "")
     assert "尚未绑定协调群" in text_of(await sim.say(coordinator, "/circular post"))
     # Once a group is bound, the kept circular goes out.
     await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup")

@@ -348,7 +348,7 @@ MESSAGES: dict[str, str] = {
     "cmd_review": "Yearly reporting review",
     "cmd_circulardoc": "Circular as document and chart",
     "report_choose_month": "<b>{branch}</b> has not reported for {missing} yet. Which month is this report for?",
-    "report_btn_makeup": "Late report for {month}",
+    "report_btn_makeup": "Make-up report for {month}",
     "report_btn_current": "Report for {month}",
     "no_cycle": "zhibu was not running in {month}: there is no reporting cycle to publish a circular for.",
     "circular_too_early": "The due day ({due}) has not passed: a circular posted now would list branches that can still report on time as missing. Preview it with /circular and post it after the due day.",

@@ -127,7 +127,7 @@ MESSAGES: dict[str, str] = {
     "branches_none_person": "未绑定",
     "branches_unreachable": "（🚫 无法送达）",
     "branches_empty": "还没有支部。用 /addbranch 名称 添加。",
-    "bindgroup_done": "✅ 本群已设为 <b>{org}</b> 的协调群。月度通报和逾期汇总将发到这里。",
+    "bindgroup_done": "✅ 本群已设为 <b>{org}</b> 的协调群。月度通报和未报汇总将发到这里。",
     # reports
     "report_choose_branch": "你负责多个支部，请选择要报送的支部：",
     "report_ask": (
@@ -201,10 +201,10 @@ MESSAGES: dict[str, str] = {
     ),
     "overdue_nudge": (
         "❗ <b>{branch}</b>：{month}工作情况报告已于 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
-        "请尽快<b>回复本消息</b>补报，或发送 /report。逾期报送将在月度通报中注明。"
+        "请尽快<b>回复本消息</b>补报，或发送 /report。迟报将在月度通报中注明。"
     ),
     "nudge_head": "📣 协调人提醒：",
-    "digest_head": "📋 <b>{month}逾期未报汇总</b>\n截止日已过，以下 {count} 个支部尚未报送：{names}",
+    "digest_head": "📋 <b>{month}截止未报汇总</b>\n截止日已过，以下 {count} 个支部尚未报送：{names}",
     "digest_no_secretary": "尚未绑定书记的支部：{names}（请用 /invite 生成邀请链接）",
     "digest_tail": "发送 /remind 可再次提醒，/status 查看详情。",
     "remind_done": "📣 已提醒 {count} 个支部：{names}",
@@ -219,8 +219,8 @@ MESSAGES: dict[str, str] = {
     "schedule_head": "<b>{month}报送日程</b>\n截止日期：{due}{moved}",
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止当天）",
-    "schedule_stage_overdue": "{mark} {at} 逾期催报（截止后{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催报（截止后{days}天），并向协调人发送未报汇总",
+    "schedule_stage_overdue": "{mark} {at} 截止后催报（截止后{days}天）",
+    "schedule_stage_overdue_digest": "{mark} {at} 截止后催报（截止后{days}天），并向协调人发送未报汇总",
     "schedule_circular": "{mark} {at} 发布月度通报",
     "schedule_done": "✓",
     "schedule_todo": "·",
@@ -234,9 +234,9 @@ MESSAGES: dict[str, str] = {
     "circ_to": "各党支部：",
     "circ_intro": "现将{month}各党支部工作报送情况（截止日期{due}）通报如下：",
     "circ_sec_total": "<b>一、总体情况</b>",
-    "circ_totals": "本月应报送支部{expected}个，按时报送{on_time}个，逾期报送{late}个，未报送{missing}个，免报{exempt}个，报送率{rate}%。",
+    "circ_totals": "本月应报送支部{expected}个，按时报送{on_time}个，迟报{late}个，未报送{missing}个，免报{exempt}个，报送率{rate}%。",
     "circ_sec_on_time": "<b>{n}、按时报送的支部（{count}个）</b>",
-    "circ_sec_late": "<b>{n}、逾期报送的支部（{count}个）</b>",
+    "circ_sec_late": "<b>{n}、迟报的支部（{count}个）</b>",
     "circ_sec_missing": "<b>{n}、未报送的支部（{count}个）</b>",
     "circ_sec_exempt": "<b>{n}、免报的支部（{count}个）</b>",
     "circ_sec_makeup": "<b>{n}、补报情况（{count}个）</b>",
@@ -322,7 +322,7 @@ MESSAGES: dict[str, str] = {
     "rec_review_span": "{first}—{last}月",
     "rec_review_span_one": "{m}月",
     "rec_review_tally": "建议等次：好 {good} 个，较好 {fair} 个，一般 {average} 个，差 {poor} 个",
-    "rec_review_line": "{branch}｜按时率 {rate}｜逾期 {late}｜未报 {missing}｜最长连续未报 {run}｜任务 {tasks}｜<b>{grade}</b>",
+    "rec_review_line": "{branch}｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜最长连续未报 {run}｜任务 {tasks}｜<b>{grade}</b>",
     "rec_review_no_tasks": "—",
     "rec_review_none": "{year}年还没有已过截止日的月份，暂无可评议的数据。",
     "rec_review_note": "<i>以上为建议等次，供党委研究参考。标准：好——按时率≥{good}且无未报；较好——按时率≥{fair}；一般——按时率≥{average}；其余为差。</i>",
@@ -353,7 +353,7 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "该月没有需要报送的支部（当时的支部均尚未设立或已撤销）。",
     "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
     "circ_plan_unphased": "不分阶段推进",
-    "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和逾期汇总将发到这里。",
+    "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和未报汇总将发到这里。",
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",

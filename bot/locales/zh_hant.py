@@ -42,7 +42,10 @@ MESSAGES: dict[str, str] = {
     "wrong_chat_bindgroup": "請在要綁定的協調群裏發送 /bindgroup。",
     "unknown_command": "未知命令 {command}。發送 /help 查看可用命令。",
     "internal_error": "⚠️ 處理時出了點問題，已通知管理員。請稍後再試。",
-    "error_report_admin": ("⚠️ zhibu 出錯：<code>{error}</code>\n更新類型：{kind}"),
+    "error_report_admin": (
+        "⚠️ zhibu 出錯：<code>{error}</code>\n"
+        "更新類型：{kind}"
+    ),
     "arg_missing": "用法：{usage}",
     "month_bad": "月份格式不對：{value}。請寫成 2026-11。",
     "month_in_future": "{month} 還沒有開始。",
@@ -60,7 +63,11 @@ MESSAGES: dict[str, str] = {
     ),
     "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。發送 /status 查看本月報送情況，/help 查看全部命令。",
     "help_head": "<b>zhibu 支部報送助手</b> · 你的身份：{role}",
-    "help_everyone": ("/help 查看幫助\n/lang 切換語言\n/cancel 取消正在進行的操作"),
+    "help_everyone": (
+        "/help 查看幫助\n"
+        "/lang 切換語言\n"
+        "/cancel 取消正在進行的操作"
+    ),
     "help_secretary": (
         "<b>報送</b>\n"
         "/report 報送本月工作情況（也可以直接回覆我的提醒消息）\n"
@@ -87,7 +94,9 @@ MESSAGES: dict[str, str] = {
         "/circulardoc [2026-11] 通報文檔（Word）和圖表"
     ),
     "help_admin": (
-        "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群裏發送，設爲協調群"
+        "<b>管理</b>\n"
+        "/invite coordinator 邀請協調人\n"
+        "/bindgroup 在群裏發送，設爲協調群"
     ),
     "lang_choose": "請選擇語言 · Choose a language",
     "lang_set": "已切換爲繁體中文。",
@@ -138,7 +147,7 @@ MESSAGES: dict[str, str] = {
     "branches_none_person": "未綁定",
     "branches_unreachable": "（🚫 無法送達）",
     "branches_empty": "還沒有支部。用 /addbranch 名稱 添加。",
-    "bindgroup_done": "✅ 本群已設爲 <b>{org}</b> 的協調群。月度通報和逾期彙總將發到這裏。",
+    "bindgroup_done": "✅ 本群已設爲 <b>{org}</b> 的協調群。月度通報和未報彙總將發到這裏。",
     "report_choose_branch": "你負責多個支部，請選擇要報送的支部：",
     "report_ask": (
         "📝 請發送 <b>{branch}</b> {month}的工作情況報告。\n"
@@ -176,7 +185,10 @@ MESSAGES: dict[str, str] = {
     "myreports_head": "<b>{branch}</b> 的報送記錄",
     "myreports_line": "{month} · {timing} · {chars}字 · 第{revisions}稿",
     "myreports_none": "<b>{branch}</b> 還沒有報送記錄。",
-    "status_head": ("<b>{org} · {month}報送情況</b>\n截止日期：{due}{moved}"),
+    "status_head": (
+        "<b>{org} · {month}報送情況</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "status_moved": "（原定{nominal}，調整至工作日）",
     "status_totals": "應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing} · 免報 {exempt} · 無書記 {no_secretary}",
     "status_missing_label_waiting": "待報",
@@ -199,7 +211,11 @@ MESSAGES: dict[str, str] = {
         "\n"
         "{text}"
     ),
-    "status_branch_none": ("<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n還沒有報送記錄。"),
+    "status_branch_none": (
+        "<b>{name}</b>\n"
+        "書記：{secretary} · 聯絡員：{deputy}\n"
+        "還沒有報送記錄。"
+    ),
     "btn_highlight": "⭐ 標爲亮點",
     "btn_unhighlight": "☆ 取消亮點",
     "highlight_on": "已標爲本月通報亮點。",
@@ -214,11 +230,12 @@ MESSAGES: dict[str, str] = {
     ),
     "overdue_nudge": (
         "❗ <b>{branch}</b>：{month}工作情況報告已於 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
-        "請儘快<b>回覆本消息</b>補報，或發送 /report。逾期報送將在月度通報中註明。"
+        "請儘快<b>回覆本消息</b>補報，或發送 /report。遲報將在月度通報中註明。"
     ),
     "nudge_head": "📣 協調人提醒：",
     "digest_head": (
-        "📋 <b>{month}逾期未報彙總</b>\n截止日已過，以下 {count} 個支部尚未報送：{names}"
+        "📋 <b>{month}截止未報彙總</b>\n"
+        "截止日已過，以下 {count} 個支部尚未報送：{names}"
     ),
     "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 生成邀請鏈接）",
     "digest_tail": "發送 /remind 可再次提醒，/status 查看詳情。",
@@ -231,11 +248,14 @@ MESSAGES: dict[str, str] = {
     "exempt_done": "✅ <b>{branch}</b> {month}設爲免報：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
     "not_exempt": "{branch} 在 {month} 並未設爲免報。",
-    "schedule_head": ("<b>{month}報送日程</b>\n截止日期：{due}{moved}"),
+    "schedule_head": (
+        "<b>{month}報送日程</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
-    "schedule_stage_overdue": "{mark} {at} 逾期催報（截止後{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催報（截止後{days}天），並向協調人發送未報彙總",
+    "schedule_stage_overdue": "{mark} {at} 截止後催報（截止後{days}天）",
+    "schedule_stage_overdue_digest": "{mark} {at} 截止後催報（截止後{days}天），並向協調人發送未報彙總",
     "schedule_circular": "{mark} {at} 發布月度通報",
     "schedule_done": "✓",
     "schedule_todo": "·",
@@ -248,9 +268,9 @@ MESSAGES: dict[str, str] = {
     "circ_to": "各黨支部：",
     "circ_intro": "現將{month}各黨支部工作報送情況（截止日期{due}）通報如下：",
     "circ_sec_total": "<b>一、總體情況</b>",
-    "circ_totals": "本月應報送支部{expected}個，按時報送{on_time}個，逾期報送{late}個，未報送{missing}個，免報{exempt}個，報送率{rate}%。",
+    "circ_totals": "本月應報送支部{expected}個，按時報送{on_time}個，遲報{late}個，未報送{missing}個，免報{exempt}個，報送率{rate}%。",
     "circ_sec_on_time": "<b>{n}、按時報送的支部（{count}個）</b>",
-    "circ_sec_late": "<b>{n}、逾期報送的支部（{count}個）</b>",
+    "circ_sec_late": "<b>{n}、遲報的支部（{count}個）</b>",
     "circ_sec_missing": "<b>{n}、未報送的支部（{count}個）</b>",
     "circ_sec_exempt": "<b>{n}、免報的支部（{count}個）</b>",
     "circ_sec_makeup": "<b>{n}、補報情況（{count}個）</b>",
@@ -316,7 +336,8 @@ MESSAGES: dict[str, str] = {
     "task_status_doing": "◐ 進行中",
     "task_status_done": "✅ 已完成",
     "task_saved": (
-        "已更新：{task} → {status}。\n可再發一句話作爲備註（可選），發送 /cancel 跳過。"
+        "已更新：{task} → {status}。\n"
+        "可再發一句話作爲備註（可選），發送 /cancel 跳過。"
     ),
     "task_note_saved": "已保存備註：{task}。",
     "task_remind": (
@@ -340,7 +361,7 @@ MESSAGES: dict[str, str] = {
     "rec_review_span": "{first}—{last}月",
     "rec_review_span_one": "{m}月",
     "rec_review_tally": "建議等次：好 {good} 個，較好 {fair} 個，一般 {average} 個，差 {poor} 個",
-    "rec_review_line": "{branch}｜按時率 {rate}｜逾期 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
+    "rec_review_line": "{branch}｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
     "rec_review_no_tasks": "—",
     "rec_review_none": "{year}年還沒有已過截止日的月份，暫無可評議的數據。",
     "rec_review_note": "<i>以上爲建議等次，供黨委研究參考。標準：好——按時率≥{good}且無未報；較好——按時率≥{fair}；一般——按時率≥{average}；其餘爲差。</i>",
@@ -371,7 +392,7 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
     "report_edited": "修改已發出的消息不會更新報告。如需修改，請點報告確認消息下的“✏️ 修改”，或發送 /report 後重新發送完整文字。",
     "circ_plan_unphased": "不分階段推進",
-    "group_added_hint": "你好！如果這是協調群，請管理員在群裏發送 /bindgroup，月度通報和逾期彙總將發到這裏。",
+    "group_added_hint": "你好！如果這是協調群，請管理員在群裏發送 /bindgroup，月度通報和未報彙總將發到這裏。",
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
