@@ -8,20 +8,65 @@ from bot.i18n import Html, join
 from bot.services import engine
 from bot.services.base import get_coordination_chat
 from bot.services.circular import CHAT_LIMIT
-from bot.services.fmt import date_label, month_label, time_label
-from handlers.common import Ctx
+from bot.services.fmt import date_label, month_label, names_list, time_label
+from handlers.common import Ctx, args_text, buttons
 
 
 async def remind(ctx: Ctx) -> None:
+    """`/remind 支部名` reminds that branch now; `/remind` says how many and asks first."""
+    name = args_text(ctx)
+    if name:
+        await ctx.reply(_nudged(ctx, await engine.remind_now(ctx.env, ctx.actor, ctx.now, name)))
+        return
+    await ask_remind(ctx)
+
+
+async def ask_remind(ctx: Ctx) -> None:
+    """How many branches `/remind` would message, with a button to confirm."""
+    plan = await engine.remind_now(ctx.env, ctx.actor, ctx.now, dry_run=True)
+    if not plan.sent:
+        await ctx.reply(_nudged(ctx, plan))
+        return
+    lines = [ctx.t("remind_confirm", count=len(plan.sent))]
+    lines += _skipped(ctx, plan)
+    markup = buttons([(ctx.t("btn_remind_confirm", count=len(plan.sent)), f"rmd:{plan.month}")])
+    await ctx.reply(join(lines), markup)
+
+
+async def remind_pressed(ctx: Ctx, args: list[str]) -> None:
+    """`rmd:<month>`: the confirmation of /remind (or of /status's remind button)."""
+    engine.remind_month(ctx.env, ctx.actor, args[0] if args else "", ctx.now)
     done = await engine.remind_now(ctx.env, ctx.actor, ctx.now)
+    await ctx.toast("✓")
+    await ctx.reply(_nudged(ctx, done))
+
+
+async def remind_ask_pressed(ctx: Ctx, args: list[str]) -> None:
+    """`rmdask:<month>`: /status's remind button asks for the same confirmation."""
+    engine.remind_month(ctx.env, ctx.actor, args[0] if args else "", ctx.now)
+    await ctx.toast("")
+    await ask_remind(ctx)
+
+
+def _skipped(ctx: Ctx, done: engine.Nudged) -> list[Html]:
+    lines: list[Html] = []
+    if done.skipped_recent:
+        lines.append(ctx.t("remind_recent", names=names_list(ctx.lang, done.skipped_recent)))
+    if done.skipped_scheduled:
+        lines.append(ctx.t("remind_scheduled", names=names_list(ctx.lang, done.skipped_scheduled)))
+    if done.no_reporter:
+        lines.append(ctx.t("remind_nobody", names=names_list(ctx.lang, done.no_reporter)))
+    return lines
+
+
+def _nudged(ctx: Ctx, done: engine.Nudged) -> Html:
     lines: list[Html] = []
     if done.sent:
-        lines.append(ctx.t("remind_done", count=len(done.sent), names="、".join(done.sent)))
-    if done.skipped_recent:
-        lines.append(ctx.t("remind_recent", names="、".join(done.skipped_recent)))
-    if done.no_reporter:
-        lines.append(ctx.t("remind_nobody", names="、".join(done.no_reporter)))
-    await ctx.reply(join(lines) if lines else ctx.t("remind_none"))
+        lines.append(
+            ctx.t("remind_done", count=len(done.sent), names=names_list(ctx.lang, done.sent))
+        )
+    lines += _skipped(ctx, done)
+    return join(lines) if lines else ctx.t("remind_none")
 
 
 async def circular(ctx: Ctx) -> None:

@@ -65,15 +65,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help_coordinator": (
         "<b>协调</b>\n"
-        "/status [支部名|2026-10] 本月报送情况、某支部详情或往月情况\n"
-        "/remind 提醒所有尚未报送的支部\n"
+        "/status [未报|迟报|免报|无书记] [支部名|2026-10] 本月报送情况（可只看某类）、某支部详情或往月情况\n"
+        "/remind 提醒所有尚未报送的支部（先确认）；/remind 支部名 只提醒该支部\n"
         "/circular 预览月度通报；/circular post 立即发布\n"
         "/schedule 查看本月提醒和通报时间\n"
         "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 [2026-11] 设置或取消免报（不写月份即本月）\n"
         "<b>支部</b>\n"
         "/branches 支部列表\n"
-        "/addbranch 名称 · /renamebranch 旧名 新名 · /archivebranch 名称\n"
-        "/invite 支部名 [secretary|deputy] 生成邀请链接\n"
+        "/addbranch 名称（可每行一个，一次添加多个）· /renamebranch 旧名 新名 · /archivebranch 名称\n"
+        "/invite 支部名 [secretary|deputy] 生成邀请链接；/invite all 所有无书记支部的链接\n"
         "/invites 未使用的邀请 · /revoke 编号 作废邀请\n"
         "<b>方案与台账</b>\n"
         "/plan 方案与阶段进度（把方案文件 .docx/.txt/.yaml 私聊发给我即可导入）\n"
@@ -204,9 +204,9 @@ MESSAGES: dict[str, str] = {
         "请尽快<b>回复本消息</b>补报，或发送 /report。迟报将在月度通报中注明。"
     ),
     "nudge_head": "📣 协调人提醒：",
-    "digest_head": "📋 <b>{month}截止未报汇总</b>\n截止日已过，以下 {count} 个支部尚未报送：{names}",
-    "digest_no_secretary": "尚未绑定书记的支部：{names}（请用 /invite 生成邀请链接）",
-    "digest_tail": "发送 /remind 可再次提醒，/status 查看详情。",
+    "digest_head": "📋 <b>{month}截止未报汇总</b>\n截止日已过，{count} 个支部尚未报送：{names}",
+    "digest_no_secretary": "尚未绑定书记的支部：{names}（/invite all 可一次生成全部邀请链接）",
+    "digest_tail": "完整名单：/status 未报；再次提醒：/remind。",
     "remind_done": "📣 已提醒 {count} 个支部：{names}",
     "remind_recent": "一小时内已提醒过，本次跳过：{names}",
     "remind_nobody": "无法提醒（无书记或无法送达）：{names}",
@@ -357,4 +357,34 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
+    "group_more": "……还有 {count} 行未显示。完整内容请点下方按钮，在私聊中查看。",
+    "group_more_branches": "……还有 {count} 个支部",
+    "btn_full_private": "📩 私聊查看完整列表",
+    "pm_start_first": "请先打开与 @{bot} 的私聊并点“开始”，再点这个按钮。",
+    "pm_sent": "已在私聊中发给你。",
+    "names_more": "{names}等{total}个",
+    "remind_confirm": "📣 将提醒 {count} 个尚未报送的支部（私信其书记和联络员）。确认请点下方按钮。",
+    "btn_remind_confirm": "📣 确认提醒 {count} 个支部",
+    "remind_scheduled": "一小时内刚收到定时提醒，本次跳过：{names}",
+    "remind_branch_done": "<b>{branch}</b> 本月已报送或免报，无需提醒。",
+    "status_only": "仅显示{what}：{count}个",
+    "status_only_late": "迟报",
+    "status_only_ontime": "按时",
+    "status_only_exempt": "免报",
+    "status_only_nosec": "无书记",
+    "btn_status_todo": "只看{what}（{count}）",
+    "btn_status_all": "显示全部",
+    "btn_status_remind": "📣 提醒未报（{count}）",
+    "digest_counts": "应报 {expected} · 已报 {reported} · 未报 {missing} · 无书记 {no_secretary}",
+    "circular_posted_head": "📄 <b>{month}通报已于 {at} 发布</b>，以下是发布时的原文。此后收到的报告将在下月通报中列为补报。",
+    "branches_added": "✅ 已添加 {count} 个支部：{names}",
+    "branches_existed": "已经存在，未重复添加：{names}",
+    "branch_near_duplicate": "⚠️ “{name}”与已有的“{other}”很相近，请确认不是同一个支部（如重复，可用 /archivebranch 撤销）。",
+    "btn_invite_all": "🔗 生成无书记支部的邀请链接（{count}）",
+    "invite_all_head": "🔗 {count} 个支部尚无书记，邀请链接如下（{days}天内有效，每个链接只能使用一次）：",
+    "invite_all_line": "{name}：{link}",
+    "invite_all_none": "所有支部都已有书记，无需邀请。",
+    "invite_all_file": "🔗 {count} 个支部尚无书记，邀请链接见附件（{days}天内有效，每个链接只能使用一次）。",
+    "mytasks_pick_branch": "你负责多个支部，请选择要查看任务的支部：",
+    "usage_invite_all": "/invite all",
 }

@@ -42,10 +42,7 @@ MESSAGES: dict[str, str] = {
     "wrong_chat_bindgroup": "請在要綁定的協調群裏發送 /bindgroup。",
     "unknown_command": "未知命令 {command}。發送 /help 查看可用命令。",
     "internal_error": "⚠️ 處理時出了點問題，已通知管理員。請稍後再試。",
-    "error_report_admin": (
-        "⚠️ zhibu 出錯：<code>{error}</code>\n"
-        "更新類型：{kind}"
-    ),
+    "error_report_admin": ("⚠️ zhibu 出錯：<code>{error}</code>\n更新類型：{kind}"),
     "arg_missing": "用法：{usage}",
     "month_bad": "月份格式不對：{value}。請寫成 2026-11。",
     "month_in_future": "{month} 還沒有開始。",
@@ -63,11 +60,7 @@ MESSAGES: dict[str, str] = {
     ),
     "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。發送 /status 查看本月報送情況，/help 查看全部命令。",
     "help_head": "<b>zhibu 支部報送助手</b> · 你的身份：{role}",
-    "help_everyone": (
-        "/help 查看幫助\n"
-        "/lang 切換語言\n"
-        "/cancel 取消正在進行的操作"
-    ),
+    "help_everyone": ("/help 查看幫助\n/lang 切換語言\n/cancel 取消正在進行的操作"),
     "help_secretary": (
         "<b>報送</b>\n"
         "/report 報送本月工作情況（也可以直接回覆我的提醒消息）\n"
@@ -77,15 +70,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help_coordinator": (
         "<b>協調</b>\n"
-        "/status [支部名|2026-10] 本月報送情況、某支部詳情或往月情況\n"
-        "/remind 提醒所有尚未報送的支部\n"
+        "/status [未報|遲報|免報|無書記] [支部名|2026-10] 本月報送情況（可只看某類）、某支部詳情或往月情況\n"
+        "/remind 提醒所有尚未報送的支部（先確認）；/remind 支部名 只提醒該支部\n"
         "/circular 預覽月度通報；/circular post 立即發布\n"
         "/schedule 查看本月提醒和通報時間\n"
         "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 [2026-11] 設置或取消免報（不寫月份即本月）\n"
         "<b>支部</b>\n"
         "/branches 支部列表\n"
-        "/addbranch 名稱 · /renamebranch 舊名 新名 · /archivebranch 名稱\n"
-        "/invite 支部名 [secretary|deputy] 生成邀請鏈接\n"
+        "/addbranch 名稱（可每行一個，一次添加多個）· /renamebranch 舊名 新名 · /archivebranch 名稱\n"
+        "/invite 支部名 [secretary|deputy] 生成邀請鏈接；/invite all 所有無書記支部的鏈接\n"
         "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
         "<b>方案與臺賬</b>\n"
         "/plan 方案與階段進度（把方案文件 .docx/.txt/.yaml 私聊發給我即可導入）\n"
@@ -94,9 +87,7 @@ MESSAGES: dict[str, str] = {
         "/circulardoc [2026-11] 通報文檔（Word）和圖表"
     ),
     "help_admin": (
-        "<b>管理</b>\n"
-        "/invite coordinator 邀請協調人\n"
-        "/bindgroup 在群裏發送，設爲協調群"
+        "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群裏發送，設爲協調群"
     ),
     "lang_choose": "請選擇語言 · Choose a language",
     "lang_set": "已切換爲繁體中文。",
@@ -185,10 +176,7 @@ MESSAGES: dict[str, str] = {
     "myreports_head": "<b>{branch}</b> 的報送記錄",
     "myreports_line": "{month} · {timing} · {chars}字 · 第{revisions}稿",
     "myreports_none": "<b>{branch}</b> 還沒有報送記錄。",
-    "status_head": (
-        "<b>{org} · {month}報送情況</b>\n"
-        "截止日期：{due}{moved}"
-    ),
+    "status_head": ("<b>{org} · {month}報送情況</b>\n截止日期：{due}{moved}"),
     "status_moved": "（原定{nominal}，調整至工作日）",
     "status_totals": "應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing} · 免報 {exempt} · 無書記 {no_secretary}",
     "status_missing_label_waiting": "待報",
@@ -211,11 +199,7 @@ MESSAGES: dict[str, str] = {
         "\n"
         "{text}"
     ),
-    "status_branch_none": (
-        "<b>{name}</b>\n"
-        "書記：{secretary} · 聯絡員：{deputy}\n"
-        "還沒有報送記錄。"
-    ),
+    "status_branch_none": ("<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n還沒有報送記錄。"),
     "btn_highlight": "⭐ 標爲亮點",
     "btn_unhighlight": "☆ 取消亮點",
     "highlight_on": "已標爲本月通報亮點。",
@@ -233,12 +217,9 @@ MESSAGES: dict[str, str] = {
         "請儘快<b>回覆本消息</b>補報，或發送 /report。遲報將在月度通報中註明。"
     ),
     "nudge_head": "📣 協調人提醒：",
-    "digest_head": (
-        "📋 <b>{month}截止未報彙總</b>\n"
-        "截止日已過，以下 {count} 個支部尚未報送：{names}"
-    ),
-    "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 生成邀請鏈接）",
-    "digest_tail": "發送 /remind 可再次提醒，/status 查看詳情。",
+    "digest_head": ("📋 <b>{month}截止未報彙總</b>\n截止日已過，{count} 個支部尚未報送：{names}"),
+    "digest_no_secretary": "尚未綁定書記的支部：{names}（/invite all 可一次生成全部邀請鏈接）",
+    "digest_tail": "完整名單：/status 未報；再次提醒：/remind。",
     "remind_done": "📣 已提醒 {count} 個支部：{names}",
     "remind_recent": "一小時內已提醒過，本次跳過：{names}",
     "remind_nobody": "無法提醒（無書記或無法送達）：{names}",
@@ -248,10 +229,7 @@ MESSAGES: dict[str, str] = {
     "exempt_done": "✅ <b>{branch}</b> {month}設爲免報：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
     "not_exempt": "{branch} 在 {month} 並未設爲免報。",
-    "schedule_head": (
-        "<b>{month}報送日程</b>\n"
-        "截止日期：{due}{moved}"
-    ),
+    "schedule_head": ("<b>{month}報送日程</b>\n截止日期：{due}{moved}"),
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
     "schedule_stage_overdue": "{mark} {at} 截止後催報（截止後{days}天）",
@@ -336,8 +314,7 @@ MESSAGES: dict[str, str] = {
     "task_status_doing": "◐ 進行中",
     "task_status_done": "✅ 已完成",
     "task_saved": (
-        "已更新：{task} → {status}。\n"
-        "可再發一句話作爲備註（可選），發送 /cancel 跳過。"
+        "已更新：{task} → {status}。\n可再發一句話作爲備註（可選），發送 /cancel 跳過。"
     ),
     "task_note_saved": "已保存備註：{task}。",
     "task_remind": (
@@ -396,4 +373,34 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
+    "group_more": "……還有 {count} 行未顯示。完整內容請點下方按鈕，在私聊中查看。",
+    "group_more_branches": "……還有 {count} 個支部",
+    "btn_full_private": "📩 私聊查看完整列表",
+    "pm_start_first": "請先打開與 @{bot} 的私聊並點“開始”，再點這個按鈕。",
+    "pm_sent": "已在私聊中發給你。",
+    "names_more": "{names}等{total}個",
+    "remind_confirm": "📣 將提醒 {count} 個尚未報送的支部（私信其書記和聯絡員）。確認請點下方按鈕。",
+    "btn_remind_confirm": "📣 確認提醒 {count} 個支部",
+    "remind_scheduled": "一小時內剛收到定時提醒，本次跳過：{names}",
+    "remind_branch_done": "<b>{branch}</b> 本月已報送或免報，無需提醒。",
+    "status_only": "僅顯示{what}：{count}個",
+    "status_only_late": "遲報",
+    "status_only_ontime": "按時",
+    "status_only_exempt": "免報",
+    "status_only_nosec": "無書記",
+    "btn_status_todo": "只看{what}（{count}）",
+    "btn_status_all": "顯示全部",
+    "btn_status_remind": "📣 提醒未報（{count}）",
+    "digest_counts": "應報 {expected} · 已報 {reported} · 未報 {missing} · 無書記 {no_secretary}",
+    "circular_posted_head": "📄 <b>{month}通報已於 {at} 發布</b>，以下是發布時的原文。此後收到的報告將在下月通報中列爲補報。",
+    "branches_added": "✅ 已添加 {count} 個支部：{names}",
+    "branches_existed": "已經存在，未重複添加：{names}",
+    "branch_near_duplicate": "⚠️ “{name}”與已有的“{other}”很相近，請確認不是同一個支部（如重複，可用 /archivebranch 撤銷）。",
+    "btn_invite_all": "🔗 生成無書記支部的邀請鏈接（{count}）",
+    "invite_all_head": "🔗 {count} 個支部尚無書記，邀請鏈接如下（{days}天內有效，每個鏈接只能使用一次）：",
+    "invite_all_line": "{name}：{link}",
+    "invite_all_none": "所有支部都已有書記，無需邀請。",
+    "invite_all_file": "🔗 {count} 個支部尚無書記，邀請鏈接見附件（{days}天內有效，每個鏈接只能使用一次）。",
+    "mytasks_pick_branch": "你負責多個支部，請選擇要查看任務的支部：",
+    "usage_invite_all": "/invite all",
 }

@@ -10,7 +10,7 @@ window has passed (a "2 days left" after the due day) is skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot import rules
@@ -32,10 +32,10 @@ from bot.services.base import (
     user_lang,
 )
 from bot.services.files import CHART_KIND, DOCX_KIND
-from bot.services.fmt import date_label, month_label
+from bot.services.fmt import date_label, month_label, names_list
 from bot.services.onboarding import resolve_branch
-from bot.services.status import Line, summarize
-from storage import repo
+from bot.services.status import Line, MonthSummary, summarize
+from storage import reminders, repo
 from storage.db import Tx
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -109,9 +109,7 @@ async def _reconcile_month(
                     )
             result.enqueued += await repo.enqueue_many(tx, batch, now)
             if stage.digest:
-                result.enqueued += await _digest(
-                    env, tx, month, summary.having(State.MISSING), summary.without_secretary, now
-                )
+                result.enqueued += await _digest(env, tx, month, summary, now)
     if now >= circular_time(env, cycle.due_on):
         circ = await repo.get_circular(tx, str(month))
         if circ is None:
@@ -167,21 +165,32 @@ def reminder_text(
     return t(lang, "overdue_nudge", days=(today - due_on).days, **params)
 
 
-async def _digest(
-    env: Env, tx: Tx, month: Month, missing: list[Line], no_secretary: list[Line], now: datetime
-) -> int:
-    """One message to the coordinators naming the missing branches."""
+DIGEST_NAMES = 30  # names in the digest before "等N个" (the rest: /status 未报)
+
+
+async def _digest(env: Env, tx: Tx, month: Month, summary: MonthSummary, now: datetime) -> int:
+    """One message to the coordinators: the counts first, then the missing branches,
+    compact (names joined with 、, at most DIGEST_NAMES, then 等N个 and /status 未报)."""
+    missing = summary.having(State.MISSING)
     if not missing:
         return 0
     lang = env.cfg.language
-    names = "、".join(ln.branch.name for ln in missing)
+    no_secretary = summary.without_secretary
+    names = names_list(lang, [ln.branch.name for ln in missing], DIGEST_NAMES)
     lines = [
-        t(lang, "digest_head", month=month_label(lang, month), count=len(missing), names=names)
+        t(lang, "digest_head", month=month_label(lang, month), count=len(missing), names=names),
+        t(
+            lang,
+            "digest_counts",
+            expected=summary.expected,
+            reported=summary.reported,
+            missing=len(summary.todo),
+            no_secretary=len(no_secretary),
+        ),
     ]
     if no_secretary:
-        lines.append(
-            t(lang, "digest_no_secretary", names="、".join(ln.branch.name for ln in no_secretary))
-        )
+        unbound = names_list(lang, [ln.branch.name for ln in no_secretary], DIGEST_NAMES)
+        lines.append(t(lang, "digest_no_secretary", names=unbound))
     lines.append(t(lang, "digest_tail"))
     chat = await coordination_chat(env, tx)
     targets: list[tuple[int, str]] = []
@@ -239,24 +248,41 @@ async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now
 
 @dataclass(frozen=True)
 class Nudged:
+    month: Month
     sent: list[str]
     skipped_recent: list[str]
     no_reporter: list[str]
+    skipped_scheduled: list[str] = field(default_factory=list)
 
 
-async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
-    """Nudge every branch still missing now, at most once per branch per hour."""
+async def remind_now(
+    env: Env, actor: Actor, now: datetime, name: str = "", *, dry_run: bool = False
+) -> Nudged:
+    """Nudge every branch still missing now (or only the branch `name`).
+
+    At most once per branch per hour, and not a branch the schedule reminded in
+    the last hour. `dry_run` says whom it would message and sends nothing (the
+    confirmation `/remind` asks for).
+    """
     actor.require_coordinator()
     month = current_month(env, now)
     sent: list[str] = []
     recent: list[str] = []
+    scheduled: list[str] = []
     nobody: list[str] = []
     async with env.db.transaction() as tx:
+        only = await resolve_branch(tx, name) if name.strip() else None
         summary = await summarize(env, tx, month, now, with_failures=False)
         recent_nudges = await repo.last_nudges(tx, now - NUDGE_INTERVAL)
+        recent_scheduled = await reminders.last_scheduled(tx, now - NUDGE_INTERVAL)
         stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
+        todo = summary.todo
+        if only is not None:
+            todo = [ln for ln in todo if ln.branch.id == only.id]
+            if not todo:
+                raise UserError("remind_branch_done", branch=only.name)
         batch: list[NewMessage] = []
-        for line in summary.having(State.WAITING, State.MISSING):
+        for line in todo:
             reachable = [u for u in line.view.reporters if u.reachable]
             if not reachable:
                 nobody.append(line.branch.name)
@@ -264,6 +290,9 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
             last = recent_nudges.get(line.branch.id)
             if last is not None and now - last < NUDGE_INTERVAL:
                 recent.append(line.branch.name)
+                continue
+            if line.branch.id in recent_scheduled:
+                scheduled.append(line.branch.name)
                 continue
             for user in reachable:
                 lang = user_lang(env, user)
@@ -280,9 +309,26 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
                     )
                 )
             sent.append(line.branch.name)
-        await repo.enqueue_many(tx, batch, now)
-        await repo.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
-    return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
+        if not dry_run:
+            await repo.enqueue_many(tx, batch, now)
+            await repo.audit(
+                tx, "remind_now", now, actor.user_id, only.id if only else None, str(len(sent))
+            )
+    return Nudged(
+        month=month,
+        sent=sent,
+        skipped_recent=recent,
+        no_reporter=nobody,
+        skipped_scheduled=scheduled,
+    )
+
+
+def remind_month(env: Env, actor: Actor, code: str, now: datetime) -> Month:
+    """The month a /remind confirmation button was made for: only this month's still counts."""
+    actor.require_coordinator()
+    if code != str(current_month(env, now)):
+        raise UserError("stale_button")
+    return current_month(env, now)
 
 
 async def exempt(
