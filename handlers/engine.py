@@ -77,8 +77,13 @@ async def circular(ctx: Ctx) -> None:
             ctx.t("circular_already") if already else ctx.t("circular_posted", parts=parts)
         )
         return
-    messages = await engine.circular_preview(ctx.env, ctx.actor, asked.month, ctx.now)
-    head = ctx.t("circular_preview_head")
+    view = await engine.circular_preview(ctx.env, ctx.actor, asked.month, ctx.now)
+    messages = view.messages
+    if view.posted_at is not None:  # the text as posted; later reports are next month's 补报
+        at = time_label(ctx.lang, view.posted_at, ctx.env.cfg.tz)
+        head = ctx.t("circular_posted_head", month=month_label(ctx.lang, asked.month), at=at)
+    else:
+        head = ctx.t("circular_preview_head")
     first = join([head, Html(messages[0])], "\n\n") if messages else head
     if messages and len(first) > CHAT_LIMIT:  # the head goes alone; the parts stay as posted
         await ctx.reply(head)

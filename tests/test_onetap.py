@@ -275,3 +275,23 @@ async def test_invite_all_splits_on_lines(sim: Sim) -> None:
     assert all(m.kind == "text" for m in out)
     assert_within_limits(out)
     assert names_in(out) == names[1::2]
+
+
+async def test_circular_after_posting_is_the_text_as_posted(sim: Sim) -> None:
+    await committee(sim, {"甲支部": A, "乙支部": B})
+    await sim.advance_to(at(2026, 11, 26, 10), step=timedelta(hours=6))
+    posted = [
+        m.text or ""
+        for m in sim.double.sent_to(COORD_GROUP)
+        if "关于2026年11月" in (m.plain_text or "")
+    ]
+    assert len(posted) == 1
+    # A report after posting: the circular shown stays the one posted (not rebuilt).
+    await sim.say(B, "/report")
+    await sim.say(B, "乙支部十一月补交的报告。")
+    out = await sim.say(ADMIN, "/circular")
+    check(out, "circular_posted_head", month=key("fmt_month", y=2026, m=11))
+    assert not matches(out, "circular_preview_head")
+    assert posted[0] in "\n".join(m.text or "" for m in out)
+    out = await sim.say(ADMIN, "/circular 2026-11")
+    check(out, "circular_posted_head")

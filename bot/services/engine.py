@@ -382,14 +382,21 @@ async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
     )
 
 
-async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> list[str]:
-    """The month's circular as it would be posted, message by message."""
+@dataclass(frozen=True)
+class CircularView:
+    messages: list[str]
+    posted_at: datetime | None  # when it was posted; None: a preview, not posted yet
+
+
+async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> CircularView:
+    """The month's circular: as posted (its stored text) once it was, else as it would be."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
         saved = await repo.get_circular(tx, str(month))
         if saved is not None:
-            return circular_mod.stored_messages(saved)
-        return circular_mod.chat_messages(await circular_mod.build(env, tx, month, now))
+            return CircularView(circular_mod.stored_messages(saved), saved.posted_at)
+        model = await circular_mod.build(env, tx, month, now)
+        return CircularView(circular_mod.chat_messages(model), None)
 
 
 async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> tuple[bool, int]:
