@@ -63,6 +63,8 @@ ACTIONS: dict[str, Action] = {
     "stp": coordination.status_page,
     "brp": coordination.branches_page,
     "inva": coordination.invite_all_pressed,
+    "mtb": plans.mytasks_branch,
+    "mtp": plans.mytasks_page,
 }
 
 

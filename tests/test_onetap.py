@@ -11,7 +11,7 @@ from bot.testing.sim import Sim
 from storage import repo
 from tests.catalog import check, key, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
-from tests.helpers import committee
+from tests.helpers import committee, join
 
 A, B, C = 901, 902, 903
 
@@ -295,3 +295,47 @@ async def test_circular_after_posting_is_the_text_as_posted(sim: Sim) -> None:
     assert posted[0] in "\n".join(m.text or "" for m in out)
     out = await sim.say(ADMIN, "/circular 2026-11")
     check(out, "circular_posted_head")
+
+
+def many_tasks_plan(n: int) -> str:
+    tasks = "\n".join(f"{i}. 完成第{i}项规范化任务，12月{i}日前完成。" for i in range(1, n + 1))
+    return (
+        "关于开展2026年党支部规范化建设的工作方案\n\n"
+        f"一、推进实施阶段（11月1日至12月31日）\n{tasks}\n"
+    )
+
+
+async def test_mytasks_for_two_branches_picks_the_branch_and_pages_the_tasks(sim: Sim) -> None:
+    await committee(sim, {"甲支部": A, "乙支部": None})
+    await join(sim, A, "甲支部书记", "乙支部")
+    update = sim.factory.document(ADMIN, file_name="方案.txt", content=many_tasks_plan(25).encode())
+    await sim.feed(update)
+    check(
+        await sim.press(ADMIN, sim.double.last_to(ADMIN), label("plan_btn_enable")), "plan_enabled"
+    )
+    out = await sim.say(A, "/mytasks")
+    check(out, "mytasks_pick_branch")
+    assert [lbl for lbl, _ in out[-1].buttons()] == ["甲支部", "乙支部"]
+    out = await sim.press(A, out[-1], "乙支部")
+    check(out, "mytasks_head", branch="乙支部")
+    assert not matches(out, "mytasks_head", branch="甲支部")
+    picker = out[-1]
+    check(picker, "mytasks_pick_in", branch="乙支部")
+    first = [lbl for lbl, _ in picker.buttons() if "规范化任务" in lbl]
+    assert len(first) == 20 and any(lbl == "1/2" for lbl, _ in picker.buttons())
+    await sim.press(A, picker, "›")
+    second = [lbl for lbl, _ in picker.buttons() if "规范化任务" in lbl]
+    assert len(second) == 5 and not set(first) & set(second)
+    datas = {d for _, d in picker.buttons() if d and ":task:" in d}
+    # Every button of the page is for 乙支部; one task can be set from it.
+    branch_ids = {d.split(":")[-1] for d in datas}
+    assert len(branch_ids) == 1
+    out = await sim.press(A, picker, "第21项")
+    out = await sim.press(A, out[-1], label("task_status_done"))
+    check(out, "task_saved", status=key("task_status_done"))
+    # Someone else's branch, by a forged button, is refused.
+    sim.forget_messages()
+    await sim.feed(sim.factory.callback(B, picker, picker.buttons()[0][1] or "", allow_forged=True))
+    await sim.feed(sim.factory.callback(A, picker, "z1:mtb:999", allow_forged=True))
+    answers = [a.get("text") or "" for a in sim.double.callback_answers]
+    assert len(answers) == 2 and not any(m.chat_id in (A, B) for m in sim.double.messages)

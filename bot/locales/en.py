@@ -395,4 +395,5 @@ MESSAGES: dict[str, str] = {
     "invite_all_file": "🔗 {count} branches have no secretary: their invite links are in the attached file (valid {days} days, each usable once).",
     "mytasks_pick_branch": "You look after several branches. Pick the branch whose tasks you want to see:",
     "usage_invite_all": "/invite all",
+    "mytasks_pick_in": "<b>{branch}</b>: tap a task to update it:",
 }

@@ -403,4 +403,5 @@ MESSAGES: dict[str, str] = {
     "invite_all_file": "🔗 {count} 個支部尚無書記，邀請鏈接見附件（{days}天內有效，每個鏈接只能使用一次）。",
     "mytasks_pick_branch": "你負責多個支部，請選擇要查看任務的支部：",
     "usage_invite_all": "/invite all",
+    "mytasks_pick_in": "<b>{branch}</b>：點按任務可更新進展：",
 }
