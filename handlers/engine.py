@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.commands import PRIVATE
 from bot.i18n import Html, join
 from bot.services import engine
 from bot.services.base import get_coordination_chat
@@ -84,6 +85,9 @@ async def circular(ctx: Ctx) -> None:
         head = ctx.t("circular_posted_head", month=month_label(ctx.lang, asked.month), at=at)
     else:
         head = ctx.t("circular_preview_head")
+    if ctx.chat_kind != PRIVATE:  # one screen in a group; the whole text in private
+        await ctx.reply(join([head, *(Html(m) for m in messages)], "\n\n"))
+        return
     first = join([head, Html(messages[0])], "\n\n") if messages else head
     if messages and len(first) > CHAT_LIMIT:  # the head goes alone; the parts stay as posted
         await ctx.reply(head)

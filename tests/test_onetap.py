@@ -339,3 +339,16 @@ async def test_mytasks_for_two_branches_picks_the_branch_and_pages_the_tasks(sim
     await sim.feed(sim.factory.callback(A, picker, "z1:mtb:999", allow_forged=True))
     answers = [a.get("text") or "" for a in sim.double.callback_answers]
     assert len(answers) == 2 and not any(m.chat_id in (A, B) for m in sim.double.messages)
+
+
+async def test_circular_typed_in_the_group_is_one_screen(sim: Sim) -> None:
+    await big_committee(sim, 600)  # a circular of several messages
+    out = await sim.say_in_group(COORD_GROUP, ADMIN, "/circular")
+    assert len(out) == 1
+    assert_within_limits(out, group=True)
+    check(out, "group_more")
+    assert label("btn_full_private") in [lbl for lbl, _ in out[0].buttons()]
+    await sim.say(ADMIN, "/help")
+    private = await sim.press(ADMIN, out[0], label("btn_full_private"))
+    assert len(private) > 1 and all(m.chat_id == ADMIN for m in private)
+    check(private, "circular_preview_head")
