@@ -62,6 +62,7 @@ ACTIONS: dict[str, Action] = {
     "rmdask": engine_handlers.remind_ask_pressed,
     "stp": coordination.status_page,
     "brp": coordination.branches_page,
+    "ivp": coordination.invites_page,
     "inva": coordination.invite_all_pressed,
     "mtb": plans.mytasks_branch,
     "mtp": plans.mytasks_page,

@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.calendar import Month
 from bot.commands import PRIVATE
 from bot.i18n import Html, esc, join
-from bot.models import BranchView, User
+from bot.models import Branch, BranchView, Invite, User
 from bot.services import onboarding, reports, status
 from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, names_list, time_label
@@ -125,11 +125,7 @@ def _branches_page(
     ctx: Ctx, views: list[BranchView], page: int
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
     head, *body = _branch_lines(ctx, views)
-    pages = paginate(body, PAGE_CHARS - len(head))
-    page = min(max(page, 1), len(pages))
-    text = join([head, *(Html(x) for x in pages[page - 1])])
-    row = page_row("brp", page, len(pages))
-    return text, buttons(row) if row else None
+    return _paged(ctx, head, body, "brp", page)
 
 
 def _person(ctx: Ctx, user: User | None) -> Html:
@@ -202,6 +198,27 @@ async def invites(ctx: Ctx) -> None:
     if not found:
         await ctx.reply(ctx.t("invites_none"))
         return
+    head, *body = _invite_lines(ctx, found)
+    if ctx.chat_kind != PRIVATE:  # one screen, then the private-chat button
+        await ctx.reply(join([head, *body]))
+        return
+    await ctx.reply(*_paged(ctx, head, body, "ivp", 1))
+
+
+async def invites_page(ctx: Ctx, args: list[str]) -> None:
+    """`ivp:<page>`: another page of /invites, in place."""
+    page = int_arg(args)
+    if len(args) != 1 or page is None:
+        raise UserError("bad_button")
+    found = await onboarding.open_invites(ctx.env, ctx.actor, ctx.now)
+    if not found:
+        raise UserError("stale_button")
+    head, *body = _invite_lines(ctx, found)
+    await ctx.edit(*_paged(ctx, head, body, "ivp", page))
+    await ctx.toast("")
+
+
+def _invite_lines(ctx: Ctx, found: list[tuple[Invite, Branch | None]]) -> list[Html]:
     lines = [ctx.t("invites_head", count=len(found))]
     for inv, branch in found:
         lines.append(
@@ -213,7 +230,18 @@ async def invites(ctx: Ctx) -> None:
                 expires=time_label(ctx.lang, inv.expires_at, ctx.env.cfg.tz),
             )
         )
-    await ctx.reply(join(lines))
+    return lines
+
+
+def _paged(
+    ctx: Ctx, head: Html, body: list[Html], data: str, page: int
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """One page of a list under its head line, with ‹ p/n › (`data:<page>`) when several."""
+    pages = paginate(body, PAGE_CHARS - len(head))
+    page = min(max(page, 1), len(pages))
+    text = join([head, *(Html(x) for x in pages[page - 1])])
+    row = page_row(data, page, len(pages))
+    return text, buttons(row) if row else None
 
 
 async def revoke(ctx: Ctx) -> None:

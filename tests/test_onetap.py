@@ -352,3 +352,15 @@ async def test_circular_typed_in_the_group_is_one_screen(sim: Sim) -> None:
     private = await sim.press(ADMIN, out[0], label("btn_full_private"))
     assert len(private) > 1 and all(m.chat_id == ADMIN for m in private)
     check(private, "circular_preview_head")
+
+
+async def test_invites_are_paged_after_invite_all(sim: Sim) -> None:
+    await big_committee(sim, 200)
+    await sim.say(ADMIN, "/invite all")  # 100 links
+    out = await sim.say(ADMIN, "/invites")
+    assert len(out) == 1
+    assert_within_limits(out)
+    assert any(lbl == "1/4" for lbl, _ in out[0].buttons())
+    await sim.press(ADMIN, out[0], "›")
+    assert any(lbl == "2/4" for lbl, _ in out[0].buttons())
+    assert_within_limits(await sim.say_in_group(COORD_GROUP, ADMIN, "/invites"), group=True)
