@@ -370,7 +370,7 @@ MESSAGES: dict[str, str] = {
     "btn_full_private": "📩 Full list in private chat",
     "pm_start_first": "Open a private chat with @{bot} and tap Start first, then press this button again.",
     "pm_sent": "Sent to you in private chat.",
-    "names_more": "{names} and {more} more",
+    "names_more": "{names} and others ({total} in all)",
     "remind_confirm": "📣 This will remind {count} branches that have not reported (a private message to their secretary and deputy). Tap the button below to confirm.",
     "btn_remind_confirm": "📣 Remind {count} branches",
     "remind_scheduled": "Reminded by the schedule within the last hour, skipped: {names}",
@@ -394,6 +394,5 @@ MESSAGES: dict[str, str] = {
     "invite_all_none": "Every branch has a secretary; nobody to invite.",
     "invite_all_file": "🔗 {count} branches have no secretary: their invite links are in the attached file (valid {days} days, each usable once).",
     "mytasks_pick_branch": "You look after several branches. Pick the branch whose tasks you want to see:",
-    "usage_invite_all": "/invite all",
     "mytasks_pick_in": "<b>{branch}</b>: tap a task to update it:",
 }

@@ -386,6 +386,5 @@ MESSAGES: dict[str, str] = {
     "invite_all_none": "所有支部都已有书记，无需邀请。",
     "invite_all_file": "🔗 {count} 个支部尚无书记，邀请链接见附件（{days}天内有效，每个链接只能使用一次）。",
     "mytasks_pick_branch": "你负责多个支部，请选择要查看任务的支部：",
-    "usage_invite_all": "/invite all",
     "mytasks_pick_in": "<b>{branch}</b>：点按任务可更新进展：",
 }

@@ -57,4 +57,4 @@ def names_list(lang: str, names: list[str], cap: int = NAMES_CAP) -> Html:
     shown = "、".join(esc(n) for n in names[:cap])
     if len(names) <= cap:
         return Html(shown)
-    return t(lang, "names_more", names=Html(shown), total=len(names), more=len(names) - cap)
+    return t(lang, "names_more", names=Html(shown), total=len(names))
