@@ -67,12 +67,14 @@ class Args(StrEnum):
     TOKEN = "[token]"  # an invite token from a t.me/<bot>?start= link
     TEXT = "<text>"  # required free text (a branch name): the service checks it
     RENAME = "<old> <new> | <old name> | <new name>"  # onboarding.split_rename
-    INVITE = "<branch> [secretary|deputy] | coordinator"  # onboarding.parse_invite_args
+    INVITE = "<branch> [secretary|deputy] | coordinator | all"  # onboarding.parse_invite_args
+    NAMES = "<name> [<name>…, one per line]"  # onboarding.split_names
     INVITE_ID = "<id>"
-    MONTH_OR_BRANCH = "[<branch>|YYYY-MM]"  # months.month_or_name
+    MONTH_OR_BRANCH = "[<filter>] [<branch>|YYYY-MM]"  # status.status_target
+    OPTIONAL_BRANCH = "[<branch>]"  # a branch's name, or nothing for all
     POST_MONTH = "[post] [YYYY-MM]"  # months.parse_month + months.not_in_future
-    BRANCH_MONTH_REASON = "<branch> YYYY-MM <reason>"  # months.name_month
-    BRANCH_MONTH = "<branch> YYYY-MM"  # months.name_month
+    BRANCH_MONTH_REASON = "<branch> [YYYY-MM] <reason>"  # months.name_month
+    BRANCH_MONTH = "<branch> [YYYY-MM]"  # months.name_month
     YEAR = "[YYYY]"  # records.data.parse_year
     MONTH = "[YYYY-MM]"  # months.parse_month
 
@@ -112,7 +114,9 @@ COMMANDS: tuple[Command, ...] = (
         "status", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH_OR_BRANCH, frozenset({_C, _G})
     ),
     Command("plan", _MEMBER_OR_COORDINATOR, PRIVATE_ONLY, menus=frozenset({_P, _C})),
-    Command("remind", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C, _G})),
+    Command(
+        "remind", COORDINATORS, COORDINATION_OR_PRIVATE, Args.OPTIONAL_BRANCH, frozenset({_C, _G})
+    ),
     Command("export", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("review", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("circulardoc", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH, frozenset({_C})),
@@ -121,7 +125,7 @@ COMMANDS: tuple[Command, ...] = (
     ),
     Command("schedule", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C, _G})),
     Command("branches", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
-    Command("addbranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.TEXT, frozenset({_C})),
+    Command("addbranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.NAMES, frozenset({_C})),
     Command("invite", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE, frozenset({_C})),
     Command("invites", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
     Command("revoke", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE_ID, frozenset({_C})),

@@ -251,7 +251,8 @@ class ZhibuRateLimiter(BaseRateLimiter[RateLimitArgs]):
                         self._paused_until = max(self._paused_until, until)
                     where = f"chat {chat_id}" if group is not None else "all chats"
                     if attempt == max_retries:
-                        log.warning(
+                        # INFO: the caller decides; the outbox logs its retry as one WARNING.
+                        log.info(
                             "%s: 429 after %d retries; %s paused %gs, raised to the caller",
                             endpoint,
                             max_retries,

@@ -8,11 +8,48 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from telegram.error import BadRequest, Forbidden
+
 from bot.services.base import UserError
 from handlers import basic, coordination, plans, reports
-from handlers.common import Ctx, guarded, parse_callback
+from handlers import engine as engine_handlers
+from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
 Action = Callable[[Ctx, list[str]], Awaitable[None]]
+
+# The read-only commands a group's "full list in private chat" button may run again.
+PRIVATE_COPIES: dict[str, Handler] = {
+    "status": coordination.status_command,
+    "branches": coordination.branches,
+    "invites": coordination.invites,
+    "plan": plans.plan_command,
+    "schedule": engine_handlers.schedule,
+    "circular": engine_handlers.circular,
+    "help": basic.help_command,
+}
+assert set(PRIVATE_COPIES) == PRIVATE_COPY_COMMANDS
+
+
+async def private_copy(ctx: Ctx, args: list[str]) -> None:
+    """`pm:<command>:<args>`: the whole answer, sent privately to whoever pressed.
+
+    The command's own service checks who asks (a secretary pressing a coordinator's
+    button is refused with a toast). Someone who never started the bot cannot be
+    written to: a toast says to open a private chat first.
+    """
+    handler = PRIVATE_COPIES.get(args[0]) if args else None
+    if handler is None:
+        raise UserError("bad_button")
+    private = ctx.in_private()
+    private.command, private.args, private.answered = args[0], args[1:], True
+    try:
+        await handler(private)
+    except (Forbidden, BadRequest):
+        username = ctx.context.bot.username
+        await ctx.toast(_plain(ctx.t("pm_start_first", bot=username)))
+        return
+    await ctx.toast(_plain(ctx.t("pm_sent")))
+
 
 ACTIONS: dict[str, Action] = {
     "pick": reports.pick_branch,
@@ -24,6 +61,15 @@ ACTIONS: dict[str, Action] = {
     "planno": plans.plan_cancel,
     "task": plans.task_pressed,
     "ts": plans.task_status,
+    "pm": private_copy,
+    "rmd": engine_handlers.remind_pressed,
+    "rmdask": engine_handlers.remind_ask_pressed,
+    "stp": coordination.status_page,
+    "brp": coordination.branches_page,
+    "ivp": coordination.invites_page,
+    "inva": coordination.invite_all_pressed,
+    "mtb": plans.mytasks_branch,
+    "mtp": plans.mytasks_page,
 }
 
 

@@ -8,18 +8,18 @@ import logging
 import re
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
-from telegram.error import TelegramError
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, Audience, Command
 from bot.commands import audiences as _audiences
-from bot.i18n import Html, split_message, t
+from bot.i18n import Html, join, split_message, t
 from bot.services import signing
 from bot.services.base import Actor, Env, TgUser, UserError, get_coordination_chat, identify
 
@@ -27,6 +27,16 @@ log = logging.getLogger(__name__)
 
 CALLBACK_PREFIX = "z1"
 MAX_ARGS_CHARS = 2000
+CALLBACK_BYTES = 64  # Telegram's limit on callback data
+# A group sees at most one screen from any command: this many lines, this many characters.
+GROUP_LINES = 15
+GROUP_CHARS = 1500
+# Commands whose answer a coordinator may have again in private chat (pm button):
+# they only read, so running them a second time changes nothing.
+PRIVATE_COPY_COMMANDS = frozenset(
+    {"status", "branches", "invites", "plan", "schedule", "circular", "help"}
+)
+POST_WORDS = frozenset({"post", "发布", "發布"})  # /circular post: not a read
 
 Clock = Callable[[], datetime]
 
@@ -60,6 +70,7 @@ class Ctx:
     chat_kind: str
     args: list[str]
     answered: bool = False
+    command: str = ""  # the slash command being answered, without "/" ("" for buttons)
 
     @property
     def lang(self) -> str:
@@ -76,8 +87,23 @@ class Ctx:
     def t(self, key: str, /, **params: object) -> Html:
         return t(self.lang, key, **params)
 
+    def in_private(self) -> Ctx:
+        """The same update, answered in the actor's private chat (in their language)."""
+        return replace(self, chat_id=self.actor.user_id, chat_kind=PRIVATE)
+
     async def reply(self, text: str, markup: InlineKeyboardMarkup | None = None) -> Message | None:
-        """Send HTML to the current chat, split under Telegram's limit; markup on the last part."""
+        """Send HTML to the current chat, split under Telegram's limit; markup on the last part.
+
+        In a group, a long answer is cut to one screen on a line boundary, with
+        "and N more lines" and (for a read-only command) a button that sends the
+        whole answer to whoever presses it, in private.
+        """
+        if self.chat_kind != PRIVATE:
+            text, more = group_screen(text)
+            if more:
+                text = join([Html(text), self.t("group_more", count=more)])
+                if not _has_private_copy(markup):
+                    markup = _with_row(markup, self._private_copy_button())
         sent: Message | None = None
         parts = split_message(text)
         for i, part in enumerate(parts):
@@ -89,6 +115,35 @@ class Ctx:
                 disable_web_page_preview=True,
             )
         return sent
+
+    async def edit(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
+        """Replace the text of the message whose button was pressed (paging in place)."""
+        query = self.update.callback_query
+        if query is None or query.message is None:
+            await self.reply(text, markup)
+            return
+        try:
+            await self.context.bot.edit_message_text(
+                chat_id=self.chat_id,
+                message_id=query.message.message_id,
+                text=text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                disable_web_page_preview=True,
+            )
+        except BadRequest as exc:  # pressed the page it already shows
+            if "not modified" not in str(exc).lower():
+                raise
+
+    def _private_copy_button(self) -> list[tuple[str, str]]:
+        if self.command not in PRIVATE_COPY_COMMANDS:
+            return []
+        if self.command == "circular" and self.args and self.args[0].lower() in POST_WORDS:
+            return []
+        data = ":".join(["pm", self.command, *self.args])
+        if len(f"{CALLBACK_PREFIX}:{data}".encode()) > CALLBACK_BYTES:
+            return []
+        return [(self.t("btn_full_private"), data)]
 
     async def toast(self, text: str) -> None:
         """Answer a button press (a short notice); harmless for non-callback updates."""
@@ -127,6 +182,78 @@ def buttons(*rows: Sequence[tuple[str, str]]) -> InlineKeyboardMarkup:
             for row in rows
         ]
     )
+
+
+def _with_row(
+    markup: InlineKeyboardMarkup | None, row: Sequence[tuple[str, str]]
+) -> InlineKeyboardMarkup | None:
+    """`markup` with one more row of buttons (none when the row is empty)."""
+    if not row:
+        return markup
+    extra = buttons(row)
+    if markup is None:
+        return extra
+    return InlineKeyboardMarkup([*markup.inline_keyboard, *extra.inline_keyboard])
+
+
+def _has_private_copy(markup: InlineKeyboardMarkup | None) -> bool:
+    if markup is None:
+        return False
+    wanted = f"{CALLBACK_PREFIX}:pm:"
+    return any(
+        str(b.callback_data or "").startswith(wanted) for row in markup.inline_keyboard for b in row
+    )
+
+
+PAGE_LINES = 30  # lines of a list per page
+PAGE_CHARS = 3400  # and at most this much text, so a page with its head stays under 4096
+
+
+def paginate(lines: Sequence[str], budget: int = PAGE_CHARS) -> list[list[str]]:
+    """Whole lines in pages of at most PAGE_LINES lines and `budget` characters."""
+    pages: list[list[str]] = []
+    current: list[str] = []
+    size = 0
+    for line in lines:
+        if current and (len(current) >= PAGE_LINES or size + len(line) + 1 > budget):
+            pages.append(current)
+            current, size = [], 0
+        current.append(line)
+        size += len(line) + 1
+    if current or not pages:
+        pages.append(current)
+    return pages
+
+
+def page_row(data: str, page: int, pages: int) -> list[tuple[str, str]]:
+    """‹ 3/9 ›: the buttons of a paged message; `data` + `:<page>` is each one's callback."""
+    if pages <= 1:
+        return []
+    back = pages if page <= 1 else page - 1
+    forward = 1 if page >= pages else page + 1
+    return [
+        ("‹", f"{data}:{back}"),
+        (f"{page}/{pages}", f"{data}:{page}"),
+        ("›", f"{data}:{forward}"),
+    ]
+
+
+def group_screen(text: str) -> tuple[str, int]:
+    """At most one screen of `text` (whole lines) and how many lines were left out."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        if len(kept) >= GROUP_LINES or (kept and size + len(line) > GROUP_CHARS):
+            break
+        kept.append(line)
+        size += len(line) + 1
+    more = len([ln for ln in lines[len(kept) :] if ln.strip()])
+    if not more:
+        return text, 0
+    while kept and not kept[-1].strip():
+        kept.pop()
+    return "\n".join(kept), more
 
 
 def parse_callback(data: str | None) -> tuple[str, list[str]] | None:
@@ -205,6 +332,7 @@ def guarded(chats: frozenset[str] = ANYWHERE, command: str = "") -> Callable[[Ha
             ctx = await make_ctx(update, context)
             if ctx is None:
                 return
+            ctx.command = command.lstrip("/")
             if ctx.chat_kind not in chats:
                 if update.effective_message is not None:
                     await _wrong_chat(ctx, chats, command)

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import Update
+import csv
+import io
+import re
+
+from telegram import InlineKeyboardMarkup, InputFile, Update
+from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.calendar import Month
+from bot.commands import PRIVATE
 from bot.i18n import Html, esc, join
-from bot.models import User
+from bot.models import Branch, BranchView, Invite, User
 from bot.services import onboarding, reports, status
 from bot.services.base import UserError, current_month, set_reachability
-from bot.services.fmt import date_label, month_label, time_label
-from bot.services.status import MonthSummary, State
+from bot.services.fmt import date_label, month_label, names_list, time_label
+from bot.services.status import MonthSummary, Only, State
 from handlers.common import (
+    PAGE_CHARS,
     Ctx,
     args_text,
     buttons,
@@ -20,8 +27,12 @@ from handlers.common import (
     env_of,
     guarded,
     int_arg,
+    page_row,
+    paginate,
 )
 from handlers.menus import refresh_group_menu
+
+GROUP_BRANCHES = 10  # branches a group's /status names before "and N more"
 
 STATUS_ICON = {
     State.ON_TIME: "status_line_on_time",
@@ -33,8 +44,33 @@ STATUS_ICON = {
 
 
 async def addbranch(ctx: Ctx) -> None:
-    branch = await onboarding.add_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
-    await ctx.reply(ctx.t("branch_added", name=branch.name))
+    """One name, or a pasted list (one per line): add each, say which existed, warn of
+    look-alike names, and offer the invite links of every branch without a secretary."""
+    done = await onboarding.add_branches(ctx.env, ctx.actor, _text_after_command(ctx), ctx.now)
+    lines: list[Html] = []
+    if len(done.added) == 1 and not done.existed:
+        lines.append(ctx.t("branch_added", name=done.added[0].name))
+    elif done.added:
+        names = names_list(ctx.lang, [b.name for b in done.added], 50)
+        lines.append(ctx.t("branches_added", count=len(done.added), names=names))
+    if done.existed and not done.added and len(done.existed) == 1:
+        raise UserError("branch_exists", name=done.existed[0])
+    if done.existed:
+        lines.append(ctx.t("branches_existed", names=names_list(ctx.lang, done.existed, 50)))
+    lines += [ctx.t("branch_near_duplicate", name=new, other=old) for new, old in done.near[:10]]
+    missing = await onboarding.without_secretary(ctx.env, ctx.actor)
+    markup = buttons([(ctx.t("btn_invite_all", count=missing), "inva")]) if missing else None
+    await ctx.reply(join(lines), markup)
+
+
+def _text_after_command(ctx: Ctx) -> str:
+    """The message after its /command, line breaks kept (a pasted list of names)."""
+    message = ctx.message
+    text = message.text if message is not None and message.text else ""
+    parts = re.split(r"\s", text.strip(), maxsplit=1)
+    if not text.startswith("/") or len(parts) < 2:
+        return args_text(ctx)
+    return parts[1]
 
 
 async def renamebranch(ctx: Ctx) -> None:
@@ -52,6 +88,25 @@ async def branches(ctx: Ctx) -> None:
     if not views:
         await ctx.reply(ctx.t("branches_empty"))
         return
+    if ctx.chat_kind != PRIVATE:  # one screen, then the private-chat button
+        await ctx.reply(join(_branch_lines(ctx, views)))
+        return
+    await ctx.reply(*_branches_page(ctx, views, 1))
+
+
+async def branches_page(ctx: Ctx, args: list[str]) -> None:
+    """`brp:<page>`: another page of /branches, in place."""
+    page = int_arg(args)
+    if len(args) != 1 or page is None:
+        raise UserError("bad_button")
+    views = await onboarding.list_branches(ctx.env, ctx.actor)
+    if not views:
+        raise UserError("stale_button")
+    await ctx.edit(*_branches_page(ctx, views, page))
+    await ctx.toast("")
+
+
+def _branch_lines(ctx: Ctx, views: list[BranchView]) -> list[Html]:
     lines = [ctx.t("branches_head", count=len(views))]
     for i, v in enumerate(views, 1):
         lines.append(
@@ -63,7 +118,14 @@ async def branches(ctx: Ctx) -> None:
                 deputy=ctx.t("branches_deputy", name=_person(ctx, v.deputy)) if v.deputy else "",
             )
         )
-    await ctx.reply(join(lines))
+    return lines
+
+
+def _branches_page(
+    ctx: Ctx, views: list[BranchView], page: int
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    head, *body = _branch_lines(ctx, views)
+    return _paged(ctx, head, body, "brp", page)
 
 
 def _person(ctx: Ctx, user: User | None) -> Html:
@@ -74,6 +136,9 @@ def _person(ctx: Ctx, user: User | None) -> Html:
 
 
 async def invite(ctx: Ctx) -> None:
+    if len(ctx.args) == 1 and ctx.args[0].lower() in onboarding.INVITE_ALL_WORDS:
+        await invite_all(ctx)
+        return
     role, name = await onboarding.parse_invite_args(ctx.env, ctx.actor, ctx.args)
     made = await onboarding.create_invite(ctx.env, ctx.actor, name, role, ctx.now)
     username = ctx.context.bot.username
@@ -90,11 +155,70 @@ async def invite(ctx: Ctx) -> None:
     )
 
 
+INVITE_FILE_OVER = 30  # more links than this come as a file
+
+
+async def invite_all(ctx: Ctx) -> None:
+    """Every branch without a secretary, one line each: name and link (a file when many)."""
+    made = await onboarding.invite_all(ctx.env, ctx.actor, ctx.now)
+    if not made:
+        await ctx.reply(ctx.t("invite_all_none"))
+        return
+    username = ctx.context.bot.username
+    links = [(m.branch.name, onboarding.invite_link(username, m.token)) for m in made]
+    days = ctx.env.cfg.invite_valid_days
+    in_group = ctx.chat_kind != PRIVATE
+    if len(links) > INVITE_FILE_OVER or (in_group and len(links) > GROUP_BRANCHES):
+        out = io.StringIO()
+        csv.writer(out).writerows([("branch", "link"), *links])
+        await ctx.context.bot.send_document(
+            chat_id=ctx.chat_id,
+            document=InputFile(
+                io.BytesIO(out.getvalue().encode("utf-8-sig")), filename="zhibu-invites.csv"
+            ),
+            caption=ctx.t("invite_all_file", count=len(links), days=days),
+            parse_mode=ParseMode.HTML,
+        )
+        return
+    lines = [ctx.t("invite_all_head", count=len(links), days=days)]
+    lines += [ctx.t("invite_all_line", name=name, link=link) for name, link in links]
+    await ctx.reply(join(lines))  # split between lines when long
+
+
+async def invite_all_pressed(ctx: Ctx, args: list[str]) -> None:
+    """`inva`: the button under /addbranch."""
+    if args:
+        raise UserError("bad_button")
+    await ctx.toast("")
+    await invite_all(ctx)
+
+
 async def invites(ctx: Ctx) -> None:
     found = await onboarding.open_invites(ctx.env, ctx.actor, ctx.now)
     if not found:
         await ctx.reply(ctx.t("invites_none"))
         return
+    head, *body = _invite_lines(ctx, found)
+    if ctx.chat_kind != PRIVATE:  # one screen, then the private-chat button
+        await ctx.reply(join([head, *body]))
+        return
+    await ctx.reply(*_paged(ctx, head, body, "ivp", 1))
+
+
+async def invites_page(ctx: Ctx, args: list[str]) -> None:
+    """`ivp:<page>`: another page of /invites, in place."""
+    page = int_arg(args)
+    if len(args) != 1 or page is None:
+        raise UserError("bad_button")
+    found = await onboarding.open_invites(ctx.env, ctx.actor, ctx.now)
+    if not found:
+        raise UserError("stale_button")
+    head, *body = _invite_lines(ctx, found)
+    await ctx.edit(*_paged(ctx, head, body, "ivp", page))
+    await ctx.toast("")
+
+
+def _invite_lines(ctx: Ctx, found: list[tuple[Invite, Branch | None]]) -> list[Html]:
     lines = [ctx.t("invites_head", count=len(found))]
     for inv, branch in found:
         lines.append(
@@ -106,7 +230,18 @@ async def invites(ctx: Ctx) -> None:
                 expires=time_label(ctx.lang, inv.expires_at, ctx.env.cfg.tz),
             )
         )
-    await ctx.reply(join(lines))
+    return lines
+
+
+def _paged(
+    ctx: Ctx, head: Html, body: list[Html], data: str, page: int
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """One page of a list under its head line, with ‹ p/n › (`data:<page>`) when several."""
+    pages = paginate(body, PAGE_CHARS - len(head))
+    page = min(max(page, 1), len(pages))
+    text = join([head, *(Html(x) for x in pages[page - 1])])
+    row = page_row(data, page, len(pages))
+    return text, buttons(row) if row else None
 
 
 async def revoke(ctx: Ctx) -> None:
@@ -167,12 +302,29 @@ async def status_command(ctx: Ctx) -> None:
     if isinstance(target, str):
         await _branch_status(ctx, target)
         return
-    summary = await status.month_status(ctx.env, ctx.actor, target, ctx.now)
-    await ctx.reply(render_summary(ctx, summary))
+    summary = await status.month_status(ctx.env, ctx.actor, target.month, ctx.now)
+    if ctx.chat_kind != PRIVATE:
+        await ctx.reply(*render_group_summary(ctx, summary, target.only))
+        return
+    await ctx.reply(*render_summary(ctx, summary, target.only, 1))
 
 
-def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
-    tz = ctx.env.cfg.tz
+async def status_page(ctx: Ctx, args: list[str]) -> None:
+    """`stp:<month>:<filter>:<page>`: another page or filter of /status, in place."""
+    page = int_arg(args, 2)
+    if len(args) != 3 or page is None:
+        raise UserError("bad_button")
+    month = status.button_month(ctx.actor, args[0], current_month(ctx.env, ctx.now))
+    only = status.parse_only(args[1])
+    summary = await status.month_status(ctx.env, ctx.actor, month, ctx.now)
+    if ctx.chat_kind != PRIVATE:
+        await ctx.edit(*render_group_summary(ctx, summary, only))
+    else:
+        await ctx.edit(*render_summary(ctx, summary, only, page))
+    await ctx.toast("")
+
+
+def _summary_head(ctx: Ctx, s: MonthSummary, only: Only) -> list[Html]:
     nominal = s.nominal_due
     moved = (
         ctx.t("status_moved", nominal=date_label(ctx.lang, nominal)) if nominal != s.due_on else ""
@@ -187,53 +339,119 @@ def render_summary(ctx: Ctx, s: MonthSummary) -> Html:
         )
     ]
     if not s.lines:
-        lines.append(
-            ctx.t(
-                "status_empty"
-                if s.month == current_month(ctx.env, ctx.now)
-                else "status_empty_past"
-            )
-        )
-        return join(lines)
-    waiting = s.having(State.WAITING, State.MISSING)
-    no_secretary = s.without_secretary
+        return lines
     lines.append(
         ctx.t(
             "status_totals",
             expected=s.expected,
             on_time=len(s.having(State.ON_TIME)),
             late=len(s.having(State.LATE)),
-            missing=len(waiting),
+            missing=len(s.todo),
             exempt=len(s.having(State.EXEMPT)),
-            no_secretary=len(no_secretary),
-            missing_label=ctx.t(
-                "status_missing_label_overdue" if s.overdue else "status_missing_label_waiting"
-            ),
+            no_secretary=len(s.without_secretary),
+            missing_label=_todo_label(ctx, s),
         )
     )
-    lines.append(Html(""))
-    for ln in s.lines:
-        at = time_label(ctx.lang, ln.report.submitted_at, tz) if ln.report else ""
-        reason = ln.exemption.reason if ln.exemption else ""
-        text = ctx.t(STATUS_ICON[ln.state], name=ln.branch.name, at=at, reason=reason)
-        if ln in no_secretary:
-            text = Html(text + ctx.t("status_no_secretary"))
-        if ln.unreachable:
-            text = Html(
-                text
-                + ctx.t(
-                    "status_unreachable", names="、".join(u.display_name for u in ln.unreachable)
-                )
+    if only is not Only.ALL:
+        what = _todo_label(ctx, s) if only is Only.TODO else ctx.t(f"status_only_{only.value}")
+        lines.append(ctx.t("status_only", what=what, count=len(s.only(only))))
+    return lines
+
+
+def _todo_label(ctx: Ctx, s: MonthSummary) -> Html:
+    return ctx.t("status_missing_label_overdue" if s.overdue else "status_missing_label_waiting")
+
+
+def _empty(ctx: Ctx, s: MonthSummary) -> Html:
+    now_month = current_month(ctx.env, ctx.now)
+    return ctx.t("status_empty" if s.month == now_month else "status_empty_past")
+
+
+def _branch_line(ctx: Ctx, ln: status.Line, no_secretary: set[int]) -> Html:
+    at = time_label(ctx.lang, ln.report.submitted_at, ctx.env.cfg.tz) if ln.report else ""
+    reason = ln.exemption.reason if ln.exemption else ""
+    text = ctx.t(STATUS_ICON[ln.state], name=ln.branch.name, at=at, reason=reason)
+    if ln.branch.id in no_secretary:
+        text = Html(text + ctx.t("status_no_secretary"))
+    if ln.unreachable:
+        text = Html(
+            text
+            + ctx.t(
+                "status_unreachable",
+                names=names_list(ctx.lang, [u.display_name for u in ln.unreachable], 5),
             )
-        lines.append(text)
-    if s.failures:
-        lines.append(Html(""))
-        lines.append(ctx.t("status_failures", count=len(s.failures)))
+        )
+    return text
+
+
+def _action_row(ctx: Ctx, s: MonthSummary, only: Only) -> list[tuple[str, str]]:
+    """Under every /status: only the missing ones, everything again, remind them."""
+    row: list[tuple[str, str]] = []
+    todo = len(s.todo)
+    if todo and only is not Only.TODO:
+        row.append(
+            (
+                ctx.t("btn_status_todo", what=_todo_label(ctx, s), count=todo),
+                f"stp:{s.month}:todo:1",
+            )
+        )
+    if only is not Only.ALL:
+        row.append((ctx.t("btn_status_all"), f"stp:{s.month}:all:1"))
+    if todo and s.month == current_month(ctx.env, ctx.now):
+        row.append((ctx.t("btn_status_remind", count=todo), f"rmdask:{s.month}"))
+    return row
+
+
+def render_summary(
+    ctx: Ctx, s: MonthSummary, only: Only = Only.ALL, page: int = 1
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """One page of /status in private chat: the counts, then ~30 branches, ‹ p/n ›."""
+    head = _summary_head(ctx, s, only)
+    if not s.lines:
+        return join([*head, _empty(ctx, s)]), None
+    no_secretary = {ln.branch.id for ln in s.without_secretary}
+    body: list[str] = [_branch_line(ctx, ln, no_secretary) for ln in s.only(only)]
+    if s.failures and only is Only.ALL:
         people = {u.user_id: u.display_name for ln in s.lines for u in ln.view.reporters}
+        body.append("")
+        body.append(ctx.t("status_failures", count=len(s.failures)))
         for f in s.failures[:20]:
             to = people.get(f.recipient_id or 0, str(f.chat_id))
-            lines.append(ctx.t("status_failure_line", to=to, reason=f.error or ""))
-    return join(lines)
+            body.append(ctx.t("status_failure_line", to=to, reason=(f.error or "")[:200]))
+    pages = paginate(body, PAGE_CHARS - len(join(head)))
+    page = min(max(page, 1), len(pages))
+    text = join([*head, Html(""), *(Html(x) for x in pages[page - 1])])
+    rows = [
+        r
+        for r in (
+            page_row(f"stp:{s.month}:{only.value}", page, len(pages)),
+            _action_row(ctx, s, only),
+        )
+        if r
+    ]
+    return text, buttons(*rows) if rows else None
+
+
+def render_group_summary(
+    ctx: Ctx, s: MonthSummary, only: Only = Only.ALL
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """/status in a group: the counts and the branches still to report, one screen at most,
+    and a button for the full list in private chat."""
+    head = _summary_head(ctx, s, only)
+    if not s.lines:
+        return join([*head, _empty(ctx, s)]), None
+    shown = s.todo if only is Only.ALL else s.only(only)
+    no_secretary = {ln.branch.id for ln in s.without_secretary}
+    lines = [_branch_line(ctx, ln, no_secretary) for ln in shown[:GROUP_BRANCHES]]
+    if len(shown) > GROUP_BRANCHES:
+        lines.append(ctx.t("group_more_branches", count=len(shown) - GROUP_BRANCHES))
+    full = f"pm:status:{s.month}" + ("" if only is Only.ALL else f":{only.value}")
+    rows: list[list[tuple[str, str]]] = [
+        _action_row(ctx, s, only),
+        [(ctx.t("btn_full_private"), full)],
+    ]
+    text = join([*head, Html(""), *lines]) if lines else join(head)
+    return text, buttons(*[r for r in rows if r])
 
 
 async def _branch_status(ctx: Ctx, name: str) -> None:

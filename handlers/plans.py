@@ -6,16 +6,17 @@ from __future__ import annotations
 import logging
 import re
 
-from telegram import Message
+from telegram import InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot.i18n import Html, esc, join
+from bot.models import Branch
 from bot.plans.cli import preview_lines
 from bot.services import plans
 from bot.services.base import UserError
 from bot.services.fmt import plan_date
 from bot.services.plans import TaskState
-from handlers.common import Ctx, buttons, int_arg
+from handlers.common import Ctx, buttons, int_arg, page_row
 
 log = logging.getLogger(__name__)
 
@@ -162,21 +163,67 @@ def _task_label(ctx: Ctx, s: TaskState) -> Html:
     )
 
 
+TASK_BUTTONS = 20  # task buttons per page of /mytasks
+
+
 async def mytasks(ctx: Ctx) -> None:
-    blocks: list[Html] = []
-    rows: list[list[tuple[str, str]]] = []
-    for branch, states in await plans.my_tasks(ctx.env, ctx.actor, ctx.now):
-        lines = [ctx.t("mytasks_head", branch=branch.name)]
-        lines += [_task_label(ctx, s) for s in states] or [ctx.t("mytasks_none")]
-        blocks.append(join(lines))
-        rows += [
-            [(_button_title(s), f"task:{s.task.id}:{branch.id}")]
-            for s in states
-            if s.status != "done"
-        ]
-    await ctx.reply(join(blocks, "\n\n"))
-    if rows:
-        await ctx.reply(ctx.t("tasks_pick"), buttons(*rows[:20]))
+    """One branch: its tasks. A secretary of several branches picks the branch first."""
+    found = await plans.my_tasks(ctx.env, ctx.actor, ctx.now)
+    if len(found) > 1:
+        rows = [[(b.name[:BUTTON_TITLE], f"mtb:{b.id}")] for b, _ in found[:100]]
+        await ctx.reply(ctx.t("mytasks_pick_branch"), buttons(*rows))
+        return
+    branch, states = found[0]
+    await _show_tasks(ctx, branch, states)
+
+
+async def mytasks_branch(ctx: Ctx, args: list[str]) -> None:
+    """`mtb:<branch>`: the branch picked under /mytasks (a member of it only)."""
+    branch_id = int_arg(args)
+    if len(args) != 1 or branch_id is None:
+        raise UserError("bad_button")
+    branch, states = await plans.tasks_of(ctx.env, ctx.actor, branch_id, ctx.now)
+    await ctx.toast("")
+    await _show_tasks(ctx, branch, states)
+
+
+async def mytasks_page(ctx: Ctx, args: list[str]) -> None:
+    """`mtp:<branch>:<page>`: another page of a branch's task buttons, in place."""
+    branch_id, page = int_arg(args, 0), int_arg(args, 1)
+    if len(args) != 2 or branch_id is None or page is None:
+        raise UserError("bad_button")
+    branch, states = await plans.tasks_of(ctx.env, ctx.actor, branch_id, ctx.now)
+    text, markup = _task_buttons(ctx, branch, states, page)
+    if markup is None:
+        raise UserError("stale_button")
+    await ctx.edit(text, markup)
+    await ctx.toast("")
+
+
+async def _show_tasks(ctx: Ctx, branch: Branch, states: list[TaskState]) -> None:
+    lines = [ctx.t("mytasks_head", branch=branch.name)]
+    lines += [_task_label(ctx, s) for s in states] or [ctx.t("mytasks_none")]
+    await ctx.reply(join(lines))
+    text, markup = _task_buttons(ctx, branch, states, 1)
+    if markup is not None:
+        await ctx.reply(text, markup)
+
+
+def _task_buttons(
+    ctx: Ctx, branch: Branch, states: list[TaskState], page: int
+) -> tuple[Html, InlineKeyboardMarkup | None]:
+    """Every open task of the branch as a button, TASK_BUTTONS a page, ‹ p/n › between."""
+    todo = [s for s in states if s.status != "done"]
+    if not todo:
+        return ctx.t("tasks_pick"), None
+    pages = max(1, -(-len(todo) // TASK_BUTTONS))
+    page = min(max(page, 1), pages)
+    shown = todo[(page - 1) * TASK_BUTTONS : page * TASK_BUTTONS]
+    rows = [[(_button_title(s), f"task:{s.task.id}:{branch.id}")] for s in shown]
+    nav = page_row(f"mtp:{branch.id}", page, pages)
+    if nav:
+        rows.append(nav)
+    return ctx.t("mytasks_pick_in", branch=branch.name), buttons(*rows)
 
 
 def _button_title(s: TaskState) -> str:

@@ -163,9 +163,7 @@ def matches(source: Source, name: str, /, *, lang: str = DEFAULT, **params: obje
     return find(source, name, lang=lang, **params) is not None
 
 
-def check(
-    source: Source, name: str, /, *, lang: str = DEFAULT, **params: object
-) -> dict[str, str]:
+def check(source: Source, name: str, /, *, lang: str = DEFAULT, **params: object) -> dict[str, str]:
     """Like `find`, but a miss fails the test with the texts and the keys they do match."""
     found = find(source, name, lang=lang, **params)
     if found is None:

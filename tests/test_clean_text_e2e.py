@@ -10,7 +10,7 @@ from datetime import timedelta
 import docx
 import pytest
 
-from bot.records import publish
+from bot.records import document
 from bot.services.base import Env
 from bot.testing.sim import Sim
 from tests.catalog import check, matches
@@ -60,7 +60,7 @@ async def test_a_file_that_cannot_be_made_never_holds_back_the_text(
     def broken(*args: object) -> bytes:
         raise RuntimeError("renderer bug")
 
-    monkeypatch.setattr(publish, "circular_docx", broken)
+    monkeypatch.setattr(document, "circular_docx", broken)  # publish imports it on use
     await month_with_a_highlight(sim)
     with caplog.at_level(logging.WARNING):
         await sim.advance_to(at(2026, 11, 26, 10), step=timedelta(days=1))

@@ -26,27 +26,35 @@ def month_of(year: int, month: int) -> str:
     return month_label(ZH, Month(year, month))
 
 
+async def remind_all(sim: Sim) -> str:
+    """/remind, then its confirmation button when it offers one."""
+    out = await sim.say(ADMIN, "/remind")
+    if out and out[-1].buttons():
+        out += await sim.press(ADMIN, out[-1], "确认提醒")
+    return text_of(out)
+
+
 async def test_remind_at_most_once_an_hour(sim: Sim) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B, "丙支部": None})
     await sim.say(A, "/report")
     await sim.say(A, "已报")
-    out = await sim.say(ADMIN, "/remind")
+    out = await remind_all(sim)
     assert check(out, "remind_done", count=1)["names"] == "乙支部"
     assert check(out, "remind_nobody")["names"] == "丙支部"
     check(sim.double.last_to(B), "nudge_head")
     n = len(sim.double.sent_to(B))
     sim.clock.set(sim.clock() + timedelta(minutes=30))
-    out = await sim.say(ADMIN, "/remind")
+    out = await remind_all(sim)
     assert check(out, "remind_recent")["names"] == "乙支部"
     assert not matches(out, "remind_done") and len(sim.double.sent_to(B)) == n
     sim.clock.set(sim.clock() + timedelta(minutes=31))
-    await sim.say(ADMIN, "/remind")
+    await remind_all(sim)
     assert len(sim.double.sent_to(B)) == n + 1
     # A reply to the nudge is a report.
     out = await sim.say(B, "收到，这是报告。", reply_to=sim.double.last_to(B))
     check(out, "report_saved", branch="乙支部", timing=key("timing_on_time"))
     await sim.say(ADMIN, "/exempt 丙支部 2026-11 撤并中")
-    check(await sim.say(ADMIN, "/remind"), "remind_none")
+    check(await remind_all(sim), "remind_none")
 
 
 async def test_circular_post_now_is_not_posted_again(sim: Sim) -> None:

@@ -56,7 +56,7 @@ async def test_a_whole_month_minute_exact(sim: Sim) -> None:
     assert set(chats) == {B, C, D, COORD_GROUP}
     assert "逾期 1 天" in text_of(chats[B])
     group_text = text_of(chats[COORD_GROUP])
-    assert "逾期未报汇总" in group_text and "乙支部" in group_text and "丙支部" in group_text
+    assert "截止未报汇总" in group_text and "乙支部" in group_text and "丙支部" in group_text
     assert "关于2026年11月党建工作进展情况的通报" in group_text
     assert "甲支部" in group_text.split("按时报送的支部")[1]
     # C reports late on the 27th; the 28th's nudge goes to B's people only.

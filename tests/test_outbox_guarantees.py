@@ -20,7 +20,7 @@ from bot.services import engine
 from bot.services.base import Env
 from bot.testing.botapi_double import BotApiDouble, Fault, UpdateFactory
 from bot.testing.sim import TOKEN, Sim
-from storage import outbox
+from storage import circulars, outbox
 from storage.db import Database
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
 from tests.helpers import committee, text_of
@@ -247,7 +247,7 @@ async def test_a_circular_missed_over_a_long_downtime_is_posted_at_start(env: En
         assert count(sim, "关于2026年12月") == 0  # zhibu never ran in December
         assert count(sim, "关于2027年1月") == 0  # not due yet
         async with env.db.reading() as tx:
-            november = await outbox.get_circular(tx, "2026-11")
+            november = await circulars.get_circular(tx, "2026-11")
         assert november is not None and november.posted_at is not None
 
 
@@ -345,8 +345,9 @@ async def test_a_migration_merged_below_the_applied_version_is_still_applied(
     shipped = db_module.migrations()
     db = await Database.open(path)
     await db.close()
-    late = (5, "CREATE TABLE late_five (x INTEGER);")
-    assert late[0] not in {n for n, _ in shipped}  # another branch's 0005, merged after 0006
+    # A migration numbered below every applied one, merged later (as 0005 was after 0006).
+    late = (0, "CREATE TABLE late_five (x INTEGER);")
+    assert late[0] not in {n for n, _ in shipped}
     monkeypatch.setattr(db_module, "migrations", lambda: sorted([*shipped, late]))
     db = await Database.open(path)
     try:

@@ -281,8 +281,7 @@ async def test_requests_without_a_chat_are_not_paced_but_respect_a_pause(
 ) -> None:
     limiter, api = limiter_on(fake), FakeApi(fake)
     answers = [
-        send(limiter, api, None, is_bulk=False, endpoint="answerCallbackQuery")
-        for _ in range(50)
+        send(limiter, api, None, is_bulk=False, endpoint="answerCallbackQuery") for _ in range(50)
     ]
     await fake.advance(0)
     assert all(t.done() for t in answers)

@@ -103,7 +103,7 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
         factory.private_text(501, f"/start {link.split('start=')[1].split()[0]}")
         await wait_for(501, "绑定成功")
         double.inject(Fault.retry_after(1), chat_id=501, times=2)
-        factory.private_text(ADMIN, "/remind")
+        factory.private_text(ADMIN, "/remind 甲支部")  # one branch: no confirmation
         await wait_for(ADMIN, "已提醒 1 个支部")
         await wait_for(501, "协调人提醒")
         assert double.stats.too_many_requests == 2

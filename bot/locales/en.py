@@ -67,15 +67,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help_coordinator": (
         "<b>Coordination</b>\n"
-        "/status [branch|2026-10] This month's status, one branch's details, or a past month\n"
-        "/remind Remind every branch that has not reported yet\n"
+        "/status [missing|late|exempt|nosecretary] [branch|2026-10] This month's status (optionally only one kind), one branch's details, or a past month\n"
+        "/remind Remind every branch that has not reported yet (asks first); /remind branch reminds that branch only\n"
         "/circular Preview the monthly circular; /circular post posts it now\n"
         "/schedule This month's reminder and circular times\n"
-        "/exempt branch 2026-11 reason · /unexempt branch 2026-11 Set or remove an exemption\n"
+        "/exempt branch [2026-11] reason · /unexempt branch [2026-11] Set or remove an exemption (no month: this month)\n"
         "<b>Branches</b>\n"
         "/branches List branches\n"
-        "/addbranch name · /renamebranch old new · /archivebranch name\n"
-        "/invite branch [secretary|deputy] Create an invite link\n"
+        "/addbranch name (one per line adds several) · /renamebranch old new · /archivebranch name\n"
+        "/invite branch [secretary|deputy] Create an invite link; /invite all links for every branch without a secretary\n"
         "/invites Unused invites · /revoke number Revoke an invite\n"
         "<b>Plans and records</b>\n"
         "/plan Plans and their phases (send me the plan file, .docx/.txt/.yaml, to import one)\n"
@@ -213,14 +213,14 @@ MESSAGES: dict[str, str] = {
     ),
     "nudge_head": "📣 Reminder from the coordinator:",
     "digest_head": "📋 <b>{month} overdue digest</b>\nThe due date has passed and these branches have not reported yet ({count}): {names}",
-    "digest_no_secretary": "Branches with no secretary linked: {names} (create invite links with /invite)",
-    "digest_tail": "Send /remind to remind them again, or /status for details.",
+    "digest_no_secretary": "Branches with no secretary linked: {names} (/invite all makes all their invite links at once)",
+    "digest_tail": "The full list: /status missing; remind them again: /remind.",
     "remind_done": "📣 Branches reminded ({count}): {names}",
     "remind_recent": "Already reminded within the last hour, skipped this time: {names}",
     "remind_nobody": "Could not remind (no secretary or unreachable): {names}",
     "remind_none": "Every branch has reported or is exempt this month; there is no one to remind.",
-    "exempt_usage": "Usage: /exempt branch 2026-11 reason",
-    "unexempt_usage": "Usage: /unexempt branch 2026-11",
+    "exempt_usage": "Usage: /exempt branch [2026-11] reason (no month: this month)",
+    "unexempt_usage": "Usage: /unexempt branch [2026-11] (no month: this month)",
     "exempt_done": "✅ <b>{branch}</b> is exempt for {month}: {reason}",
     "unexempt_done": "✅ Exemption removed: <b>{branch}</b>, {month}.",
     "not_exempt": "{branch} is not exempt for {month}.",
@@ -348,7 +348,7 @@ MESSAGES: dict[str, str] = {
     "cmd_review": "Yearly reporting review",
     "cmd_circulardoc": "Circular as document and chart",
     "report_choose_month": "<b>{branch}</b> has not reported for {missing} yet. Which month is this report for?",
-    "report_btn_makeup": "Late report for {month}",
+    "report_btn_makeup": "Make-up report for {month}",
     "report_btn_current": "Report for {month}",
     "no_cycle": "zhibu was not running in {month}: there is no reporting cycle to publish a circular for.",
     "circular_too_early": "The due day ({due}) has not passed: a circular posted now would list branches that can still report on time as missing. Preview it with /circular and post it after the due day.",
@@ -376,4 +376,34 @@ MESSAGES: dict[str, str] = {
     "render_what_chart": "chart",
     "rec_render_failed": "The {what} of the {month} circular could not be made; this was logged and the admins were told.",
     "file_download_failed": "Could not fetch the file you sent from Telegram, so it was not read and nothing was saved. Please send it again later; compress a large file first (the bot can read files up to 20 MB).",
+    "group_more": "… {count} more lines not shown. Tap the button below for the full text in private chat.",
+    "group_more_branches": "… and {count} more branches",
+    "btn_full_private": "📩 Full list in private chat",
+    "pm_start_first": "Open a private chat with @{bot} and tap Start first, then press this button again.",
+    "pm_sent": "Sent to you in private chat.",
+    "names_more": "{names} and others ({total} in all)",
+    "remind_confirm": "📣 This will remind {count} branches that have not reported (a private message to their secretary and deputy). Tap the button below to confirm.",
+    "btn_remind_confirm": "📣 Remind {count} branches",
+    "remind_scheduled": "Reminded by the schedule within the last hour, skipped: {names}",
+    "remind_branch_done": "<b>{branch}</b> has reported or is exempt this month; no reminder needed.",
+    "status_only": "Showing only {what}: {count}",
+    "status_only_late": "late",
+    "status_only_ontime": "on time",
+    "status_only_exempt": "exempt",
+    "status_only_nosec": "no secretary",
+    "btn_status_todo": "Only {what} ({count})",
+    "btn_status_all": "Show all",
+    "btn_status_remind": "📣 Remind them ({count})",
+    "digest_counts": "Expected {expected} · Reported {reported} · Missing {missing} · No secretary {no_secretary}",
+    "circular_posted_head": "📄 <b>The {month} circular was posted on {at}</b>; this is the text as posted. Reports received since then appear as make-up reports in next month's circular.",
+    "branches_added": "✅ Added {count} branches: {names}",
+    "branches_existed": "Already there, not added again: {names}",
+    "branch_near_duplicate": "⚠️ “{name}” is very close to the existing “{other}”: make sure they are not the same branch (if they are, /archivebranch removes it).",
+    "btn_invite_all": "🔗 Invite links for branches without a secretary ({count})",
+    "invite_all_head": "🔗 {count} branches have no secretary. Their invite links (valid {days} days, each usable once):",
+    "invite_all_line": "{name}: {link}",
+    "invite_all_none": "Every branch has a secretary; nobody to invite.",
+    "invite_all_file": "🔗 {count} branches have no secretary: their invite links are in the attached file (valid {days} days, each usable once).",
+    "mytasks_pick_branch": "You look after several branches. Pick the branch whose tasks you want to see:",
+    "mytasks_pick_in": "<b>{branch}</b>: tap a task to update it:",
 }

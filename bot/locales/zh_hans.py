@@ -65,15 +65,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help_coordinator": (
         "<b>协调</b>\n"
-        "/status [支部名|2026-10] 本月报送情况、某支部详情或往月情况\n"
-        "/remind 提醒所有尚未报送的支部\n"
+        "/status [未报|迟报|免报|无书记] [支部名|2026-10] 本月报送情况（可只看某类）、某支部详情或往月情况\n"
+        "/remind 提醒所有尚未报送的支部（先确认）；/remind 支部名 只提醒该支部\n"
         "/circular 预览月度通报；/circular post 立即发布\n"
         "/schedule 查看本月提醒和通报时间\n"
-        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 设置或取消免报\n"
+        "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 [2026-11] 设置或取消免报（不写月份即本月）\n"
         "<b>支部</b>\n"
         "/branches 支部列表\n"
-        "/addbranch 名称 · /renamebranch 旧名 新名 · /archivebranch 名称\n"
-        "/invite 支部名 [secretary|deputy] 生成邀请链接\n"
+        "/addbranch 名称（可每行一个，一次添加多个）· /renamebranch 旧名 新名 · /archivebranch 名称\n"
+        "/invite 支部名 [secretary|deputy] 生成邀请链接；/invite all 所有无书记支部的链接\n"
         "/invites 未使用的邀请 · /revoke 编号 作废邀请\n"
         "<b>方案与台账</b>\n"
         "/plan 方案与阶段进度（把方案文件 .docx/.txt/.yaml 私聊发给我即可导入）\n"
@@ -127,7 +127,7 @@ MESSAGES: dict[str, str] = {
     "branches_none_person": "未绑定",
     "branches_unreachable": "（🚫 无法送达）",
     "branches_empty": "还没有支部。用 /addbranch 名称 添加。",
-    "bindgroup_done": "✅ 本群已设为 <b>{org}</b> 的协调群。月度通报和逾期汇总将发到这里。",
+    "bindgroup_done": "✅ 本群已设为 <b>{org}</b> 的协调群。月度通报和未报汇总将发到这里。",
     # reports
     "report_choose_branch": "你负责多个支部，请选择要报送的支部：",
     "report_ask": (
@@ -201,26 +201,26 @@ MESSAGES: dict[str, str] = {
     ),
     "overdue_nudge": (
         "❗ <b>{branch}</b>：{month}工作情况报告已于 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
-        "请尽快<b>回复本消息</b>补报，或发送 /report。逾期报送将在月度通报中注明。"
+        "请尽快<b>回复本消息</b>补报，或发送 /report。迟报将在月度通报中注明。"
     ),
     "nudge_head": "📣 协调人提醒：",
-    "digest_head": "📋 <b>{month}逾期未报汇总</b>\n截止日已过，以下 {count} 个支部尚未报送：{names}",
-    "digest_no_secretary": "尚未绑定书记的支部：{names}（请用 /invite 生成邀请链接）",
-    "digest_tail": "发送 /remind 可再次提醒，/status 查看详情。",
+    "digest_head": "📋 <b>{month}截止未报汇总</b>\n截止日已过，{count} 个支部尚未报送：{names}",
+    "digest_no_secretary": "尚未绑定书记的支部：{names}（/invite all 可一次生成全部邀请链接）",
+    "digest_tail": "完整名单：/status 未报；再次提醒：/remind。",
     "remind_done": "📣 已提醒 {count} 个支部：{names}",
     "remind_recent": "一小时内已提醒过，本次跳过：{names}",
     "remind_nobody": "无法提醒（无书记或无法送达）：{names}",
     "remind_none": "本月所有支部都已报送或免报，无需提醒。",
-    "exempt_usage": "用法：/exempt 支部名 2026-11 理由",
-    "unexempt_usage": "用法：/unexempt 支部名 2026-11",
+    "exempt_usage": "用法：/exempt 支部名 [2026-11] 理由（不写月份即本月）",
+    "unexempt_usage": "用法：/unexempt 支部名 [2026-11]（不写月份即本月）",
     "exempt_done": "✅ <b>{branch}</b> {month}设为免报：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免报。",
     "not_exempt": "{branch} 在 {month} 并未设为免报。",
     "schedule_head": "<b>{month}报送日程</b>\n截止日期：{due}{moved}",
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止当天）",
-    "schedule_stage_overdue": "{mark} {at} 逾期催报（截止后{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催报（截止后{days}天），并向协调人发送未报汇总",
+    "schedule_stage_overdue": "{mark} {at} 截止后催报（截止后{days}天）",
+    "schedule_stage_overdue_digest": "{mark} {at} 截止后催报（截止后{days}天），并向协调人发送未报汇总",
     "schedule_circular": "{mark} {at} 发布月度通报",
     "schedule_done": "✓",
     "schedule_todo": "·",
@@ -234,9 +234,9 @@ MESSAGES: dict[str, str] = {
     "circ_to": "各党支部：",
     "circ_intro": "现将{month}各党支部工作报送情况（截止日期{due}）通报如下：",
     "circ_sec_total": "<b>一、总体情况</b>",
-    "circ_totals": "本月应报送支部{expected}个，按时报送{on_time}个，逾期报送{late}个，未报送{missing}个，免报{exempt}个，报送率{rate}%。",
+    "circ_totals": "本月应报送支部{expected}个，按时报送{on_time}个，迟报{late}个，未报送{missing}个，免报{exempt}个，报送率{rate}%。",
     "circ_sec_on_time": "<b>{n}、按时报送的支部（{count}个）</b>",
-    "circ_sec_late": "<b>{n}、逾期报送的支部（{count}个）</b>",
+    "circ_sec_late": "<b>{n}、迟报的支部（{count}个）</b>",
     "circ_sec_missing": "<b>{n}、未报送的支部（{count}个）</b>",
     "circ_sec_exempt": "<b>{n}、免报的支部（{count}个）</b>",
     "circ_sec_makeup": "<b>{n}、补报情况（{count}个）</b>",
@@ -322,7 +322,7 @@ MESSAGES: dict[str, str] = {
     "rec_review_span": "{first}—{last}月",
     "rec_review_span_one": "{m}月",
     "rec_review_tally": "建议等次：好 {good} 个，较好 {fair} 个，一般 {average} 个，差 {poor} 个",
-    "rec_review_line": "{branch}｜按时率 {rate}｜逾期 {late}｜未报 {missing}｜最长连续未报 {run}｜任务 {tasks}｜<b>{grade}</b>",
+    "rec_review_line": "{branch}｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜最长连续未报 {run}｜任务 {tasks}｜<b>{grade}</b>",
     "rec_review_no_tasks": "—",
     "rec_review_none": "{year}年还没有已过截止日的月份，暂无可评议的数据。",
     "rec_review_note": "<i>以上为建议等次，供党委研究参考。标准：好——按时率≥{good}且无未报；较好——按时率≥{fair}；一般——按时率≥{average}；其余为差。</i>",
@@ -353,7 +353,7 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "该月没有需要报送的支部（当时的支部均尚未设立或已撤销）。",
     "report_edited": "修改已发出的消息不会更新报告。如需修改，请点报告确认消息下的“✏️ 修改”，或发送 /report 后重新发送完整文字。",
     "circ_plan_unphased": "不分阶段推进",
-    "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和逾期汇总将发到这里。",
+    "group_added_hint": "你好！如果这是协调群，请管理员在群里发送 /bindgroup，月度通报和未报汇总将发到这里。",
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
@@ -368,4 +368,34 @@ MESSAGES: dict[str, str] = {
     "render_what_chart": "图表",
     "rec_render_failed": "{month}通报的{what}未能生成，已记录并通知管理员。",
     "file_download_failed": "没能从 Telegram 取回你发送的文件，所以这次没有读取它，也没有保存任何内容。请稍后重新发送；文件较大时请压缩后再发（机器人只能读取 20 MB 以内的文件）。",
+    "group_more": "……还有 {count} 行未显示。完整内容请点下方按钮，在私聊中查看。",
+    "group_more_branches": "……还有 {count} 个支部",
+    "btn_full_private": "📩 私聊查看完整列表",
+    "pm_start_first": "请先打开与 @{bot} 的私聊并点“开始”，再点这个按钮。",
+    "pm_sent": "已在私聊中发给你。",
+    "names_more": "{names}等{total}个",
+    "remind_confirm": "📣 将提醒 {count} 个尚未报送的支部（私信其书记和联络员）。确认请点下方按钮。",
+    "btn_remind_confirm": "📣 确认提醒 {count} 个支部",
+    "remind_scheduled": "一小时内刚收到定时提醒，本次跳过：{names}",
+    "remind_branch_done": "<b>{branch}</b> 本月已报送或免报，无需提醒。",
+    "status_only": "仅显示{what}：{count}个",
+    "status_only_late": "迟报",
+    "status_only_ontime": "按时",
+    "status_only_exempt": "免报",
+    "status_only_nosec": "无书记",
+    "btn_status_todo": "只看{what}（{count}）",
+    "btn_status_all": "显示全部",
+    "btn_status_remind": "📣 提醒未报（{count}）",
+    "digest_counts": "应报 {expected} · 已报 {reported} · 未报 {missing} · 无书记 {no_secretary}",
+    "circular_posted_head": "📄 <b>{month}通报已于 {at} 发布</b>，以下是发布时的原文。此后收到的报告将在下月通报中列为补报。",
+    "branches_added": "✅ 已添加 {count} 个支部：{names}",
+    "branches_existed": "已经存在，未重复添加：{names}",
+    "branch_near_duplicate": "⚠️ “{name}”与已有的“{other}”很相近，请确认不是同一个支部（如重复，可用 /archivebranch 撤销）。",
+    "btn_invite_all": "🔗 生成无书记支部的邀请链接（{count}）",
+    "invite_all_head": "🔗 {count} 个支部尚无书记，邀请链接如下（{days}天内有效，每个链接只能使用一次）：",
+    "invite_all_line": "{name}：{link}",
+    "invite_all_none": "所有支部都已有书记，无需邀请。",
+    "invite_all_file": "🔗 {count} 个支部尚无书记，邀请链接见附件（{days}天内有效，每个链接只能使用一次）。",
+    "mytasks_pick_branch": "你负责多个支部，请选择要查看任务的支部：",
+    "mytasks_pick_in": "<b>{branch}</b>：点按任务可更新进展：",
 }

@@ -77,15 +77,15 @@ MESSAGES: dict[str, str] = {
     ),
     "help_coordinator": (
         "<b>協調</b>\n"
-        "/status [支部名|2026-10] 本月報送情況、某支部詳情或往月情況\n"
-        "/remind 提醒所有尚未報送的支部\n"
+        "/status [未報|遲報|免報|無書記] [支部名|2026-10] 本月報送情況（可只看某類）、某支部詳情或往月情況\n"
+        "/remind 提醒所有尚未報送的支部（先確認）；/remind 支部名 只提醒該支部\n"
         "/circular 預覽月度通報；/circular post 立即發布\n"
         "/schedule 查看本月提醒和通報時間\n"
-        "/exempt 支部名 2026-11 理由 · /unexempt 支部名 2026-11 設置或取消免報\n"
+        "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 [2026-11] 設置或取消免報（不寫月份即本月）\n"
         "<b>支部</b>\n"
         "/branches 支部列表\n"
-        "/addbranch 名稱 · /renamebranch 舊名 新名 · /archivebranch 名稱\n"
-        "/invite 支部名 [secretary|deputy] 生成邀請鏈接\n"
+        "/addbranch 名稱（可每行一個，一次添加多個）· /renamebranch 舊名 新名 · /archivebranch 名稱\n"
+        "/invite 支部名 [secretary|deputy] 生成邀請鏈接；/invite all 所有無書記支部的鏈接\n"
         "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
         "<b>方案與臺賬</b>\n"
         "/plan 方案與階段進度（把方案文件 .docx/.txt/.yaml 私聊發給我即可導入）\n"
@@ -147,7 +147,7 @@ MESSAGES: dict[str, str] = {
     "branches_none_person": "未綁定",
     "branches_unreachable": "（🚫 無法送達）",
     "branches_empty": "還沒有支部。用 /addbranch 名稱 添加。",
-    "bindgroup_done": "✅ 本群已設爲 <b>{org}</b> 的協調群。月度通報和逾期彙總將發到這裏。",
+    "bindgroup_done": "✅ 本群已設爲 <b>{org}</b> 的協調群。月度通報和未報彙總將發到這裏。",
     "report_choose_branch": "你負責多個支部，請選擇要報送的支部：",
     "report_ask": (
         "📝 請發送 <b>{branch}</b> {month}的工作情況報告。\n"
@@ -230,21 +230,21 @@ MESSAGES: dict[str, str] = {
     ),
     "overdue_nudge": (
         "❗ <b>{branch}</b>：{month}工作情況報告已於 {due} 截止，目前已逾期 {days} 天仍未收到。\n"
-        "請儘快<b>回覆本消息</b>補報，或發送 /report。逾期報送將在月度通報中註明。"
+        "請儘快<b>回覆本消息</b>補報，或發送 /report。遲報將在月度通報中註明。"
     ),
     "nudge_head": "📣 協調人提醒：",
     "digest_head": (
-        "📋 <b>{month}逾期未報彙總</b>\n"
-        "截止日已過，以下 {count} 個支部尚未報送：{names}"
+        "📋 <b>{month}截止未報彙總</b>\n"
+        "截止日已過，{count} 個支部尚未報送：{names}"
     ),
-    "digest_no_secretary": "尚未綁定書記的支部：{names}（請用 /invite 生成邀請鏈接）",
-    "digest_tail": "發送 /remind 可再次提醒，/status 查看詳情。",
+    "digest_no_secretary": "尚未綁定書記的支部：{names}（/invite all 可一次生成全部邀請鏈接）",
+    "digest_tail": "完整名單：/status 未報；再次提醒：/remind。",
     "remind_done": "📣 已提醒 {count} 個支部：{names}",
     "remind_recent": "一小時內已提醒過，本次跳過：{names}",
     "remind_nobody": "無法提醒（無書記或無法送達）：{names}",
     "remind_none": "本月所有支部都已報送或免報，無需提醒。",
-    "exempt_usage": "用法：/exempt 支部名 2026-11 理由",
-    "unexempt_usage": "用法：/unexempt 支部名 2026-11",
+    "exempt_usage": "用法：/exempt 支部名 [2026-11] 理由（不寫月份即本月）",
+    "unexempt_usage": "用法：/unexempt 支部名 [2026-11]（不寫月份即本月）",
     "exempt_done": "✅ <b>{branch}</b> {month}設爲免報：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
     "not_exempt": "{branch} 在 {month} 並未設爲免報。",
@@ -254,8 +254,8 @@ MESSAGES: dict[str, str] = {
     ),
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
-    "schedule_stage_overdue": "{mark} {at} 逾期催報（截止後{days}天）",
-    "schedule_stage_overdue_digest": "{mark} {at} 逾期催報（截止後{days}天），並向協調人發送未報彙總",
+    "schedule_stage_overdue": "{mark} {at} 截止後催報（截止後{days}天）",
+    "schedule_stage_overdue_digest": "{mark} {at} 截止後催報（截止後{days}天），並向協調人發送未報彙總",
     "schedule_circular": "{mark} {at} 發布月度通報",
     "schedule_done": "✓",
     "schedule_todo": "·",
@@ -268,9 +268,9 @@ MESSAGES: dict[str, str] = {
     "circ_to": "各黨支部：",
     "circ_intro": "現將{month}各黨支部工作報送情況（截止日期{due}）通報如下：",
     "circ_sec_total": "<b>一、總體情況</b>",
-    "circ_totals": "本月應報送支部{expected}個，按時報送{on_time}個，逾期報送{late}個，未報送{missing}個，免報{exempt}個，報送率{rate}%。",
+    "circ_totals": "本月應報送支部{expected}個，按時報送{on_time}個，遲報{late}個，未報送{missing}個，免報{exempt}個，報送率{rate}%。",
     "circ_sec_on_time": "<b>{n}、按時報送的支部（{count}個）</b>",
-    "circ_sec_late": "<b>{n}、逾期報送的支部（{count}個）</b>",
+    "circ_sec_late": "<b>{n}、遲報的支部（{count}個）</b>",
     "circ_sec_missing": "<b>{n}、未報送的支部（{count}個）</b>",
     "circ_sec_exempt": "<b>{n}、免報的支部（{count}個）</b>",
     "circ_sec_makeup": "<b>{n}、補報情況（{count}個）</b>",
@@ -361,7 +361,7 @@ MESSAGES: dict[str, str] = {
     "rec_review_span": "{first}—{last}月",
     "rec_review_span_one": "{m}月",
     "rec_review_tally": "建議等次：好 {good} 個，較好 {fair} 個，一般 {average} 個，差 {poor} 個",
-    "rec_review_line": "{branch}｜按時率 {rate}｜逾期 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
+    "rec_review_line": "{branch}｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜最長連續未報 {run}｜任務 {tasks}｜<b>{grade}</b>",
     "rec_review_no_tasks": "—",
     "rec_review_none": "{year}年還沒有已過截止日的月份，暫無可評議的數據。",
     "rec_review_note": "<i>以上爲建議等次，供黨委研究參考。標準：好——按時率≥{good}且無未報；較好——按時率≥{fair}；一般——按時率≥{average}；其餘爲差。</i>",
@@ -392,7 +392,7 @@ MESSAGES: dict[str, str] = {
     "status_empty_past": "該月沒有需要報送的支部（當時的支部均尚未設立或已撤銷）。",
     "report_edited": "修改已發出的消息不會更新報告。如需修改，請點報告確認消息下的“✏️ 修改”，或發送 /report 後重新發送完整文字。",
     "circ_plan_unphased": "不分階段推進",
-    "group_added_hint": "你好！如果這是協調群，請管理員在群裏發送 /bindgroup，月度通報和逾期彙總將發到這裏。",
+    "group_added_hint": "你好！如果這是協調群，請管理員在群裏發送 /bindgroup，月度通報和未報彙總將發到這裏。",
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
@@ -407,4 +407,34 @@ MESSAGES: dict[str, str] = {
     "render_what_chart": "圖表",
     "rec_render_failed": "{month}通報的{what}未能生成，已記錄並通知管理員。",
     "file_download_failed": "沒能從 Telegram 取回你發送的文件，所以這次沒有讀取它，也沒有保存任何內容。請稍後重新發送；文件較大時請壓縮後再發（機器人只能讀取 20 MB 以內的文件）。",
+    "group_more": "……還有 {count} 行未顯示。完整內容請點下方按鈕，在私聊中查看。",
+    "group_more_branches": "……還有 {count} 個支部",
+    "btn_full_private": "📩 私聊查看完整列表",
+    "pm_start_first": "請先打開與 @{bot} 的私聊並點“開始”，再點這個按鈕。",
+    "pm_sent": "已在私聊中發給你。",
+    "names_more": "{names}等{total}個",
+    "remind_confirm": "📣 將提醒 {count} 個尚未報送的支部（私信其書記和聯絡員）。確認請點下方按鈕。",
+    "btn_remind_confirm": "📣 確認提醒 {count} 個支部",
+    "remind_scheduled": "一小時內剛收到定時提醒，本次跳過：{names}",
+    "remind_branch_done": "<b>{branch}</b> 本月已報送或免報，無需提醒。",
+    "status_only": "僅顯示{what}：{count}個",
+    "status_only_late": "遲報",
+    "status_only_ontime": "按時",
+    "status_only_exempt": "免報",
+    "status_only_nosec": "無書記",
+    "btn_status_todo": "只看{what}（{count}）",
+    "btn_status_all": "顯示全部",
+    "btn_status_remind": "📣 提醒未報（{count}）",
+    "digest_counts": "應報 {expected} · 已報 {reported} · 未報 {missing} · 無書記 {no_secretary}",
+    "circular_posted_head": "📄 <b>{month}通報已於 {at} 發布</b>，以下是發布時的原文。此後收到的報告將在下月通報中列爲補報。",
+    "branches_added": "✅ 已添加 {count} 個支部：{names}",
+    "branches_existed": "已經存在，未重複添加：{names}",
+    "branch_near_duplicate": "⚠️ “{name}”與已有的“{other}”很相近，請確認不是同一個支部（如重複，可用 /archivebranch 撤銷）。",
+    "btn_invite_all": "🔗 生成無書記支部的邀請鏈接（{count}）",
+    "invite_all_head": "🔗 {count} 個支部尚無書記，邀請鏈接如下（{days}天內有效，每個鏈接只能使用一次）：",
+    "invite_all_line": "{name}：{link}",
+    "invite_all_none": "所有支部都已有書記，無需邀請。",
+    "invite_all_file": "🔗 {count} 個支部尚無書記，邀請鏈接見附件（{days}天內有效，每個鏈接只能使用一次）。",
+    "mytasks_pick_branch": "你負責多個支部，請選擇要查看任務的支部：",
+    "mytasks_pick_in": "<b>{branch}</b>：點按任務可更新進展：",
 }

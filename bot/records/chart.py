@@ -27,7 +27,7 @@ from bot.services.status import State
 
 STATE_COLOURS = {
     "按时": "#3A9D5D",
-    "逾期": "#E3A21A",
+    "迟报": "#E3A21A",
     "未报": "#D0463B",
     "免报": "#9E9E9E",
 }
@@ -54,7 +54,7 @@ def _rc() -> dict[RcKeyType, Any]:
 def month_chart(
     month_label: str, counts: dict[str, int], trend: list[tuple[str, float | None]]
 ) -> bytes:
-    """Bars of branches by status (按时/逾期/未报/免报) and the trend line of rates (0..1)."""
+    """Bars of branches by status (按时/迟报/未报/免报) and the trend line of rates (0..1)."""
     # Text drawn on the chart is cleaned like the document's (the SVG/PDF backends are XML).
     month_label = xml_safe(month_label)
     counts = {xml_safe(name): value for name, value in counts.items()}
@@ -111,7 +111,7 @@ def chart_inputs(
     tally = data.tally(month)
     counts = {
         "按时": tally[State.ON_TIME],
-        "逾期": tally[State.LATE],
+        "迟报": tally[State.LATE],
         "未报": tally[State.MISSING] + tally[State.WAITING],
         "免报": tally[State.EXEMPT],
     }
@@ -128,7 +128,7 @@ def circular_counts(
     """The bars and the last trend point from a circular's counts (as it was posted)."""
     bars = {
         "按时": counts.on_time,
-        "逾期": counts.late,
+        "迟报": counts.late,
         "未报": counts.missing,
         "免报": counts.exempt,
     }

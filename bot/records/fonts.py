@@ -1,4 +1,4 @@
-"""A CJK font for matplotlib, so charts show 按时/逾期 instead of empty boxes.
+"""A CJK font for matplotlib, so charts show 按时/迟报 instead of empty boxes.
 
 The font comes from the `pylopdf-fonts-zh-cn` package (Noto Sans SC, SIL OFL
 1.1), a dependency of zhibu, so a fresh install renders Chinese without any

@@ -13,7 +13,7 @@ from bot.services.status import State
 
 STATE_LABEL: Final[dict[State, str]] = {
     State.ON_TIME: "按时",
-    State.LATE: "逾期",
+    State.LATE: "迟报",
     State.MISSING: "未报",
     State.EXEMPT: "免报",
     State.WAITING: "待报",
@@ -21,7 +21,7 @@ STATE_LABEL: Final[dict[State, str]] = {
 # The plans feature's task status codes, as the ledger prints them; others print as given.
 TASK_STATUS_LABEL: Final[dict[str, str]] = {"todo": "未开始", "doing": "进行中", "done": "已完成"}
 # The four statuses a month's chart shows; a branch still waiting counts as not reported.
-CHART_STATES: Final[tuple[str, ...]] = ("按时", "逾期", "未报", "免报")
+CHART_STATES: Final[tuple[str, ...]] = ("按时", "迟报", "未报", "免报")
 
 SHEET_MATRIX: Final = "报送矩阵"
 SHEET_REPORTS: Final = "报告明细"

@@ -174,7 +174,7 @@ def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
         *month_cols,
         "应报月数",
         "按时",
-        "逾期",
+        "迟报",
         "未报",
         "免报",
         "全年按时率",
@@ -222,7 +222,7 @@ def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
         if isinstance(rate_cell.value, float):
             rate_cell.number_format = PERCENT_FORMAT
     sheet.note(
-        "图例：按时 / 逾期（括号内为报送日期）/ 未报 / 免报 / 待报（截止日未到）；"
+        "图例：按时 / 迟报（括号内为报送日期）/ 未报 / 免报 / 待报（截止日未到）；"
         "空白表示当月未开周期或支部尚未设立、已撤销。"
     )
     sheet.note(
@@ -323,7 +323,7 @@ def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
         "类别",
         "应报月数",
         "按时",
-        "逾期月数",
+        "迟报月数",
         "未报月数",
         "免报",
         "按时率",

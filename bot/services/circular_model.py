@@ -30,7 +30,7 @@ MODEL_VERSION = 1
 SectionKind = Literal[
     "totals",  # 总体情况
     "on_time",  # 按时报送
-    "late",  # 逾期报送
+    "late",  # 迟报
     "missing",  # 未报送 (with 连续未报)
     "exempt",  # 免报 (with reasons)
     "makeup",  # 补报: late reports of the previous month
@@ -87,7 +87,7 @@ class Counts(Model):
 
     expected: int  # 应报: branches expected to report (exempt ones not counted)
     on_time: int  # 按时
-    late: int  # 逾期 (迟报)
+    late: int  # 迟报
     missing: int  # 未报 (at the time of the circular)
     exempt: int  # 免报
     no_secretary: int  # 无书记: still to report and nobody to remind

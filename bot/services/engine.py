@@ -10,7 +10,7 @@ window has passed (a "2 days left" after the due day) is skipped.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot import rules
@@ -32,10 +32,10 @@ from bot.services.base import (
     user_lang,
 )
 from bot.services.files import CHART_KIND, DOCX_KIND
-from bot.services.fmt import date_label, month_label
+from bot.services.fmt import date_label, month_label, names_list
 from bot.services.onboarding import resolve_branch
-from bot.services.status import Line, summarize
-from storage import branches, circulars, meta, outbox, people, reports
+from bot.services.status import Line, MonthSummary, summarize
+from storage import branches, circulars, meta, outbox, people, reminders, reports
 from storage.db import Tx
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -145,15 +145,7 @@ async def _reconcile_month(
                     )
             result.enqueued += await outbox.enqueue_many(tx, batch, now)
             if stage.digest:
-                result.enqueued += await _digest(
-                    env,
-                    tx,
-                    month,
-                    summary.having(State.MISSING),
-                    summary.without_secretary,
-                    now,
-                    stage.until,
-                )
+                result.enqueued += await _digest(env, tx, month, summary, now, stage.until)
     ended = end_of(month.last_day, env.cfg.tz)
     if month < current_month(env, now) and (started is None or started >= ended):
         return  # the committee had not started: a past month without branches has no circular
@@ -212,27 +204,34 @@ def reminder_text(
     return t(lang, "overdue_nudge", days=(today - due_on).days, **params)
 
 
+DIGEST_NAMES = 30  # names in the digest before "等N个" (the rest: /status 未报)
+
+
 async def _digest(
-    env: Env,
-    tx: Tx,
-    month: Month,
-    missing: list[Line],
-    no_secretary: list[Line],
-    now: datetime,
-    valid_until: datetime,
+    env: Env, tx: Tx, month: Month, summary: MonthSummary, now: datetime, valid_until: datetime
 ) -> int:
-    """One message to the coordinators naming the missing branches."""
+    """One message to the coordinators: the counts first, then the missing branches,
+    compact (names joined with 、, at most DIGEST_NAMES, then 等N个 and /status 未报)."""
+    missing = summary.having(State.MISSING)
     if not missing:
         return 0
     lang = env.cfg.language
-    names = "、".join(ln.branch.name for ln in missing)
+    no_secretary = summary.without_secretary
+    names = names_list(lang, [ln.branch.name for ln in missing], DIGEST_NAMES)
     lines = [
-        t(lang, "digest_head", month=month_label(lang, month), count=len(missing), names=names)
+        t(lang, "digest_head", month=month_label(lang, month), count=len(missing), names=names),
+        t(
+            lang,
+            "digest_counts",
+            expected=summary.expected,
+            reported=summary.reported,
+            missing=len(summary.todo),
+            no_secretary=len(no_secretary),
+        ),
     ]
     if no_secretary:
-        lines.append(
-            t(lang, "digest_no_secretary", names="、".join(ln.branch.name for ln in no_secretary))
-        )
+        unbound = names_list(lang, [ln.branch.name for ln in no_secretary], DIGEST_NAMES)
+        lines.append(t(lang, "digest_no_secretary", names=unbound))
     lines.append(t(lang, "digest_tail"))
     chat = await coordination_chat(env, tx)
     targets: list[tuple[int, str]] = []
@@ -297,24 +296,41 @@ async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now
 
 @dataclass(frozen=True)
 class Nudged:
+    month: Month
     sent: list[str]
     skipped_recent: list[str]
     no_reporter: list[str]
+    skipped_scheduled: list[str] = field(default_factory=list)
 
 
-async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
-    """Nudge every branch still missing now, at most once per branch per hour."""
+async def remind_now(
+    env: Env, actor: Actor, now: datetime, name: str = "", *, dry_run: bool = False
+) -> Nudged:
+    """Nudge every branch still missing now (or only the branch `name`).
+
+    At most once per branch per hour, and not a branch the schedule reminded in
+    the last hour. `dry_run` says whom it would message and sends nothing (the
+    confirmation `/remind` asks for).
+    """
     actor.require_coordinator()
     month = current_month(env, now)
     sent: list[str] = []
     recent: list[str] = []
+    scheduled: list[str] = []
     nobody: list[str] = []
     async with env.db.transaction() as tx:
+        only = await resolve_branch(tx, name) if name.strip() else None
         summary = await summarize(env, tx, month, now, with_failures=False)
         recent_nudges = await outbox.last_nudges(tx, now - NUDGE_INTERVAL)
+        recent_scheduled = await reminders.last_scheduled(tx, now - NUDGE_INTERVAL)
         stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
+        todo = summary.todo
+        if only is not None:
+            todo = [ln for ln in todo if ln.branch.id == only.id]
+            if not todo:
+                raise UserError("remind_branch_done", branch=only.name)
         batch: list[NewMessage] = []
-        for line in summary.having(State.WAITING, State.MISSING):
+        for line in todo:
             reachable = [u for u in line.view.reporters if u.reachable]
             if not reachable:
                 nobody.append(line.branch.name)
@@ -322,6 +338,9 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
             last = recent_nudges.get(line.branch.id)
             if last is not None and now - last < NUDGE_INTERVAL:
                 recent.append(line.branch.name)
+                continue
+            if line.branch.id in recent_scheduled:
+                scheduled.append(line.branch.name)
                 continue
             for user in reachable:
                 lang = user_lang(env, user)
@@ -338,9 +357,26 @@ async def remind_now(env: Env, actor: Actor, now: datetime) -> Nudged:
                     )
                 )
             sent.append(line.branch.name)
-        await outbox.enqueue_many(tx, batch, now)
-        await meta.audit(tx, "remind_now", now, actor.user_id, None, str(len(sent)))
-    return Nudged(sent=sent, skipped_recent=recent, no_reporter=nobody)
+        if not dry_run:
+            await outbox.enqueue_many(tx, batch, now)
+            await meta.audit(
+                tx, "remind_now", now, actor.user_id, only.id if only else None, str(len(sent))
+            )
+    return Nudged(
+        month=month,
+        sent=sent,
+        skipped_recent=recent,
+        no_reporter=nobody,
+        skipped_scheduled=scheduled,
+    )
+
+
+def remind_month(env: Env, actor: Actor, code: str, now: datetime) -> Month:
+    """The month a /remind confirmation button was made for: only this month's still counts."""
+    actor.require_coordinator()
+    if code != str(current_month(env, now)):
+        raise UserError("stale_button")
+    return current_month(env, now)
 
 
 async def exempt(
@@ -394,14 +430,21 @@ async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
     )
 
 
-async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> list[str]:
-    """The month's circular as it would be posted, message by message."""
+@dataclass(frozen=True)
+class CircularView:
+    messages: list[str]
+    posted_at: datetime | None  # when it was posted; None: a preview, not posted yet
+
+
+async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> CircularView:
+    """The month's circular: as posted (its stored text) once it was, else as it would be."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
         saved = await circulars.get_circular(tx, str(month))
         if saved is not None:
-            return circular_mod.stored_messages(saved)
-        return circular_mod.chat_messages(await circular_mod.build(env, tx, month, now))
+            return CircularView(circular_mod.stored_messages(saved), saved.posted_at)
+        model = await circular_mod.build(env, tx, month, now)
+        return CircularView(circular_mod.chat_messages(model), None)
 
 
 async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> tuple[bool, int]:
@@ -450,7 +493,14 @@ def circular_request(env: Env, actor: Actor, args: list[str], now: datetime) -> 
     return CircularRequest(month=month, post=post)
 
 
-def exemption_args(actor: Actor, args: list[str], usage: str) -> tuple[str, Month, str]:
-    """`/exempt 支部名 2026-11 理由`, `/unexempt 支部名 2026-11` → (name, month, reason)."""
+def exemption_args(
+    env: Env, actor: Actor, args: list[str], usage: str, now: datetime
+) -> tuple[str, Month, str]:
+    """`/exempt 支部名 [2026-11] 理由`, `/unexempt 支部名 [2026-11]` → (name, month, reason).
+
+    Without a month it is this month.
+    """
     actor.require_coordinator()
-    return months.name_month(args, usage)
+    return months.name_month(
+        args, usage, current_month(env, now), with_reason=usage == "exempt_usage"
+    )

@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from bot.calendar import Month
-from bot.i18n import Html, t
+from bot.i18n import Html, esc, t
 
 
 @lru_cache(maxsize=1024)  # a reminder fan-out formats the same month thousands of times
@@ -47,3 +47,14 @@ def time_label(lang: str, moment: datetime, tz: ZoneInfo) -> Html:
         dd=f"{local.day:02d}",
         hm=local.strftime("%H:%M"),
     )
+
+
+NAMES_CAP = 20  # names shown in one line before "等N个"
+
+
+def names_list(lang: str, names: list[str], cap: int = NAMES_CAP) -> Html:
+    """Names joined with 、, at most `cap` of them, then "等N个" (N the total); whole names."""
+    shown = "、".join(esc(n) for n in names[:cap])
+    if len(names) <= cap:
+        return Html(shown)
+    return t(lang, "names_more", names=Html(shown), total=len(names))

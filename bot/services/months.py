@@ -44,17 +44,31 @@ def month_or_name(arg: str) -> Month | None:
         return None
 
 
-def name_month(args: list[str], usage: str) -> tuple[str, Month, str]:
+def name_month(
+    args: list[str], usage: str, default: Month | None = None, *, with_reason: bool = True
+) -> tuple[str, Month, str]:
     """`支部名 2026-11 [理由]`: the name is everything before the month (it may have spaces).
 
-    Without any month: `month_bad` for the second word, or the `usage` error.
+    Without any month and without a `default`: `month_bad` for the second word,
+    or the `usage` error. With a `default` (this month), `支部名 理由` means the
+    default month: the name is the first word and the rest the reason (or, when
+    `with_reason` is false, every word is the name). A word shaped like a month
+    but impossible (2026-13) is still `month_bad`.
     """
     for i in range(1, len(args)):
         try:
             month = Month.parse(args[i])
         except ValueError:
+            if _MONTHISH.match(args[i].strip()):
+                parse_month(args[i])
             continue
         return " ".join(args[:i]), month, " ".join(args[i + 1 :])
+    if default is not None and args:
+        if not with_reason:
+            return " ".join(args), default, ""
+        if len(args) >= 2:
+            return args[0], default, " ".join(args[1:])
+        raise UserError(usage)
     if len(args) >= 2:
         parse_month(args[1])
     raise UserError(usage)

@@ -90,6 +90,86 @@ async def add_branch(
         return branch
 
 
+MAX_NAMES_AT_ONCE = 500
+NAME_SUFFIXES = ("党总支", "党支部", "支部", "党委")
+
+
+def split_names(text: str) -> list[str]:
+    """A pasted list: one branch name per line (blank lines and repeats dropped)."""
+    seen: dict[str, None] = {}
+    for line in text.splitlines():
+        cleaned = " ".join(line.split())
+        if cleaned:
+            seen.setdefault(cleaned, None)
+    return list(seen)
+
+
+def _core(name: str) -> str:
+    """A name without its 党支部/支部/党委 suffix and spaces, for comparing."""
+    core = name.replace(" ", "")
+    for suffix in NAME_SUFFIXES:
+        if core.endswith(suffix) and len(core) > len(suffix):
+            return core[: -len(suffix)]
+    return core
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def near_duplicate(name: str, other: str) -> bool:
+    """Two names that are probably one branch: one contained in the other (教育局党支部,
+    县教育局党支部), or one edit apart once the 党支部/支部/党委 suffix is gone."""
+    if name == other:
+        return False
+    a, b = name.replace(" ", ""), other.replace(" ", "")
+    if min(len(_core(a)), len(_core(b))) < 2:
+        return False  # 一支部 / 二支部: too short to tell
+    if a in b or b in a:
+        return True
+    return _within_one_edit(_core(a), _core(b))
+
+
+@dataclass(frozen=True)
+class Added:
+    added: list[Branch]
+    existed: list[str]
+    near: list[tuple[str, str]]  # (new name, the existing name it resembles)
+
+
+async def add_branches(env: Env, actor: Actor, text: str, now: datetime) -> Added:
+    """/addbranch with one name per line: add each, say which existed, warn of look-alikes."""
+    actor.require_coordinator()
+    names = split_names(text)
+    if not names:
+        raise UserError("arg_missing", usage=Ref("usage_addbranch"))
+    if len(names) > MAX_NAMES_AT_ONCE:
+        raise UserError("too_long_arg")
+    cleaned = [clean_branch_name(n) for n in names]
+    added: list[Branch] = []
+    existed: list[str] = []
+    near: list[tuple[str, str]] = []
+    async with env.db.transaction() as tx:
+        others = [b.name for b in await branches.list_branches(tx)]
+        for name in cleaned:
+            branch = await branches.add_branch(tx, name, "", now)
+            if branch is None:
+                existed.append(name)
+                continue
+            await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
+            similar = next((o for o in others if near_duplicate(name, o)), None)
+            if similar is not None:
+                near.append((name, similar))
+            others.append(name)
+            added.append(branch)
+    return Added(added=added, existed=existed, near=near)
+
+
 async def rename_branch(
     env: Env, actor: Actor, args: list[str], now: datetime
 ) -> tuple[str, Branch]:
@@ -208,6 +288,45 @@ async def create_invite(
             tx, "invite_created", now, actor.user_id, branch.id if branch else None, role.value
         )
     return NewInvite(token=token, invite=invite, branch=branch)
+
+
+INVITE_ALL_WORDS = frozenset({"all", "全部", "所有"})
+
+
+@dataclass(frozen=True)
+class BranchInvite:
+    branch: Branch
+    token: str
+
+
+async def invite_all(env: Env, actor: Actor, now: datetime) -> list[BranchInvite]:
+    """/invite all: a fresh secretary invite for every active branch without a secretary."""
+    actor.require_coordinator()
+    made: list[BranchInvite] = []
+    async with env.db.transaction() as tx:
+        for view in await branches.branch_views(tx):
+            if view.secretary is not None:
+                continue
+            token = secrets.token_urlsafe(16)
+            await branches.add_invite(
+                tx,
+                hash_token(token),
+                InviteRole.SECRETARY,
+                view.branch.id,
+                actor.user_id,
+                now,
+                now + timedelta(days=env.cfg.invite_valid_days),
+            )
+            made.append(BranchInvite(branch=view.branch, token=token))
+        await meta.audit(tx, "invite_all", now, actor.user_id, None, str(len(made)))
+    return made
+
+
+async def without_secretary(env: Env, actor: Actor) -> int:
+    """How many active branches have no secretary (the /addbranch invite button)."""
+    actor.require_coordinator()
+    async with env.db.reading() as tx:
+        return sum(1 for v in await branches.branch_views(tx) if v.secretary is None)
 
 
 async def open_invites(env: Env, actor: Actor, now: datetime) -> list[tuple[Invite, Branch | None]]:

@@ -298,6 +298,16 @@ async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, 
         return [(m.branch, await branch_tasks(tx, m.branch, today)) for m in actor.memberships]
 
 
+async def tasks_of(
+    env: Env, actor: Actor, branch_id: int, now: datetime
+) -> tuple[Branch, list[TaskState]]:
+    """One branch's tasks, for a member of that branch (a /mytasks button)."""
+    membership = actor.require_member(branch_id)
+    today = now.astimezone(env.cfg.tz).date()
+    async with env.db.reading() as tx:
+        return membership.branch, await branch_tasks(tx, membership.branch, today)
+
+
 async def open_tasks(env: Env, actor: Actor, branch_id: int, now: datetime) -> list[TaskState]:
     """Offered after a report: unfinished tasks of the current phase, and overdue ones."""
     membership = actor.require_member(branch_id)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from enum import StrEnum
 
 from bot import rules
 from bot.calendar import Month
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.rules import State as State
 from bot.services import months, plans
-from bot.services.base import Actor, Env, nominal_due, peek_cycle
+from bot.services.base import Actor, Env, UserError, nominal_due, peek_cycle
 from bot.services.onboarding import resolve_branch
 from storage import branches, outbox
 from storage import reports as report_store
@@ -66,6 +67,50 @@ class MonthSummary:
     @property
     def rate(self) -> float:
         return self.reported / self.expected if self.expected else 1.0
+
+    @property
+    def todo(self) -> list[Line]:
+        """Branches still to report: before the due day waiting, after it missing."""
+        return self.having(State.WAITING, State.MISSING)
+
+    def only(self, which: Only) -> list[Line]:
+        """The lines `/status <filter>` shows."""
+        if which is Only.ALL:
+            return self.lines
+        if which is Only.NO_SECRETARY:
+            return self.without_secretary
+        return self.having(*ONLY_STATES[which])
+
+
+class Only(StrEnum):
+    """Which branches `/status <filter>` lists (the value is its code in buttons)."""
+
+    ALL = "all"
+    TODO = "todo"  # 未报 / 待报: not reported yet
+    LATE = "late"  # 迟报
+    ON_TIME = "ontime"  # 按时
+    EXEMPT = "exempt"  # 免报
+    NO_SECRETARY = "nosec"  # 无书记
+
+
+ONLY_STATES: dict[Only, tuple[State, ...]] = {
+    Only.TODO: (State.WAITING, State.MISSING),
+    Only.LATE: (State.LATE,),
+    Only.ON_TIME: (State.ON_TIME,),
+    Only.EXEMPT: (State.EXEMPT,),
+}
+
+# The words after /status that pick a filter (simplified, traditional, English).
+ONLY_WORDS: dict[str, Only] = {
+    **dict.fromkeys(("未报", "未報", "待报", "待報", "missing", "waiting", "todo"), Only.TODO),
+    **dict.fromkeys(("迟报", "遲報", "late"), Only.LATE),
+    **dict.fromkeys(("按时", "按時", "ontime", "on-time"), Only.ON_TIME),
+    **dict.fromkeys(("免报", "免報", "exempt"), Only.EXEMPT),
+    **dict.fromkeys(
+        ("无书记", "無書記", "nosecretary", "no-secretary", "no_secretary", "nosec"),
+        Only.NO_SECRETARY,
+    ),
+}
 
 
 async def summarize(
@@ -150,12 +195,51 @@ async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> Bra
         )
 
 
-def status_target(actor: Actor, arg: str, now_month: Month) -> Month | str:
-    """What `/status [arg]` asks about: a month (default: this one) or a branch's name."""
+@dataclass(frozen=True)
+class StatusQuery:
+    """`/status [filter] [month]`: which month, and which branches of it."""
+
+    month: Month
+    only: Only = Only.ALL
+
+
+def status_target(actor: Actor, arg: str, now_month: Month) -> StatusQuery | str:
+    """What `/status [arg]` asks about: a month (default: this one), optionally only
+    the branches of one state (`/status 未报`, `/status late 2026-10`), or a branch's name."""
     actor.require_coordinator()
-    if not arg:
-        return now_month
-    month = months.month_or_name(arg)
+    words = arg.replace("no secretary", "nosecretary").split()
+    only = Only.ALL
+    for i, word in enumerate(words):
+        if word.lower() in ONLY_WORDS and len(words) <= 2:
+            only = ONLY_WORDS[word.lower()]
+            words = words[:i] + words[i + 1 :]
+            break
+    rest = " ".join(words)
+    if not rest:
+        return StatusQuery(now_month, only)
+    month = months.month_or_name(rest)
     if month is None:
+        if only is not Only.ALL:
+            months.parse_month(rest)  # `/status 未报 xyz`: xyz must be a month
         return arg
-    return months.not_in_future(month, now_month)
+    return StatusQuery(months.not_in_future(month, now_month), only)
+
+
+def button_month(actor: Actor, code: str, now_month: Month) -> Month:
+    """The month a /status button was made for; a forged one is refused."""
+    actor.require_coordinator()
+    try:
+        month = Month.parse(code)
+    except ValueError:
+        raise UserError("bad_button") from None
+    if month > now_month:
+        raise UserError("bad_button")
+    return month
+
+
+def parse_only(code: str) -> Only:
+    """A filter code from a button; anything else is a forged or stale button."""
+    try:
+        return Only(code)
+    except ValueError:
+        raise UserError("bad_button") from None

@@ -57,7 +57,7 @@ def test_chart_renders_without_missing_glyphs() -> None:
     with warnings.catch_warnings():
         # Any "Glyph … missing from font(s)" warning fails the test.
         warnings.simplefilter("error")
-        data = month_chart("2026年11月", {"按时": 12, "逾期": 3, "未报": 2, "免报": 1}, trend)
+        data = month_chart("2026年11月", {"按时": 12, "迟报": 3, "未报": 2, "免报": 1}, trend)
     assert png_size(data) == (round(WIDTH_IN * DPI), round(HEIGHT_IN * DPI))
     with Image.open(io.BytesIO(data)) as image:
         image.load()
@@ -71,20 +71,20 @@ def test_chart_renders_without_missing_glyphs() -> None:
 def test_chart_with_no_data_at_all() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        data = month_chart("2026年1月", {"按时": 0, "逾期": 0, "未报": 0, "免报": 0}, [])
+        data = month_chart("2026年1月", {"按时": 0, "迟报": 0, "未报": 0, "免报": 0}, [])
     assert png_size(data)[0] > 0
 
 
 async def test_chart_inputs_from_the_year(world: World) -> None:
     data = await load_year(world.env, 2026, NOW)
     counts, trend = chart_inputs(data, Month(2026, 5))
-    assert counts == {"按时": 4, "逾期": 1, "未报": 0, "免报": 0}
+    assert counts == {"按时": 4, "迟报": 1, "未报": 0, "免报": 0}
     assert [label for label, _ in trend][:2] == ["2025-06", "2025-07"]
     assert len(trend) == 12 and trend[-1] == ("2026-05", 1.0)
     # Before the span that was loaded there is nothing: gaps, not zeros.
     assert all(rate is None for _, rate in trend[:7])
     counts, _ = chart_inputs(data, Month(2026, 6))
-    assert counts == {"按时": 1, "逾期": 0, "未报": 5, "免报": 0}  # waiting counts as 未报
+    assert counts == {"按时": 1, "迟报": 0, "未报": 5, "免报": 0}  # waiting counts as 未报
 
 
 def test_a_missing_glyph_would_fail_the_render_test() -> None:
@@ -118,7 +118,7 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
     monkeypatch.setattr(chart, "month_chart", fake_chart)  # publish imports it on use
     await publish.circular_chart(env, Month(2026, 4), NOW)
     c = model.counts
-    bars = {"按时": c.on_time, "逾期": c.late, "未报": c.missing, "免报": c.exempt}
+    bars = {"按时": c.on_time, "迟报": c.late, "未报": c.missing, "免报": c.exempt}
     assert seen["counts"] == bars
     assert seen["label"] == month_label("zh-Hans", Month(2026, 4))  # fmt_month, always zh-Hans
     data = await load_year(env, 2026, NOW)
@@ -133,5 +133,5 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
 def test_circular_counts() -> None:
     counts = Counts(expected=0, on_time=0, late=0, missing=0, exempt=3, no_secretary=0, rate=1.0)
     bars, trend = circular_counts(counts, [("2026-03", 0.5), ("2026-04", 0.9)])
-    assert bars == {"按时": 0, "逾期": 0, "未报": 0, "免报": 3}
+    assert bars == {"按时": 0, "迟报": 0, "未报": 0, "免报": 3}
     assert trend == [("2026-03", 0.5), ("2026-04", None)]  # nobody expected: a gap

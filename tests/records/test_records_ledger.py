@@ -60,14 +60,14 @@ async def test_matrix_states_colours_and_rates(world: World) -> None:
     ws = wb[L.SHEET_MATRIX]
     header = [c.value for c in ws[1]]
     assert header[:3] == ["支部", "类别", "1月"]
-    assert header[-6:] == ["应报月数", "按时", "逾期", "未报", "免报", "全年按时率"]
+    assert header[-6:] == ["应报月数", "按时", "迟报", "未报", "免报", "全年按时率"]
     table = rows(ws)
     # Branch rows have an empty category except 甲; key on the name column.
     names = [ws.cell(row=r, column=1).value for r in range(2, 9)]
     assert names == ["甲支部", "乙支部", "丙支部", "丁支部", "戊支部", "己支部（已撤销）", "辛支部"]
     by_name = {ws.cell(row=r, column=1).value: r for r in range(2, 9)}
     yi = [ws.cell(row=by_name["乙支部"], column=c).value for c in range(3, 15)]
-    assert yi[:6] == ["按时", "逾期（3月2日）", "未报", "按时", "按时", "待报"]
+    assert yi[:6] == ["按时", "迟报（3月2日）", "未报", "按时", "按时", "待报"]
     assert yi[6:] == [None] * 6  # July onwards: no cycle yet
     bing = [ws.cell(row=by_name["丙支部"], column=c).value for c in range(3, 8)]
     assert bing == ["未报", "免报", "未报", "未报", "按时"]
@@ -119,7 +119,7 @@ async def test_reports_sheet_has_every_report_with_real_dates(world: World) -> N
     assert first[5:] == ("按时", 1, 2, "甲支部1月工作（修订）")
     assert ws["I2"].alignment.wrap_text
     late = next(r for r in body if r[0] == "乙支部" and r[1] == "2026-02")
-    assert late[2] == "李 四" and late[5] == "逾期" and late[3] == datetime(2026, 3, 2, 10)
+    assert late[2] == "李 四" and late[5] == "迟报" and late[3] == datetime(2026, 3, 2, 10)
     assert late[4] is None and late[6] == 0
     assert ws.column_dimensions["I"].width == 80
 
