@@ -14,6 +14,7 @@ ACTIONS: dict[str, Action] = {
     "pick": reports.pick_branch,
     "rev": reports.revise,
     "view": reports.view,
+    "typed": reports.typed_pressed,
     "hl": coordination.highlight,
     "lang": basic.lang_chosen,
     "planok": plans.plan_enable,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Message
 
 from bot.calendar import Month, end_of
@@ -10,7 +12,7 @@ from bot.models import Branch
 from bot.services import reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
-from bot.services.reports import MonthChoice, Submitted, Target
+from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
 
@@ -35,7 +37,12 @@ async def pick_branch(ctx: Ctx, args: list[str]) -> None:
     await ctx.toast("✓")
 
 
-async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted) -> None:
+async def _ask(
+    ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted | TypedChoice
+) -> None:
+    if isinstance(started, TypedChoice):
+        await _ask_typed(ctx, started)
+        return
     if isinstance(started, Submitted):
         await _acknowledge(ctx, started)
         return
@@ -112,9 +119,45 @@ async def on_text(ctx: Ctx) -> None:
         if choice is not None:  # typed before tapping a month: kept, ask once more
             await _ask(ctx, choice)
         elif not await maybe_task_note(ctx, message.text):
-            await ctx.reply(ctx.t("report_hint"))
+            typed = await reports.hold_typed(ctx.env, ctx.actor, message.text, ctx.now)
+            if typed is None:
+                await ctx.reply(ctx.t("report_hint"))
+            else:  # typed straight in: held, and the person says what it is
+                await _ask_typed(ctx, typed)
         return
     done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], message.text, ctx.now)
+    await _acknowledge(ctx, done)
+    if done.created:
+        await offer_tasks(ctx, done.branch.id)
+
+
+async def _ask_typed(ctx: Ctx, choice: TypedChoice) -> None:
+    rows: list[list[tuple[str, str]]] = []
+    for o in choice.options:
+        key = "typed_btn_revise" if o.existing else "typed_btn_submit"
+        label = ctx.t(key, branch=o.branch.name, month=month_label(ctx.lang, o.month))
+        rows.append([(html.unescape(label), f"typed:{o.branch.id}:{o.month}")])
+    rows.append([(ctx.t("typed_btn_not_report"), "typed:no")])
+    key = "typed_held_more" if choice.again else "typed_held"
+    await ctx.reply(ctx.t(key, chars=choice.chars), buttons(*rows))
+
+
+async def typed_pressed(ctx: Ctx, args: list[str]) -> None:
+    """`typed:<branch>:<YYYY-MM>` files the held text there; `typed:no` drops it."""
+    if args == ["no"]:
+        had = await reports.discard_typed(ctx.env, ctx.actor)
+        await ctx.toast("✓")
+        await ctx.reply(ctx.t("typed_discarded" if had else "typed_gone"))
+        return
+    branch_id = int_arg(args)
+    if branch_id is None or len(args) != 2:
+        raise UserError("bad_button")
+    try:
+        month = Month.parse(args[1])
+    except ValueError:
+        raise UserError("bad_button") from None
+    done = await reports.file_typed(ctx.env, ctx.actor, branch_id, month, ctx.now)
+    await ctx.toast("✓")
     await _acknowledge(ctx, done)
     if done.created:
         await offer_tasks(ctx, done.branch.id)

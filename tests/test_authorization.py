@@ -198,6 +198,7 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("view", MEMBERS | COORDINATORS),
     ("hl", COORDINATORS),
     ("pick", MEMBERS),
+    ("typed", MEMBERS),
     ("task", MEMBERS),
     ("ts", MEMBERS),
     ("planno", COORDINATORS),
@@ -213,6 +214,7 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     carrier = (await sim.say(user, "/help"))[-1]
     target = {
         "pick": f"{world.branch_id}",
+        "typed": f"{world.branch_id}:2026-11",
         "task": f"{world.task_id}:{world.branch_id}",
         "ts": f"{world.task_id}:{world.branch_id}:doing",
         "planno": f"{world.draft_id}",

@@ -365,4 +365,11 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "Got your text ({chars} characters), not saved yet. <b>{branch}</b> has not reported for {missing}: tap the month this report is for and it is saved at once:",
     "report_choose_month_first": "Please choose the month first, then send the photo or file again (this one was not saved).",
     "rec_year_range": "{value} is too early: the ledger and the review start in 2000.",
+    "typed_held": "Got your text ({chars} characters), <b>not saved yet</b>. Is it a monthly report? Tap the branch and month it is for and it is saved at once; if it is not a report, tap “Not a report”. Unanswered, the text is kept for 12 hours.",
+    "typed_held_more": "Added to the text before ({chars} characters in all), still <b>not saved</b>. Please tap one:",
+    "typed_btn_submit": "Submit as {branch}, {month}",
+    "typed_btn_revise": "Revise {branch}, {month} with it",
+    "typed_btn_not_report": "Not a report",
+    "typed_discarded": "All right: that text is not a report and was not saved. To report, send /report.",
+    "typed_gone": "That text was already dealt with, or was held for over 12 hours, and was not saved. Please send the report text again.",
 }

@@ -357,4 +357,11 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暂未保存。<b>{branch}</b> {missing}的报告还没有报送，请点按钮选择这份报告属于哪个月，选好后立即保存：",
     "report_choose_month_first": "请先选择月份，再重新发送照片或文件（这次的照片没有保存）。",
     "rec_year_range": "{value}年太早了：台账和评议从2000年起。",
+    "typed_held": "已收到你的文字（共{chars}字），<b>暂未保存</b>。这是月度报告吗？请点按钮选择它属于哪个支部、哪个月，选好后立即保存；不是报告请点“不是报告”。12小时内未选择，这段文字不再保留。",
+    "typed_held_more": "已接在前面的文字之后（现共{chars}字），仍<b>暂未保存</b>。请点按钮选择：",
+    "typed_btn_submit": "提交为{branch}{month}的报告",
+    "typed_btn_revise": "作为{branch}{month}报告的修改",
+    "typed_btn_not_report": "不是报告",
+    "typed_discarded": "好的，这段文字不作为报告，没有保存。如需报送，请发送 /report。",
+    "typed_gone": "这段文字已经处理过，或已超过12小时不再保留，没有保存。请重新发送报告文字。",
 }

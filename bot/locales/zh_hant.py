@@ -396,4 +396,11 @@ MESSAGES: dict[str, str] = {
     "report_choose_month_held": "已收到你的文字（共{chars}字），暫未保存。<b>{branch}</b> {missing}的報告還沒有報送，請點按鈕選擇這份報告屬於哪個月，選好後立即保存：",
     "report_choose_month_first": "請先選擇月份，再重新發送照片或文件（這次的照片沒有保存）。",
     "rec_year_range": "{value}年太早了：臺賬和評議從2000年起。",
+    "typed_held": "已收到你的文字（共{chars}字），<b>暫未保存</b>。這是月度報告嗎？請點按鈕選擇它屬於哪個支部、哪個月，選好後立即保存；不是報告請點“不是報告”。12小時內未選擇，這段文字不再保留。",
+    "typed_held_more": "已接在前面的文字之後（現共{chars}字），仍<b>暫未保存</b>。請點按鈕選擇：",
+    "typed_btn_submit": "提交爲{branch}{month}的報告",
+    "typed_btn_revise": "作爲{branch}{month}報告的修改",
+    "typed_btn_not_report": "不是報告",
+    "typed_discarded": "好的，這段文字不作爲報告，沒有保存。如需報送，請發送 /report。",
+    "typed_gone": "這段文字已經處理過，或已超過12小時不再保留，沒有保存。請重新發送報告文字。",
 }
