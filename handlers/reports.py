@@ -98,7 +98,7 @@ async def _where(ctx: Ctx, message: Message) -> tuple[int, Month] | None:
         and replied.from_user is not None
         and replied.from_user.id == ctx.context.bot.id
     ):
-        found = await reports.reply_target(ctx.env, ctx.chat_id, replied.message_id)
+        found = await reports.reply_target(ctx.env, ctx.actor, ctx.chat_id, replied.message_id)
         if found is not None:
             return found
     if ctx.chat_kind == "private":

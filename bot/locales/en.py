@@ -372,4 +372,6 @@ MESSAGES: dict[str, str] = {
     "typed_btn_not_report": "Not a report",
     "typed_discarded": "All right: that text is not a report and was not saved. To report, send /report.",
     "typed_gone": "That text was already dealt with, or was held for over 12 hours, and was not saved. Please send the report text again.",
+    "reply_handed_over": "⚠️ This reply was <b>not filed as a report</b>: {name} has taken over as secretary of <b>{branch}</b> and reports for {month} now. Please pass any material on to {name}.",
+    "reply_not_member": "⚠️ This reply was <b>not filed as a report</b>: you are no longer the secretary or deputy of <b>{branch}</b>, so you cannot report for it for {month}.",
 }

@@ -364,4 +364,6 @@ MESSAGES: dict[str, str] = {
     "typed_btn_not_report": "不是报告",
     "typed_discarded": "好的，这段文字不作为报告，没有保存。如需报送，请发送 /report。",
     "typed_gone": "这段文字已经处理过，或已超过12小时不再保留，没有保存。请重新发送报告文字。",
+    "reply_handed_over": "⚠️ 这条回复<b>没有作为报告保存</b>：{name} 已接任 <b>{branch}</b> 的书记，该支部{month}的报告由新任书记报送。如有材料，请转交给{name}。",
+    "reply_not_member": "⚠️ 这条回复<b>没有作为报告保存</b>：你已不再是 <b>{branch}</b> 的书记或联络员，不能报送该支部{month}的报告。",
 }

@@ -403,4 +403,6 @@ MESSAGES: dict[str, str] = {
     "typed_btn_not_report": "不是報告",
     "typed_discarded": "好的，這段文字不作爲報告，沒有保存。如需報送，請發送 /report。",
     "typed_gone": "這段文字已經處理過，或已超過12小時不再保留，沒有保存。請重新發送報告文字。",
+    "reply_handed_over": "⚠️ 這條回覆<b>沒有作爲報告保存</b>：{name} 已接任 <b>{branch}</b> 的書記，該支部{month}的報告由新任書記報送。如有材料，請轉交給{name}。",
+    "reply_not_member": "⚠️ 這條回覆<b>沒有作爲報告保存</b>：你已不再是 <b>{branch}</b> 的書記或聯絡員，不能報送該支部{month}的報告。",
 }

@@ -9,6 +9,7 @@ from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
+from bot.services.fmt import month_label
 from storage import repo
 from storage.db import Tx
 
@@ -287,11 +288,35 @@ async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Mo
     return pending.branch_id, Month.parse(pending.month)
 
 
-async def reply_target(env: Env, chat_id: int, message_id: int) -> tuple[int, Month] | None:
-    """The (branch, month) a bot message asked about, for replies to it."""
+async def reply_target(
+    env: Env, actor: Actor, chat_id: int, message_id: int
+) -> tuple[int, Month] | None:
+    """The (branch, month) a bot message asked about, for replies to it.
+
+    A reminder in this person's own chat that they no longer report for (换届):
+    they are told who took over and that nothing was filed.
+    """
     async with env.db.reading() as tx:
         found = await repo.find_prompt(tx, chat_id, message_id)
-    return None if found is None else (found[0], Month.parse(found[1]))
+        if found is None:
+            return None
+        branch_id, month = found[0], Month.parse(found[1])
+        if chat_id != actor.user_id or actor.member_of(branch_id) is not None:
+            return branch_id, month
+        view = await repo.branch_view(tx, branch_id)
+    if view is None:
+        raise UserError("denied_branch")
+    successor = view.secretary
+    if successor is not None and successor.user_id != actor.user_id:
+        raise UserError(
+            "reply_handed_over",
+            branch=view.branch.name,
+            month=month_label(actor.lang, month),
+            name=successor.display_name,
+        )
+    raise UserError(
+        "reply_not_member", branch=view.branch.name, month=month_label(actor.lang, month)
+    )
 
 
 async def submit(
