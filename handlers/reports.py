@@ -9,7 +9,7 @@ from telegram import Message
 from bot.calendar import Month, end_of
 from bot.i18n import Html, join
 from bot.models import Branch
-from bot.services import reports
+from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
@@ -191,6 +191,8 @@ async def on_media(ctx: Ctx) -> None:
             await ctx.reply(ctx.t("report_choose_month_first"))
             await _ask(ctx, choice)
             return
+        if await _offer_file_text(ctx, message):
+            return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":
         target = await reports.default_target(ctx.env, ctx.actor, ctx.now)
@@ -232,6 +234,36 @@ async def on_media(ctx: Ctx) -> None:
         await ctx.reply(
             ctx.t("attach_saved", branch=attached.branch.name, month=month, count=attached.count)
         )
+
+
+async def _offer_file_text(ctx: Ctx, message: Message) -> bool:
+    """A secretary's .docx/.txt: offer its text as the report (held, asked like typed
+    text). True when offered; False to keep the file as evidence as usual (too big to
+    read, unreadable, or longer than a report may be — then say so first)."""
+    doc = message.document
+    if doc is None or not ctx.actor.reports or not report_files.is_report_file(doc.file_name):
+        return False
+    name = doc.file_name or ""
+    if (doc.file_size or 0) > report_files.MAX_REPORT_FILE_BYTES:
+        mb = report_files.MAX_REPORT_FILE_BYTES // (1024 * 1024)
+        await ctx.reply(ctx.t("report_file_too_big", name=name, mb=mb))
+        return False
+    file = await ctx.context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    text = report_files.report_file_text(name, data)
+    if text is None:
+        await ctx.reply(ctx.t("report_file_unreadable", name=name))
+        return False
+    limit = ctx.env.cfg.report_max_chars
+    if len(text) > limit:
+        await ctx.reply(ctx.t("report_file_too_long", name=name, length=len(text), max=limit))
+        return False
+    choice = await reports.hold_typed(ctx.env, ctx.actor, text, ctx.now)
+    if choice is None:
+        return False
+    await ctx.reply(ctx.t("report_file_offer", name=name, chars=len(text)))
+    await _ask_typed(ctx, choice)
+    return True
 
 
 @guarded()

@@ -374,4 +374,8 @@ MESSAGES: dict[str, str] = {
     "typed_gone": "That text was already dealt with, or was held for over 12 hours, and was not saved. Please send the report text again.",
     "reply_handed_over": "⚠️ This reply was <b>not filed as a report</b>: {name} has taken over as secretary of <b>{branch}</b> and reports for {month} now. Please pass any material on to {name}.",
     "reply_not_member": "⚠️ This reply was <b>not filed as a report</b>: you are no longer the secretary or deputy of <b>{branch}</b>, so you cannot report for it for {month}.",
+    "report_file_offer": "📄 Read the text of “{name}” ({chars} characters). Submit it as the report?",
+    "report_file_too_long": "📄 “{name}” holds {length} characters, over the report limit of {max}, so it was not used as the report. The file is kept as an attachment; please send the key points ({max} characters at most) as the report.",
+    "report_file_too_big": "📄 “{name}” is over {mb} MB, so its text was not read; the file is kept as an attachment. Please send the report's key points as a message.",
+    "report_file_unreadable": "📄 Could not read the text of “{name}” (damaged, empty or in an unknown encoding); the file is kept as an attachment. Please send the report's key points as a message.",
 }

@@ -366,4 +366,8 @@ MESSAGES: dict[str, str] = {
     "typed_gone": "这段文字已经处理过，或已超过12小时不再保留，没有保存。请重新发送报告文字。",
     "reply_handed_over": "⚠️ 这条回复<b>没有作为报告保存</b>：{name} 已接任 <b>{branch}</b> 的书记，该支部{month}的报告由新任书记报送。如有材料，请转交给{name}。",
     "reply_not_member": "⚠️ 这条回复<b>没有作为报告保存</b>：你已不再是 <b>{branch}</b> 的书记或联络员，不能报送该支部{month}的报告。",
+    "report_file_offer": "📄 已读取《{name}》中的文字（共{chars}字）。要把它作为报告提交吗？",
+    "report_file_too_long": "📄《{name}》中的文字有{length}字，超过了报告{max}字的上限，没有作为报告。文件将作为附件保存；请另发一段{max}字以内的要点作为报告。",
+    "report_file_too_big": "📄《{name}》超过{mb}MB，没有读取其中的文字；文件将作为附件保存。请把报告要点直接发送给我。",
+    "report_file_unreadable": "📄 无法读取《{name}》中的文字（文件损坏、为空或编码无法识别）；文件将作为附件保存。请把报告要点直接发送给我。",
 }

@@ -405,4 +405,8 @@ MESSAGES: dict[str, str] = {
     "typed_gone": "這段文字已經處理過，或已超過12小時不再保留，沒有保存。請重新發送報告文字。",
     "reply_handed_over": "⚠️ 這條回覆<b>沒有作爲報告保存</b>：{name} 已接任 <b>{branch}</b> 的書記，該支部{month}的報告由新任書記報送。如有材料，請轉交給{name}。",
     "reply_not_member": "⚠️ 這條回覆<b>沒有作爲報告保存</b>：你已不再是 <b>{branch}</b> 的書記或聯絡員，不能報送該支部{month}的報告。",
+    "report_file_offer": "📄 已讀取《{name}》中的文字（共{chars}字）。要把它作爲報告提交嗎？",
+    "report_file_too_long": "📄《{name}》中的文字有{length}字，超過了報告{max}字的上限，沒有作爲報告。文件將作爲附件保存；請另發一段{max}字以內的要點作爲報告。",
+    "report_file_too_big": "📄《{name}》超過{mb}MB，沒有讀取其中的文字；文件將作爲附件保存。請把報告要點直接發送給我。",
+    "report_file_unreadable": "📄 無法讀取《{name}》中的文字（文件損壞、爲空或編碼無法識別）；文件將作爲附件保存。請把報告要點直接發送給我。",
 }
