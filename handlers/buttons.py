@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from bot.services.base import UserError
-from handlers import basic, coordination, plans, reports
+from handlers import basic, coordination, moves, plans, reports
 from handlers.common import Ctx, guarded, parse_callback
 
 Action = Callable[[Ctx, list[str]], Awaitable[None]]
@@ -15,6 +15,10 @@ ACTIONS: dict[str, Action] = {
     "rev": reports.revise,
     "view": reports.view,
     "typed": reports.typed_pressed,
+    "wd": moves.withdraw_pressed,
+    "wdok": moves.withdraw_confirmed,
+    "mv": moves.move_pressed,
+    "mvto": moves.move_target,
     "hl": coordination.highlight,
     "lang": basic.lang_chosen,
     "planok": plans.plan_enable,

@@ -14,7 +14,10 @@ from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
 from handlers.common import Ctx, buttons, guarded, int_arg
+from handlers.moves import history_lines, manage_row, maybe_reason
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
+
+MYREPORTS_BUTTONS = 12  # the latest months of each branch get a button
 
 
 async def report_command(ctx: Ctx) -> None:
@@ -111,6 +114,8 @@ async def on_text(ctx: Ctx) -> None:
     message = ctx.message
     if message is None:
         return
+    if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
+        return
     target = await _where(ctx, message)
     if target is None:
         if ctx.chat_kind != "private":
@@ -174,7 +179,8 @@ async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
     }
     text = ctx.t("report_saved" if done.created else "report_revised", **params)
     markup = buttons(
-        [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")]
+        [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")],
+        manage_row(ctx, r.id),
     )
     await ctx.reply(text, markup)
 
@@ -299,7 +305,11 @@ async def view(ctx: Ctx, args: list[str]) -> None:
         raise UserError("bad_button")
     d = await reports.detail(ctx.env, ctx.actor, report_id)
     await ctx.toast("📄")
-    await ctx.reply(render_report(ctx, d))
+    text = join([render_report(ctx, d), *await history_lines(ctx, report_id)])
+    rows = [manage_row(ctx, report_id)]
+    if ctx.actor.member_of(d.report.branch_id) is not None:
+        rows.insert(0, [(ctx.t("report_btn_revise"), f"rev:{report_id}")])
+    await ctx.reply(text, buttons(*rows))
 
 
 def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
@@ -324,7 +334,13 @@ def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
 
 async def myreports(ctx: Ctx) -> None:
     blocks: list[Html] = []
-    for branch, items in await reports.history(ctx.env, ctx.actor):
+    rows: list[list[tuple[str, str]]] = []
+    found = await reports.history(ctx.env, ctx.actor)
+    for branch, items in found:
+        for r in items[:MYREPORTS_BUTTONS]:
+            name = f"{branch.name} · " if len(found) > 1 else ""
+            month = html.unescape(month_label(ctx.lang, Month.parse(r.month)))
+            rows.append([(f"📄 {name}{month}", f"view:{r.id}")])
         if not items:
             blocks.append(ctx.t("myreports_none", branch=branch.name))
             continue
@@ -340,4 +356,4 @@ async def myreports(ctx: Ctx) -> None:
                 )
             )
         blocks.append(join(lines))
-    await ctx.reply(join(blocks, "\n\n"))
+    await ctx.reply(join(blocks, "\n\n"), buttons(*rows) if rows else None)

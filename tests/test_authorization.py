@@ -199,6 +199,10 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("hl", COORDINATORS),
     ("pick", MEMBERS),
     ("typed", MEMBERS),
+    ("wd", {"secretary"} | COORDINATORS),  # the author, or a coordinator (asked why)
+    ("wdok", {"secretary"}),  # a coordinator gives a reason instead
+    ("mv", {"secretary"} | COORDINATORS),
+    ("mvto", {"secretary"} | COORDINATORS),
     ("task", MEMBERS),
     ("ts", MEMBERS),
     ("planno", COORDINATORS),
@@ -215,6 +219,7 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     target = {
         "pick": f"{world.branch_id}",
         "typed": f"{world.branch_id}:2026-11",
+        "mvto": f"{world.report_id}:{world.branch_id}:2026-10",
         "task": f"{world.task_id}:{world.branch_id}",
         "ts": f"{world.task_id}:{world.branch_id}:doing",
         "planno": f"{world.draft_id}",
