@@ -11,7 +11,7 @@ from bot.testing.sim import Sim
 from storage import moves as move_store
 from storage import repo
 from tests.catalog import check, key, label, matches
-from tests.conftest import ADMIN, at
+from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, text_of
 
 SEC, OTHER = 901, 902
@@ -117,6 +117,7 @@ async def test_after_the_circular_only_a_coordinator_with_a_reason(sim: Sim, env
     check(out, "move_ask_reason_withdraw", branch="甲支部", month=NOV)
     out = await sim.say(ADMIN, "重复报送，经核实撤回")
     check(out, "report_withdrawn_done", branch="甲支部", reason=key("move_reason_part"))
+    check(sim.double.last_to(SEC), "report_withdrawn_notice", branch="甲支部", month=NOV)
     assert await _report(env, "甲支部") is None
     status = await sim.say(ADMIN, "/status 2026-11")
     check(status, "status_line_missing", name="甲支部")
@@ -136,6 +137,7 @@ async def test_coordinator_moves_with_the_reason_typed_next(sim: Sim, env: Env) 
     assert await _report(env, "甲支部") is not None  # nothing moves before the reason
     out = await sim.say(ADMIN, "报错支部")
     check(out, "report_moved_done", branch="甲支部", to_branch="乙支部")
+    check(sim.double.last_to(SEC), "report_moved_notice", branch="甲支部", to_branch="乙支部")
     assert await _report(env, "乙支部") == "其实是乙支部的报告。"
     branch_id = await _branch_id(env, "乙支部")
     async with env.db.reading() as tx:
@@ -166,3 +168,15 @@ async def test_forged_move_buttons_are_refused(sim: Sim, env: Env) -> None:
         assert matches(answers_since(sim, before), expected), (data, answers_since(sim, before))
     assert await _report(env, "甲支部") == "报告。" and await _report(env, "乙支部") is None
     text_of([])
+
+
+async def test_coordinator_in_the_group_replies_with_the_reason(sim: Sim, env: Env) -> None:
+    await committee(sim, {"甲支部": SEC})
+    await sim.say(SEC, "/report")
+    await sim.say(SEC, "报告。")
+    detail = await sim.say_in_group(COORD_GROUP, ADMIN, "/status 甲支部")
+    out = await sim.press(ADMIN, detail[-1], label("move_btn_withdraw"))
+    check(out, "move_ask_reason_withdraw", branch="甲支部")
+    out = await sim.say_in_group(COORD_GROUP, ADMIN, "支部已撤销合并", reply_to=out[-1])
+    check(out, "report_withdrawn_done", branch="甲支部")
+    assert await _report(env, "甲支部") is None

@@ -394,4 +394,6 @@ MESSAGES: dict[str, str] = {
     "move_after_circular": "⛔ The circular for {month} has been posted, so its author can no longer withdraw or move this report; if it is wrong, ask a coordinator.",
     "move_reason_needed": "⛔ A coordinator withdrawing someone's report gives a reason: tap “↩️ Withdraw” under the report, then send the reason.",
     "report_view_moved": "🔀 {at} moved here from {branch}, {month}{reason}",
+    "report_withdrawn_notice": "ℹ️ Coordinator {who} withdrew your report of <b>{branch}</b> for {month}{reason}. The month now counts as not reported; report again if needed.",
+    "report_moved_notice": "ℹ️ Coordinator {who} moved your report from <b>{branch}</b>, {month} to <b>{to_branch}</b>, {to_month}{reason}.",
 }

@@ -386,4 +386,6 @@ MESSAGES: dict[str, str] = {
     "move_after_circular": "⛔ {month}的通报已经发布，报送人不能再撤回或移动这份报告；如确有错误，请联系协调人。",
     "move_reason_needed": "⛔ 协调人撤回他人的报告需要说明理由：请点报告下的“↩️ 撤回”，再发送理由。",
     "report_view_moved": "🔀 {at} 自 {branch} {month}移来{reason}",
+    "report_withdrawn_notice": "ℹ️ 协调人 {who} 撤回了你报送的 <b>{branch}</b> {month}的报告{reason}。该月目前按未报统计，如需要请重新报送。",
+    "report_moved_notice": "ℹ️ 协调人 {who} 把你报送的报告从 <b>{branch}</b> {month}移到了 <b>{to_branch}</b> {to_month}{reason}。",
 }

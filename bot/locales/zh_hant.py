@@ -425,4 +425,6 @@ MESSAGES: dict[str, str] = {
     "move_after_circular": "⛔ {month}的通報已經發布，報送人不能再撤回或移動這份報告；如確有錯誤，請聯繫協調人。",
     "move_reason_needed": "⛔ 協調人撤回他人的報告需要說明理由：請點報告下的“↩️ 撤回”，再發送理由。",
     "report_view_moved": "🔀 {at} 自 {branch} {month}移來{reason}",
+    "report_withdrawn_notice": "ℹ️ 協調人 {who} 撤回了你報送的 <b>{branch}</b> {month}的報告{reason}。該月目前按未報統計，如需要請重新報送。",
+    "report_moved_notice": "ℹ️ 協調人 {who} 把你報送的報告從 <b>{branch}</b> {month}移到了 <b>{to_branch}</b> {to_month}{reason}。",
 }

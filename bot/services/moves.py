@@ -14,8 +14,9 @@ from datetime import datetime
 
 from bot import rules
 from bot.calendar import Month
-from bot.models import Branch, Pending, Report
-from bot.services.base import Actor, Env, UserError, current_month, cycle_for
+from bot.i18n import t
+from bot.models import Branch, NewMessage, Pending, Report
+from bot.services.base import Actor, Env, UserError, current_month, cycle_for, user_lang
 from bot.services.fmt import month_label
 from bot.services.reports import PENDING_TTL
 from storage import moves as store
@@ -163,16 +164,52 @@ async def withdraw(env: Env, actor: Actor, report_id: int, now: datetime) -> Don
         report = await _report(tx, report_id)
         if not await _as_author(tx, actor, report):
             raise UserError("move_reason_needed")
-        return await _withdraw(tx, actor, report, "", now)
+        return await _withdraw(env, tx, actor, report, "", now)
 
 
-async def _withdraw(tx: Tx, actor: Actor, report: Report, reason: str, now: datetime) -> Done:
+async def _withdraw(
+    env: Env, tx: Tx, actor: Actor, report: Report, reason: str, now: datetime
+) -> Done:
     source = await _branch(tx, report.branch_id)
     await store.withdraw(tx, report, actor.user_id, reason, now)
     await repo.audit(
         tx, "report_withdrawn", now, actor.user_id, report.branch_id, f"{report.month} {reason}"
     )
-    return Done("withdrawn", report, source, reason=reason)
+    done = Done("withdrawn", report, source, reason=reason)
+    await _tell_author(env, tx, actor, done, now)
+    return done
+
+
+async def _tell_author(env: Env, tx: Tx, actor: Actor, done: Done, now: datetime) -> None:
+    """Someone else (a coordinator) withdrew or moved a report: its author hears of it."""
+    author_id = done.report.author_id
+    if author_id == actor.user_id:
+        return
+    author = await repo.get_user(tx, author_id)
+    if author is None:
+        return
+    lang = user_lang(env, author)
+    params: dict[str, object] = {
+        "who": actor.user.display_name,
+        "branch": done.source.name,
+        "month": month_label(lang, Month.parse(done.report.month)),
+        "reason": t(lang, "move_reason_part", reason=done.reason) if done.reason else "",
+    }
+    if done.target is not None and done.to_month is not None:
+        params |= {"to_branch": done.target.name, "to_month": month_label(lang, done.to_month)}
+    key = "report_moved_notice" if done.action == "moved" else "report_withdrawn_notice"
+    await repo.enqueue(
+        tx,
+        NewMessage(
+            dedupe_key=f"report_{done.action}:{done.report.id}:{now.isoformat()}",
+            kind="report_move",
+            chat_id=author_id,
+            text=t(lang, key, **params),
+            branch_id=done.report.branch_id,
+            recipient_id=author_id,
+        ),
+        now,
+    )
 
 
 async def pick_target(
@@ -213,7 +250,9 @@ async def _move(
         target.branch.id,
         f"{report.branch_id} {report.month} → {target.branch.id} {target.month} {reason}",
     )
-    return Done("moved", report, source, target.branch, target.month, reason)
+    done = Done("moved", report, source, target.branch, target.month, reason)
+    await _tell_author(env, tx, actor, done, now)
+    return done
 
 
 async def reason_given(env: Env, actor: Actor, text: str | None, now: datetime) -> Done | None:
@@ -257,7 +296,7 @@ async def _with_reason(
     if pending.kind == PENDING_WITHDRAW:
         if (report.branch_id, report.month) != (pending.branch_id, pending.month):
             return "stale_button"  # it moved meanwhile
-        return await _withdraw(tx, actor, report, reason, now)
+        return await _withdraw(env, tx, actor, report, reason, now)
     wanted = (pending.branch_id, Month.parse(pending.month))
     targets = await _targets(env, tx, actor, report, False, now)
     target = next((t for t in targets if (t.branch.id, t.month) == wanted), None)
