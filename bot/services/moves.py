@@ -109,9 +109,8 @@ async def _targets(
         branches = await repo.list_branches(tx)
     found: list[Target] = []
     for branch in branches:
+        # Its own branch: the neighbouring months; another branch: the same month.
         months = _months(month, current) if branch.id == report.branch_id else [month]
-        if branch.id != report.branch_id and month not in months:
-            months.append(month)
         for m in months:
             if (branch.id, str(m)) == (report.branch_id, report.month):
                 continue
