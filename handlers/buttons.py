@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, plans, reports
+from handlers import basic, coordination, moves, plans, reports
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -55,6 +55,11 @@ ACTIONS: dict[str, Action] = {
     "pick": reports.pick_branch,
     "rev": reports.revise,
     "view": reports.view,
+    "typed": reports.typed_pressed,
+    "wd": moves.withdraw_pressed,
+    "wdok": moves.withdraw_confirmed,
+    "mv": moves.move_pressed,
+    "mvto": moves.move_target,
     "hl": coordination.highlight,
     "lang": basic.lang_chosen,
     "planok": plans.plan_enable,

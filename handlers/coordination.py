@@ -31,6 +31,7 @@ from handlers.common import (
     paginate,
 )
 from handlers.menus import refresh_group_menu
+from handlers.moves import manage_row
 
 GROUP_BRANCHES = 10  # branches a group's /status names before "and N more"
 
@@ -489,7 +490,7 @@ async def _branch_status(ctx: Ctx, name: str) -> None:
     label = ctx.t("btn_unhighlight" if r.highlighted_by else "btn_highlight")
     if tasks:
         await ctx.reply(join(tasks))
-    await ctx.reply(text, buttons([(label, f"hl:{r.id}")]))
+    await ctx.reply(text, buttons([(label, f"hl:{r.id}")], manage_row(ctx, r.id)))
 
 
 async def highlight(ctx: Ctx, args: list[str]) -> None:
@@ -504,5 +505,5 @@ async def highlight(ctx: Ctx, args: list[str]) -> None:
         await ctx.context.bot.edit_message_reply_markup(
             chat_id=ctx.chat_id,
             message_id=query.message.message_id,
-            reply_markup=buttons([(label, f"hl:{report.id}")]),
+            reply_markup=buttons([(label, f"hl:{report.id}")], manage_row(ctx, report.id)),
         )

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import html
+
 from telegram import Message
 
 from bot.calendar import Month, end_of
 from bot.i18n import Html, join
 from bot.models import Branch
-from bot.services import reports
+from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
-from bot.services.reports import MonthChoice, Submitted, Target
+from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
 from handlers.common import Ctx, buttons, guarded, int_arg
+from handlers.moves import history_lines, manage_row, maybe_reason
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
+
+MYREPORTS_BUTTONS = 12  # the latest months of each branch get a button
 
 
 async def report_command(ctx: Ctx) -> None:
@@ -35,7 +40,12 @@ async def pick_branch(ctx: Ctx, args: list[str]) -> None:
     await ctx.toast("✓")
 
 
-async def _ask(ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted) -> None:
+async def _ask(
+    ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted | TypedChoice
+) -> None:
+    if isinstance(started, TypedChoice):
+        await _ask_typed(ctx, started)
+        return
     if isinstance(started, Submitted):
         await _acknowledge(ctx, started)
         return
@@ -91,7 +101,7 @@ async def _where(ctx: Ctx, message: Message) -> tuple[int, Month] | None:
         and replied.from_user is not None
         and replied.from_user.id == ctx.context.bot.id
     ):
-        found = await reports.reply_target(ctx.env, ctx.chat_id, replied.message_id)
+        found = await reports.reply_target(ctx.env, ctx.actor, ctx.chat_id, replied.message_id)
         if found is not None:
             return found
     if ctx.chat_kind == "private":
@@ -104,6 +114,8 @@ async def on_text(ctx: Ctx) -> None:
     message = ctx.message
     if message is None:
         return
+    if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
+        return
     target = await _where(ctx, message)
     if target is None:
         if ctx.chat_kind != "private":
@@ -112,9 +124,45 @@ async def on_text(ctx: Ctx) -> None:
         if choice is not None:  # typed before tapping a month: kept, ask once more
             await _ask(ctx, choice)
         elif not await maybe_task_note(ctx, message.text):
-            await ctx.reply(ctx.t("report_hint"))
+            typed = await reports.hold_typed(ctx.env, ctx.actor, message.text, ctx.now)
+            if typed is None:
+                await ctx.reply(ctx.t("report_hint"))
+            else:  # typed straight in: held, and the person says what it is
+                await _ask_typed(ctx, typed)
         return
     done = await reports.submit(ctx.env, ctx.actor, target[0], target[1], message.text, ctx.now)
+    await _acknowledge(ctx, done)
+    if done.created:
+        await offer_tasks(ctx, done.branch.id)
+
+
+async def _ask_typed(ctx: Ctx, choice: TypedChoice) -> None:
+    rows: list[list[tuple[str, str]]] = []
+    for o in choice.options:
+        key = "typed_btn_revise" if o.existing else "typed_btn_submit"
+        label = ctx.t(key, branch=o.branch.name, month=month_label(ctx.lang, o.month))
+        rows.append([(html.unescape(label), f"typed:{o.branch.id}:{o.month}")])
+    rows.append([(ctx.t("typed_btn_not_report"), "typed:no")])
+    key = "typed_held_more" if choice.again else "typed_held"
+    await ctx.reply(ctx.t(key, chars=choice.chars), buttons(*rows))
+
+
+async def typed_pressed(ctx: Ctx, args: list[str]) -> None:
+    """`typed:<branch>:<YYYY-MM>` files the held text there; `typed:no` drops it."""
+    if args == ["no"]:
+        had = await reports.discard_typed(ctx.env, ctx.actor)
+        await ctx.toast("✓")
+        await ctx.reply(ctx.t("typed_discarded" if had else "typed_gone"))
+        return
+    branch_id = int_arg(args)
+    if branch_id is None or len(args) != 2:
+        raise UserError("bad_button")
+    try:
+        month = Month.parse(args[1])
+    except ValueError:
+        raise UserError("bad_button") from None
+    done = await reports.file_typed(ctx.env, ctx.actor, branch_id, month, ctx.now)
+    await ctx.toast("✓")
     await _acknowledge(ctx, done)
     if done.created:
         await offer_tasks(ctx, done.branch.id)
@@ -131,7 +179,8 @@ async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
     }
     text = ctx.t("report_saved" if done.created else "report_revised", **params)
     markup = buttons(
-        [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")]
+        [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")],
+        manage_row(ctx, r.id),
     )
     await ctx.reply(text, markup)
 
@@ -147,6 +196,8 @@ async def on_media(ctx: Ctx) -> None:
         if choice is not None:  # which month is this evidence for? ask first, store nothing
             await ctx.reply(ctx.t("report_choose_month_first"))
             await _ask(ctx, choice)
+            return
+        if await _offer_file_text(ctx, message):
             return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":
@@ -191,6 +242,36 @@ async def on_media(ctx: Ctx) -> None:
         )
 
 
+async def _offer_file_text(ctx: Ctx, message: Message) -> bool:
+    """A secretary's .docx/.txt: offer its text as the report (held, asked like typed
+    text). True when offered; False to keep the file as evidence as usual (too big to
+    read, unreadable, or longer than a report may be — then say so first)."""
+    doc = message.document
+    if doc is None or not ctx.actor.reports or not report_files.is_report_file(doc.file_name):
+        return False
+    name = doc.file_name or ""
+    if (doc.file_size or 0) > report_files.MAX_REPORT_FILE_BYTES:
+        mb = report_files.MAX_REPORT_FILE_BYTES // (1024 * 1024)
+        await ctx.reply(ctx.t("report_file_too_big", name=name, mb=mb))
+        return False
+    file = await ctx.context.bot.get_file(doc.file_id)
+    data = bytes(await file.download_as_bytearray())
+    text = report_files.report_file_text(name, data)
+    if text is None:
+        await ctx.reply(ctx.t("report_file_unreadable", name=name))
+        return False
+    limit = ctx.env.cfg.report_max_chars
+    if len(text) > limit:
+        await ctx.reply(ctx.t("report_file_too_long", name=name, length=len(text), max=limit))
+        return False
+    choice = await reports.hold_typed(ctx.env, ctx.actor, text, ctx.now)
+    if choice is None:
+        return False
+    await ctx.reply(ctx.t("report_file_offer", name=name, chars=len(text)))
+    await _ask_typed(ctx, choice)
+    return True
+
+
 @guarded()
 async def on_edited(ctx: Ctx) -> None:
     """An edit never changes a stored report (it is what was sent); say how to revise."""
@@ -224,7 +305,11 @@ async def view(ctx: Ctx, args: list[str]) -> None:
         raise UserError("bad_button")
     d = await reports.detail(ctx.env, ctx.actor, report_id)
     await ctx.toast("📄")
-    await ctx.reply(render_report(ctx, d))
+    text = join([render_report(ctx, d), *await history_lines(ctx, report_id)])
+    rows = [manage_row(ctx, report_id)]
+    if ctx.actor.member_of(d.report.branch_id) is not None:
+        rows.insert(0, [(ctx.t("report_btn_revise"), f"rev:{report_id}")])
+    await ctx.reply(text, buttons(*rows))
 
 
 def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
@@ -249,7 +334,13 @@ def render_report(ctx: Ctx, d: reports.ReportDetail) -> Html:
 
 async def myreports(ctx: Ctx) -> None:
     blocks: list[Html] = []
-    for branch, items in await reports.history(ctx.env, ctx.actor):
+    rows: list[list[tuple[str, str]]] = []
+    found = await reports.history(ctx.env, ctx.actor)
+    for branch, items in found:
+        for r in items[:MYREPORTS_BUTTONS]:
+            name = f"{branch.name} · " if len(found) > 1 else ""
+            month = html.unescape(month_label(ctx.lang, Month.parse(r.month)))
+            rows.append([(f"📄 {name}{month}", f"view:{r.id}")])
         if not items:
             blocks.append(ctx.t("myreports_none", branch=branch.name))
             continue
@@ -265,4 +356,4 @@ async def myreports(ctx: Ctx) -> None:
                 )
             )
         blocks.append(join(lines))
-    await ctx.reply(join(blocks, "\n\n"))
+    await ctx.reply(join(blocks, "\n\n"), buttons(*rows) if rows else None)

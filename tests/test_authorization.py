@@ -39,7 +39,14 @@ ANY_MEMBER = {"secretary", "deputy", "other_secretary"}
 COORDINATORS = {"coordinator", "admin"}
 # A refusal names who may do it (denied, denied_admin, denied_branch); a user with no
 # branch is told to ask for an invitation.
-REFUSALS = ("denied", "denied_admin", "denied_branch")
+REFUSALS = (
+    "denied",
+    "denied_admin",
+    "denied_branch",
+    "move_denied",
+    "move_after_circular",
+    "move_reason_needed",
+)
 DENIALS = (*REFUSALS, "not_a_secretary")
 
 
@@ -209,6 +216,11 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("view", MEMBERS | COORDINATORS),
     ("hl", COORDINATORS),
     ("pick", MEMBERS),
+    ("typed", MEMBERS),
+    ("wd", {"secretary"} | COORDINATORS),  # the author, or a coordinator (asked why)
+    ("wdok", {"secretary"}),  # a coordinator gives a reason instead
+    ("mv", {"secretary"} | COORDINATORS),
+    ("mvto", {"secretary"} | COORDINATORS),
     ("task", MEMBERS),
     ("ts", MEMBERS),
     ("planno", COORDINATORS),
@@ -225,6 +237,8 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
     carrier = (await sim.say(user, "/help"))[-1]
     target = {
         "pick": f"{world.branch_id}",
+        "typed": f"{world.branch_id}:2026-11",
+        "mvto": f"{world.report_id}:{world.branch_id}:2026-10",
         "task": f"{world.task_id}:{world.branch_id}",
         "ts": f"{world.task_id}:{world.branch_id}:doing",
         "planno": f"{world.draft_id}",
@@ -307,6 +321,11 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "inva": ("inva", ADMIN),
         "mtb": (f"mtb:{world.branch_id}", SECRETARY),
         "mtp": (f"mtp:{world.branch_id}:2", SECRETARY),
+        "typed": (f"typed:{world.branch_id}:2026-11", SECRETARY),
+        "wd": (f"wd:{world.report_id}", SECRETARY),
+        "wdok": (f"wdok:{world.report_id}", SECRETARY),
+        "mv": (f"mv:{world.report_id}", SECRETARY),
+        "mvto": (f"mvto:{world.report_id}:{world.branch_id}:2026-11", SECRETARY),
     }[action]
     return f"z1:{data}", user
 

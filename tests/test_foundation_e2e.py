@@ -208,7 +208,7 @@ async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
     await sim.say(S1, "/report")  # asks for a revision, never answered
     await sim.advance_to(at(2026, 11, 3, 10), step=timedelta(hours=6))
     out = await sim.say(S1, "这是新的一段话。")
-    check(out, "report_hint")  # a hint, not a silent revision
+    check(out, "typed_held")  # held and asked about, not a silent revision
     async with env.db.reading() as tx:
         branch = await branches.find_branch(tx, "东支部")
         assert branch is not None

@@ -102,9 +102,10 @@ async def test_task_deadline_reminders(sim: Sim) -> None:
 
 async def test_plan_upload_refusals(sim: Sim) -> None:
     await committee(sim, {"甲支部": A})
-    # A secretary's document is evidence, never a plan.
+    # A secretary's document is never a plan: its text is offered as the report.
     out = await send_plan(sim, A, PLAN)
-    check(out, "attach_saved_need_text", branch="甲支部")
+    check(out, "report_file_offer")
+    assert not matches(out, "plan_preview_head")
     # Garbage and unsupported types get clear answers; nothing is stored.
     check(await send_plan(sim, ADMIN, "\x00\x01", name="x.docx"), "plan_unreadable")
     check(await send_plan(sim, ADMIN, "这里没有任何日期。"), "plan_empty")

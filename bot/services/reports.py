@@ -9,12 +9,15 @@ from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
+from bot.services.fmt import month_label
 from storage import branches, meta
 from storage import reports as report_store
 from storage.db import Tx
 
 PENDING_REPORT = "report"
 PENDING_CHOICE = "choose_month"
+# Text typed with no question open: held until the person says what it is.
+PENDING_TYPED = "typed"
 # A question left unanswered this long lapses: text sent a month later must not
 # become a revision of last month's report.
 PENDING_TTL = timedelta(hours=12)
@@ -100,13 +103,17 @@ async def begin(
     now: datetime,
     branch_id: int | None = None,
     month: Month | None = None,
-) -> Target | list[Branch] | MonthChoice | Submitted:
+) -> Target | list[Branch] | MonthChoice | Submitted | TypedChoice:
     """Start `/report`: the target, the branches to choose from, or a choice of month.
 
     When the month is chosen after the secretary already typed the report
     (held while asking), the report is stored at once and `Submitted` returned.
     """
     members = _reporter_branches(actor)
+    if branch_id is None and month is None:
+        typed = await typed_question(env, actor, now)
+        if typed is not None:  # text is waiting for its answer: ask that first
+            return typed
     if branch_id is None and len(members) > 1:
         return [m.branch for m in members]
     membership = members[0] if branch_id is None else actor.require_member(branch_id)
@@ -142,6 +149,91 @@ async def remember_prompt(
 
 async def cancel(env: Env, actor: Actor) -> bool:
     async with env.db.transaction() as tx:
+        return await report_store.clear_pending(tx, actor.user_id)
+
+
+@dataclass(frozen=True)
+class TypedOption:
+    branch: Branch
+    month: Month
+    existing: bool  # the month has a report already: filing it makes a revision
+
+
+@dataclass(frozen=True)
+class TypedChoice:
+    """Text typed straight into the chat, held until the person taps what it is."""
+
+    options: list[TypedOption]
+    chars: int
+    again: bool  # the question was already open (more text appended, or asked again)
+
+
+async def _typed_options(env: Env, tx: Tx, actor: Actor, now: datetime) -> list[TypedOption]:
+    current = current_month(env, now)
+    options: list[TypedOption] = []
+    for m in actor.memberships:
+        existing = await report_store.get_report(tx, m.branch.id, str(current))
+        options.append(TypedOption(m.branch, current, existing is not None))
+        if await _owes(env, tx, m.branch, current.prev()):
+            options.append(TypedOption(m.branch, current.prev(), False))
+    return options
+
+
+async def hold_typed(
+    env: Env, actor: Actor, raw_text: str | None, now: datetime
+) -> TypedChoice | None:
+    """A secretary typed text with no question open: keep it (durably) and ask what it is.
+
+    A second message while the question is open is appended to the held text.
+    None for someone who reports for no branch (they get the usual hint).
+    """
+    if not actor.memberships:
+        return None
+    piece = clean_report_text(env, raw_text)
+    async with env.db.transaction() as tx:
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
+        if pending is not None and pending.held_text:
+            held = clean_report_text(env, f"{pending.held_text}\n{piece}")
+        else:
+            first = actor.memberships[0].branch.id
+            await report_store.set_pending(tx, actor.user_id, PENDING_TYPED, first, None, now)
+            held = piece
+        await report_store.hold_text(tx, actor.user_id, held, now)
+        options = await _typed_options(env, tx, actor, now)
+    return TypedChoice(options=options, chars=len(held), again=pending is not None)
+
+
+async def typed_question(env: Env, actor: Actor, now: datetime) -> TypedChoice | None:
+    """The open "is this a report?" question, if any."""
+    async with env.db.reading() as tx:
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
+        if pending is None or not pending.held_text:
+            return None
+        options = await _typed_options(env, tx, actor, now)
+    return TypedChoice(options=options, chars=len(pending.held_text), again=True)
+
+
+async def file_typed(
+    env: Env, actor: Actor, branch_id: int, month: Month, now: datetime
+) -> Submitted:
+    """The person tapped «branch, month»: the held text becomes that report."""
+    membership = actor.require_member(branch_id)
+    current = current_month(env, now)
+    if month not in (current, current.prev()):
+        raise UserError("stale_button")
+    async with env.db.transaction() as tx:
+        pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
+        if pending is None or not pending.held_text:
+            raise UserError("typed_gone")
+        return await _store(env, tx, actor, membership, month, pending.held_text, now)
+
+
+async def discard_typed(env: Env, actor: Actor) -> bool:
+    """«Not a report»: drop the held text; False when nothing was held."""
+    async with env.db.transaction() as tx:
+        pending = await report_store.get_pending(tx, actor.user_id)
+        if pending is None or pending.kind != PENDING_TYPED:
+            return False
         return await report_store.clear_pending(tx, actor.user_id)
 
 
@@ -199,11 +291,35 @@ async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Mo
     return pending.branch_id, Month.parse(pending.month)
 
 
-async def reply_target(env: Env, chat_id: int, message_id: int) -> tuple[int, Month] | None:
-    """The (branch, month) a bot message asked about, for replies to it."""
+async def reply_target(
+    env: Env, actor: Actor, chat_id: int, message_id: int
+) -> tuple[int, Month] | None:
+    """The (branch, month) a bot message asked about, for replies to it.
+
+    A reminder in this person's own chat that they no longer report for (换届):
+    they are told who took over and that nothing was filed.
+    """
     async with env.db.reading() as tx:
         found = await report_store.find_prompt(tx, chat_id, message_id)
-    return None if found is None else (found[0], Month.parse(found[1]))
+        if found is None:
+            return None
+        branch_id, month = found[0], Month.parse(found[1])
+        if chat_id != actor.user_id or actor.member_of(branch_id) is not None:
+            return branch_id, month
+        view = await branches.branch_view(tx, branch_id)
+    if view is None:
+        raise UserError("denied_branch")
+    successor = view.secretary
+    if successor is not None and successor.user_id != actor.user_id:
+        raise UserError(
+            "reply_handed_over",
+            branch=view.branch.name,
+            month=month_label(actor.lang, month),
+            name=successor.display_name,
+        )
+    raise UserError(
+        "reply_not_member", branch=view.branch.name, month=month_label(actor.lang, month)
+    )
 
 
 async def submit(
