@@ -24,6 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
@@ -81,7 +82,7 @@ def command_callbacks() -> dict[str, Callback]:
     return {c.name: command_callback(c, HANDLERS[c.name]) for c in COMMANDS}
 
 
-def run_bot(cfg: Settings, token: str) -> int:
+def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
     """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
     what the operator must fix (a database that cannot be opened, a rejected token), exit 1
     for an unreachable Bot API (it may pass; a service manager restarts the bot)."""
@@ -99,7 +100,20 @@ def run_bot(cfg: Settings, token: str) -> int:
         print(f"zhibu: ZHIBU_DB: cannot open {cfg.db}: {exc}", file=sys.stderr)
         loop.close()
         return 2
+    # One process per database (bot/lease.py): refuse while another holds the lease,
+    # or with --standby wait for it; renewed while we run, released on the way out.
+    try:
+        held = loop.run_until_complete(lease.hold(db, standby=standby))
+    except KeyboardInterrupt:  # Ctrl-C while waiting as a standby
+        held = None
+    if not isinstance(held, lease.Held):
+        if held is not None:
+            print(lease.refusal(cfg.db, held, system_clock()), file=sys.stderr)
+        loop.run_until_complete(db.close())
+        loop.close()
+        return 2 if held is not None else 0
     app = build_application(Env(db=db, cfg=cfg), token=token)
+    lease.install(app, held)
     try:
         # getMe once before polling: PTB's start-up retry loop would log a whole
         # traceback first, burying the one line that says what is wrong.
@@ -126,6 +140,7 @@ def run_bot(cfg: Settings, token: str) -> int:
     finally:
         # Closes the connection when start-up failed (after a run it is closed already).
         loop.run_until_complete(app.bot.request.shutdown())
+        loop.run_until_complete(lease.let_go(held))
         loop.run_until_complete(db.close())
         loop.close()
     return 0

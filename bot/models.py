@@ -201,3 +201,14 @@ class AuditEntry(Model):
     action: str
     branch_id: int | None
     detail: str
+
+
+class Lease(BaseModel):
+    """Who runs on this database: the single-instance lease (`storage/lease.py`)."""
+
+    owner: str
+    host: str
+    pid: int
+    since: datetime
+    renewed_at: datetime
+    expires_at: datetime
