@@ -31,6 +31,7 @@ from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
 from bot.services import engine, onboarding
 from bot.services.base import Env
 from bot.settings import Settings
+from bot.updates import ChatOrderedProcessor
 from handlers import basic, buttons, coordination, plans, records, reports
 from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
@@ -173,6 +174,8 @@ def build_application(
     )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    # Chats run concurrently, each chat's updates in order (bot/updates.py).
+    builder = builder.concurrent_updates(ChatOrderedProcessor())
     if rate_limit:
         # Telegram: ~30 messages/s in all, 20/min into one group. Sends are paced
         # evenly (bulk ones at 90 % of the rate, replies first); a 429 pauses before

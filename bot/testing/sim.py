@@ -108,9 +108,15 @@ class Sim:
     async def feed(self, update: dict[str, Any]) -> list[SentMessage]:
         """Process one update through the real Application, then deliver the outbox."""
         self._note_incoming(update)
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.process(Update.de_json(update, self.app.bot))
         await drain(self.app, self.clock())
         return self._collect()
+
+    async def process(self, update: object) -> None:
+        """Handle one update the way polling does: through the application's update
+        processor (per-chat order), returning once its handlers have run."""
+        app = self.app
+        await app.update_processor.process_update(update, app.process_update(update))
 
     async def say(
         self, user_id: int, text: str, reply_to: SentMessage | None = None
