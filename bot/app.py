@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import lease
+from bot import inbox, lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
@@ -173,9 +173,12 @@ def build_application(
         .post_stop(_on_stop)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
-    # Chats run concurrently, each chat's updates in order (bot/updates.py).
-    builder = builder.concurrent_updates(ChatOrderedProcessor())
+        builder = builder.request(request)
+    # Updates: stored in the inbox before PTB can confirm them (bot/inbox.py); chats run
+    # concurrently, each chat's updates in order (bot/updates.py).
+    ledger = inbox.InboxLedger(env.db, clock)
+    builder = builder.get_updates_request(inbox.request(request, env.db, clock))
+    builder = builder.concurrent_updates(ChatOrderedProcessor(ledger=ledger))
     if rate_limit:
         # Telegram: ~30 messages/s in all, 20/min into one group. Sends are paced
         # evenly (bulk ones at 90 % of the rate, replies first); a 429 pauses before
@@ -188,6 +191,7 @@ def build_application(
     app: Application = builder.build()  # type: ignore[type-arg]
     app.bot_data.update(env=env, clock=clock, background=background, drain_lock=asyncio.Lock())
     register_handlers(app)
+    inbox.install(app, ledger)
     return app
 
 

@@ -212,3 +212,19 @@ class Lease(BaseModel):
     since: datetime
     renewed_at: datetime
     expires_at: datetime
+
+
+class InboxState(StrEnum):
+    RECEIVED = "received"
+    HANDLED = "handled"
+
+
+class InboxItem(BaseModel):
+    """An update as recorded on arrival (`storage/inbox.py`)."""
+
+    update_id: int
+    payload: str
+    state: InboxState
+    received_at: datetime
+    handled_at: datetime | None
+    failure: str | None

@@ -83,6 +83,7 @@ class Sim:
     async def __aenter__(self) -> Sim:
         await self.app.initialize()
         await self.app.post_init(self.app)  # type: ignore[misc]
+        await self.process_queued()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -117,6 +118,17 @@ class Sim:
         processor (per-chat order), returning once its handlers have run."""
         app = self.app
         await app.update_processor.process_update(update, app.process_update(update))
+
+    async def process_queued(self) -> None:
+        """Handle what start-up queued for the application (updates received before a
+        stop and never handled), as the running application would, oldest first."""
+        queue = self.app.update_queue
+        while not queue.empty():
+            update = queue.get_nowait()
+            try:
+                await self.process(update)
+            finally:
+                queue.task_done()
 
     async def say(
         self, user_id: int, text: str, reply_to: SentMessage | None = None
