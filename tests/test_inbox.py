@@ -8,7 +8,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from telegram import Update
+from telegram.error import NetworkError
 from telegram.ext import ContextTypes, MessageHandler, filters
 
 from bot.models import InboxState
@@ -149,3 +151,13 @@ async def test_polling_records_handles_and_marks_every_update(sim: Sim, env: Env
     assert ok is not None and ok.failure is None
     assert failed is not None and failed.failure == "RuntimeError: boom"
     assert any(m.chat_id == ADMIN for m in sim.double.messages)
+
+
+async def test_updates_that_cannot_be_stored_are_not_handed_to_ptb(sim: Sim, env: Env) -> None:
+    """A database that cannot take them: PTB gets a network error (it keeps its offset and
+    asks again after a pause), so Telegram keeps the updates."""
+    sim.factory.push(sim.factory.private_text(ADMIN, "/help"))
+    await env.db.connection.execute("DROP TABLE inbox")
+    with pytest.raises(NetworkError, match="inbox: cannot record updates"):
+        await sim.app.bot.get_updates(offset=0, timeout=0)
+    assert len(sim.double.pending_updates) == 1
