@@ -70,8 +70,10 @@ class Held:
 
 def _gone(holder: Lease, me: Me) -> bool:
     """A holder on this host whose process no longer exists (killed, crashed)."""
-    if holder.host != me.host or holder.pid == me.pid:
+    if holder.host != me.host or holder.owner == me.owner:
         return False
+    if holder.pid == me.pid:  # our pid, not our owner id: an earlier run (a container's pid 1)
+        return True
     try:
         os.kill(holder.pid, 0)
     except ProcessLookupError:

@@ -193,3 +193,13 @@ def test_a_second_run_on_one_database_exits_2_and_a_standby_takes_over(
         assert conn.execute("SELECT count(*) FROM instance_lease").fetchone() == (0,)
     finally:
         conn.close()
+
+
+async def test_a_holder_with_this_host_and_pid_is_an_earlier_run(db: Database) -> None:
+    """In a restarted container the bot is pid 1 again: the holder cannot be alive."""
+    here = lease.Me.here()
+    async with db.transaction() as tx:
+        await lease_store.acquire(tx, "earlier", here.host, here.pid, T0, TTL)
+    held = await lease.hold(db, clock=lambda: T0, me=here)
+    assert isinstance(held, lease.Held)
+    await lease.let_go(held)
