@@ -85,8 +85,9 @@ def command_callbacks() -> dict[str, Callback]:
 
 def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
     """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
-    what the operator must fix (a database that cannot be opened, a rejected token), exit 1
-    for an unreachable Bot API (it may pass; a service manager restarts the bot)."""
+    what the operator must fix (a database that cannot be opened, another `zhibu run`
+    holding it, a rejected token), exit 1 for an unreachable Bot API (it may pass; a
+    service manager restarts the bot)."""
     import sqlite3
 
     from telegram.error import TelegramError
