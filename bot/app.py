@@ -25,6 +25,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
+from bot import inbox, lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
@@ -32,6 +33,7 @@ from bot.services import engine, onboarding
 from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
+from bot.updates import ChatOrderedProcessor
 from handlers import basic, buttons, coordination, plans, records, reports
 from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
@@ -84,10 +86,11 @@ def command_callbacks() -> dict[str, Callback]:
     return {c.name: command_callback(c, HANDLERS[c.name]) for c in COMMANDS}
 
 
-def run_bot(cfg: Settings, token: str) -> int:
+def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
     """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
-    what the operator must fix (a database that cannot be opened, a rejected token), exit 1
-    for an unreachable Bot API (it may pass; a service manager restarts the bot)."""
+    what the operator must fix (a database that cannot be opened, another `zhibu run`
+    holding it, a rejected token), exit 1 for an unreachable Bot API (it may pass; a
+    service manager restarts the bot)."""
     import sqlite3
 
     from telegram.error import TelegramError
@@ -102,7 +105,20 @@ def run_bot(cfg: Settings, token: str) -> int:
         print(f"zhibu: ZHIBU_DB: cannot open {cfg.db}: {exc}", file=sys.stderr)
         loop.close()
         return 2
+    # One process per database (bot/lease.py): refuse while another holds the lease,
+    # or with --standby wait for it; renewed while we run, released on the way out.
+    try:
+        held = loop.run_until_complete(lease.hold(db, standby=standby))
+    except KeyboardInterrupt:  # Ctrl-C while waiting as a standby
+        held = None
+    if not isinstance(held, lease.Held):
+        if held is not None:
+            print(lease.refusal(cfg.db, held, system_clock()), file=sys.stderr)
+        loop.run_until_complete(db.close())
+        loop.close()
+        return 2 if held is not None else 0
     app = build_application(Env(db=db, cfg=cfg), token=token)
+    lease.install(app, held)
     try:
         # getMe once before polling: PTB's start-up retry loop would log a whole
         # traceback first, burying the one line that says what is wrong.
@@ -129,6 +145,7 @@ def run_bot(cfg: Settings, token: str) -> int:
     finally:
         # Closes the connection when start-up failed (after a run it is closed already).
         loop.run_until_complete(app.bot.request.shutdown())
+        loop.run_until_complete(lease.let_go(held))
         loop.run_until_complete(db.close())
         loop.close()
     return 0
@@ -160,7 +177,12 @@ def build_application(
         .post_stop(_on_stop)
     )
     if request is not None:
-        builder = builder.request(request).get_updates_request(request)
+        builder = builder.request(request)
+    # Updates: stored in the inbox before PTB can confirm them (bot/inbox.py); chats run
+    # concurrently, each chat's updates in order (bot/updates.py).
+    ledger = inbox.InboxLedger(env.db, clock)
+    builder = builder.get_updates_request(inbox.request(request, env.db, clock))
+    builder = builder.concurrent_updates(ChatOrderedProcessor(ledger=ledger))
     if rate_limit:
         # Telegram: ~30 messages/s in all, 20/min into one group. Sends are paced
         # evenly (bulk ones at 90 % of the rate, replies first); a 429 pauses before
@@ -173,6 +195,7 @@ def build_application(
     app: Application = builder.build()  # type: ignore[type-arg]
     app.bot_data.update(env=env, clock=clock, background=background, drain_lock=asyncio.Lock())
     register_handlers(app)
+    inbox.install(app, ledger)
     return app
 
 

@@ -81,7 +81,7 @@ def _database_ok(cfg: Settings) -> bool:
     return problem is None
 
 
-def cmd_run(_: argparse.Namespace) -> int:
+def cmd_run(args: argparse.Namespace) -> int:
     cfg = _settings()
     if cfg.bot_token is None or not cfg.bot_token.get_secret_value().strip():
         print(NO_TOKEN, file=sys.stderr)
@@ -92,7 +92,7 @@ def cmd_run(_: argparse.Namespace) -> int:
     setup_logging(token=token)
     from bot.app import run_bot
 
-    return run_bot(cfg, token)
+    return run_bot(cfg, token, standby=args.standby)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -234,9 +234,14 @@ ZHIBU_ADMIN_IDS (your numeric Telegram user id: send any message to
 @userinfobot). A setting left empty (NAME=) takes its default. List settings
 accept commas, 、 or spaces: 5,2,0 or 5，2，0.
 
+Only one `zhibu run` may use a database: a second one says which process
+holds it and exits 2, or with --standby waits and takes over when the first
+stops (or its heartbeat has been silent for 30 seconds).
+
 Exit status: 0 stopped; 2 a setting must be fixed (bad value, ZHIBU_DB
-directory missing, token rejected), named in one line; 1 the Bot API could
-not be reached (may pass: try again later)."""
+directory missing, token rejected, another zhibu run holds the database),
+named in one line; 1 the Bot API could not be reached (may pass: try again
+later)."""
 
 BRANCHES_IMPORT_HELP = """\
 Create branches from a CSV file and print a secretary invite link for each.
@@ -285,6 +290,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="run the bot (needs ZHIBU_BOT_TOKEN; settings from .env and ZHIBU_* variables)",
         description=RUN_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run.add_argument(
+        "--standby",
+        action="store_true",
+        help="if another `zhibu run` uses the database, wait and take over when it stops",
     )
     run.set_defaults(func=cmd_run)
     demo = sub.add_parser("demo", help="simulate one month offline and print the transcript")

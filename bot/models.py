@@ -213,3 +213,30 @@ class AuditEntry(Model):
     action: str
     branch_id: int | None
     detail: str
+
+
+class Lease(BaseModel):
+    """Who runs on this database: the single-instance lease (`storage/lease.py`)."""
+
+    owner: str
+    host: str
+    pid: int
+    since: datetime
+    renewed_at: datetime
+    expires_at: datetime
+
+
+class InboxState(StrEnum):
+    RECEIVED = "received"
+    HANDLED = "handled"
+
+
+class InboxItem(BaseModel):
+    """An update as recorded on arrival (`storage/inbox.py`)."""
+
+    update_id: int
+    payload: str
+    state: InboxState
+    received_at: datetime
+    handled_at: datetime | None
+    failure: str | None

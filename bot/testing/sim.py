@@ -83,6 +83,7 @@ class Sim:
     async def __aenter__(self) -> Sim:
         await self.app.initialize()
         await self.app.post_init(self.app)  # type: ignore[misc]
+        await self.process_queued()
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -108,9 +109,26 @@ class Sim:
     async def feed(self, update: dict[str, Any]) -> list[SentMessage]:
         """Process one update through the real Application, then deliver the outbox."""
         self._note_incoming(update)
-        await self.app.process_update(Update.de_json(update, self.app.bot))
+        await self.process(Update.de_json(update, self.app.bot))
         await drain(self.app, self.clock())
         return self._collect()
+
+    async def process(self, update: object) -> None:
+        """Handle one update the way polling does: through the application's update
+        processor (per-chat order), returning once its handlers have run."""
+        app = self.app
+        await app.update_processor.process_update(update, app.process_update(update))
+
+    async def process_queued(self) -> None:
+        """Handle what start-up queued for the application (updates received before a
+        stop and never handled), as the running application would, oldest first."""
+        queue = self.app.update_queue
+        while not queue.empty():
+            update = queue.get_nowait()
+            try:
+                await self.process(update)
+            finally:
+                queue.task_done()
 
     async def say(
         self, user_id: int, text: str, reply_to: SentMessage | None = None
