@@ -9,9 +9,8 @@ import re
 from telegram import InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
-from bot.i18n import Html, esc, join
+from bot.i18n import Html, join
 from bot.models import Branch
-from bot.plans.cli import preview_lines
 from bot.services import plans
 from bot.services.base import UserError
 from bot.services.fmt import plan_date
@@ -46,9 +45,9 @@ async def maybe_plan_document(ctx: Ctx, message: Message) -> bool:
     lines = [
         ctx.t("plan_preview_head"),
         Html(""),
-        *(Html(esc(x)) for x in preview_lines(made.spec)),
+        *plans.preview_lines(ctx.lang, made.spec, ctx.now.astimezone(ctx.env.cfg.tz).date()),
+        *made.warnings,
     ]
-    lines += [Html(esc(f"⚠ {w}")) for w in made.warnings]
     lines.append(ctx.t("plan_preview_tail"))
     markup = buttons(
         [
@@ -153,7 +152,7 @@ def _task_label(ctx: Ctx, s: TaskState) -> Html:
     elif s.task.ongoing:
         when = ctx.t("task_ongoing")
     else:
-        when = Html(esc(plans.rule_text(s.task.recurring)))
+        when = plans.rule_text(ctx.lang, s.task.recurring)
     # A task with no schedule at all shows no dangling separator.
     when = Html(f" · {when}") if when else Html("")
     late = ctx.t("task_overdue") if s.overdue else ""

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.calendar import Month
 from bot.i18n import Html, esc, t
+from bot.plans.model import LAST_DAY, RecurringRule
 
 
 @lru_cache(maxsize=1024)  # a reminder fan-out formats the same month thousands of times
@@ -58,3 +59,29 @@ def names_list(lang: str, names: list[str], cap: int = NAMES_CAP) -> Html:
     if len(names) <= cap:
         return Html(shown)
     return t(lang, "names_more", names=Html(shown), total=len(names))
+
+
+def rule_label(lang: str, rule: RecurringRule) -> Html:
+    """A recurring due day as people read it: 每月25日前, monthly by day 25, 每年7月1日."""
+    day, month = rule.day, rule.month
+    if rule.freq == "monthly":
+        if day is None:
+            return t(lang, "rule_monthly_any")
+        return t(lang, "rule_monthly_end") if day == LAST_DAY else t(lang, "rule_monthly", day=day)
+    if rule.freq == "quarterly":
+        if day is None:
+            return t(lang, "rule_quarterly_any")
+        if day == LAST_DAY:
+            if month in (None, 3):
+                return t(lang, "rule_quarterly_end")
+            return t(lang, "rule_quarterly_month_end", month=month)
+        if month is None:
+            return t(lang, "rule_quarterly_day", day=day)
+        return t(lang, "rule_quarterly_month_day", month=month, day=day)
+    if month is None:
+        return t(lang, "rule_annual_any")
+    if day is None:
+        return t(lang, "rule_annual_month", month=month)
+    if day == LAST_DAY:
+        return t(lang, "rule_annual_month_end", month=month)
+    return t(lang, "rule_annual_day", month=month, day=day)

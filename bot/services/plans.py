@@ -13,16 +13,23 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import rules
-from bot.i18n import t
+from bot.i18n import Html, Ref, esc, t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
-from bot.plans.model import PhaseSpec, PlanFormatError, PlanRefused, PlanSpec, RecurringRule
+from bot.plans.model import (
+    PhaseSpec,
+    PlanFormatError,
+    PlanRefused,
+    PlanSpec,
+    RecurringRule,
+    TaskSpec,
+)
 from bot.plans.reader import read_plan_bytes
 from bot.plans.yamlio import load_plan_yaml
 from bot.services import plan_worker
 from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.circular_model import Item, Para, Run, Section, listing, plain, runs
-from bot.services.fmt import date_label, plan_date
+from bot.services.fmt import date_label, plan_date, rule_label
 from bot.services.reports import PENDING_TTL
 from storage import branches as branch_store
 from storage import meta, outbox, reports
@@ -46,7 +53,7 @@ def is_plan_file(file_name: str | None) -> bool:
 class Draft:
     id: int
     spec: PlanSpec
-    warnings: list[str]
+    warnings: list[Html]  # rendered in the coordinator's language
 
 
 def spec_from_file(file_name: str, data: bytes, today: date) -> tuple[PlanSpec, list[str]]:
@@ -120,10 +127,11 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
     actor.require_coordinator()
     today = now.astimezone(env.cfg.tz).date()
     spec, warnings = await read_plan(file_name, data, today)
+    lang = actor.lang
+    # The extractor's own findings quote the plan's text; each is one warning line.
+    notes = [t(lang, "plan_pv_warning", text=w) for w in warnings]
     if spec.year < today.year:
-        warnings.append(
-            f"方案年度为{spec.year}年，早于今年：其中的时限均已过去，启用后会显示为逾期。"
-        )
+        notes.append(t(lang, "plan_warn_past_year", year=spec.year))
     if not spec.phases and not spec.tasks:
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
@@ -132,11 +140,15 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
     for task in spec.tasks:
         if task.branches != "all":
             # Assigned by name: a misspelt name would silently assign the task to nobody.
-            warnings.append(f"任务“{task.title}”只分配给：{'、'.join(task.branches)}")
+            notes.append(
+                t(lang, "plan_warn_limited", task=task.title, names="、".join(task.branches))
+            )
             unknown = [n for n in task.branches if n not in known]
             if unknown:
-                warnings.append(f"任务“{task.title}”指定的支部不存在：{'、'.join(unknown)}")
-    return Draft(id=draft_id, spec=spec, warnings=warnings)
+                notes.append(
+                    t(lang, "plan_warn_unknown", task=task.title, names="、".join(unknown))
+                )
+    return Draft(id=draft_id, spec=spec, warnings=notes)
 
 
 async def decide(env: Env, actor: Actor, draft_id: int, accept: bool, now: datetime) -> PlanSpec:
@@ -506,7 +518,43 @@ def _overdue_item(tp: TaskProgress) -> Item:
     return Item(runs=(Run(text=f"{tp.task.title}（"), *names, Run(text="）")))
 
 
-def rule_text(recurring: str | None) -> str:
+def rule_text(lang: str, recurring: str | None) -> Html:
+    """A stored task's recurring rule (JSON) in the reader's language; empty when none."""
     if not recurring:
-        return ""
-    return RecurringRule.model_validate(json.loads(recurring)).describe_zh()
+        return Html("")
+    return rule_label(lang, RecurringRule.model_validate(json.loads(recurring)))
+
+
+def preview_lines(lang: str, spec: PlanSpec, today: date) -> list[Html]:
+    """The plan as the coordinator checks it before enabling: title and year, phases with
+    their dates and tasks, other tasks with their deadlines or rules."""
+    lines = [t(lang, "plan_pv_title", title=spec.title or Ref("plan_pv_untitled"))]
+    lines.append(t(lang, "plan_pv_year", year=spec.year))
+    phases = {p.title for p in spec.phases}
+
+    def task_line(task: TaskSpec) -> Html:
+        if task.due is not None:
+            return t(lang, "plan_pv_due", title=task.title, due=plan_date(lang, task.due, today))
+        if task.ongoing:
+            return t(lang, "plan_pv_ongoing", title=task.title)
+        if task.recurring is not None:
+            return t(lang, "plan_pv_rule", title=task.title, rule=rule_label(lang, task.recurring))
+        return Html(esc(task.title))
+
+    if spec.phases:
+        lines.append(t(lang, "plan_pv_phases", count=len(spec.phases)))
+        for n, phase in enumerate(spec.phases, 1):
+            start, end = plan_date(lang, phase.start, today), plan_date(lang, phase.end, today)
+            lines.append(t(lang, "plan_pv_phase", n=n, name=phase.title, start=start, end=end))
+            lines += [
+                t(lang, "plan_pv_phase_task", line=task_line(task))
+                for task in spec.tasks
+                if task.phase == phase.title
+            ]
+    others = [task for task in spec.tasks if task.phase not in phases]
+    if others:
+        lines.append(t(lang, "plan_pv_tasks", count=len(others)))
+        lines += [t(lang, "plan_pv_task", line=task_line(task)) for task in others]
+    if not spec.phases and not spec.tasks:
+        lines.append(t(lang, "plan_pv_nothing"))
+    return lines
