@@ -6,12 +6,16 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from bot.services.base import Env
 
 EXIT_USAGE = 2
 
@@ -104,8 +108,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_branches_import(args: argparse.Namespace) -> int:
     cfg = _settings()
     from bot.services import onboarding
-    from bot.services.base import Env, UserError
-    from storage.db import Database
+    from bot.services.base import UserError
 
     path = Path(args.file)
     try:
@@ -116,32 +119,38 @@ def cmd_branches_import(args: argparse.Namespace) -> int:
     if not _database_ok(cfg):
         return EXIT_USAGE
 
+    async def go(env: Env) -> int:
+        username = args.bot_username or await onboarding.bot_username(env)
+        if not username:
+            print(
+                "zhibu: the bot's username is not known yet; pass --bot-username NAME "
+                "or run `zhibu run` once.",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
+        try:
+            rows = await onboarding.import_branches_csv(env, text, datetime.now(UTC))
+        except UserError as exc:
+            print(f"zhibu: {path.name}: {_plain(cfg.language, exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        for row in rows:
+            state = "new" if row.created else "existing"
+            link = onboarding.invite_link(username, row.token) if row.token else "(has a secretary)"
+            print(f"{row.name}\t{state}\t{link}")
+        return 0
+
+    return _with_database(cfg, go)
+
+
+def _with_database(cfg: Settings, work: Callable[[Env], Awaitable[int]]) -> int:
+    """Run a CLI command's work against the database, closed afterwards whatever happens."""
+    from bot.services.base import Env
+    from storage.db import Database
+
     async def go() -> int:
         db = await Database.open(cfg.db)
         try:
-            env = Env(db=db, cfg=cfg)
-            username = args.bot_username or await onboarding.bot_username(env)
-            if not username:
-                print(
-                    "zhibu: the bot's username is not known yet; pass --bot-username NAME "
-                    "or run `zhibu run` once.",
-                    file=sys.stderr,
-                )
-                return EXIT_USAGE
-            try:
-                rows = await onboarding.import_branches_csv(env, text, datetime.now(UTC))
-            except UserError as exc:
-                print(f"zhibu: {path.name}: {_plain(cfg.language, exc)}", file=sys.stderr)
-                return EXIT_USAGE
-            for row in rows:
-                state = "new" if row.created else "existing"
-                link = (
-                    onboarding.invite_link(username, row.token)
-                    if row.token
-                    else "(has a secretary)"
-                )
-                print(f"{row.name}\t{state}\t{link}")
-            return 0
+            return await work(Env(db=db, cfg=cfg))
         finally:
             await db.close()
 
@@ -159,8 +168,7 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     from bot.plans.model import PlanFormatError
     from bot.plans.yamlio import load_plan_file
     from bot.services import plans
-    from bot.services.base import Env, UserError
-    from storage.db import Database
+    from bot.services.base import UserError
 
     try:
         spec = load_plan_file(args.file)
@@ -170,22 +178,19 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     if not _database_ok(cfg):
         return EXIT_USAGE
 
-    async def go() -> int:
-        db = await Database.open(cfg.db)
+    async def go(env: Env) -> int:
         try:
-            plan_id = await plans.import_plan(Env(db=db, cfg=cfg), spec, datetime.now(UTC))
+            plan_id = await plans.import_plan(env, spec, datetime.now(UTC))
         except UserError as exc:
             print(f"zhibu: {args.file}: {_plain(cfg.language, exc)}", file=sys.stderr)
             return EXIT_USAGE
-        finally:
-            await db.close()
         print(
             f"imported plan {plan_id}: {spec.title} ({spec.year}), "
             f"{len(spec.phases)} phases, {len(spec.tasks)} tasks"
         )
         return 0
 
-    return asyncio.run(go())
+    return _with_database(cfg, go)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

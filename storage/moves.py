@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict
+
 from bot.models import Report
-from storage.db import Tx, parse_ts, ts
+from storage.db import Tx, ts
 from storage.reports import revisions
+from storage.rows import fetch_all
 
 
-@dataclass(frozen=True)
-class Move:
+class Move(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
     report_id: int
     action: str  # 'withdrawn' or 'moved'
     from_branch_id: int
@@ -94,21 +97,9 @@ async def move(
 
 
 async def history(tx: Tx, report_id: int) -> list[Move]:
-    rows = await tx.all("SELECT * FROM report_moves WHERE report_id = ? ORDER BY id", (report_id,))
-    return [
-        Move(
-            report_id=r["report_id"],
-            action=r["action"],
-            from_branch_id=r["from_branch_id"],
-            from_month=r["from_month"],
-            to_branch_id=r["to_branch_id"],
-            to_month=r["to_month"],
-            actor_id=r["actor_id"],
-            reason=r["reason"],
-            at=parse_ts(r["at"]),
-        )
-        for r in rows
-    ]
+    return await fetch_all(
+        tx, Move, "SELECT * FROM report_moves WHERE report_id = ? ORDER BY id", (report_id,)
+    )
 
 
 async def set_reason_pending(

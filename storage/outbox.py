@@ -10,33 +10,15 @@ import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.models import NewMessage, OutboxItem, OutboxStatus
-from storage.db import Tx, parse_ts, parse_ts_opt, ts
+from bot.models import NewMessage, OutboxItem
+from storage.db import Tx, parse_ts, ts
+from storage.rows import model_from
 
 # ------------------------------------------------------------------- outbox
 
 
 def _outbox(row: sqlite3.Row) -> OutboxItem:
-    return OutboxItem(
-        id=row["id"],
-        dedupe_key=row["dedupe_key"],
-        kind=row["kind"],
-        chat_id=row["chat_id"],
-        text=row["text"],
-        reply_markup=row["reply_markup"],
-        branch_id=row["branch_id"],
-        month=row["month"],
-        recipient_id=row["recipient_id"],
-        created_at=parse_ts(row["created_at"]),
-        status=OutboxStatus(row["status"]),
-        attempts=row["attempts"],
-        next_attempt_at=parse_ts(row["next_attempt_at"]),
-        sent_at=parse_ts_opt(row["sent_at"]),
-        tg_message_id=row["tg_message_id"],
-        error=row["error"],
-        valid_until=parse_ts_opt(row["valid_until"]),
-        claimed_by=row["claimed_by"],
-    )
+    return model_from(OutboxItem, row)
 
 
 _ENQUEUE = """INSERT OR IGNORE INTO outbox(dedupe_key, kind, chat_id, text, reply_markup,
