@@ -53,11 +53,13 @@ async def report_page_between(
     then month, as plain tuples of `REPORT_ROW_COLUMNS`: a big span is read page by
     page, without a model per row."""
     branch_id, month = after if after is not None else (-1, "")
+    # The row value walks the (branch_id, month) unique index from `after`; `+month`
+    # keeps SQLite off the month index, which would sort the whole span for each page.
     rows = await tx.all(
         f"""SELECT {REPORT_ROW_COLUMNS} FROM reports
-            WHERE month BETWEEN ? AND ? AND (branch_id > ? OR (branch_id = ? AND month > ?))
+            WHERE (branch_id, month) > (?, ?) AND +month BETWEEN ? AND ?
             ORDER BY branch_id, month LIMIT ?""",
-        (first, last, branch_id, branch_id, month, limit),
+        (branch_id, month, first, last, limit),
     )
     return cast(list[ReportTuple], [tuple(r) for r in rows])
 
