@@ -8,6 +8,8 @@ snapshot.
 
 from __future__ import annotations
 
+from typing import cast
+
 from bot.models import Branch, Circular, Cycle, Exemption, Report, User
 from storage.circulars import circular_from
 from storage.db import Tx
@@ -35,6 +37,31 @@ async def reports_between(tx: Tx, first: str, last: str) -> list[Report]:
         "SELECT * FROM reports WHERE month BETWEEN ? AND ? ORDER BY branch_id, month",
         (first, last),
     )
+
+
+# The columns of `report_page_between`'s tuples, in order, and what SQLite gives for them.
+REPORT_ROW_COLUMNS = (
+    "id, branch_id, month, author_id, text, submitted_at, revised_at, late, revisions"
+)
+ReportTuple = tuple[int, int, str, int, str, str, str | None, int, int]
+
+
+async def report_page_between(
+    tx: Tx, first: str, last: str, after: tuple[int, str] | None, limit: int
+) -> list[ReportTuple]:
+    """Up to `limit` of the span's reports after (branch_id, month) `after`, by branch
+    then month, as plain tuples of `REPORT_ROW_COLUMNS`: a big span is read page by
+    page, without a model per row."""
+    branch_id, month = after if after is not None else (-1, "")
+    # The row value walks the (branch_id, month) unique index from `after`; `+month`
+    # keeps SQLite off the month index, which would sort the whole span for each page.
+    rows = await tx.all(
+        f"""SELECT {REPORT_ROW_COLUMNS} FROM reports
+            WHERE (branch_id, month) > (?, ?) AND +month BETWEEN ? AND ?
+            ORDER BY branch_id, month LIMIT ?""",
+        (branch_id, month, first, last, limit),
+    )
+    return cast(list[ReportTuple], [tuple(r) for r in rows])
 
 
 async def attachment_counts_between(tx: Tx, first: str, last: str) -> dict[tuple[int, str], int]:

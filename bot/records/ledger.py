@@ -2,6 +2,14 @@
 
 Excel has no time zones: every moment is written as a naive local time in the
 committee's zone, converted here at the boundary and nowhere else.
+
+The workbook is written in openpyxl's write-only mode: each row goes to the
+sheet's temporary file as it is appended, so a year of ten thousand branches
+never exists as a million cell objects. Write-only mode needs what sits above
+the rows in a sheet's XML (frozen panes, column widths) before the first row,
+so each sheet's column widths are worked out from its data first. Cell looks
+are named styles registered once per workbook (`_STYLES`); a cell refers to
+one by name.
 """
 
 from __future__ import annotations
@@ -10,15 +18,20 @@ import html
 import io
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Final, Protocol, cast
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.dimensions import ColumnDimension, DimensionHolder
+from openpyxl.worksheet.filters import AutoFilter
+from openpyxl.worksheet.page import PrintPageSetup
+from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperties
 
 from bot.calendar import Month
 from bot.models import Branch
@@ -57,19 +70,72 @@ GRADE_FILL: dict[Grade, str] = {
 }
 HEADER_FILL = "D9E1F2"
 
-_fills = {state: PatternFill("solid", fgColor=rgb) for state, rgb in STATE_FILL.items()}
-_fonts = {state: Font(color=rgb) for state, rgb in STATE_FONT.items()}
-_grade_fills = {grade: PatternFill("solid", fgColor=rgb) for grade, rgb in GRADE_FILL.items()}
-_header_fill = PatternFill("solid", fgColor=HEADER_FILL)
-_header_font = Font(bold=True)
-_thin = Side(style="thin", color="BFBFBF")
-_header_border = Border(bottom=_thin)
+# The named styles of the workbook (their names show in Excel's cell styles gallery).
+HEADER: Final = "zhibu 表头"
+NOTE: Final = "zhibu 注"
+DATETIME: Final = "zhibu 时间"
+DATETIME_TOP: Final = "zhibu 时间（顶端）"
+PERCENT: Final = "zhibu 百分比"
+TOP: Final = "zhibu 顶端"
+WRAP: Final = "zhibu 全文"
+STATE_STYLE: Final[dict[State, str]] = {s: f"zhibu {L.STATE_LABEL[s]}" for s in State}
+GRADE_STYLE: Final[dict[Grade, str]] = {g: f"zhibu 等次{g.value}" for g in Grade}
+
 _center = Alignment(horizontal="center", vertical="center")
-_wrap = Alignment(wrap_text=True, vertical="top")
 _top = Alignment(vertical="top")
-_note_font = Font(italic=True, color="595959")
+
+
+def _fill(rgb: str) -> PatternFill:
+    return PatternFill("solid", fgColor=rgb)
+
+
+def _named_styles() -> list[NamedStyle]:
+    styles = [
+        NamedStyle(
+            HEADER,
+            font=Font(bold=True),
+            fill=_fill(HEADER_FILL),
+            border=Border(bottom=Side(style="thin", color="BFBFBF")),
+            alignment=_center,
+        ),
+        NamedStyle(NOTE, font=Font(italic=True, color="595959")),
+        NamedStyle(DATETIME, number_format=DATETIME_FORMAT),
+        NamedStyle(DATETIME_TOP, number_format=DATETIME_FORMAT, alignment=_top),
+        NamedStyle(PERCENT, number_format=PERCENT_FORMAT),
+        NamedStyle(TOP, alignment=_top),
+        NamedStyle(WRAP, alignment=Alignment(wrap_text=True, vertical="top")),
+    ]
+    styles += [
+        NamedStyle(
+            STATE_STYLE[s],
+            font=Font(color=STATE_FONT[s]),
+            fill=_fill(STATE_FILL[s]),
+            alignment=_center,
+        )
+        for s in State
+    ]
+    styles += [
+        NamedStyle(GRADE_STYLE[g], fill=_fill(GRADE_FILL[g]), alignment=_center) for g in Grade
+    ]
+    return styles
+
 
 _TAG = re.compile(r"<[^>]+>")
+# Any moment: every date-time column is as wide as its number format.
+_WHEN = DATETIME_FORMAT
+
+
+class _SheetLayout(Protocol):
+    """What a write-only sheet has besides its rows (openpyxl sets these up for both
+    kinds of sheet; the type stubs list them on the ordinary one only)."""
+
+    column_dimensions: DimensionHolder[str, ColumnDimension]
+    page_setup: PrintPageSetup
+    sheet_properties: WorksheetProperties
+    auto_filter: AutoFilter
+
+
+Value = str | int | float | datetime | None
 
 
 def local(moment: datetime, data: YearData) -> datetime:
@@ -83,6 +149,11 @@ def clean_text(text: str) -> str:
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - 1] + "…"
     return text
+
+
+def _text(value: str) -> str:
+    """Every string the ledger writes to a cell passes here, and only here."""
+    return clean_text(value)
 
 
 def plain(html_text: str) -> str:
@@ -99,58 +170,98 @@ def display_width(value: object) -> int:
     if isinstance(value, float):
         return 7
     text = str(value)
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
+def column_widths(
+    headers: Sequence[str], values: Sequence[Iterable[object]], fixed: dict[int, int] | None = None
+) -> list[int]:
+    """Each column's width: its header or widest value (`values[i]` are column i+1's)."""
+    fixed = fixed or {}
+    widths = []
+    for col, header in enumerate(headers, start=1):
+        if col in fixed:
+            widths.append(fixed[col])
+            continue
+        column = values[col - 1] if col <= len(values) else ()
+        widest = max([display_width(header), *map(display_width, column)])
+        widths.append(min(max(widest + 2, 6), MAX_COLUMN_WIDTH))
+    return widths
+
+
 class _Sheet:
-    """Writes rows and remembers the widest value of each column."""
+    """One write-only sheet: header, widths and frozen panes first, then rows as they come.
 
-    def __init__(self, ws: Worksheet, headers: Sequence[str]) -> None:
+    A styled value is written through a `WriteOnlyCell` kept per (column, style)
+    and reused from row to row: write-only mode writes a row out as it is
+    appended (openpyxl reuses its own cell for plain values the same way), so
+    a million styled values cost no million cell objects.
+    """
+
+    def __init__(
+        self,
+        wb: Workbook,
+        title: str,
+        headers: Sequence[str],
+        widths: Sequence[int],
+        styles: Sequence[str | None] = (),
+        freeze: str = "A2",
+    ) -> None:
+        ws = wb.create_sheet(title)
+        assert isinstance(ws, WriteOnlyWorksheet)
         self.ws = ws
-        self.widths = [display_width(h) for h in headers]
-        self.row = 1
+        self.layout = layout = cast(_SheetLayout, ws)
+        self.columns = len(headers)
+        self.styles = list(styles) + [None] * (self.columns - len(styles))
+        self.row = 0
         self.table_end = 1
-        for col, title in enumerate(headers, start=1):
-            cell = ws.cell(row=1, column=col, value=clean_text(title))
-            cell.font = _header_font
-            cell.fill = _header_fill
-            cell.border = _header_border
-            cell.alignment = _center
-        ws.freeze_panes = "A2"
+        self._cells: dict[tuple[int, str], Cell] = {}
+        ws.freeze_panes = freeze
+        for col, width in enumerate(widths, start=1):
+            layout.column_dimensions[get_column_letter(col)].width = width
+        # Printed, each page repeats the header and the sheet is one page wide.
+        ws.print_title_rows = "1:1"
+        layout.page_setup.fitToWidth = 1
+        layout.page_setup.fitToHeight = 0
+        layout.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        self._write(headers, [HEADER] * self.columns)
 
-    def append(self, values: Sequence[Any]) -> int:
+    def _write(self, values: Sequence[Value], styles: Sequence[str | None]) -> None:
+        row: list[object] = []
+        for col, (value, style) in enumerate(zip(values, styles, strict=False)):
+            if isinstance(value, str):
+                value = _text(value)
+            if style is None or value is None:
+                row.append(value)
+                continue
+            cell = self._cells.get((col, style))
+            if cell is None:
+                cell = self._cells[(col, style)] = WriteOnlyCell(self.ws)
+                cell.style = style
+            cell.value = value
+            row.append(cell)
+        self.ws.append(row)
         self.row += 1
-        for col, value in enumerate(values, start=1):
-            if isinstance(value, str):  # every text cell, whatever its column
-                value = clean_text(value)
-            cell = self.ws.cell(row=self.row, column=col, value=value)
-            if isinstance(value, datetime):
-                cell.number_format = DATETIME_FORMAT
-            if col <= len(self.widths):
-                self.widths[col - 1] = max(self.widths[col - 1], display_width(value))
+
+    def append(self, values: Sequence[Value], styles: Sequence[str | None] | None = None) -> None:
+        """A table row; `styles` (by column, None for plain) default to the sheet's."""
+        self._write(values, self.styles if styles is None else styles)
         self.table_end = self.row
-        return self.row
 
     def note(self, text: str, skip: int = 1) -> None:
         """A line under the table (not counted in column widths)."""
-        self.row += skip + 1
-        cell = self.ws.cell(row=self.row, column=1, value=clean_text(text))
-        cell.font = _note_font
+        for _ in range(skip):
+            self.ws.append([])
+            self.row += 1
+        self._write([text], [NOTE])
 
-    def finish(self, fixed: dict[int, int] | None = None) -> None:
-        fixed = fixed or {}
-        # Printed, each page repeats the header and the sheet is one page wide.
-        self.ws.print_title_rows = "1:1"
-        self.ws.page_setup.fitToWidth = 1
-        self.ws.page_setup.fitToHeight = 0
-        self.ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        for col, width in enumerate(self.widths, start=1):
-            size = fixed.get(col, min(max(width + 2, 6), MAX_COLUMN_WIDTH))
-            self.ws.column_dimensions[get_column_letter(col)].width = size
+    def finish(self) -> None:
         if self.table_end > 1:
             # The filter covers the table only, not the notes under it.
-            last = get_column_letter(len(self.widths))
-            self.ws.auto_filter.ref = f"A1:{last}{self.table_end}"
+            last = get_column_letter(self.columns)
+            self.layout.auto_filter.ref = f"A1:{last}{self.table_end}"
 
 
 def _month_header(data: YearData, month: Month) -> str:
@@ -163,64 +274,70 @@ def _branch_name(branch: Branch) -> str:
     return name + L.ARCHIVED if branch.archived_at is not None else name
 
 
+def _late_label(data: YearData, submitted_at: datetime) -> str:
+    day = submitted_at.astimezone(data.tz).date()
+    return f"{L.STATE_LABEL[State.LATE]}（{day.month}月{day.day}日）"
+
+
+def _rate(rate: float | None) -> tuple[float | str, str | None]:
+    return (rate, PERCENT) if rate is not None else (L.NOT_APPLICABLE, None)
+
+
 def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
-    ws = wb.active
-    assert ws is not None
-    ws.title = L.SHEET_MATRIX
     month_cols = [_month_header(data, m) for m in data.months]
-    headers = [
-        "支部",
-        "类别",
-        *month_cols,
-        "应报月数",
-        "按时",
-        "迟报",
-        "未报",
-        "免报",
-        "全年按时率",
-    ]
-    sheet = _Sheet(ws, headers)
-    ws.freeze_panes = "C2"  # keep the branch name in view while scrolling the months
-    by_branch = {r.branch.id: r for r in review.rows}
+    totals = ["应报月数", "按时", "迟报", "未报", "免报", "全年按时率"]
+    headers = ["支部", "类别", *month_cols, *totals]
     first_month_col = 3
-    for branch in data.branches:
-        values: list[Any] = [_branch_name(branch), branch.category]
-        states: list[State | None] = []
+    # The month cells' texts: the state labels and the late ones with their dates.
+    month_values: set[str] = set(L.STATE_LABEL.values())
+    for c in data.cells.values():
+        if c.state is State.LATE and c.report is not None:
+            month_values.add(_late_label(data, c.report.submitted_at))
+    names = [_branch_name(b) for b in data.branches]
+    count = [len(data.months)]
+    widths = column_widths(
+        headers,
+        [names, {b.category for b in data.branches}, *[()] * len(month_cols)]
+        + [count] * 5
+        + [[0.5, L.NOT_APPLICABLE]],
+    )
+    # One width for every month, so the grid reads as a calendar.
+    month_width = max(display_width(v) for v in [*month_values, *month_cols, "xxxx"]) + 2
+    for offset in range(len(month_cols)):
+        widths[first_month_col - 1 + offset] = month_width
+    sheet = _Sheet(wb, L.SHEET_MATRIX, headers, widths, freeze="C2")
+    # keep the branch name in view while scrolling the months (C2 above)
+    by_branch = {r.branch.id: r for r in review.rows}
+    for branch, name in zip(data.branches, names, strict=True):
+        values: list[Value] = [name, branch.category]
+        styles: list[str | None] = [None, None]
         for month in data.months:
             cell = data.cell(branch.id, month)
             if cell is None:
                 values.append(None)
-                states.append(None)
+                styles.append(None)
                 continue
-            states.append(cell.state)
+            styles.append(STATE_STYLE[cell.state])
             if cell.state is State.LATE and cell.report is not None:
-                day = cell.report.submitted_at.astimezone(data.tz).date()
-                values.append(f"{L.STATE_LABEL[State.LATE]}（{day.month}月{day.day}日）")
+                values.append(_late_label(data, cell.report.submitted_at))
             else:
                 values.append(L.STATE_LABEL[cell.state])
         row_review = by_branch.get(branch.id)
         if row_review is None:
             values += [0, 0, 0, 0, 0, L.NOT_APPLICABLE]
+            styles += [None] * 6
         else:
+            rate, rate_style = _rate(row_review.rate)
             values += [
                 row_review.expected,
                 row_review.on_time,
                 row_review.late,
                 row_review.missing,
                 row_review.exempt,
-                row_review.rate if row_review.rate is not None else L.NOT_APPLICABLE,
+                rate,
             ]
-        row = sheet.append(values)
-        for offset, state in enumerate(states):
-            if state is None:
-                continue
-            c = ws.cell(row=row, column=first_month_col + offset)
-            c.fill = _fills[state]
-            c.font = _fonts[state]
-            c.alignment = _center
-        rate_cell = ws.cell(row=row, column=len(headers))
-        if isinstance(rate_cell.value, float):
-            rate_cell.number_format = PERCENT_FORMAT
+            styles += [None] * 5 + [rate_style]
+        sheet.append(values, styles)
     sheet.note(
         "图例：按时 / 迟报（括号内为报送日期）/ 未报 / 免报 / 待报（截止日未到）；"
         "空白表示当月未开周期或支部尚未设立、已撤销。"
@@ -230,15 +347,11 @@ def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
         "已过截止日的月份，免报月份不计入。",
         skip=0,
     )
-    # One width for every month, so the grid reads as a calendar.
-    month_span = range(first_month_col, first_month_col + len(month_cols))
-    month_width = max([sheet.widths[c - 1] for c in month_span] + [4]) + 2
-    sheet.finish({c: month_width for c in month_span})
-    ws.page_setup.orientation = "landscape"
+    sheet.finish()
+    sheet.layout.page_setup.orientation = "landscape"
 
 
 def _reports(wb: Workbook, data: YearData) -> None:
-    ws = wb.create_sheet(L.SHEET_REPORTS)
     headers = [
         "支部",
         "月份",
@@ -250,74 +363,98 @@ def _reports(wb: Workbook, data: YearData) -> None:
         "附件数",
         "报告全文",
     ]
-    sheet = _Sheet(ws, headers)
     names = {b.id: _branch_name(b) for b in data.branches}
-    text_col = len(headers)
+    authors: set[int] = set()
+    revisions = 0
+    for report in data.reports():
+        authors.add(report.author_id)
+        revisions = max(revisions, report.revisions)
+    widths = column_widths(
+        headers,
+        [
+            names.values(),
+            [str(data.last)],
+            [data.author_name(a) for a in authors],
+            [_WHEN],
+            [_WHEN],
+            [L.STATE_LABEL[State.LATE], L.STATE_LABEL[State.ON_TIME]],
+            [revisions],
+            [max((c.attachments for c in data.cells.values()), default=0)],
+        ],
+        fixed={len(headers): TEXT_COLUMN_WIDTH},
+    )
+    sheet = _Sheet(
+        wb, L.SHEET_REPORTS, headers, widths, [TOP] * 3 + [DATETIME_TOP] * 2 + [TOP] * 3 + [WRAP]
+    )
     any_report = False
     for report in data.reports():
         any_report = True
         cell = data.cell(report.branch_id, Month.parse(report.month))
-        row = sheet.append(
+        sheet.append(
             [
                 names.get(report.branch_id, str(report.branch_id)),
                 report.month,
-                clean_text(data.author_name(report.author_id)),
+                data.author_name(report.author_id),
                 local(report.submitted_at, data),
                 local(report.revised_at, data) if report.revised_at else None,
                 L.STATE_LABEL[State.LATE if report.late else State.ON_TIME],
                 report.revisions - 1,  # the first version is not a revision
                 cell.attachments if cell is not None else 0,
-                clean_text(report.text),
+                report.text,
             ]
         )
-        ws.cell(row=row, column=text_col).alignment = _wrap
-        for col in range(1, text_col):
-            ws.cell(row=row, column=col).alignment = _top
     if not any_report:
         sheet.note(L.NO_REPORTS, skip=0)
-    sheet.finish({text_col: TEXT_COLUMN_WIDTH})
+    sheet.finish()
 
 
 def _tasks(wb: Workbook, data: YearData) -> None:
-    ws = wb.create_sheet(L.SHEET_TASKS)
-    sheet = _Sheet(ws, ["支部", "方案", "任务", "状态", "备注", "更新时间"])
-    for task in data.tasks:
-        sheet.append(
-            [
-                clean_text(task.branch),
-                clean_text(task.plan),
-                clean_text(task.task),
-                clean_text(L.TASK_STATUS_LABEL.get(task.status, task.status)),
-                clean_text(task.note),
-                local(task.updated_at, data) if task.updated_at else None,
-            ]
-        )
+    headers = ["支部", "方案", "任务", "状态", "备注", "更新时间"]
+    rows: list[list[Value]] = [
+        [
+            task.branch,
+            task.plan,
+            task.task,
+            L.TASK_STATUS_LABEL.get(task.status, task.status),
+            task.note,
+            local(task.updated_at, data) if task.updated_at else None,
+        ]
+        for task in data.tasks
+    ]
+    columns = [[_text(str(r[c])) for r in rows] for c in range(5)] + [[_WHEN]]
+    sheet = _Sheet(
+        wb, L.SHEET_TASKS, headers, column_widths(headers, columns), [None] * 5 + [DATETIME]
+    )
+    for row in rows:
+        sheet.append(row)
     if not data.tasks:
         sheet.note(L.NO_TASKS, skip=0)
     sheet.finish()
 
 
 def _circulars(wb: Workbook, data: YearData) -> None:
-    ws = wb.create_sheet(L.SHEET_CIRCULARS)
     headers = ["月份", "生成时间", "发布时间", "通报全文"]
-    sheet = _Sheet(ws, headers)
+    widths = column_widths(
+        headers,
+        [[str(data.last)], [_WHEN], [_WHEN]],
+        fixed={len(headers): TEXT_COLUMN_WIDTH},
+    )
+    sheet = _Sheet(wb, L.SHEET_CIRCULARS, headers, widths, [None, DATETIME, DATETIME, WRAP])
     for circ in data.circulars:
-        row = sheet.append(
+        sheet.append(
             [
                 circ.month,
                 local(circ.built_at, data),
                 local(circ.posted_at, data) if circ.posted_at else None,
-                clean_text(plain(circ.text)),
+                plain(circ.text),
             ]
         )
-        ws.cell(row=row, column=len(headers)).alignment = _wrap
     if not data.circulars:
         sheet.note(L.NO_CIRCULARS, skip=0)
-    sheet.finish({len(headers): TEXT_COLUMN_WIDTH})
+    sheet.finish()
 
 
 def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
-    ws = wb.create_sheet(L.SHEET_REVIEW)
     headers = [
         "支部",
         "类别",
@@ -332,9 +469,26 @@ def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
         "任务完成率",
         f"建议等次（{L.REVIEW_NOTE}）",
     ]
-    sheet = _Sheet(ws, headers)
+    count = [len(data.months)]
+    tasks = [f"{r.tasks_done}/{r.tasks_total}" for r in review.rows if r.tasks_total]
+    widths = column_widths(
+        headers,
+        [
+            [_branch_name(r.branch) for r in review.rows],
+            {r.branch.category for r in review.rows},
+            *[count] * 5,
+            [0.5, L.NOT_APPLICABLE],
+            count,
+            [*tasks, L.NOT_APPLICABLE],
+            [0.5, L.NOT_APPLICABLE],
+            [*(g.value for g in Grade), L.NOT_APPLICABLE],
+        ],
+    )
+    sheet = _Sheet(wb, L.SHEET_REVIEW, headers, widths)
     for r in review.rows:
-        row = sheet.append(
+        rate, rate_style = _rate(r.rate)
+        task_rate, task_rate_style = _rate(r.task_rate)
+        sheet.append(
             [
                 _branch_name(r.branch),
                 r.branch.category,
@@ -343,20 +497,16 @@ def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
                 r.late,
                 r.missing,
                 r.exempt,
-                r.rate if r.rate is not None else L.NOT_APPLICABLE,
+                rate,
                 r.longest_miss_run,
                 f"{r.tasks_done}/{r.tasks_total}" if r.tasks_total else L.NOT_APPLICABLE,
-                r.task_rate if r.task_rate is not None else L.NOT_APPLICABLE,
+                task_rate,
                 r.grade.value if r.grade is not None else L.NOT_APPLICABLE,
-            ]
+            ],
+            [None] * 7
+            + [rate_style, None, None, task_rate_style]
+            + [GRADE_STYLE[r.grade] if r.grade is not None else None],
         )
-        for col in (8, 11):
-            if isinstance(ws.cell(row=row, column=col).value, float):
-                ws.cell(row=row, column=col).number_format = PERCENT_FORMAT
-        if r.grade is not None:
-            grade_cell = ws.cell(row=row, column=len(headers))
-            grade_cell.fill = _grade_fills[r.grade]
-            grade_cell.alignment = _center
     th = review.thresholds
     span = (
         f"{review.months[0]}至{review.months[-1]}，共{len(review.months)}个月"
@@ -376,17 +526,27 @@ def _pct(value: float) -> str:
     return f"{value * 100:g}%"
 
 
-def ledger_xlsx(data: YearData, thresholds: ReviewThresholds | None = None) -> bytes:
-    """The year's workbook: matrix, reports, tasks, circulars, review."""
+def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) -> Workbook:
+    """The year's workbook, written and ready to save (once).
+
+    Sheets: matrix, reports, tasks, circulars, review.
+    """
     review = review_year(data, thresholds)
-    wb = Workbook()
+    wb = Workbook(write_only=True)
     wb.properties.creator = "zhibu"
     wb.properties.title = xml_safe(f"{data.org_name}{data.year}年党建工作台账")
+    for style in _named_styles():
+        wb.add_named_style(style)
     _matrix(wb, data, review)
     _reports(wb, data)
     _tasks(wb, data)
     _circulars(wb, data)
     _review(wb, data, review)
+    return wb
+
+
+def ledger_xlsx(data: YearData, thresholds: ReviewThresholds | None = None) -> bytes:
+    """The year's workbook as .xlsx bytes."""
     out = io.BytesIO()
-    wb.save(out)
+    ledger_workbook(data, thresholds).save(out)
     return out.getvalue()

@@ -56,7 +56,7 @@ async def test_the_ledger_holds_any_text(world: World) -> None:
     data.branches[0] = first.model_copy(update={"name": bad_name})
     for key, cell in list(data.cells.items()):
         if key[0] == first.id and cell.report is not None:
-            report = cell.report.model_copy(update={"text": f"报告{BAD}正文"})
+            report = dataclasses.replace(cell.report, text=f"报告{BAD}正文")
             data.cells[key] = dataclasses.replace(cell, report=report)
     data = dataclasses.replace(data, org_name=f"工委{BAD}")
     book = openpyxl.load_workbook(io.BytesIO(ledger_xlsx(data)))

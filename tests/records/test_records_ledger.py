@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from bot.records import data as data_module
 from bot.records import labels as L
 from bot.records.data import TaskStatusRow, load_year
 from bot.records.ledger import STATE_FILL, clean_text, display_width, ledger_xlsx, plain
@@ -185,3 +186,12 @@ def test_cell_text_helpers() -> None:
     assert len(clean_text("x" * 40_000)) == 32_767
     assert plain("<b>标题</b> &lt;x&gt;") == "标题 <x>"
     assert display_width("甲支部") == 6 and display_width("ab") == 2
+
+
+async def test_reports_read_page_by_page(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page boundary loses no report and repeats none (18 reports, pages of 4)."""
+    whole = await load_year(world.env, 2026, NOW, [])
+    monkeypatch.setattr(data_module, "REPORT_PAGE", 4)
+    paged = await load_year(world.env, 2026, NOW, [])
+    assert paged.reports() == whole.reports()
+    assert len(paged.reports()) == 18
