@@ -21,7 +21,7 @@ from bot.services import engine
 from bot.services.base import Env
 from bot.testing.botapi_double import BotApiDouble, Fault, UpdateFactory
 from bot.testing.sim import TOKEN, Sim
-from storage import outbox
+from storage import circulars, outbox
 from storage.db import Database
 from tests.catalog import check, matches
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
@@ -254,7 +254,7 @@ async def test_a_circular_missed_over_a_long_downtime_is_posted_at_start(env: En
         assert count(sim, 2026, 12) == 0  # zhibu never ran in December
         assert count(sim, 2027, 1) == 0  # not due yet
         async with env.db.reading() as tx:
-            november = await outbox.get_circular(tx, "2026-11")
+            november = await circulars.get_circular(tx, "2026-11")
         assert november is not None and november.posted_at is not None
 
 
