@@ -13,7 +13,7 @@ import pytest
 from bot.records import document
 from bot.services.base import Env
 from bot.testing.sim import Sim
-from tests.catalog import check, matches
+from tests.catalog import check, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, text_of
 
@@ -28,7 +28,7 @@ async def month_with_a_highlight(sim: Sim) -> None:
     check(await sim.say(SEC, REPORT), "report_saved")
     detail = await sim.say(ADMIN, f"/status {NAME}")
     before = len(sim.double.callback_answers)
-    await sim.press(ADMIN, detail[-1], "亮点")
+    await sim.press(ADMIN, detail[-1], label("btn_highlight"))
     check([str(a.get("text")) for a in sim.double.callback_answers[before:]], "highlight_on")
 
 
@@ -67,7 +67,8 @@ async def test_a_file_that_cannot_be_made_never_holds_back_the_text(
     posted = sim.double.sent_to(COORD_GROUP)
     assert [m.kind for m in posted].count("document") == 0
     assert "photo" in [m.kind for m in posted]
-    assert any("本月" in (m.plain_text or "") for m in posted if m.kind == "text")
+    texts = [m for m in posted if m.kind == "text"]
+    assert any(matches(m, "circ_title", y=2026, m=11) for m in texts), text_of(texts)
     failures = [r for r in caplog.records if "could not be made" in r.getMessage()]
     assert len(failures) == 1
     # The admin is told once, however often the document is asked for again.

@@ -4,16 +4,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from bot.calendar import Month
 from bot.models import NewMessage, OutboxStatus
 from bot.services.base import Env
+from bot.services.fmt import month_label
 from bot.testing.botapi_double import Fault
 from bot.testing.sim import Sim
 from storage import outbox as outbox_store
 from storage import people
+from tests.catalog import check
 from tests.conftest import ADMIN, COORD_GROUP, at
-from tests.helpers import committee, text_of
+from tests.helpers import committee
 
 USERS = [601, 602, 603, 604, 605]
+NOV = month_label("zh-Hans", Month(2026, 11))
+BLOCKED = "Forbidden: bot was blocked by the user"
 
 
 async def enqueue_many(env: Env, sim: Sim, chats: list[int]) -> None:
@@ -63,7 +68,7 @@ async def test_faults_are_retried_or_recorded(sim: Sim, env: Env) -> None:
     assert state["test:0"][0] is OutboxStatus.SENT
     assert state["test:1"][0] is OutboxStatus.SENT
     assert state["test:2"][0] is OutboxStatus.SENT
-    assert state["test:3"] == (OutboxStatus.FAILED, "Forbidden: bot was blocked by the user")
+    assert state["test:3"] == (OutboxStatus.FAILED, BLOCKED)
     assert (
         state["test:4"][0] is OutboxStatus.FAILED
         and "chat not found" in (state["test:4"][1] or "").lower()
@@ -97,16 +102,18 @@ async def test_migrated_group_gets_the_message_and_keeps_the_new_id(sim: Sim, en
     await enqueue_many(env, sim, [COORD_GROUP])
     await sim.tick()
     assert [m.plain_text for m in sim.double.sent_to(new)] == ["消息 0"]
-    assert "报送情况" in text_of(await sim.say_in_group(new, ADMIN, "/status"))
+    check(await sim.say_in_group(new, ADMIN, "/status"), "status_head", month=NOV)
 
 
 async def test_blocked_secretary_shows_in_status_and_branches(sim: Sim, env: Env) -> None:
     await committee(sim, {"甲支部": 601})
     sim.double.block(601)
     await sim.advance_to(at(2026, 11, 20, 9))
-    status = text_of(await sim.say(ADMIN, "/status"))
-    assert "无法送达" in status and "投递失败" in status
-    assert "无法送达" in text_of(await sim.say(ADMIN, "/branches"))
+    status = await sim.say(ADMIN, "/status")
+    check(status, "status_unreachable", names="甲支部书记")
+    check(status, "status_failures", count=1)
+    check(status, "status_failure_line", to="甲支部书记", reason=BLOCKED)
+    check(await sim.say(ADMIN, "/branches"), "branches_unreachable")
     # No more attempts to an unreachable person; when they write again they are reachable.
     n = len(sim.double.calls_to("sendMessage"))
     await sim.advance_to(at(2026, 11, 23, 9))
@@ -117,7 +124,7 @@ async def test_blocked_secretary_shows_in_status_and_branches(sim: Sim, env: Env
     sim.double.unblock(601)
     await sim.say(601, "/help")
     await sim.advance_to(at(2026, 11, 25, 9))
-    assert "今天" in (sim.double.last_to(601).plain_text or "")
+    check(sim.double.last_to(601), "remind_today", branch="甲支部", month=NOV)
 
 
 async def test_network_errors_give_up_after_max_attempts(sim: Sim, env: Env) -> None:

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import datetime, timedelta
 
+from bot.calendar import Month
+from bot.services.fmt import month_label
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
+from tests.catalog import check, key, matches, pattern
 from tests.conftest import ADMIN, COORD_GROUP, at
-from tests.helpers import committee, join, text_of
+from tests.helpers import committee, join
 
 A, B, C, D = 201, 202, 203, 204
+NOV = month_label("zh-Hans", Month(2026, 11))
 
 
 def by_chat(messages: list[SentMessage]) -> dict[int, list[SentMessage]]:
@@ -20,64 +25,70 @@ def by_chat(messages: list[SentMessage]) -> dict[int, list[SentMessage]]:
     return out
 
 
+def lists(circular: SentMessage, heading: str, names: str, **params: object) -> bool:
+    """Whether the circular's section `heading` (with params) lists exactly `names`."""
+    head = pattern(heading, **params).pattern
+    line = pattern("circ_names", names=names).pattern
+    return re.search(f"{head}\n{line}\n", circular.text or "") is not None
+
+
 async def test_a_whole_month_minute_exact(sim: Sim) -> None:
     await committee(sim, {"甲支部": A, "乙支部": B, "丙支部": C})
     await join(sim, D, "乙联络员", "乙支部", "deputy")
     start = len(sim.double.messages)
-    log: list[tuple[datetime, int, str]] = []
+    log: list[tuple[datetime, int, SentMessage]] = []
 
     async def run_to(moment: datetime) -> None:
         before = len(sim.double.messages)
         await sim.advance_to(moment)
         for m in sim.double.messages[before:]:
-            log.append((sim.clock(), m.chat_id, m.plain_text or ""))
+            log.append((sim.clock(), m.chat_id, m))
 
     await run_to(at(2026, 11, 20, 8, 59))
     assert log == [], "nothing before the first stage"
     await run_to(at(2026, 11, 20, 9, 0))
     first = {chat for _, chat, _ in log}
     assert first == {A, B, C, D}
-    assert all("还有 5 天" in txt for _, _, txt in log)
+    assert all(matches(m, "remind_days", month=NOV, days=5) for _, _, m in log)
     # A reports on the 21st by replying to the reminder.
     reminder = sim.double.last_to(A)
     out = await sim.say(A, "十一月开展了主题党日。", reply_to=reminder)
-    assert "按时" in text_of(out)
+    check(out, "report_saved", branch="甲支部", timing=key("timing_on_time"))
     log.clear()
     await run_to(at(2026, 11, 23, 9, 0))
     assert {chat for _, chat, _ in log} == {B, C, D}
-    assert all("还有 2 天" in txt for _, _, txt in log)
+    assert all(matches(m, "remind_days", month=NOV, days=2) for _, _, m in log)
     log.clear()
     await run_to(at(2026, 11, 25, 9, 0))
     assert {chat for _, chat, _ in log} == {B, C, D}
-    assert all("今天" in txt for _, _, txt in log)
+    assert all(matches(m, "remind_today", month=NOV) for _, _, m in log)
     log.clear()
     await run_to(at(2026, 11, 26, 9, 0))
     chats = by_chat([m for m in sim.double.messages if m.date == at(2026, 11, 26, 9, 0)])
     assert set(chats) == {B, C, D, COORD_GROUP}
-    assert "逾期 1 天" in text_of(chats[B])
-    group_text = text_of(chats[COORD_GROUP])
-    assert "截止未报汇总" in group_text and "乙支部" in group_text and "丙支部" in group_text
-    assert "关于2026年11月党建工作进展情况的通报" in group_text
-    assert "甲支部" in group_text.split("按时报送的支部")[1]
+    check(chats[B], "overdue_nudge", branch="乙支部", month=NOV, days=1)
+    group = chats[COORD_GROUP]
+    names = check(group, "digest_head", month=NOV, count=2)["names"]
+    assert "乙支部" in names and "丙支部" in names
+    circular = next(m for m in group if matches(m, "circ_title", y=2026, m=11))
+    assert lists(circular, "circ_sec_on_time", "甲支部", count=1)
     # C reports late on the 27th; the 28th's nudge goes to B's people only.
     out = await sim.say(C, "/report")
     out = await sim.say(C, "补报：本月完成党费收缴。")
-    assert "迟报" in text_of(out)
+    check(out, "report_saved", branch="丙支部", timing=key("timing_late"))
     log.clear()
     await run_to(at(2026, 11, 30, 23, 0))
     assert sorted({chat for _, chat, _ in log}) == [B, D]
-    assert all("逾期 3 天" in txt for _, _, txt in log)
+    assert all(matches(m, "overdue_nudge", month=NOV, days=3) for _, _, m in log)
     # Exactly one circular, each reminder once.
     total = sim.double.messages[start:]
-    circulars = [
+    circulars = [m for m in total if m.chat_id == COORD_GROUP and matches(m, "circ_title")]
+    assert len(circulars) == 1
+    reminders = [
         m
         for m in total
-        if "通报" in (m.plain_text or "")
-        and m.chat_id == COORD_GROUP
-        and "关于" in (m.plain_text or "")
+        if m.chat_id in (A, B, C, D) and (matches(m, "remind_days") or matches(m, "remind_today"))
     ]
-    assert len(circulars) == 1
-    reminders = [m for m in total if m.chat_id in (A, B, C, D) and "⏰" in (m.plain_text or "")]
     assert len(reminders) == 4 + 3 + 3
 
 
@@ -90,14 +101,13 @@ async def test_stale_stages_are_skipped_and_circular_posted_at_startup(sim: Sim)
     sim.clock.set(at(2026, 11, 27, 10))
     await sim.tick()
     fresh = sim.double.messages[before:]
-    texts = text_of(fresh)
-    assert "还有" not in texts and "今天" not in texts
-    assert "逾期 1 天" not in texts
-    assert sum("关于2026年11月" in (m.plain_text or "") for m in fresh) == 1
+    assert not matches(fresh, "remind_days") and not matches(fresh, "remind_today")
+    assert not matches(fresh, "overdue_nudge", days=1)
+    assert sum(matches(m, "circ_title", y=2026, m=11) for m in fresh) == 1
     # The o+3 stage is not yet live on the 27th; it comes on the 28th.
     sim.clock.set(at(2026, 11, 28, 9))
     await sim.tick()
-    assert "逾期 3 天" in (sim.double.last_to(A).plain_text or "")
+    check(sim.double.last_to(A), "overdue_nudge", branch="甲支部", days=3)
 
 
 async def test_reconcile_twice_is_idempotent(sim: Sim) -> None:
@@ -115,17 +125,16 @@ async def test_a_branch_joining_inside_a_stage_window_is_still_reminded(sim: Sim
     """The per-minute shortcut ("everything queued already") must not hide newcomers."""
     await committee(sim, {"甲支部": A})
     await sim.advance_to(at(2026, 11, 20, 9, 0))
-    assert "还有 5 天" in (sim.double.last_to(A).plain_text or "")
+    check(sim.double.last_to(A), "remind_days", branch="甲支部", days=5)
     sim.clock.set(at(2026, 11, 20, 9, 1))
     await sim.tick()  # the shortcut: all queued, nothing built
     await sim.say(ADMIN, "/addbranch 乙支部")
     await join(sim, B, "乙支部书记", "乙支部")
     sim.clock.set(at(2026, 11, 20, 10, 0))
     await sim.tick()
-    assert "乙支部" in (sim.double.last_to(B).plain_text or "")
-    assert "还有 5 天" in (sim.double.last_to(B).plain_text or "")
+    check(sim.double.last_to(B), "remind_days", branch="乙支部", days=5)
     # A deputy added later in the window gets the stage too.
     await join(sim, D, "甲联络员", "甲支部", "deputy")
     sim.clock.set(at(2026, 11, 20, 11, 0))
     await sim.tick()
-    assert "甲支部" in (sim.double.last_to(D).plain_text or "")
+    check(sim.double.last_to(D), "remind_days", branch="甲支部", days=5)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from bot.testing.botapi_double import BotApiDouble, Fault, UpdateFactory
 from bot.testing.sim import TOKEN, Sim
 from storage import circulars, outbox
 from storage.db import Database
+from tests.catalog import check, matches
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
 from tests.helpers import committee, text_of
 
@@ -63,16 +65,17 @@ async def test_a_killed_fan_out_is_not_sent_days_later(tmp_path: Path) -> None:
     env = await open_env(path)
     async with Sim(env, at(2026, 11, 27, 10), double=double) as sim:
         await sim.tick()
-        sent = text_of(double.messages)
-        assert "还有" not in sent  # no "…将于11月25日截止，还有2天"
-        assert "逾期 2 天" in text_of(double.sent_to(701))
+        assert not matches(double.messages, "remind_days")  # no "due on the 25th, 2 days left"
+        check(double.sent_to(701), "overdue_nudge", branch="甲支部", days=2)
         rows = {i.dedupe_key: i for i in await all_rows(env)}
         for item in claimed:
             row = rows[item.dedupe_key]
             assert row.status is OutboxStatus.FAILED
             assert (row.error or "").startswith("expired"), row.error
         # Listed where failures are listed.
-        assert "expired" in text_of(await sim.say(ADMIN, "/status"))
+        status = await sim.say(ADMIN, "/status")
+        check(status, "status_failures", count=len(claimed))
+        check(status, "status_failure_line", reason=re.compile("expired.*"))
     await env.db.close()
 
 
@@ -221,12 +224,16 @@ async def test_a_second_start_keeps_its_own_claims(sim: Sim, env: Env) -> None:
 # ------------------------------------------------------ circulars after downtime
 
 
-def first_index(sim: Sim, fragment: str) -> int:
-    return next(i for i, m in enumerate(sim.double.messages) if fragment in (m.plain_text or ""))
+def first_index(sim: Sim, year: int, month: int) -> int:
+    """Where the first message of the month's circular is among all messages sent."""
+    return next(
+        i for i, m in enumerate(sim.double.messages) if matches(m, "circ_title", y=year, m=month)
+    )
 
 
-def count(sim: Sim, fragment: str) -> int:
-    return sum(fragment in (m.plain_text or "") for m in sim.double.messages)
+def count(sim: Sim, year: int, month: int) -> int:
+    """How many messages carry the month's circular title."""
+    return sum(matches(m, "circ_title", y=year, m=month) for m in sim.double.messages)
 
 
 async def test_a_circular_missed_over_a_long_downtime_is_posted_at_start(env: Env) -> None:
@@ -242,10 +249,10 @@ async def test_a_circular_missed_over_a_long_downtime_is_posted_at_start(env: En
         await sim.tick()
         sim.clock.set(at(2027, 1, 3, 11))
         await sim.tick()
-        assert count(sim, "关于2026年11月") == 1
-        assert count(sim, "关于2026年10月") == 0  # before the committee started
-        assert count(sim, "关于2026年12月") == 0  # zhibu never ran in December
-        assert count(sim, "关于2027年1月") == 0  # not due yet
+        assert count(sim, 2026, 11) == 1
+        assert count(sim, 2026, 10) == 0  # before the committee started
+        assert count(sim, 2026, 12) == 0  # zhibu never ran in December
+        assert count(sim, 2027, 1) == 0  # not due yet
         async with env.db.reading() as tx:
             november = await circulars.get_circular(tx, "2026-11")
         assert november is not None and november.posted_at is not None
@@ -263,9 +270,10 @@ async def test_every_unposted_circular_goes_out_oldest_first(env: Env) -> None:
         await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup")
         await sim.tick()
         await sim.tick()
-        months = ["关于2026年10月", "关于2026年11月", "关于2026年12月"]
-        assert [count(sim, m) for m in months] == [1, 1, 1]
-        assert [first_index(sim, m) for m in months] == sorted(first_index(sim, m) for m in months)
+        months = [(2026, 10), (2026, 11), (2026, 12)]
+        assert [count(sim, *m) for m in months] == [1, 1, 1]
+        firsts = [first_index(sim, *m) for m in months]
+        assert firsts == sorted(firsts)
 
 
 # --------------------------------------------------------------------- logging

@@ -9,14 +9,27 @@ from pathlib import Path
 from bot.app import drain
 from bot.services import engine
 from bot.services.base import Env
-from bot.testing.botapi_double import BotApiDouble
+from bot.testing.botapi_double import BotApiDouble, SentMessage
 from bot.testing.sim import Sim
 from storage import outbox
 from storage.db import Database
+from tests.catalog import find, matches
 from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
 from tests.helpers import committee
 
 SECRETARIES = {"甲支部": 701, "乙支部": 702, "丙支部": 703}
+
+
+def days_left(m: SentMessage) -> int | None:
+    """The days a reminder gives until the due day (0: due today); None if not a reminder."""
+    if matches(m, "remind_today"):
+        return 0
+    found = find(m, "remind_days")
+    return int(found["days"]) if found is not None else None
+
+
+def november_circular(m: SentMessage) -> bool:
+    return matches(m, "circ_title", y=2026, m=11)
 
 
 async def open_env(path: Path) -> Env:
@@ -43,11 +56,14 @@ async def test_restart_mid_month_no_duplicate_no_gap(tmp_path: Path) -> None:
     async with env.db.reading() as tx:
         keys = [i.dedupe_key for i in await outbox.outbox_all(tx)]
     await env.db.close()
-    per_chat = Counter(m.chat_id for m in double.messages if "⏰" in (m.plain_text or ""))
-    assert per_chat == {701: 3, 702: 3, 703: 3}  # d-5 before, d-2 and d-0 after the restart
-    overdue = Counter(m.chat_id for m in double.messages if "❗" in (m.plain_text or ""))
+    reminded = Counter(
+        (m.chat_id, days_left(m)) for m in double.messages if days_left(m) is not None
+    )
+    # d-5 before, d-2 and d-0 after the restart
+    assert reminded == {(chat, days): 1 for chat in (701, 702, 703) for days in (5, 2, 0)}
+    overdue = Counter(m.chat_id for m in double.messages if matches(m, "overdue_nudge"))
     assert overdue == {701: 2, 702: 2, 703: 2}
-    assert sum("关于2026年11月" in (m.plain_text or "") for m in double.messages) == 1
+    assert sum(november_circular(m) for m in double.messages) == 1
     assert len(keys) == len(set(keys))
 
 
@@ -73,6 +89,6 @@ async def test_two_reconcilers_and_two_senders_at_once(tmp_path: Path) -> None:
     await env1.db.close()
     sent = Counter((m.chat_id, m.plain_text) for m in double.messages)
     assert all(n == 1 for n in sent.values()), [k for k, n in sent.items() if n > 1]
-    reminders = [m for m in double.messages if "⏰" in (m.plain_text or "")]
-    assert len(reminders) == 3
-    assert sum("关于2026年11月" in (m.plain_text or "") for m in double.messages) == 1
+    reminders = [days_left(m) for m in double.messages if days_left(m) is not None]
+    assert reminders == [5, 5, 5]
+    assert sum(november_circular(m) for m in double.messages) == 1

@@ -12,8 +12,8 @@ from bot.services import reports
 from bot.services.base import Env
 from bot.testing.botapi_double import BotApiDouble, UpdateFactory
 from bot.testing.sim import TOKEN, Sim
+from tests.catalog import check, find, matches
 from tests.conftest import ADMIN
-from tests.helpers import text_of
 
 
 async def test_polling_start_up_tick_and_menus(env: Env) -> None:
@@ -29,10 +29,10 @@ async def test_polling_start_up_tick_and_menus(env: Env) -> None:
     try:
         factory.private_text(ADMIN, "/addbranch 甲支部")
         for _ in range(200):
-            if any("已添加支部" in (m.plain_text or "") for m in double.sent_to(ADMIN)):
+            if matches(double.sent_to(ADMIN), "branch_added", name="甲支部"):
                 break
             await asyncio.sleep(0.01)
-        assert any("已添加支部" in (m.plain_text or "") for m in double.sent_to(ADMIN))
+        check(double.sent_to(ADMIN), "branch_added", name="甲支部")
         assert double.commands, "menus set at start-up"
         assert app.job_queue is not None and app.job_queue.get_jobs_by_name("tick")
     finally:
@@ -59,9 +59,9 @@ async def test_unexpected_error_is_logged_reported_to_admins_and_user_told(
 
     await join(sim, 77, "书记", "甲支部")
     out = await sim.say(77, "/myreports")
-    assert "出了点问题" in text_of([m for m in out if m.chat_id == 77])
-    admin_note = sim.double.last_to(ADMIN).plain_text or ""
-    assert "RuntimeError: disk on fire" in admin_note
+    check([m for m in out if m.chat_id == 77], "internal_error")
+    admin_note = check(sim.double.last_to(ADMIN), "error_report_admin")
+    assert "RuntimeError: disk on fire" in admin_note["error"]
     assert any("unhandled error" in r.getMessage() for r in caplog.records)
     assert TOKEN not in caplog.text
 
@@ -84,28 +84,26 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=0)
 
-    async def wait_for(chat: int, fragment: str) -> str:
+    async def wait_for(chat: int, key: str, /, **params: object) -> dict[str, str]:
+        """The params of the first message to `chat` rendered from `key`, once it is sent."""
         for _ in range(800):
-            texts = [m.plain_text or "" for m in double.sent_to(chat)]
-            hit = next((t for t in texts if fragment in t), None)
-            if hit is not None:
-                return hit
+            found = find(double.sent_to(chat), key, **params)
+            if found is not None:
+                return found
             await asyncio.sleep(0.01)
-        raise AssertionError(
-            f"no {fragment!r} to {chat}: {[m.plain_text for m in double.sent_to(chat)]}"
-        )
+        return check(double.sent_to(chat), key, **params)  # fails, saying what was sent
 
     try:
         factory.private_text(ADMIN, "/addbranch 甲支部")
-        await wait_for(ADMIN, "已添加")
+        await wait_for(ADMIN, "branch_added", name="甲支部")
         factory.private_text(ADMIN, "/invite 甲支部")
-        link = await wait_for(ADMIN, "start=")
+        link = (await wait_for(ADMIN, "invite_created", target="甲支部"))["link"]
         factory.private_text(501, f"/start {link.split('start=')[1].split()[0]}")
-        await wait_for(501, "绑定成功")
+        await wait_for(501, "joined_member", branch="甲支部")
         double.inject(Fault.retry_after(1), chat_id=501, times=2)
         factory.private_text(ADMIN, "/remind 甲支部")  # one branch: no confirmation
-        await wait_for(ADMIN, "已提醒 1 个支部")
-        await wait_for(501, "协调人提醒")
+        await wait_for(ADMIN, "remind_done", count=1, names="甲支部")
+        await wait_for(501, "nudge_head")
         assert double.stats.too_many_requests == 2
         async with env.db.reading() as tx:
             from storage import outbox
