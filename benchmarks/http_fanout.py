@@ -12,41 +12,17 @@ Run: python -m benchmarks.http_fanout [--quick] [--repeats 3] [-n N] [--rate-lim
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 
-from benchmarks._http import (
-    ADMIN_ID,
-    SECRETARY_BASE,
-    ZHIBU_TOKEN,
-    BenchError,
-    Series,
-    first_poll,
-    parse_args,
-    parser_for,
-    prepare_db,
-    spawn_zhibu,
-)
-from benchmarks.fake_botapi import Call, FakeBotApi
+from benchmarks import _http
+from benchmarks._http import LIMIT, ZHIBU_TOKEN, BenchError, Series
+from benchmarks._http import to_secretaries as _reminders
 
 QUICK, FULL = 300, 2000
-LIMIT = 30.0
-
-
-def _reminders(server: FakeBotApi) -> list[Call]:
-    return [
-        c for c in server.calls_of(ZHIBU_TOKEN, "sendMessage") if (c.chat_id or 0) >= SECRETARY_BASE
-    ]
 
 
 async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
-        folder = Path(name)
-        db = folder / "bench.sqlite3"
-        await prepare_db(db, count)
-        server = FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
-        await server.start()
-        proc = await spawn_zhibu(
+    async with _http.bench_world(count) as (server, db, folder):
+        proc = await _http.spawn_zhibu(
             server.base_url, db, folder, stage_due_now=True, rate_limit=rate_limit
         )
         budget = 60 + 3 * count / LIMIT  # bounded: three times the ideal, plus start-up
@@ -56,35 +32,26 @@ async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
             ):
                 raise BenchError(f"fewer than {count // 3} reminders:\n{proc.tail()}")
             asked = server.calls[-1].at
-            server.push_text(ZHIBU_TOKEN, chat_id=ADMIN_ID, text="/help")
+            server.push_text(ZHIBU_TOKEN, chat_id=_http.ADMIN_ID, text="/help")
             if not await server.wait_for(
                 lambda: len(_reminders(server)) >= count or not proc.alive(), budget
             ):
                 raise BenchError(f"{len(_reminders(server))}/{count} reminders:\n{proc.tail()}")
-            polled = await first_poll(server, ZHIBU_TOKEN, proc, 30)
-
-            def answered() -> list[Call]:
-                return [
-                    c
-                    for c in server.calls_of(ZHIBU_TOKEN, "sendMessage")
-                    if c.chat_id == ADMIN_ID and c.at > asked
-                ]
-
-            if not await server.wait_for(lambda: bool(answered()), 30):
+            polled = await _http.first_poll(server, ZHIBU_TOKEN, proc, 30)
+            if not await server.wait_for(lambda: bool(_http.to_admin(server, asked)), 30):
                 raise BenchError(f"no answer to /help:\n{proc.tail()}")
         finally:
             await proc.stop()
-            await server.stop()
-        sent = _reminders(server)
-        first, last = sent[0].at, sent[-1].at
-        return {
-            "rate": (len(sent) - 1) / (last - first),
-            "too_many": server.too_many(ZHIBU_TOKEN),
-            "poll_after_start": polled - proc.started,
-            "poll_after_fanout": polled - last,
-            "help_latency": answered()[0].at - asked,
-            "fanout_seconds": last - first,
-        }
+    sent = _reminders(server)
+    first, last = sent[0].at, sent[-1].at
+    return {
+        "rate": (len(sent) - 1) / (last - first),
+        "too_many": server.too_many(ZHIBU_TOKEN),
+        "poll_after_start": polled - proc.started,
+        "poll_after_fanout": polled - last,
+        "help_latency": _http.to_admin(server, asked)[0].at - asked,
+        "fanout_seconds": last - first,
+    }
 
 
 async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
@@ -119,7 +86,7 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
 
 
 if __name__ == "__main__":
-    parser = parser_for(__doc__ or "", QUICK, FULL)
+    parser = _http.parser_for(__doc__ or "", QUICK, FULL)
     parser.add_argument("--rate-limit", type=float, default=LIMIT, help="ZHIBU_RATE_LIMIT")
-    args = parse_args(__doc__ or "", QUICK, FULL, parser)
+    args = _http.parse_args(__doc__ or "", QUICK, FULL, parser)
     asyncio.run(run(args.size, args.repeats, args.rate_limit))
