@@ -19,7 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -255,6 +255,21 @@ class Series:
             f"  {self.name}: min {self.min:{fmt}}{unit}, median {self.median:{fmt}}{unit}"
             f"  (runs: {', '.join(f'{v:{fmt}}' for v in self.values)})"
         )
+
+
+async def repeat_runs(
+    repeats: int,
+    one_run: Callable[[], Awaitable[dict[str, float]]],
+    series: dict[str, Series],
+    describe: Callable[[dict[str, float]], str],
+) -> None:
+    """Run `one_run` `repeats` times; each series takes the figure of its key from every
+    run, and each run is printed as `describe` says."""
+    for _ in range(repeats):
+        result = await one_run()
+        for key, s in series.items():
+            s.add(result[key])
+        print(describe(result))
 
 
 def parser_for(doc: str, quick_size: int, full_size: int) -> argparse.ArgumentParser:

@@ -59,30 +59,32 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
         f"(a) fan-out: {size} reminders due at start-up, ZHIBU_RATE_LIMIT={rate_limit:g}, "
         f"429 above {LIMIT:.0f}/s, {repeats} runs"
     )
-    rate = Series("rate", "msg/s")
-    too_many = Series("429 answers", "")
-    start = Series("start → first getUpdates", "s")
-    help_wait = Series("/help sent 1/3 through the fan-out → reply", "s")
-    for _ in range(repeats):
-        r = await one_run(size, rate_limit)
-        rate.add(r["rate"])
-        too_many.add(r["too_many"])
-        start.add(r["poll_after_start"])
-        help_wait.add(r["help_latency"])
-        print(
+    series = {
+        "rate": Series("rate", "msg/s"),
+        "too_many": Series("429 answers", ""),
+        "poll_after_start": Series("start → first getUpdates", "s"),
+        "help_latency": Series("/help sent 1/3 through the fan-out → reply", "s"),
+    }
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size, rate_limit),
+        series,
+        lambda r: (
             f"  run: {r['rate']:.2f} msg/s over {r['fanout_seconds']:.1f} s, "
             f"{r['too_many']:.0f} × 429; first getUpdates {r['poll_after_start']:.1f} s after "
             f"start ({r['poll_after_fanout']:+.2f} s from the last reminder); "
             f"/help answered after {r['help_latency']:.2f} s"
-        )
+        ),
+    )
+    rate = series["rate"]
     print(rate.line())
     print(
         f"    ratio to the {LIMIT:.0f} msg/s limit: min {rate.min / LIMIT:.3f}, "
         f"median {rate.median / LIMIT:.3f}"
     )
-    print(too_many.line(".0f"))
-    print(start.line())
-    print(help_wait.line())
+    print(series["too_many"].line(".0f"))
+    print(series["poll_after_start"].line())
+    print(series["help_latency"].line())
 
 
 if __name__ == "__main__":

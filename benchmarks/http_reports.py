@@ -71,12 +71,14 @@ async def one_run(count: int) -> dict[str, float]:
     p = _answers(server, PEER_TOKEN, burst)
     # A stored report is acknowledged with a "revise" button (callback data ...rev:<id>).
     saved = [c for c in z if "rev:" in str(c.params.get("reply_markup", ""))]
-    return {
+    figures = {
         "zhibu": count / (_all_answered(z, count) - burst),
         "peer": count / (_all_answered(p, count) - burst),
         "acknowledged": len({c.chat_id for c in saved}),
         "too_many": server.too_many(ZHIBU_TOKEN) + server.too_many(PEER_TOKEN),
     }
+    figures["ratio"] = figures["zhibu"] / figures["peer"]
+    return figures
 
 
 async def run(size: int, repeats: int) -> None:
@@ -84,22 +86,24 @@ async def run(size: int, repeats: int) -> None:
         f"(c) report handling: a burst of {size} private reports, zhibu vs the echo peer, "
         f"{repeats} runs"
     )
-    zhibu = Series("zhibu", "updates/s")
-    peer = Series("peer", "updates/s")
-    ratio = Series("zhibu / peer", "")
-    for _ in range(repeats):
-        r = await one_run(size)
-        zhibu.add(r["zhibu"])
-        peer.add(r["peer"])
-        ratio.add(r["zhibu"] / r["peer"])
-        print(
+    series = {
+        "zhibu": Series("zhibu", "updates/s"),
+        "peer": Series("peer", "updates/s"),
+        "ratio": Series("zhibu / peer", ""),
+    }
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size),
+        series,
+        lambda r: (
             f"  run: zhibu {r['zhibu']:.2f}/s ({r['acknowledged']:.0f} of {size} acknowledged "
-            f"as reports), peer {r['peer']:.2f}/s, ratio {r['zhibu'] / r['peer']:.3f}; "
+            f"as reports), peer {r['peer']:.2f}/s, ratio {r['ratio']:.3f}; "
             f"{r['too_many']:.0f} × 429"
-        )
-    print(zhibu.line())
-    print(peer.line())
-    print(ratio.line(".3f"))
+        ),
+    )
+    print(series["zhibu"].line())
+    print(series["peer"].line())
+    print(series["ratio"].line(".3f"))
 
 
 if __name__ == "__main__":

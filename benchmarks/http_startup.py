@@ -50,14 +50,15 @@ async def run(size: int, repeats: int) -> None:
         "z_rss": Series("zhibu idle RSS", "MiB"),
         "p_rss": Series("peer idle RSS", "MiB"),
     }
-    for _ in range(repeats):
-        r = await one_run(size)
-        for key, s in series.items():
-            s.add(r[key])
-        print(
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size),
+        series,
+        lambda r: (
             f"  run: zhibu {r['z_start']:.2f} s, {r['z_rss']:.1f} MiB; "
             f"peer {r['p_start']:.2f} s, {r['p_rss']:.1f} MiB"
-        )
+        ),
+    )
     for s in series.values():
         print(s.line(".2f" if s.unit == "s" else ".1f"))
     z, p = series["z_start"], series["p_start"]
