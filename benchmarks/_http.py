@@ -17,11 +17,13 @@ import os
 import signal
 import statistics
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 ZHIBU_TOKEN = "1:ZHIBU"  # the fake server's bot id is the number before the colon
@@ -29,6 +31,10 @@ PEER_TOKEN = "2:PEER"
 ADMIN_ID = 42
 SECRETARY_BASE = 10_000_000  # _world.build: secretary i is user 10_000_000 + i
 STOP_SECONDS = 15.0  # a process that ignores SIGINT this long is killed
+LIMIT = 30.0  # the fake server's messages per second, per bot, before it answers 429
+
+if TYPE_CHECKING:
+    from benchmarks.fake_botapi import Call, FakeBotApi
 
 
 def secretary(i: int) -> int:
@@ -62,6 +68,51 @@ async def prepare_db(path: Path, branches: int, prompts: bool = False) -> None:
 
 def prompt_id(i: int) -> int:
     return 500_000 + i
+
+
+@contextlib.asynccontextmanager
+async def bench_world(
+    branches: int, *, prompts: bool = False, limits: bool = True
+) -> AsyncIterator[tuple[FakeBotApi, Path, Path]]:
+    """A temporary folder with a prepared database (see `prepare_db`) and a started fake
+    Bot API (with `limits`, 429 above `LIMIT` messages/s and 20 per group per minute);
+    yields (server, database, folder) and stops the server on the way out."""
+    from benchmarks.fake_botapi import FakeBotApi
+
+    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
+        folder = Path(name)
+        db = folder / "bench.sqlite3"
+        await prepare_db(db, branches, prompts=prompts)
+        server = (
+            FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
+            if limits
+            else FakeBotApi()
+        )
+        await server.start()
+        try:
+            yield server, db, folder
+        finally:
+            await server.stop()
+
+
+def to_secretaries(
+    server: FakeBotApi, token: str = ZHIBU_TOKEN, after: float | None = None
+) -> list[Call]:
+    """The bot's sendMessage calls to secretaries' chats (those that came after `after`)."""
+    return [
+        c
+        for c in server.calls_of(token, "sendMessage")
+        if (c.chat_id or 0) >= SECRETARY_BASE and (after is None or c.at >= after)
+    ]
+
+
+def to_admin(server: FakeBotApi, after: float) -> list[Call]:
+    """zhibu's sendMessage calls to the admin that came after `after`."""
+    return [
+        c
+        for c in server.calls_of(ZHIBU_TOKEN, "sendMessage")
+        if c.chat_id == ADMIN_ID and c.at > after
+    ]
 
 
 def zhibu_env(
@@ -204,6 +255,21 @@ class Series:
             f"  {self.name}: min {self.min:{fmt}}{unit}, median {self.median:{fmt}}{unit}"
             f"  (runs: {', '.join(f'{v:{fmt}}' for v in self.values)})"
         )
+
+
+async def repeat_runs(
+    repeats: int,
+    one_run: Callable[[], Awaitable[dict[str, float]]],
+    series: dict[str, Series],
+    describe: Callable[[dict[str, float]], str],
+) -> None:
+    """Run `one_run` `repeats` times; each series takes the figure of its key from every
+    run, and each run is printed as `describe` says."""
+    for _ in range(repeats):
+        result = await one_run()
+        for key, s in series.items():
+            s.add(result[key])
+        print(describe(result))
 
 
 def parser_for(doc: str, quick_size: int, full_size: int) -> argparse.ArgumentParser:

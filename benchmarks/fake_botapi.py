@@ -27,14 +27,15 @@ import argparse
 import asyncio
 import contextlib
 import json
-import math
 import time
-from collections import defaultdict, deque
+from collections import defaultdict
 from dataclasses import dataclass, field
 from email.parser import BytesParser
 from email.policy import HTTP
 from typing import Any
 from urllib.parse import parse_qsl, unquote
+
+from bot.testing.botapi_double import _RateLimits
 
 JSON = dict[str, Any]
 
@@ -99,36 +100,21 @@ class Call:
         return _int(self.params.get("chat_id"))
 
 
-@dataclass
 class Limits:
-    """Sliding windows over accepted sends, like Telegram's flood control."""
+    """Sliding windows over accepted sends, like Telegram's flood control: the Bot API
+    double's windows, on the clock of each call's arrival (negative chat ids are groups)."""
 
-    per_second: int | None = 30
-    per_group_per_minute: int | None = 20
-    overall: deque[float] = field(default_factory=deque)
-    groups: dict[int, deque[float]] = field(default_factory=lambda: defaultdict(deque))
-
-    @staticmethod
-    def _wait(window: deque[float], limit: int, span: float, now: float) -> int | None:
-        while window and window[0] <= now - span:
-            window.popleft()
-        if len(window) < limit:
-            return None
-        return max(1, math.ceil(window[0] + span - now))
+    def __init__(self, per_second: int | None = 30, per_group_per_minute: int | None = 20):
+        self._now = 0.0
+        self._windows = _RateLimits(per_second, per_group_per_minute, lambda: self._now)
 
     def retry_after(self, chat_id: int, now: float) -> int | None:
-        waits = []
-        if self.per_second is not None:
-            waits.append(self._wait(self.overall, self.per_second, 1.0, now))
-        if self.per_group_per_minute is not None and chat_id < 0:
-            waits.append(self._wait(self.groups[chat_id], self.per_group_per_minute, 60.0, now))
-        found = [w for w in waits if w is not None]
-        return max(found) if found else None
+        self._now = now
+        return self._windows.retry_after(chat_id, chat_id < 0)
 
     def record(self, chat_id: int, now: float) -> None:
-        self.overall.append(now)
-        if chat_id < 0:
-            self.groups[chat_id].append(now)
+        self._now = now
+        self._windows.record(chat_id, chat_id < 0)
 
 
 @dataclass

@@ -12,41 +12,17 @@ Run: python -m benchmarks.http_fanout [--quick] [--repeats 3] [-n N] [--rate-lim
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 
-from benchmarks._http import (
-    ADMIN_ID,
-    SECRETARY_BASE,
-    ZHIBU_TOKEN,
-    BenchError,
-    Series,
-    first_poll,
-    parse_args,
-    parser_for,
-    prepare_db,
-    spawn_zhibu,
-)
-from benchmarks.fake_botapi import Call, FakeBotApi
+from benchmarks import _http
+from benchmarks._http import LIMIT, ZHIBU_TOKEN, BenchError, Series
+from benchmarks._http import to_secretaries as _reminders
 
 QUICK, FULL = 300, 2000
-LIMIT = 30.0
-
-
-def _reminders(server: FakeBotApi) -> list[Call]:
-    return [
-        c for c in server.calls_of(ZHIBU_TOKEN, "sendMessage") if (c.chat_id or 0) >= SECRETARY_BASE
-    ]
 
 
 async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
-        folder = Path(name)
-        db = folder / "bench.sqlite3"
-        await prepare_db(db, count)
-        server = FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
-        await server.start()
-        proc = await spawn_zhibu(
+    async with _http.bench_world(count) as (server, db, folder):
+        proc = await _http.spawn_zhibu(
             server.base_url, db, folder, stage_due_now=True, rate_limit=rate_limit
         )
         budget = 60 + 3 * count / LIMIT  # bounded: three times the ideal, plus start-up
@@ -56,35 +32,26 @@ async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
             ):
                 raise BenchError(f"fewer than {count // 3} reminders:\n{proc.tail()}")
             asked = server.calls[-1].at
-            server.push_text(ZHIBU_TOKEN, chat_id=ADMIN_ID, text="/help")
+            server.push_text(ZHIBU_TOKEN, chat_id=_http.ADMIN_ID, text="/help")
             if not await server.wait_for(
                 lambda: len(_reminders(server)) >= count or not proc.alive(), budget
             ):
                 raise BenchError(f"{len(_reminders(server))}/{count} reminders:\n{proc.tail()}")
-            polled = await first_poll(server, ZHIBU_TOKEN, proc, 30)
-
-            def answered() -> list[Call]:
-                return [
-                    c
-                    for c in server.calls_of(ZHIBU_TOKEN, "sendMessage")
-                    if c.chat_id == ADMIN_ID and c.at > asked
-                ]
-
-            if not await server.wait_for(lambda: bool(answered()), 30):
+            polled = await _http.first_poll(server, ZHIBU_TOKEN, proc, 30)
+            if not await server.wait_for(lambda: bool(_http.to_admin(server, asked)), 30):
                 raise BenchError(f"no answer to /help:\n{proc.tail()}")
         finally:
             await proc.stop()
-            await server.stop()
-        sent = _reminders(server)
-        first, last = sent[0].at, sent[-1].at
-        return {
-            "rate": (len(sent) - 1) / (last - first),
-            "too_many": server.too_many(ZHIBU_TOKEN),
-            "poll_after_start": polled - proc.started,
-            "poll_after_fanout": polled - last,
-            "help_latency": answered()[0].at - asked,
-            "fanout_seconds": last - first,
-        }
+    sent = _reminders(server)
+    first, last = sent[0].at, sent[-1].at
+    return {
+        "rate": (len(sent) - 1) / (last - first),
+        "too_many": server.too_many(ZHIBU_TOKEN),
+        "poll_after_start": polled - proc.started,
+        "poll_after_fanout": polled - last,
+        "help_latency": _http.to_admin(server, asked)[0].at - asked,
+        "fanout_seconds": last - first,
+    }
 
 
 async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
@@ -92,34 +59,36 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
         f"(a) fan-out: {size} reminders due at start-up, ZHIBU_RATE_LIMIT={rate_limit:g}, "
         f"429 above {LIMIT:.0f}/s, {repeats} runs"
     )
-    rate = Series("rate", "msg/s")
-    too_many = Series("429 answers", "")
-    start = Series("start → first getUpdates", "s")
-    help_wait = Series("/help sent 1/3 through the fan-out → reply", "s")
-    for _ in range(repeats):
-        r = await one_run(size, rate_limit)
-        rate.add(r["rate"])
-        too_many.add(r["too_many"])
-        start.add(r["poll_after_start"])
-        help_wait.add(r["help_latency"])
-        print(
+    series = {
+        "rate": Series("rate", "msg/s"),
+        "too_many": Series("429 answers", ""),
+        "poll_after_start": Series("start → first getUpdates", "s"),
+        "help_latency": Series("/help sent 1/3 through the fan-out → reply", "s"),
+    }
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size, rate_limit),
+        series,
+        lambda r: (
             f"  run: {r['rate']:.2f} msg/s over {r['fanout_seconds']:.1f} s, "
             f"{r['too_many']:.0f} × 429; first getUpdates {r['poll_after_start']:.1f} s after "
             f"start ({r['poll_after_fanout']:+.2f} s from the last reminder); "
             f"/help answered after {r['help_latency']:.2f} s"
-        )
+        ),
+    )
+    rate = series["rate"]
     print(rate.line())
     print(
         f"    ratio to the {LIMIT:.0f} msg/s limit: min {rate.min / LIMIT:.3f}, "
         f"median {rate.median / LIMIT:.3f}"
     )
-    print(too_many.line(".0f"))
-    print(start.line())
-    print(help_wait.line())
+    print(series["too_many"].line(".0f"))
+    print(series["poll_after_start"].line())
+    print(series["help_latency"].line())
 
 
 if __name__ == "__main__":
-    parser = parser_for(__doc__ or "", QUICK, FULL)
+    parser = _http.parser_for(__doc__ or "", QUICK, FULL)
     parser.add_argument("--rate-limit", type=float, default=LIMIT, help="ZHIBU_RATE_LIMIT")
-    args = parse_args(__doc__ or "", QUICK, FULL, parser)
+    args = _http.parse_args(__doc__ or "", QUICK, FULL, parser)
     asyncio.run(run(args.size, args.repeats, args.rate_limit))

@@ -14,37 +14,15 @@ Run: python -m benchmarks.http_reports [--quick] [--repeats 3] [-n K]
 from __future__ import annotations
 
 import asyncio
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks._http import (
-    PEER_TOKEN,
-    SECRETARY_BASE,
-    ZHIBU_TOKEN,
-    BenchError,
-    Series,
-    first_poll,
-    parse_args,
-    prepare_db,
-    prompt_id,
-    secretary,
-    spawn_peer,
-    spawn_zhibu,
-)
-from benchmarks.fake_botapi import Call, FakeBotApi
+from benchmarks import _http
+from benchmarks._http import LIMIT, PEER_TOKEN, ZHIBU_TOKEN, BenchError, Series
+from benchmarks._http import to_secretaries as _answers
+from benchmarks.fake_botapi import Call
 
 QUICK, FULL = 150, 600
-LIMIT = 30.0
 REPORT = "本月召开支部委员会1次，组织党员学习2次，开展主题党日活动1次。" * 4
-
-
-def _answers(server: FakeBotApi, token: str, after: float) -> list[Call]:
-    return [
-        c
-        for c in server.calls_of(token, "sendMessage")
-        if (c.chat_id or 0) >= SECRETARY_BASE and c.at >= after
-    ]
 
 
 def _all_answered(calls: list[Call], count: int) -> float:
@@ -57,29 +35,23 @@ def _all_answered(calls: list[Call], count: int) -> float:
     return max(first.values())
 
 
-def _chats(server: FakeBotApi, token: str, after: float) -> int:
-    return len({c.chat_id for c in _answers(server, token, after)})
-
-
 async def one_run(count: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
-        folder = Path(name)
-        db = folder / "bench.sqlite3"
-        await prepare_db(db, count, prompts=True)
-        server = FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
-        await server.start()
-        zhibu = await spawn_zhibu(server.base_url, db, folder, stage_due_now=False)
-        peer = await spawn_peer(server.base_url, folder)
+    async with _http.bench_world(count, prompts=True) as (server, db, folder):
+        zhibu = await _http.spawn_zhibu(server.base_url, db, folder, stage_due_now=False)
+        peer = await _http.spawn_peer(server.base_url, folder)
         try:
-            await first_poll(server, ZHIBU_TOKEN, zhibu, 60)
-            await first_poll(server, PEER_TOKEN, peer, 60)
+            await _http.first_poll(server, ZHIBU_TOKEN, zhibu, 60)
+            await _http.first_poll(server, PEER_TOKEN, peer, 60)
             await asyncio.sleep(0.5)  # both idle in a long poll
             burst = time.perf_counter()
             for i in range(count):
                 server.push_text(
-                    ZHIBU_TOKEN, chat_id=secretary(i), text=REPORT, reply_to=prompt_id(i)
+                    ZHIBU_TOKEN,
+                    chat_id=_http.secretary(i),
+                    text=REPORT,
+                    reply_to=_http.prompt_id(i),
                 )
-                server.push_text(PEER_TOKEN, chat_id=secretary(i), text=REPORT)
+                server.push_text(PEER_TOKEN, chat_id=_http.secretary(i), text=REPORT)
             budget = 60 + 3 * count / LIMIT
             done = await server.wait_for(
                 lambda: (
@@ -95,17 +67,18 @@ async def one_run(count: int) -> dict[str, float]:
                 )
         finally:
             await asyncio.gather(zhibu.stop(), peer.stop())
-            await server.stop()
-        z = _answers(server, ZHIBU_TOKEN, burst)
-        p = _answers(server, PEER_TOKEN, burst)
-        # A stored report is acknowledged with a "revise" button (callback data ...rev:<id>).
-        saved = [c for c in z if "rev:" in str(c.params.get("reply_markup", ""))]
-        return {
-            "zhibu": count / (_all_answered(z, count) - burst),
-            "peer": count / (_all_answered(p, count) - burst),
-            "acknowledged": len({c.chat_id for c in saved}),
-            "too_many": server.too_many(ZHIBU_TOKEN) + server.too_many(PEER_TOKEN),
-        }
+    z = _answers(server, ZHIBU_TOKEN, burst)
+    p = _answers(server, PEER_TOKEN, burst)
+    # A stored report is acknowledged with a "revise" button (callback data ...rev:<id>).
+    saved = [c for c in z if "rev:" in str(c.params.get("reply_markup", ""))]
+    figures = {
+        "zhibu": count / (_all_answered(z, count) - burst),
+        "peer": count / (_all_answered(p, count) - burst),
+        "acknowledged": len({c.chat_id for c in saved}),
+        "too_many": server.too_many(ZHIBU_TOKEN) + server.too_many(PEER_TOKEN),
+    }
+    figures["ratio"] = figures["zhibu"] / figures["peer"]
+    return figures
 
 
 async def run(size: int, repeats: int) -> None:
@@ -113,24 +86,26 @@ async def run(size: int, repeats: int) -> None:
         f"(c) report handling: a burst of {size} private reports, zhibu vs the echo peer, "
         f"{repeats} runs"
     )
-    zhibu = Series("zhibu", "updates/s")
-    peer = Series("peer", "updates/s")
-    ratio = Series("zhibu / peer", "")
-    for _ in range(repeats):
-        r = await one_run(size)
-        zhibu.add(r["zhibu"])
-        peer.add(r["peer"])
-        ratio.add(r["zhibu"] / r["peer"])
-        print(
+    series = {
+        "zhibu": Series("zhibu", "updates/s"),
+        "peer": Series("peer", "updates/s"),
+        "ratio": Series("zhibu / peer", ""),
+    }
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size),
+        series,
+        lambda r: (
             f"  run: zhibu {r['zhibu']:.2f}/s ({r['acknowledged']:.0f} of {size} acknowledged "
-            f"as reports), peer {r['peer']:.2f}/s, ratio {r['zhibu'] / r['peer']:.3f}; "
+            f"as reports), peer {r['peer']:.2f}/s, ratio {r['ratio']:.3f}; "
             f"{r['too_many']:.0f} × 429"
-        )
-    print(zhibu.line())
-    print(peer.line())
-    print(ratio.line(".3f"))
+        ),
+    )
+    print(series["zhibu"].line())
+    print(series["peer"].line())
+    print(series["ratio"].line(".3f"))
 
 
 if __name__ == "__main__":
-    args = parse_args(__doc__ or "", QUICK, FULL)
+    args = _http.parse_args(__doc__ or "", QUICK, FULL)
     asyncio.run(run(args.size, args.repeats))

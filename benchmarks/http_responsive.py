@@ -13,25 +13,14 @@ from __future__ import annotations
 
 import asyncio
 import statistics
-import tempfile
 import time
-from pathlib import Path
 
-from benchmarks._http import (
-    ADMIN_ID,
-    SECRETARY_BASE,
-    ZHIBU_TOKEN,
-    BenchError,
-    Series,
-    first_poll,
-    parse_args,
-    prepare_db,
-    spawn_zhibu,
-)
-from benchmarks.fake_botapi import Call, FakeBotApi
+from benchmarks import _http
+from benchmarks._http import LIMIT, ZHIBU_TOKEN, BenchError, Series
+from benchmarks._http import to_secretaries as _nudges
+from benchmarks.fake_botapi import FakeBotApi
 
 QUICK, FULL = 300, 2000
-LIMIT = 30.0
 AIM = 0.5  # seconds; README: the latency aim
 IDLE_PINGS = 3
 PINGS = 30  # at most, during the fan-out
@@ -39,41 +28,22 @@ GAP = 0.5  # seconds between an answer and the next /help
 REPLY_WITHIN = 30.0
 
 
-def _nudges(server: FakeBotApi) -> list[Call]:
-    return [
-        c for c in server.calls_of(ZHIBU_TOKEN, "sendMessage") if (c.chat_id or 0) >= SECRETARY_BASE
-    ]
-
-
 async def _ask(server: FakeBotApi, text: str) -> tuple[float, float]:
     """Send `text` from the admin; (sent at, answered at) — the first message to the admin."""
     asked = time.perf_counter()
-    server.push_text(ZHIBU_TOKEN, chat_id=ADMIN_ID, text=text)
-
-    def answers() -> list[Call]:
-        return [
-            c
-            for c in server.calls_of(ZHIBU_TOKEN, "sendMessage")
-            if c.chat_id == ADMIN_ID and c.at > asked
-        ]
-
-    if not await server.wait_for(lambda: bool(answers()), REPLY_WITHIN):
+    server.push_text(ZHIBU_TOKEN, chat_id=_http.ADMIN_ID, text=text)
+    if not await server.wait_for(lambda: bool(_http.to_admin(server, asked)), REPLY_WITHIN):
         raise BenchError(f"no answer to {text} within {REPLY_WITHIN:g} s")
-    return asked, answers()[0].at
+    return asked, _http.to_admin(server, asked)[0].at
 
 
 async def one_run(count: int) -> dict[str, object]:
-    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
-        folder = Path(name)
-        db = folder / "bench.sqlite3"
-        await prepare_db(db, count)
-        server = FakeBotApi(limits=True, per_second=int(LIMIT), per_group_per_minute=20)
-        await server.start()
-        proc = await spawn_zhibu(server.base_url, db, folder, stage_due_now=False)
+    async with _http.bench_world(count) as (server, db, folder):
+        proc = await _http.spawn_zhibu(server.base_url, db, folder, stage_due_now=False)
         idle: list[float] = []
         busy: list[float] = []
         try:
-            await first_poll(server, ZHIBU_TOKEN, proc, 60)
+            await _http.first_poll(server, ZHIBU_TOKEN, proc, 60)
             for _ in range(IDLE_PINGS):
                 asked, answered = await _ask(server, "/help")
                 idle.append(answered - asked)
@@ -93,14 +63,13 @@ async def one_run(count: int) -> dict[str, object]:
                 raise BenchError(f"{len(_nudges(server))}/{count} nudges:\n{proc.tail()}")
         finally:
             await proc.stop()
-            await server.stop()
-        sent = _nudges(server)
-        return {
-            "idle": idle,
-            "busy": busy,
-            "rate": (len(sent) - 1) / (sent[-1].at - sent[0].at),
-            "too_many": server.too_many(ZHIBU_TOKEN),
-        }
+    sent = _nudges(server)
+    return {
+        "idle": idle,
+        "busy": busy,
+        "rate": (len(sent) - 1) / (sent[-1].at - sent[0].at),
+        "too_many": server.too_many(ZHIBU_TOKEN),
+    }
 
 
 async def run(size: int, repeats: int) -> None:
@@ -138,5 +107,5 @@ async def run(size: int, repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    args = parse_args(__doc__ or "", QUICK, FULL)
+    args = _http.parse_args(__doc__ or "", QUICK, FULL)
     asyncio.run(run(args.size, args.repeats))

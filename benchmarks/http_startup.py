@@ -11,20 +11,9 @@ Run: python -m benchmarks.http_startup [--quick] [--repeats 3] [-n N]
 from __future__ import annotations
 
 import asyncio
-import tempfile
-from pathlib import Path
 
-from benchmarks._http import (
-    PEER_TOKEN,
-    ZHIBU_TOKEN,
-    Proc,
-    Series,
-    first_poll,
-    parse_args,
-    prepare_db,
-    spawn_peer,
-    spawn_zhibu,
-)
+from benchmarks import _http
+from benchmarks._http import PEER_TOKEN, ZHIBU_TOKEN, Proc, Series
 from benchmarks.fake_botapi import FakeBotApi
 
 QUICK, FULL = 300, 2000
@@ -33,7 +22,7 @@ IDLE_SECONDS = 2.0
 
 async def _measure(server: FakeBotApi, proc: Proc, token: str) -> tuple[float, float]:
     try:
-        polled = await first_poll(server, token, proc, 60)
+        polled = await _http.first_poll(server, token, proc, 60)
         await asyncio.sleep(IDLE_SECONDS)
         return polled - proc.started, proc.rss_mib()
     finally:
@@ -41,23 +30,15 @@ async def _measure(server: FakeBotApi, proc: Proc, token: str) -> tuple[float, f
 
 
 async def one_run(count: int) -> dict[str, float]:
-    with tempfile.TemporaryDirectory(prefix="zhibu-bench-") as name:
-        folder = Path(name)
-        db = folder / "bench.sqlite3"
-        await prepare_db(db, count)
-        server = FakeBotApi()
-        await server.start()
-        try:
-            z_start, z_rss = await _measure(
-                server,
-                await spawn_zhibu(server.base_url, db, folder, stage_due_now=False),
-                ZHIBU_TOKEN,
-            )
-            p_start, p_rss = await _measure(
-                server, await spawn_peer(server.base_url, folder), PEER_TOKEN
-            )
-        finally:
-            await server.stop()
+    async with _http.bench_world(count, limits=False) as (server, db, folder):
+        z_start, z_rss = await _measure(
+            server,
+            await _http.spawn_zhibu(server.base_url, db, folder, stage_due_now=False),
+            ZHIBU_TOKEN,
+        )
+        p_start, p_rss = await _measure(
+            server, await _http.spawn_peer(server.base_url, folder), PEER_TOKEN
+        )
     return {"z_start": z_start, "z_rss": z_rss, "p_start": p_start, "p_rss": p_rss}
 
 
@@ -69,14 +50,15 @@ async def run(size: int, repeats: int) -> None:
         "z_rss": Series("zhibu idle RSS", "MiB"),
         "p_rss": Series("peer idle RSS", "MiB"),
     }
-    for _ in range(repeats):
-        r = await one_run(size)
-        for key, s in series.items():
-            s.add(r[key])
-        print(
+    await _http.repeat_runs(
+        repeats,
+        lambda: one_run(size),
+        series,
+        lambda r: (
             f"  run: zhibu {r['z_start']:.2f} s, {r['z_rss']:.1f} MiB; "
             f"peer {r['p_start']:.2f} s, {r['p_rss']:.1f} MiB"
-        )
+        ),
+    )
     for s in series.values():
         print(s.line(".2f" if s.unit == "s" else ".1f"))
     z, p = series["z_start"], series["p_start"]
@@ -86,5 +68,5 @@ async def run(size: int, repeats: int) -> None:
 
 
 if __name__ == "__main__":
-    args = parse_args(__doc__ or "", QUICK, FULL)
+    args = _http.parse_args(__doc__ or "", QUICK, FULL)
     asyncio.run(run(args.size, args.repeats))

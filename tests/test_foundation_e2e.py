@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from bot.calendar import Month
+from bot.models import Report
 from bot.services.base import Env
 from bot.services.fmt import date_label, month_label
 from bot.testing.sim import Sim
@@ -18,6 +19,20 @@ NOV = month_label("zh-Hans", Month(2026, 11))
 DEC = month_label("zh-Hans", Month(2026, 12))
 ON_TIME, LATE = key("timing_on_time"), key("timing_late")
 MAKE_UP_NOV = label("report_btn_makeup", month=NOV)
+
+
+async def _secretary(sim: Sim, user: int, name: str, branch: str) -> None:
+    """The admin adds `branch`; `user` (called `name`) joins it with an invitation."""
+    await sim.say(ADMIN, f"/addbranch {branch}")
+    sim.user(user, name)
+    await sim.say(user, f"/start {await invite_token(sim, branch)}")
+
+
+async def _report(env: Env, branch_name: str, month: str) -> Report | None:
+    async with env.db.reading() as tx:
+        branch = await branches.find_branch(tx, branch_name)
+        assert branch is not None
+        return await reports.get_report(tx, branch.id, month)
 
 
 async def test_three_branches_two_secretaries_report_revise_status(sim: Sim, env: Env) -> None:
@@ -153,9 +168,7 @@ async def test_group_migration_keeps_the_coordination_chat(sim: Sim, env: Env) -
 
 
 async def test_report_early_next_month_offers_the_missing_month(sim: Sim, env: Env) -> None:
-    await sim.say(ADMIN, "/addbranch 中支部")
-    sim.user(S1, "王一")
-    await sim.say(S1, f"/start {await invite_token(sim, '中支部')}")
+    await _secretary(sim, S1, "王一", "中支部")
     await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
     out = await sim.say(S1, "/report")
     check(out, "report_choose_month", branch="中支部", missing=NOV)
@@ -179,9 +192,7 @@ async def test_report_early_next_month_offers_the_missing_month(sim: Sim, env: E
 
 async def test_text_typed_before_choosing_the_month_is_kept(sim: Sim, env: Env) -> None:
     """QA #1: after "which month?", a typed report was dropped and /report looped."""
-    await sim.say(ADMIN, "/addbranch 西支部")
-    sim.user(S1, "王一")
-    await sim.say(S1, f"/start {await invite_token(sim, '西支部')}")
+    await _secretary(sim, S1, "王一", "西支部")
     await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
     await sim.say(S1, "/report")
     out = await sim.say(S1, "十二月工作情况：学习。")
@@ -189,18 +200,13 @@ async def test_text_typed_before_choosing_the_month_is_kept(sim: Sim, env: Env) 
     check(out, "report_choose_month_held", branch="西支部", missing=NOV)
     out = await sim.press(S1, out[-1], label("report_btn_current", month=DEC))
     check(out, "report_saved", branch="西支部", month=DEC)
-    async with env.db.reading() as tx:
-        branch = await branches.find_branch(tx, "西支部")
-        assert branch is not None
-        report = await reports.get_report(tx, branch.id, "2026-12")
+    report = await _report(env, "西支部", "2026-12")
     assert report is not None and report.text == "十二月工作情况：学习。"
 
 
 async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
     """QA #2: a /report left open in October made November's text October's revision."""
-    await sim.say(ADMIN, "/addbranch 东支部")
-    sim.user(S1, "王一")
-    await sim.say(S1, f"/start {await invite_token(sim, '东支部')}")
+    await _secretary(sim, S1, "王一", "东支部")
     await sim.say(S1, "/report")
     await sim.say(S1, "十一月报告。")
     ack = (await sim.say(S1, "/myreports"))[-1]
@@ -209,17 +215,12 @@ async def test_a_stale_question_lapses(sim: Sim, env: Env) -> None:
     await sim.advance_to(at(2026, 11, 3, 10), step=timedelta(hours=6))
     out = await sim.say(S1, "这是新的一段话。")
     check(out, "typed_held")  # held and asked about, not a silent revision
-    async with env.db.reading() as tx:
-        branch = await branches.find_branch(tx, "东支部")
-        assert branch is not None
-        report = await reports.get_report(tx, branch.id, "2026-11")
+    report = await _report(env, "东支部", "2026-11")
     assert report is not None and report.revisions == 1
 
 
 async def _owing_secretary(sim: Sim, name: str) -> None:
-    await sim.say(ADMIN, f"/addbranch {name}")
-    sim.user(S2, "李二")
-    await sim.say(S2, f"/start {await invite_token(sim, name)}")
+    await _secretary(sim, S2, "李二", name)
     await sim.advance_to(at(2026, 12, 2, 10), step=timedelta(days=1))
 
 
@@ -234,10 +235,7 @@ async def test_a_report_typed_in_parts_before_the_month_is_kept_whole(sim: Sim, 
     sim.clock.set(sim.clock() + timedelta(hours=11))  # 22 h after /report, 11 h after typing
     out = await sim.press(S2, sim.double.last_to(S2), MAKE_UP_NOV)
     check(out, "report_saved", branch="南支部", month=NOV, timing=LATE)
-    async with env.db.reading() as tx:
-        branch = await branches.find_branch(tx, "南支部")
-        assert branch is not None
-        report = await reports.get_report(tx, branch.id, "2026-11")
+    report = await _report(env, "南支部", "2026-11")
     assert report is not None and report.text == "第一部分：学习。\n第二部分：组织生活会。"
 
 

@@ -9,7 +9,7 @@ import pytest
 
 from bot.cli import main
 from bot.services.base import Env
-from bot.testing.botapi_double import Fault
+from bot.testing.botapi_double import Fault, SentMessage
 from bot.testing.sim import Sim
 from handlers.plans import STATUS_MARK
 from storage import plans as store
@@ -33,6 +33,29 @@ PLAN = """关于开展2026年党支部规范化建设的工作方案
 async def send_plan(sim: Sim, user: int, content: str, name: str = "方案.txt") -> str:
     update = sim.factory.document(user, file_name=name, content=content.encode("utf-8"))
     return text_of(await sim.feed(update))
+
+
+async def plan_enabled(sim: Sim) -> None:
+    """甲支部 (A) and 乙支部 (B); the admin sends PLAN and enables it."""
+    await committee(sim, {"甲支部": A, "乙支部": B})
+    await send_plan(sim, ADMIN, PLAN)
+    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
+
+
+async def mark_done(sim: Sim, user: int, task: str) -> None:
+    """`user` marks their task `task` (a button's words) done through /mytasks."""
+    states = await sim.say(user, "/mytasks")
+    out = await sim.press(user, states[-1], task)
+    await sim.press(user, out[-1], DONE)
+
+
+def task_reminders(sim: Sim, chat: int, task: str) -> list[SentMessage]:
+    """The task reminders sent to `chat` about the task whose name holds `task`."""
+    return [
+        m
+        for m in sim.double.sent_to(chat)
+        if task in (find(m, "task_remind") or {}).get("task", "")
+    ]
 
 
 async def test_plan_document_to_circular(sim: Sim, env: Env) -> None:
@@ -78,26 +101,13 @@ async def test_plan_document_to_circular(sim: Sim, env: Env) -> None:
 
 
 async def test_task_deadline_reminders(sim: Sim) -> None:
-    await committee(sim, {"甲支部": A, "乙支部": B})
-    await send_plan(sim, ADMIN, PLAN)
-    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
+    await plan_enabled(sim)
     # A finishes task 2 early; only B is reminded 7 and 1 days before 12-15.
-    states = await sim.say(A, "/mytasks")
-    out = await sim.press(A, states[-1], "党员信息核对")
-    await sim.press(A, out[-1], DONE)
+    await mark_done(sim, A, "党员信息核对")
     await sim.advance_to(at(2026, 12, 15, 12), step=__import__("datetime").timedelta(hours=6))
-    reminders_b = [
-        m
-        for m in sim.double.sent_to(B)
-        if "党员信息核对" in (find(m, "task_remind") or {}).get("task", "")
-    ]
-    reminders_a = [
-        m
-        for m in sim.double.sent_to(A)
-        if "党员信息核对" in (find(m, "task_remind") or {}).get("task", "")
-    ]
+    reminders_b = task_reminders(sim, B, "党员信息核对")
     assert [m.date.astimezone(at(2026, 1, 1).tzinfo).day for m in reminders_b] == [8, 14]
-    assert reminders_a == []
+    assert task_reminders(sim, A, "党员信息核对") == []
 
 
 async def test_plan_upload_refusals(sim: Sim) -> None:
@@ -147,12 +157,8 @@ async def test_task_statuses_reach_the_ledger(sim: Sim) -> None:
 
     from bot.records import labels
 
-    await committee(sim, {"甲支部": A, "乙支部": B})
-    await send_plan(sim, ADMIN, PLAN)
-    await sim.press(ADMIN, sim.double.last_to(ADMIN), ENABLE)
-    states = await sim.say(A, "/mytasks")
-    out = await sim.press(A, states[-1], "规范化建设工作计划")
-    await sim.press(A, out[-1], DONE)
+    await plan_enabled(sim)
+    await mark_done(sim, A, "规范化建设工作计划")
     await sim.say(ADMIN, "/export 2026")
     doc = sim.double.last_to(ADMIN)
     assert doc.kind == "document" and doc.file_bytes

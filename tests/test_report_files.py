@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import zipfile
-
-import docx
-
 from bot.calendar import Month
 from bot.services.base import Env
 from bot.services.fmt import month_label
@@ -15,19 +10,12 @@ from bot.testing.sim import Sim
 from storage import branches, reports
 from tests.catalog import check, label
 from tests.conftest import ADMIN
+from tests.docs import word_file as word
+from tests.docs import zip_of
 from tests.helpers import committee
 
 SEC = 801
 NOV = month_label("zh-Hans", Month(2026, 11))
-
-
-def word(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 async def _state(env: Env) -> tuple[str | None, int]:
@@ -82,11 +70,9 @@ async def test_too_big_and_unreadable_files_are_evidence_only(sim: Sim, env: Env
 
 
 def test_a_zip_bomb_is_not_opened() -> None:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("word/document.xml", b"\0" * (9 * 1024 * 1024))
-    assert len(out.getvalue()) < 2 * 1024 * 1024
-    assert report_file_text("bomb.docx", out.getvalue()) is None
+    bomb = zip_of({"word/document.xml": b"\0" * (9 * 1024 * 1024)})
+    assert len(bomb) < 2 * 1024 * 1024
+    assert report_file_text("bomb.docx", bomb) is None
 
 
 async def test_a_coordinators_plan_file_is_still_a_plan(sim: Sim) -> None:

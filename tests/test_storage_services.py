@@ -10,7 +10,7 @@ import pytest
 from bot.calendar import Month
 from bot.models import NewMessage
 from bot.services import onboarding, reports
-from bot.services.base import Env, TgUser, UserError, identify
+from bot.services.base import Actor, Env, TgUser, UserError, identify
 from storage import branches, outbox, people
 from storage import reports as report_store
 from storage.db import Database, migrations
@@ -105,16 +105,23 @@ async def test_services_refuse_other_branches(env: Env) -> None:
         await onboarding.add_branch(env, sec1, "丙支部", at(2026, 11, 2))
 
 
+async def _reported_in_november(env: Env, user_id: int, branch: str) -> Actor:
+    """`user_id`, secretary of the new `branch`, files November's report on 11-03;
+    the admin (the actor returned) and the secretary are identified on 11-02."""
+    await _member(env, user_id, branch)
+    admin = await identify(env, TgUser(ADMIN), at(2026, 11, 2))
+    sec = await identify(env, TgUser(user_id), at(2026, 11, 2))
+    await reports.submit(
+        env, sec, sec.memberships[0].branch.id, Month(2026, 11), "报告", at(2026, 11, 3)
+    )
+    return admin
+
+
 async def test_archived_branch_keeps_history_and_leaves_status(env: Env) -> None:
     from bot.services.status import State, month_status
 
-    await _member(env, 11, "甲支部")
     await _member(env, 12, "乙支部")
-    admin = await identify(env, TgUser(ADMIN), at(2026, 11, 2))
-    sec1 = await identify(env, TgUser(11), at(2026, 11, 2))
-    await reports.submit(
-        env, sec1, sec1.memberships[0].branch.id, Month(2026, 11), "报告", at(2026, 11, 3)
-    )
+    admin = await _reported_in_november(env, 11, "甲支部")
     await onboarding.archive_branch(env, admin, "甲支部", at(2026, 12, 2))
     nov = await month_status(env, admin, Month(2026, 11), at(2026, 12, 2))
     dec = await month_status(env, admin, Month(2026, 12), at(2026, 12, 2))
@@ -145,12 +152,7 @@ async def test_without_secretary_counts_only_branches_still_to_report(env: Env) 
     """Review #5: a branch that reported (its secretary since replaced or archived) is fine."""
     from bot.services.status import month_status
 
-    await _member(env, 11, "甲支部")
-    admin = await identify(env, TgUser(ADMIN), at(2026, 11, 2))
-    sec = await identify(env, TgUser(11), at(2026, 11, 2))
-    await reports.submit(
-        env, sec, sec.memberships[0].branch.id, Month(2026, 11), "报告", at(2026, 11, 3)
-    )
+    admin = await _reported_in_november(env, 11, "甲支部")
     await onboarding.add_branch(env, admin, "乙支部", at(2026, 11, 3))
     await onboarding.archive_branch(env, admin, "甲支部", at(2026, 11, 4))
     summary = await month_status(env, admin, Month(2026, 11), at(2026, 11, 5))

@@ -7,18 +7,8 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
-from bot.plans.model import (
-    LAST_DAY,
-    ExtractedItem,
-    ExtractedTask,
-    Extraction,
-    PhaseSpec,
-    PlanFormatError,
-    PlanSpec,
-    RecurringRule,
-    TaskSpec,
-    format_path,
-)
+from bot import plans
+from bot.plans.model import format_path
 
 # --- recurring rules ------------------------------------------------------------------
 
@@ -26,37 +16,42 @@ from bot.plans.model import (
 @pytest.mark.parametrize(
     ("rule", "year", "month", "due"),
     [
-        (RecurringRule(freq="monthly", day=25), 2024, 2, date(2024, 2, 25)),
-        (RecurringRule(freq="monthly", day=LAST_DAY), 2024, 2, date(2024, 2, 29)),
-        (RecurringRule(freq="monthly", day=LAST_DAY), 2023, 2, date(2023, 2, 28)),
-        (RecurringRule(freq="monthly", day=31), 2024, 4, date(2024, 4, 30)),
-        (RecurringRule(freq="monthly"), 2024, 4, None),
-        (RecurringRule(freq="quarterly", month=3, day=LAST_DAY), 2024, 6, date(2024, 6, 30)),
-        (RecurringRule(freq="quarterly", month=3, day=LAST_DAY), 2024, 5, None),
-        (RecurringRule(freq="quarterly", month=1, day=10), 2024, 4, date(2024, 4, 10)),
-        (RecurringRule(freq="annual", month=7, day=1), 2024, 7, date(2024, 7, 1)),
-        (RecurringRule(freq="annual", month=7, day=1), 2024, 8, None),
+        (plans.RecurringRule(freq="monthly", day=25), 2024, 2, date(2024, 2, 25)),
+        (plans.RecurringRule(freq="monthly", day=plans.LAST_DAY), 2024, 2, date(2024, 2, 29)),
+        (plans.RecurringRule(freq="monthly", day=plans.LAST_DAY), 2023, 2, date(2023, 2, 28)),
+        (plans.RecurringRule(freq="monthly", day=31), 2024, 4, date(2024, 4, 30)),
+        (plans.RecurringRule(freq="monthly"), 2024, 4, None),
+        (
+            plans.RecurringRule(freq="quarterly", month=3, day=plans.LAST_DAY),
+            2024,
+            6,
+            date(2024, 6, 30),
+        ),
+        (plans.RecurringRule(freq="quarterly", month=3, day=plans.LAST_DAY), 2024, 5, None),
+        (plans.RecurringRule(freq="quarterly", month=1, day=10), 2024, 4, date(2024, 4, 10)),
+        (plans.RecurringRule(freq="annual", month=7, day=1), 2024, 7, date(2024, 7, 1)),
+        (plans.RecurringRule(freq="annual", month=7, day=1), 2024, 8, None),
     ],
 )
-def test_due_date(rule: RecurringRule, year: int, month: int, due: date | None) -> None:
+def test_due_date(rule: plans.RecurringRule, year: int, month: int, due: date | None) -> None:
     assert rule.due_date(year, month) == due
 
 
 @pytest.mark.parametrize(
     ("rule", "words"),
     [
-        (RecurringRule(freq="monthly", day=25), "每月25日前"),
-        (RecurringRule(freq="monthly", day=LAST_DAY), "每月底前"),
-        (RecurringRule(freq="monthly"), "每月"),
-        (RecurringRule(freq="quarterly"), "每季度"),
-        (RecurringRule(freq="quarterly", month=3, day=LAST_DAY), "每季度末前"),
-        (RecurringRule(freq="quarterly", month=1, day=10), "每季度第1个月10日前"),
-        (RecurringRule(freq="annual", month=7, day=1), "每年7月1日"),
-        (RecurringRule(freq="annual", month=12, day=LAST_DAY), "每年12月底前"),
-        (RecurringRule(freq="annual"), "每年"),
+        (plans.RecurringRule(freq="monthly", day=25), "每月25日前"),
+        (plans.RecurringRule(freq="monthly", day=plans.LAST_DAY), "每月底前"),
+        (plans.RecurringRule(freq="monthly"), "每月"),
+        (plans.RecurringRule(freq="quarterly"), "每季度"),
+        (plans.RecurringRule(freq="quarterly", month=3, day=plans.LAST_DAY), "每季度末前"),
+        (plans.RecurringRule(freq="quarterly", month=1, day=10), "每季度第1个月10日前"),
+        (plans.RecurringRule(freq="annual", month=7, day=1), "每年7月1日"),
+        (plans.RecurringRule(freq="annual", month=12, day=plans.LAST_DAY), "每年12月底前"),
+        (plans.RecurringRule(freq="annual"), "每年"),
     ],
 )
-def test_rule_in_chinese(rule: RecurringRule, words: str) -> None:
+def test_rule_in_chinese(rule: plans.RecurringRule, words: str) -> None:
     assert rule.describe_zh() == words
 
 
@@ -75,24 +70,26 @@ def test_rule_in_chinese(rule: RecurringRule, words: str) -> None:
 )
 def test_impossible_rules_are_refused(fields: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
-        RecurringRule.model_validate(fields)
+        plans.RecurringRule.model_validate(fields)
 
 
 def test_february_29_is_a_valid_annual_day() -> None:
-    assert RecurringRule(freq="annual", month=2, day=29).due_date(2023, 2) == date(2023, 2, 28)
+    assert plans.RecurringRule(freq="annual", month=2, day=29).due_date(2023, 2) == date(
+        2023, 2, 28
+    )
 
 
 # --- extracted items ------------------------------------------------------------------
 
 
 def test_items_keep_their_kind_invariants() -> None:
-    ExtractedItem(kind="deadline", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
+    plans.ExtractedItem(kind="deadline", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
     with pytest.raises(ValidationError):
-        ExtractedItem(kind="phase", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
+        plans.ExtractedItem(kind="phase", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
     with pytest.raises(ValidationError):
-        ExtractedItem(kind="ongoing", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
+        plans.ExtractedItem(kind="ongoing", title="t", text="x", end=date(2024, 1, 1), span=(0, 1))
     with pytest.raises(ValidationError):
-        ExtractedItem(kind="recurring", title="t", text="x", span=(0, 1))
+        plans.ExtractedItem(kind="recurring", title="t", text="x", span=(0, 1))
 
 
 # --- PlanSpec -------------------------------------------------------------------------
@@ -110,7 +107,7 @@ def _spec(**changes: object) -> dict[str, object]:
 
 
 def test_a_valid_spec() -> None:
-    spec = PlanSpec.model_validate(_spec())
+    spec = plans.PlanSpec.model_validate(_spec())
     assert spec.tasks[0].branches == "all"
     assert spec.phase("动员") == spec.phases[0]
     assert spec.current_phase(date(2024, 3, 10)) == spec.phases[0]
@@ -137,11 +134,11 @@ def test_a_valid_spec() -> None:
 )
 def test_invalid_specs(changes: dict[str, object], words: str) -> None:
     with pytest.raises(ValidationError, match=words):
-        PlanSpec.model_validate(_spec(**changes))
+        plans.PlanSpec.model_validate(_spec(**changes))
 
 
 def test_same_task_title_in_different_phases_is_fine() -> None:
-    PlanSpec.model_validate(
+    plans.PlanSpec.model_validate(
         _spec(
             phases=[
                 {"title": "一", "start": "2024-01-01", "end": "2024-01-31"},
@@ -160,12 +157,12 @@ def test_format_path_counts_from_one() -> None:
 # --- Extraction.to_plan_spec ----------------------------------------------------------
 
 
-def _extraction(**changes: object) -> Extraction:
+def _extraction(**changes: object) -> plans.Extraction:
     fields: dict[str, object] = {
         "title": "方案",
         "year": 2024,
         "items": [
-            ExtractedItem(
+            plans.ExtractedItem(
                 kind="phase",
                 title="学习",
                 text="3月",
@@ -175,32 +172,34 @@ def _extraction(**changes: object) -> Extraction:
             ),
         ],
         "tasks": [
-            ExtractedTask(title="召开大会", phase="学习", due=date(2024, 3, 10)),
-            ExtractedTask(title="召开大会", phase="学习"),
-            ExtractedTask(
-                title="报送", recurring=RecurringRule(freq="monthly", day=25), phase=None
+            plans.ExtractedTask(title="召开大会", phase="学习", due=date(2024, 3, 10)),
+            plans.ExtractedTask(title="召开大会", phase="学习"),
+            plans.ExtractedTask(
+                title="报送", recurring=plans.RecurringRule(freq="monthly", day=25), phase=None
             ),
         ],
     }
     fields.update(changes)
-    return Extraction.model_validate(fields)
+    return plans.Extraction.model_validate(fields)
 
 
 def test_to_plan_spec_keeps_names_unique_and_rules() -> None:
     spec = _extraction().to_plan_spec()
-    assert spec.phases == [PhaseSpec(title="学习", start=date(2024, 3, 1), end=date(2024, 3, 31))]
+    assert spec.phases == [
+        plans.PhaseSpec(title="学习", start=date(2024, 3, 1), end=date(2024, 3, 31))
+    ]
     assert spec.tasks == [
-        TaskSpec(title="召开大会", phase="学习", due=date(2024, 3, 10)),
-        TaskSpec(title="召开大会 (2)", phase="学习"),
-        TaskSpec(title="报送", recurring=RecurringRule(freq="monthly", day=25)),
+        plans.TaskSpec(title="召开大会", phase="学习", due=date(2024, 3, 10)),
+        plans.TaskSpec(title="召开大会 (2)", phase="学习"),
+        plans.TaskSpec(title="报送", recurring=plans.RecurringRule(freq="monthly", day=25)),
     ]
 
 
 def test_to_plan_spec_needs_a_year_and_a_title() -> None:
-    with pytest.raises(PlanFormatError, match="year") as caught:
+    with pytest.raises(plans.PlanFormatError, match="year") as caught:
         _extraction(year=None).to_plan_spec()
     assert caught.value.field == "year"
-    with pytest.raises(PlanFormatError, match="title"):
+    with pytest.raises(plans.PlanFormatError, match="title"):
         _extraction(title=" ").to_plan_spec()
     assert _extraction(title="").to_plan_spec(default_title="plan-2024").title == "plan-2024"
 

@@ -10,20 +10,12 @@ import pytest
 from bot.plans.extract import extract
 from bot.plans.model import PlanFormatError
 from bot.plans.reader import CELL_SEPARATOR, read_plan_bytes, read_plan_text
+from tests.docs import encodings
 
 TEXT = "关于开展主题党日活动的实施方案\n（一）动员阶段（2024年3月）\n完成時限：長期\n"
 
 
-@pytest.mark.parametrize(
-    "encoded",
-    [
-        TEXT.encode("utf-8"),
-        b"\xef\xbb\xbf" + TEXT.encode("utf-8"),
-        TEXT.encode("gb18030"),
-        TEXT.encode("utf-16"),
-    ],
-    ids=["utf-8", "utf-8-sig", "gb18030", "utf-16"],
-)
+@pytest.mark.parametrize("encoded", encodings(TEXT, "utf-8", "utf-8-sig", "gb18030", "utf-16"))
 def test_text_encodings(tmp_path: Path, encoded: bytes) -> None:
     path = tmp_path / "plan.txt"
     path.write_bytes(encoded)

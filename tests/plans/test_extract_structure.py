@@ -7,7 +7,18 @@ from datetime import date
 import pytest
 
 from bot.plans.extract import extract
+from bot.plans.model import Extraction
 from bot.plans.normalize import cn_to_int, normalize
+
+
+def spans(extraction: Extraction, kind: str | None = None) -> list[tuple[object, ...]]:
+    """(kind, title, start, end) of each item, in order; only those of `kind` if given."""
+    return [
+        (i.kind, i.title, i.start, i.end)
+        for i in extraction.items
+        if kind is None or i.kind == kind
+    ]
+
 
 PLAN = """\
 首页 > 范文大全 > 工作方案
@@ -36,7 +47,7 @@ def test_a_realistic_plan_end_to_end() -> None:
     extraction = extract(PLAN)
     assert extraction.title == "XX县关于开展“党员先锋岗”创建活动的实施方案"
     assert (extraction.year, extraction.year_source) == (2024, "text")
-    assert [(i.kind, i.title, i.start, i.end) for i in extraction.items if i.kind == "phase"] == [
+    assert spans(extraction, "phase") == [
         ("phase", "动员部署阶段", date(2024, 3, 1), date(2024, 4, 20)),
         ("phase", "组织实施阶段", date(2024, 4, 21), date(2024, 10, 31)),
     ]
@@ -245,8 +256,7 @@ def test_time_label_under_a_heading_makes_it_a_phase() -> None:
         "一、活动安排\n（一）宣传发动阶段\n时间：2023年5月1日—5月15日\n主要任务：召开动员会。\n"
         "（二）组织实施阶段\n时间：5月16日—9月30日\n"
     )
-    extraction = extract(text)
-    assert [(i.kind, i.title, i.start, i.end) for i in extraction.items] == [
+    assert spans(extract(text)) == [
         ("phase", "宣传发动阶段", date(2023, 5, 1), date(2023, 5, 15)),
         ("phase", "组织实施阶段", date(2023, 5, 16), date(2023, 9, 30)),
     ]
@@ -282,7 +292,7 @@ def test_monthly_and_quarterly_work_plans() -> None:
         "第二季度\n1.开展“七一”系列活动准备。\n2.6月底前完成党费收缴核对。\n"
     )
     extraction = extract(text)
-    assert [(i.kind, i.title, i.start, i.end) for i in extraction.items] == [
+    assert spans(extraction) == [
         ("phase", "一月份", date(2024, 1, 1), date(2024, 1, 31)),
         ("phase", "第二季度", date(2024, 4, 1), date(2024, 6, 30)),
         ("deadline", "完成党费收缴核对", None, date(2024, 6, 30)),

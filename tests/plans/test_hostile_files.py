@@ -9,15 +9,12 @@ asserted is that the answer is the right one.
 from __future__ import annotations
 
 import asyncio
-import io
 import random
 import struct
 import sys
 import time
-import zipfile
 from datetime import date
 
-import docx
 import pytest
 
 from bot.plans.reader import MAX_DOCX_MEMBERS, MAX_DOCX_UNPACKED
@@ -26,6 +23,7 @@ from bot.services.base import UserError
 from bot.services.plans import read_plan, spec_from_file
 from bot.testing.sim import Sim
 from tests.conftest import ADMIN
+from tests.docs import encodings, word_file, zip_of
 from tests.helpers import text_of
 
 TODAY = date(2026, 3, 1)
@@ -45,23 +43,6 @@ def refused(file_name: str, data: bytes) -> UserError:
     with pytest.raises(UserError) as caught:
         spec_from_file(file_name, data, TODAY)
     return caught.value
-
-
-def word_file(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for text in paragraphs:
-        document.add_paragraph(text)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def zip_of(members: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, content in members.items():
-            archive.writestr(name, content)
-    return out.getvalue()
 
 
 # ------------------------------------------------------------------ many dates
@@ -174,26 +155,17 @@ PLAN = "2026年工作方案\n一、开展学习，3月底前完成。\n二、總
 
 @pytest.mark.parametrize(
     "data",
-    [
-        PLAN.encode("utf-8"),
-        b"\xef\xbb\xbf" + PLAN.encode("utf-8"),
-        PLAN.encode("utf-16"),
-        b"\xff\xfe" + PLAN.encode("utf-16-le") + b"\x0a",  # odd byte count
-        b"\xfe\xff" + PLAN.encode("utf-16-be") + b"\x00",
-        PLAN.encode("utf-32"),
-        PLAN.encode("gbk"),
-        PLAN.encode("gb18030"),
-    ],
-    ids=[
+    encodings(
+        PLAN,
         "utf-8",
-        "utf-8-bom",
+        "utf-8-sig",
         "utf-16",
         "utf-16le-odd",
         "utf-16be-odd",
         "utf-32",
         "gbk",
         "gb18030",
-    ],
+    ),
 )
 def test_encodings_read_alike(data: bytes) -> None:
     spec, _ = spec_from_file("方案.txt", data, TODAY)
