@@ -243,6 +243,24 @@ class FakeBotApi:
             }
         return self.push_update(token, {"message": message})
 
+    def push_callback(self, token: str, *, chat_id: int, message: Call, data: str) -> int:
+        """User `chat_id` presses a button (callback `data`) under our `message` (a send call)."""
+        sent = message.result if isinstance(message.result, dict) else {}
+        query: JSON = {
+            "id": str(10_000_000 + self.bot(token).next_update_id),
+            "from": {"id": chat_id, "is_bot": False, "first_name": f"user{chat_id}"},
+            "chat_instance": str(chat_id),
+            "data": data,
+            "message": {
+                "message_id": sent.get("message_id", 1),
+                "date": int(time.time()),
+                "chat": _chat(chat_id),
+                "from": self.bot(token).user,
+                "text": str(message.params.get("text", "…")),
+            },
+        }
+        return self.push_update(token, {"callback_query": query})
+
     # -- queries for benchmarks and tests ----------------------------------------------
 
     def calls_of(self, token: str, method: str | None = None, *, ok: bool = True) -> list[Call]:

@@ -12,6 +12,7 @@ Run: python -m benchmarks.http_responsive [--quick] [--repeats 3] [-n N]
 from __future__ import annotations
 
 import asyncio
+import json
 import statistics
 import time
 
@@ -37,6 +38,20 @@ async def _ask(server: FakeBotApi, text: str) -> tuple[float, float]:
     return asked, _http.to_admin(server, asked)[0].at
 
 
+async def _remind_confirmed(server: FakeBotApi) -> None:
+    """`/remind`, then its confirmation button (it asks first how many it will message)."""
+    asked = time.perf_counter()
+    await _ask(server, "/remind")
+    question = _http.to_admin(server, asked)[-1]
+    markup = question.params.get("reply_markup")
+    parsed = json.loads(markup) if isinstance(markup, str) else markup
+    rows = parsed.get("inline_keyboard", []) if isinstance(parsed, dict) else []
+    data = next((b["callback_data"] for row in rows for b in row if "callback_data" in b), None)
+    if data is None:
+        raise BenchError("/remind asked no confirmation")
+    server.push_callback(ZHIBU_TOKEN, chat_id=_http.ADMIN_ID, message=question, data=data)
+
+
 async def one_run(count: int) -> dict[str, object]:
     async with _http.bench_world(count) as (server, db, folder):
         proc = await _http.spawn_zhibu(server.base_url, db, folder, stage_due_now=False)
@@ -48,7 +63,7 @@ async def one_run(count: int) -> dict[str, object]:
                 asked, answered = await _ask(server, "/help")
                 idle.append(answered - asked)
                 await asyncio.sleep(GAP)
-            await _ask(server, "/remind")
+            await _remind_confirmed(server)
             if not await server.wait_for(lambda: len(_nudges(server)) >= count // 10, 60):
                 raise BenchError(f"the fan-out did not start:\n{proc.tail()}")
             for _ in range(PINGS):
