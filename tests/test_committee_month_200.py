@@ -9,12 +9,9 @@ the due day and the circular. Every message the bot sent stays within Telegram's
 
 from __future__ import annotations
 
-import io
 import re
 from collections.abc import Sequence
 from datetime import timedelta
-
-import docx
 
 from bot.calendar import Month
 from bot.models import MemberRole
@@ -25,6 +22,7 @@ from bot.testing.sim import Sim
 from storage import branches, people, reports
 from tests.catalog import check, key, label, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
+from tests.docs import word_file as word
 from tests.helpers import invite_token, join, text_of
 
 NOV = month_label("zh-Hans", Month(2026, 11))
@@ -72,15 +70,6 @@ async def reported(env: Env) -> set[str]:
             if branch.id in ids:
                 names.add(name)
     return names
-
-
-def word(*paragraphs: str) -> bytes:
-    document = docx.Document()
-    for p in paragraphs:
-        document.add_paragraph(p)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def names_in(messages: list[SentMessage]) -> list[str]:

@@ -6,6 +6,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from telegram.ext import Application
 
 from bot.app import build_application
 from bot.services import reports
@@ -16,16 +17,26 @@ from tests.catalog import check, find, matches
 from tests.conftest import ADMIN
 
 
-async def test_polling_start_up_tick_and_menus(env: Env) -> None:
+async def _initialized(env: Env) -> tuple[Application, BotApiDouble, UpdateFactory]:  # type: ignore[type-arg]
+    """The production wiring (JobQueue, rate limiter) on the double, initialized, not polling."""
     double = BotApiDouble()
     app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
     factory = UpdateFactory(double, auto_push=True)
     factory.user(ADMIN, "管理员")
     await app.initialize()
     await app.post_init(app)  # type: ignore[misc]
+    return app, double, factory
+
+
+async def _poll(app: Application) -> None:  # type: ignore[type-arg]
     await app.start()
     assert app.updater is not None
     await app.updater.start_polling(poll_interval=0.0, timeout=0)
+
+
+async def test_polling_start_up_tick_and_menus(env: Env) -> None:
+    app, double, factory = await _initialized(env)
+    await _poll(app)
     try:
         factory.private_text(ADMIN, "/addbranch 甲支部")
         for _ in range(200):
@@ -73,16 +84,9 @@ async def test_background_delivery_retries_flood_control_without_waiting_for_a_t
     row (one absorbed by the rate limiter, one by the outbox) are retried by a one-off job."""
     from bot.testing.botapi_double import Fault
 
-    double = BotApiDouble()
-    app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
-    factory = UpdateFactory(double, auto_push=True)
-    factory.user(ADMIN, "管理员")
+    app, double, factory = await _initialized(env)
     factory.user(501, "书记")
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=0)
+    await _poll(app)
 
     async def wait_for(chat: int, key: str, /, **params: object) -> dict[str, str]:
         """The params of the first message to `chat` rendered from `key`, once it is sent."""
@@ -141,16 +145,9 @@ async def test_start_up_fan_out_runs_in_the_background_and_people_are_answered(
             assert branch is not None
             await people.upsert_user(tx, user, f"书记{n}", "", None, None, now)
             await branches.set_member(tx, branch.id, MemberRole.SECRETARY, user, now)
-    double = BotApiDouble()
-    app = build_application(env, token=TOKEN, request=double, rate_limit=True, background=True)
-    factory = UpdateFactory(double, auto_push=True)
-    factory.user(ADMIN, "管理员")
-    await app.initialize()
-    await app.post_init(app)  # type: ignore[misc]
+    app, double, factory = await _initialized(env)
     assert not [m for m in double.messages if m.chat_id in secretaries], "post_init fanned out"
-    await app.start()
-    assert app.updater is not None
-    await app.updater.start_polling(poll_interval=0.0, timeout=0)
+    await _poll(app)
     try:
         factory.private_text(ADMIN, "/help")
         for _ in range(1000):
