@@ -55,9 +55,15 @@ async def get_report_by_id(tx: Tx, report_id: int) -> Report | None:
 async def insert_report(
     tx: Tx, branch_id: int, month: str, author_id: int, text: str, now: datetime, late: bool
 ) -> Report:
+    # A withdrawn report leaves `reports` but keeps its id in `report_moves`: a new
+    # report never takes that id, or the withdrawn one's history, buttons and pending
+    # questions would reach it (SQLite reuses the largest rowid once it is deleted).
     _, rowid = await tx.run(
-        """INSERT INTO reports(branch_id, month, author_id, text, submitted_at, late, revisions)
-           VALUES (?, ?, ?, ?, ?, ?, 1)""",
+        """INSERT INTO reports(id, branch_id, month, author_id, text, submitted_at, late,
+                               revisions)
+           VALUES (1 + max(coalesce((SELECT max(id) FROM reports), 0),
+                           coalesce((SELECT max(report_id) FROM report_moves), 0)),
+                   ?, ?, ?, ?, ?, ?, 1)""",
         (branch_id, month, author_id, text, ts(now), int(late)),
     )
     await tx.run(

@@ -16,7 +16,15 @@ from bot import rules
 from bot.calendar import Month
 from bot.i18n import t
 from bot.models import Branch, NewMessage, Pending, Report
-from bot.services.base import Actor, Env, UserError, current_month, cycle_for, user_lang
+from bot.services.base import (
+    Actor,
+    Env,
+    UserError,
+    committee_start,
+    current_month,
+    cycle_for,
+    user_lang,
+)
 from bot.services.fmt import month_label
 from bot.services.reports import PENDING_TTL
 from storage import branches as branch_store
@@ -94,15 +102,18 @@ async def _as_author(tx: Tx, actor: Actor, report: Report) -> bool:
     raise UserError("move_denied")
 
 
-def _months(report_month: Month, current: Month) -> list[Month]:
+def _months(report_month: Month, current: Month, start: Month) -> list[Month]:
+    """Months a report may move to: near its own, never in the future, never before the
+    committee began (no cycle can be created there, see `cycle_for`)."""
     near = {report_month.prev(), report_month.next(), current, current.prev()}
-    return sorted(m for m in near if m <= current)
+    return sorted(m for m in near if start <= m <= current)
 
 
 async def _targets(
     env: Env, tx: Tx, actor: Actor, report: Report, as_author: bool, now: datetime
 ) -> list[Target]:
     current = current_month(env, now)
+    start = await committee_start(env, tx, now)
     month = Month.parse(report.month)
     if as_author:
         branches = [m.branch for m in actor.memberships]
@@ -111,7 +122,7 @@ async def _targets(
     found: list[Target] = []
     for branch in branches:
         # Its own branch: the neighbouring months; another branch: the same month.
-        months = _months(month, current) if branch.id == report.branch_id else [month]
+        months = _months(month, current, start) if branch.id == report.branch_id else [month]
         for m in months:
             if (branch.id, str(m)) == (report.branch_id, report.month):
                 continue

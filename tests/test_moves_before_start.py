@@ -1,0 +1,28 @@
+"""Review: the move menu offers last month even when the committee started this month;
+tapping it can only fail with cycle_before_start (cycle_for's guard)."""
+
+from __future__ import annotations
+
+from bot.calendar import Month
+from bot.services.fmt import month_label
+from bot.testing.sim import Sim
+from tests.catalog import label
+from tests.helpers import committee
+
+SEC = 901
+OCT = month_label("zh-Hans", Month(2026, 10))
+
+
+async def test_move_menu_offers_a_month_before_the_committee(sim: Sim) -> None:
+    await committee(sim, {"甲支部": SEC})
+    await sim.say(SEC, "/report")
+    ack = (await sim.say(SEC, "十一月的报告。"))[-1]
+    out = await sim.press(SEC, ack, label("move_btn_move"))
+    offered = label("move_btn_target", branch="甲支部", month=OCT)
+    buttons = [b for b, _ in (out[-1].buttons() or [])]
+    if offered in buttons:
+        before = len(sim.double.callback_answers)
+        after = await sim.press(SEC, out[-1], offered)
+        answers = [str(a.get("text")) for a in sim.double.callback_answers[before:]]
+        texts = [m.text for m in after]
+        raise AssertionError(f"offered {offered!r}; tapping it gives {answers} {texts}")
