@@ -1,5 +1,5 @@
-"""Review: a withdrawn report's id is reused by the branch's next report (no AUTOINCREMENT),
-so a stale withdraw question / history bound to the old id now hits the new report."""
+"""A withdrawn report's id is never reused: the branch's next report gets a new one, so a
+stale withdraw question, button or history bound to the old id cannot reach it."""
 
 from __future__ import annotations
 
