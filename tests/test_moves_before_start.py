@@ -1,5 +1,5 @@
-"""Review: the move menu offers last month even when the committee started this month;
-tapping it can only fail with cycle_before_start (cycle_for's guard)."""
+"""The move menu never offers a month before the committee began: no cycle can be created
+there (cycle_for's guard), so such a button could only fail."""
 
 from __future__ import annotations
 
