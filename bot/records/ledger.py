@@ -151,6 +151,14 @@ def clean_text(text: str) -> str:
     return text
 
 
+def _literal(ws: WriteOnlyWorksheet, text: str, style: str | None) -> Cell:
+    cell = WriteOnlyCell(ws, value=text)
+    cell.data_type = "s"
+    if style is not None:
+        cell.style = style
+    return cell
+
+
 def _text(value: str) -> str:
     """Every string the ledger writes to a cell passes here, and only here."""
     return clean_text(value)
@@ -233,6 +241,11 @@ class _Sheet:
         for col, (value, style) in enumerate(zip(values, styles, strict=False)):
             if isinstance(value, str):
                 value = _text(value)
+                if value.startswith("="):
+                    # Typed text, never a formula: openpyxl would store "=…" as one and
+                    # Excel would compute it (a report is what a person wrote).
+                    row.append(_literal(self.ws, value, style))
+                    continue
             if style is None or value is None:
                 row.append(value)
                 continue

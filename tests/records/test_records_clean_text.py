@@ -67,3 +67,20 @@ async def test_the_ledger_holds_any_text(world: World) -> None:
     assert "报告正文" in values
     assert not any(ch in v for v in values for ch in BAD)
     assert Month(2026, 1) in data.months
+
+
+async def test_a_report_that_looks_like_a_formula_stays_text(world: World) -> None:
+    """A report (or a branch name) typed as "=…" is what a person wrote: never a formula
+    that Excel would compute when the ledger is opened."""
+    data = await load_year(world.env, 2026, world.now)
+    first = data.branches[0]
+    data.branches[0] = first.model_copy(update={"name": "=1+1支部"})
+    for key, cell in list(data.cells.items()):
+        if key[0] == first.id and cell.report is not None:
+            report = dataclasses.replace(cell.report, text='=HYPERLINK("http://x","点我")')
+            data.cells[key] = dataclasses.replace(cell, report=report)
+    book = openpyxl.load_workbook(io.BytesIO(ledger_xlsx(data)))
+    cells = [c for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    typed = [c for c in cells if isinstance(c.value, str) and c.value.startswith("=")]
+    assert {c.value for c in typed} >= {"=1+1支部", '=HYPERLINK("http://x","点我")'}
+    assert all(c.data_type == "s" for c in typed), [(c.value, c.data_type) for c in typed]
