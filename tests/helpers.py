@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from bot.services import signing
+from bot.services.base import Env
 from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
+from storage.db import Database
 from tests.catalog import check, matches
-from tests.conftest import ADMIN, COORD_GROUP
+from tests.conftest import ADMIN, COORD_GROUP, make_settings
 
 
 def text_of(messages: list[SentMessage]) -> str:
@@ -43,3 +47,15 @@ async def signed(sim: Sim, data: str) -> str:
     """`data` (`z1:action:args`) signed with the world's key, as if the bot had built it:
     a replayed or tampered-with button, for tests of the role checks behind the signature."""
     return signing.sign(await signing.button_key(sim.env), data)
+
+
+async def open_env(path: Path) -> Env:
+    """A world on a database file, for tests that stop and start the bot on it."""
+    return Env(db=await Database.open(path), cfg=make_settings(db=str(path)))
+
+
+async def founded(sim: Sim, branches: dict[str, int | None]) -> None:
+    """The admin, the coordination group (bound) and the branches with their secretaries."""
+    sim.user(ADMIN, "管理员")
+    sim.group(COORD_GROUP, "协调群")
+    await committee(sim, branches)

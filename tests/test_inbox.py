@@ -21,8 +21,8 @@ from storage import inbox as inbox_store
 from storage import reports as report_store
 from storage.db import Database
 from tests.catalog import matches
-from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
-from tests.helpers import committee
+from tests.conftest import ADMIN, at
+from tests.helpers import founded, open_env
 
 SEC = 701
 T0 = datetime(2026, 12, 2, 11, 0, tzinfo=UTC)
@@ -49,10 +49,6 @@ async def test_storage_record_once_mark_handled_list_and_prune(db: Database) -> 
         assert await inbox_store.state(tx, 7) is InboxState.RECEIVED
 
 
-async def open_env(path: Path) -> Env:
-    return Env(db=await Database.open(path), cfg=make_settings(db=str(path)))
-
-
 async def reports_count(env: Env) -> int:
     async with env.db.reading() as tx:
         return len(await report_store.reports_for_month(tx, "2026-11"))
@@ -65,9 +61,7 @@ async def test_a_crash_between_storing_and_handling_files_the_report_once(
     double = BotApiDouble()
     env = await open_env(path)
     async with Sim(env, at(2026, 11, 20, 10), double=double) as sim:
-        sim.user(ADMIN, "管理员")
-        sim.group(COORD_GROUP, "协调群")
-        await committee(sim, {"甲支部": SEC})
+        await founded(sim, {"甲支部": SEC})
         await sim.say(SEC, "/report")
         report = double.push_update(sim.factory.private_text(SEC, "十一月的工作报告。"))
         # PTB's getUpdates: the answer is stored before PTB sees it ...

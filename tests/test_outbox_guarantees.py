@@ -24,14 +24,10 @@ from bot.testing.sim import TOKEN, Sim
 from storage import circulars, outbox
 from storage.db import Database
 from tests.catalog import check, matches
-from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
-from tests.helpers import committee, text_of
+from tests.conftest import ADMIN, COORD_GROUP, at
+from tests.helpers import committee, founded, open_env, text_of
 
 SECRETARIES = {"甲支部": 701, "乙支部": 702, "丙支部": 703}
-
-
-async def open_env(path: Path) -> Env:
-    return Env(db=await Database.open(path), cfg=make_settings(db=str(path)))
 
 
 async def all_rows(env: Env) -> list[OutboxItem]:
@@ -49,9 +45,7 @@ async def test_a_killed_fan_out_is_not_sent_days_later(tmp_path: Path) -> None:
     double = BotApiDouble()
     env = await open_env(path)
     async with Sim(env, at(2026, 11, 2, 10), double=double) as sim:
-        sim.user(ADMIN, "管理员")
-        sim.group(COORD_GROUP, "协调群")
-        await committee(sim, SECRETARIES)
+        await founded(sim, SECRETARIES)
         await sim.advance_to(at(2026, 11, 23, 8), step=timedelta(days=1))
         moment = at(2026, 11, 23, 9)
         sim.clock.set(moment)
@@ -86,9 +80,7 @@ async def test_reminders_queued_by_an_older_version_expire_too(tmp_path: Path) -
     double = BotApiDouble()
     env = await open_env(path)
     async with Sim(env, at(2026, 11, 2, 10), double=double) as sim:
-        sim.user(ADMIN, "管理员")
-        sim.group(COORD_GROUP, "协调群")
-        await committee(sim, {"甲支部": 701})
+        await founded(sim, {"甲支部": 701})
         await sim.tick()  # November's cycle
         queued = at(2026, 11, 23, 9)
         async with env.db.transaction() as tx:

@@ -8,14 +8,12 @@ from pathlib import Path
 
 from bot.app import drain
 from bot.services import engine
-from bot.services.base import Env
 from bot.testing.botapi_double import BotApiDouble, SentMessage
 from bot.testing.sim import Sim
 from storage import outbox
-from storage.db import Database
 from tests.catalog import find, matches
-from tests.conftest import ADMIN, COORD_GROUP, at, make_settings
-from tests.helpers import committee
+from tests.conftest import at
+from tests.helpers import founded, open_env
 
 SECRETARIES = {"甲支部": 701, "乙支部": 702, "丙支部": 703}
 
@@ -32,18 +30,12 @@ def november_circular(m: SentMessage) -> bool:
     return matches(m, "circ_title", y=2026, m=11)
 
 
-async def open_env(path: Path) -> Env:
-    return Env(db=await Database.open(path), cfg=make_settings(db=str(path)))
-
-
 async def test_restart_mid_month_no_duplicate_no_gap(tmp_path: Path) -> None:
     path = tmp_path / "zhibu.sqlite3"
     double = BotApiDouble()
     env = await open_env(path)
     async with Sim(env, at(2026, 11, 2, 10), double=double) as sim:
-        sim.user(ADMIN, "管理员")
-        sim.group(COORD_GROUP, "协调群")
-        await committee(sim, SECRETARIES)
+        await founded(sim, SECRETARIES)
         await sim.advance_to(at(2026, 11, 21, 12))
         stopped_at = sim.clock()
     await env.db.close()
@@ -72,9 +64,7 @@ async def test_two_reconcilers_and_two_senders_at_once(tmp_path: Path) -> None:
     double = BotApiDouble()
     env1 = await open_env(path)
     async with Sim(env1, at(2026, 11, 2, 10), double=double) as sim:
-        sim.user(ADMIN, "管理员")
-        sim.group(COORD_GROUP, "协调群")
-        await committee(sim, SECRETARIES)
+        await founded(sim, SECRETARIES)
         sim.forget_messages()
         env2 = await open_env(path)
         async with Sim(env2, at(2026, 11, 2, 10), double=double) as other:
