@@ -30,6 +30,9 @@ from pydantic import (
 ItemKind = Literal["phase", "deadline", "recurring", "ongoing"]
 Freq = Literal["monthly", "quarterly", "annual"]
 YearSource = Literal["argument", "text", "document_date", "source_date"]
+#: Whose item it is: a branch's (every branch, or those named, owes it) or the
+#: committee's own duty (工委…组织审核验收), shown but never a branch's overdue task.
+Owner = Literal["branch", "committee"]
 
 #: ``RecurringRule.day`` value meaning "the last day" (of the month, or of the
 #: quarter's month): 每月底前 is ``day=-1``, whatever the month's length.
@@ -140,6 +143,8 @@ def _branch_names(value: Any) -> Any:
 
 
 Branches = Annotated[Literal["all"] | list[str], BeforeValidator(_branch_names)]
+
+
 def _not_blank(value: str) -> str:
     value = value.strip()
     if not value:
@@ -245,6 +250,7 @@ class ExtractedItem(_Frozen):
     start: date | None = None
     end: date | None = None
     rule: RecurringRule | None = None
+    owner: Owner = "branch"
     span: tuple[int, int] = Field(exclude=True)
 
     @model_validator(mode="after")
@@ -283,6 +289,7 @@ class ExtractedTask(_Frozen):
     phase: str | None = None
     due: date | None = None
     ongoing: bool = False
+    owner: Owner = "branch"
     recurring: RecurringRule | None = Field(default=None, exclude=True)
 
     def to_json_dict(self) -> dict[str, Any]:
@@ -358,6 +365,7 @@ class Extraction(_Frozen):
                     due=task.due,
                     ongoing=task.ongoing,
                     recurring=task.recurring,
+                    owner=task.owner,
                 )
             )
             taken.add(tasks[-1].title)
@@ -409,6 +417,7 @@ class TaskSpec(_Frozen):
     ongoing: StrictBool = False
     recurring: RecurringRule | None = None
     branches: Branches = "all"
+    owner: Owner = "branch"
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Self:

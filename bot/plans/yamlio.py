@@ -141,6 +141,8 @@ def _task_data(task: TaskSpec) -> dict[str, Any]:
         out["recurring"] = _rule_data(task.recurring)
     if task.branches != "all":
         out["branches"] = list(task.branches)
+    if task.owner != "branch":
+        out["owner"] = task.owner
     return out
 
 

@@ -170,3 +170,16 @@ def test_the_documented_example_loads() -> None:
         RecurringRule(freq="annual", month=7, day=1),
     ]
     assert spec.tasks[-1].branches == ["机关第一党支部", "机关第二党支部"]
+
+
+def test_committee_owner_round_trips_and_branch_is_the_default() -> None:
+    from bot.plans.model import TaskSpec
+
+    spec = PlanSpec(
+        title="x",
+        year=2025,
+        tasks=[TaskSpec(title="组织审核验收", owner="committee"), TaskSpec(title="报送材料")],
+    )
+    text = dump_plan_yaml(spec)
+    assert "owner: committee" in text and text.count("owner") == 1
+    assert load_plan_yaml(text) == spec
