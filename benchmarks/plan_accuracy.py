@@ -169,7 +169,7 @@ def predicted_item(item: Any) -> Item:
         start=getattr(item, "start", None),
         end=getattr(item, "end", None),
         rule=_rule(getattr(item, "rule", None)),
-        span=tuple(item.span),  # type: ignore[arg-type]
+        span=(int(item.span[0]), int(item.span[1])),
         owner=getattr(item, "owner", "branch"),
         text=getattr(item, "text", ""),
     )
