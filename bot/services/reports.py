@@ -374,6 +374,20 @@ async def _store(
     )
 
 
+async def store_text(
+    env: Env,
+    tx: Tx,
+    actor: Actor,
+    membership: Membership,
+    month: Month,
+    text: str,
+    now: datetime,
+) -> Submitted:
+    """Store `text` as the month's report (or its revision) inside the caller's
+    transaction, exactly as a typed report is stored (report forms use it)."""
+    return await _store(env, tx, actor, membership, month, text, now)
+
+
 async def attach(
     env: Env,
     actor: Actor,
