@@ -11,7 +11,8 @@ HEAVY = ("matplotlib", "numpy", "openpyxl", "docx")
 def test_starting_the_bot_imports_no_renderer() -> None:
     # A fresh interpreter: this test process has long imported them all.
     code = (
-        f"import sys, bot.app, bot.cli\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
+        "import sys, bot.app, bot.cli\n"
+        f"print(','.join(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
