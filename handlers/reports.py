@@ -12,7 +12,7 @@ from bot.models import Branch
 from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
-from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
+from bot.services.reports import HeldForForm, MonthChoice, Submitted, Target, TypedChoice
 from handlers import forms as form_handlers
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.moves import history_lines, manage_row, maybe_reason
@@ -42,8 +42,12 @@ async def pick_branch(ctx: Ctx, args: list[str]) -> None:
 
 
 async def _ask(
-    ctx: Ctx, started: Target | list[Branch] | MonthChoice | Submitted | TypedChoice
+    ctx: Ctx,
+    started: Target | list[Branch] | MonthChoice | Submitted | TypedChoice | HeldForForm,
 ) -> None:
+    if isinstance(started, HeldForForm):  # typed before the month was chosen: into the form
+        await form_handlers.route(ctx, started.branch.id, started.month, started.text)
+        return
     if isinstance(started, TypedChoice):
         await _ask_typed(ctx, started)
         return

@@ -325,3 +325,26 @@ async def test_typed_text_a_reminder_reply_and_the_revise_button(tmp_path: Path)
         out = await sim.say(YI, "党史学习教育", reply_to=reminder)
         assert asked(out, "支部党员大会")
         assert all(m.chat_id == YI for m in out)
+
+
+async def test_text_typed_before_the_month_is_chosen_goes_into_the_form(tmp_path: Path) -> None:
+    async with (
+        opened(tmp_path / "zhibu.sqlite3") as env,
+        Sim(env, at(2026, 5, 4, 10)) as sim,
+    ):
+        await founded(sim, {"甲支部": JIA})
+        await sim.advance_to(at(2026, 6, 2, 10), step=timedelta(days=1))
+        await forms.set_form(env, load_form_file(SAMPLE), JUNE, sim.clock())
+        out = await sim.say(JIA, "/report")  # May is still owed: which month?
+        check(out, "report_choose_month", branch="甲支部")
+        out = await sim.say(JIA, "学习党章")
+        check(out, "report_choose_month_held")
+        june = label("report_btn_current", month="2026年6月")
+        out = await sim.press(JIA, with_button(out, june), june)
+        assert asked(out, "支部党员大会")  # the held text answered the first item
+        state = await forms.summary(
+            env, await actor_of(sim, JIA), await branch_id(sim, "甲支部"), JUNE
+        )
+        assert state.answers == {"focus": "学习党章"}
+        async with env.db.reading() as tx:
+            assert await report_store.get_report(tx, state.branch.id, "2026-06") is None

@@ -43,6 +43,16 @@ class Submitted:
 
 
 @dataclass(frozen=True)
+class HeldForForm:
+    """Text typed while asked "which month?", for a month that has a report form:
+    the question is closed and the text goes to the form (handlers/forms.py `route`)."""
+
+    branch: Branch
+    month: Month
+    text: str
+
+
+@dataclass(frozen=True)
 class Attached:
     branch: Branch
     month: Month
@@ -104,7 +114,7 @@ async def begin(
     now: datetime,
     branch_id: int | None = None,
     month: Month | None = None,
-) -> Target | list[Branch] | MonthChoice | Submitted | TypedChoice:
+) -> Target | list[Branch] | MonthChoice | Submitted | TypedChoice | HeldForForm:
     """Start `/report`: the target, the branches to choose from, or a choice of month.
 
     When the month is chosen after the secretary already typed the report
@@ -132,6 +142,9 @@ async def begin(
                     branch=membership.branch, missing=current.prev(), current=current
                 )
             month = current
+        if held is not None and await form_store.uses_form(tx, str(month)):
+            await report_store.clear_pending(tx, actor.user_id)
+            return HeldForForm(membership.branch, month, held)
         if held is not None:
             return await _store(env, tx, actor, membership, month, held, now)
         target = await _target(env, tx, membership.branch, month, now)
