@@ -227,6 +227,34 @@ def cmd_form_import(args: argparse.Namespace) -> int:
     return _with_database(cfg, go)
 
 
+def cmd_form_clear(args: argparse.Namespace) -> int:
+    """`zhibu form clear [--from 2026-08]`: free-text reports again from that month on."""
+    cfg = _settings()
+    from bot.calendar import Month
+    from bot.services import forms
+    from bot.services.base import UserError, current_month
+
+    if not _database_ok(cfg):
+        return EXIT_USAGE
+
+    async def go(env: Env) -> int:
+        now = datetime.now(UTC)
+        try:
+            month = Month.parse(args.from_month) if args.from_month else current_month(env, now)
+        except ValueError:
+            print(f"zhibu: --from {args.from_month}: write the month as 2026-07", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            version = await forms.set_form(env, None, month, now)
+        except UserError as exc:
+            print(f"zhibu: {_plain(cfg.language, exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"form {version.id}: no form from {month} on; a report is one free text")
+        return 0
+
+    return _with_database(cfg, go)
+
+
 def cmd_form_show(args: argparse.Namespace) -> int:
     """`zhibu form show [--month 2026-07]`: the versions, and the month's form as YAML."""
     cfg = _settings()
@@ -404,6 +432,9 @@ def build_parser() -> argparse.ArgumentParser:
     fim.add_argument("file")
     fim.add_argument("--from", dest="from_month", help="first month, e.g. 2026-07 (default: this)")
     fim.set_defaults(func=cmd_form_import)
+    fcl = fsub.add_parser("clear", help="no form (one free text) from a month on")
+    fcl.add_argument("--from", dest="from_month", help="first month, e.g. 2026-08 (default: this)")
+    fcl.set_defaults(func=cmd_form_clear)
     fsh = fsub.add_parser("show", help="the form versions and a month's form as YAML")
     fsh.add_argument("--month", help="default: this month")
     fsh.set_defaults(func=cmd_form_show)

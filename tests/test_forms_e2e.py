@@ -264,6 +264,10 @@ def test_command_line_import_and_show(cli_env: Path, capsys: pytest.CaptureFixtu
     assert main(["form", "show", "--month", "2999-02"]) == 0
     shown = capsys.readouterr().out
     assert "title: 机关党支部月度工作报告" in shown and "key: theme_day_topic" in shown
+    assert main(["form", "clear", "--from", "2999-03"]) == 0
+    assert "no form from 2999-03 on" in capsys.readouterr().out
+    assert main(["form", "show", "--month", "2999-04"]) == 0
+    assert "2999-04: no form" in capsys.readouterr().out
     assert main(["form", "import", str(SAMPLE), "--from", "2020-01"]) == 2
     assert "2020-01" in capsys.readouterr().err
     bad = cli_env / "bad.yaml"
