@@ -278,3 +278,15 @@ async def test_a_changed_form_leaves_past_months_alone(env: Env) -> None:
     assert state is not None and state.version.id == v2.id
     async with env.db.reading() as tx:
         assert len(await form_store.list_forms(tx)) == 2
+
+
+def test_a_label_with_brackets_is_read_whole() -> None:
+    form = Form(
+        title="x",
+        fields=[
+            Field(key="g", label="党小组会（合计）", type="number"),
+            Field(key="y", label="主题党日", type="yesno"),
+        ],
+    )
+    got = parse_filled(form, "1. 党小组会（合计）：3\n2、主题党日（是/否）：是")
+    assert got.answers == {"g": 3, "y": True} and got.unread == []

@@ -434,10 +434,13 @@ class Filled:
 
 
 def _head_key(form: Form, head: str) -> str | None:
-    name = _PAREN.sub("", _NUMBERING.sub("", head)).strip().casefold()
-    for f in form.fields:
-        if name in (f.label.casefold(), f.key.casefold()):
-            return f.key
+    """The field a ``标签：`` head names: by label or key, numbering ignored, and a
+    bracketed note ignored unless the label itself ends with it (党小组会（合计）)."""
+    bare = _NUMBERING.sub("", head).strip().casefold()
+    for name in (bare, _PAREN.sub("", bare).strip()):
+        for f in form.fields:
+            if name in (f.label.casefold(), f.key.casefold()):
+                return f.key
     return None
 
 
