@@ -173,6 +173,7 @@ def test_yaml_errors_have_lines_and_dump_loads_back() -> None:
 # ----------------------------------------------------------------- services
 
 SEC = 11
+JUNE_ = Month(2026, 6)
 
 
 async def secretary(env: Env) -> Actor:
@@ -290,3 +291,17 @@ def test_a_label_with_brackets_is_read_whole() -> None:
     )
     got = parse_filled(form, "1. 党小组会（合计）：3\n2、主题党日（是/否）：是")
     assert got.answers == {"g": 3, "y": True} and got.unread == []
+
+
+async def test_text_answers_keep_the_report_limit(env: Env) -> None:
+    actor = await secretary(env)
+    b = actor.memberships[0].branch.id
+    form = Form(title="x", fields=[Field(key="t", label="工作", type="text", max_length=4000)])
+    await forms.set_form(env, form, JUNE_, at(2026, 6, 1))
+    limit = env.cfg.report_max_chars
+    state = await forms.answer(env, actor, b, JUNE_, "t", "字" * (limit + 1), at(2026, 6, 2))
+    assert state.error is not None and state.error.key == "form_text_too_long"
+    state, _ = await forms.paste(
+        env, actor, b, JUNE_, "工作：" + "字" * (limit + 1), at(2026, 6, 2)
+    )
+    assert state.unread == ("t",) and "t" not in state.answers

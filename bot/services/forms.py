@@ -30,6 +30,7 @@ from bot.forms.model import (
     Filled,
     Form,
     Invalid,
+    Parsed,
     Value,
     applies,
     clean,
@@ -408,7 +409,7 @@ async def answer(
         elif value is not None:
             parsed = value
         else:
-            parsed = parse_answer(f, text, month)
+            parsed = _within(env, f, parse_answer(f, text, month))
         state = FormState(branch, month, v, answers, report, submitted, f, unread)
         mode = FIX if submitted else ASK
         if isinstance(parsed, Invalid):
@@ -429,6 +430,15 @@ async def answer(
         await _save(tx, actor, state, now)
         await _pend(tx, actor, branch_id, month, f"{ASK}:{asking.key}" if asking else None, now)
         return state
+
+
+def _within(env: Env, f: Field, parsed: Parsed) -> Parsed:
+    """A text answer within today's report limit too (ZHIBU_REPORT_MAX_CHARS), whatever
+    the form allows."""
+    limit = env.cfg.report_max_chars
+    if f.type == "text" and isinstance(parsed, str) and len(parsed) > limit:
+        return Invalid("form_text_too_long", {"length": len(parsed), "max": limit})
+    return parsed
 
 
 def _with(state: FormState, **changes: object) -> FormState:
@@ -491,8 +501,19 @@ async def paste(
         form = v.form
         assert form is not None
         filled = parse_filled(form, text, month)
-        merged = clean(form, {**answers, **filled.answers})
-        unread = tuple(k for k in filled.unread if merged.get(k) is None)
+        read = dict(filled.answers)
+        too_long = []
+        for key, value in filled.answers.items():
+            f = form.field(key)
+            if f is not None and isinstance(_within(env, f, value), Invalid):
+                del read[key]
+                too_long.append(key)
+        merged = clean(form, {**answers, **read})
+        unread = tuple(
+            f.key
+            for f in form.fields
+            if (f.key in filled.unread or f.key in too_long) and merged.get(f.key) is None
+        )
         if submitted:  # already in: the fields read are revised at once, each kept
             assert report is not None
             done = await _revise(env, tx, actor, report, v, merged, now)
