@@ -11,6 +11,7 @@ from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
 from bot.services.fmt import month_label
 from storage import branches, meta
+from storage import forms as form_store
 from storage import reports as report_store
 from storage.db import Tx
 
@@ -39,6 +40,16 @@ class Submitted:
     branch: Branch
     created: bool
     due_on: date
+
+
+@dataclass(frozen=True)
+class HeldForForm:
+    """Text typed while asked "which month?", for a month that has a report form:
+    the question is closed and the text goes to the form (handlers/forms.py `route`)."""
+
+    branch: Branch
+    month: Month
+    text: str
 
 
 @dataclass(frozen=True)
@@ -103,7 +114,7 @@ async def begin(
     now: datetime,
     branch_id: int | None = None,
     month: Month | None = None,
-) -> Target | list[Branch] | MonthChoice | Submitted | TypedChoice:
+) -> Target | list[Branch] | MonthChoice | Submitted | TypedChoice | HeldForForm:
     """Start `/report`: the target, the branches to choose from, or a choice of month.
 
     When the month is chosen after the secretary already typed the report
@@ -131,6 +142,9 @@ async def begin(
                     branch=membership.branch, missing=current.prev(), current=current
                 )
             month = current
+        if held is not None and await form_store.uses_form(tx, str(month)):
+            await report_store.clear_pending(tx, actor.user_id)
+            return HeldForForm(membership.branch, month, held)
         if held is not None:
             return await _store(env, tx, actor, membership, month, held, now)
         target = await _target(env, tx, membership.branch, month, now)
@@ -374,6 +388,20 @@ async def _store(
     )
 
 
+async def store_text(
+    env: Env,
+    tx: Tx,
+    actor: Actor,
+    membership: Membership,
+    month: Month,
+    text: str,
+    now: datetime,
+) -> Submitted:
+    """Store `text` as the month's report (or its revision) inside the caller's
+    transaction, exactly as a typed report is stored (report forms use it)."""
+    return await _store(env, tx, actor, membership, month, text, now)
+
+
 async def attach(
     env: Env,
     actor: Actor,
@@ -394,7 +422,8 @@ async def attach(
         await cycle_for(env, tx, month, now)
         existing = await report_store.get_report(tx, branch_id, str(month))
         as_report = None
-        if existing is None and caption and caption.strip():
+        with_form = await form_store.uses_form(tx, str(month))
+        if existing is None and caption and caption.strip() and not with_form:
             as_report = clean_report_text(env, caption)  # raises before storing anything
         added = await report_store.add_attachment(
             tx,
