@@ -34,7 +34,7 @@ from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
 from bot.updates import ChatOrderedProcessor
-from handlers import basic, buttons, coordination, plans, records, reports
+from handlers import basic, buttons, coordination, forms, plans, records, reports
 from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
@@ -74,6 +74,7 @@ HANDLERS: dict[str, Handler] = {
     "export": records.export_command,
     "review": records.review_command,
     "circulardoc": records.circular_doc_command,
+    "form": forms.form_command,
 }
 
 

@@ -193,6 +193,71 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     return _with_database(cfg, go)
 
 
+def cmd_form_import(args: argparse.Namespace) -> int:
+    """`zhibu form import form.yaml [--from 2026-07]`: the form from that month on."""
+    cfg = _settings()
+    from bot.calendar import Month
+    from bot.forms.yamlio import FormFormatError, load_form_file
+    from bot.services import forms
+    from bot.services.base import UserError, current_month
+
+    try:
+        form = load_form_file(args.file)
+    except FormFormatError as exc:
+        print(f"zhibu: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not _database_ok(cfg):
+        return EXIT_USAGE
+
+    async def go(env: Env) -> int:
+        now = datetime.now(UTC)
+        try:
+            month = Month.parse(args.from_month) if args.from_month else current_month(env, now)
+        except ValueError:
+            print(f"zhibu: --from {args.from_month}: write the month as 2026-07", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            version = await forms.set_form(env, form, month, now)
+        except UserError as exc:
+            print(f"zhibu: {_plain(cfg.language, exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"form {version.id}: {form.title}, {len(form.fields)} fields, from {month} on")
+        return 0
+
+    return _with_database(cfg, go)
+
+
+def cmd_form_show(args: argparse.Namespace) -> int:
+    """`zhibu form show [--month 2026-07]`: the versions, and the month's form as YAML."""
+    cfg = _settings()
+    from bot.calendar import Month
+    from bot.forms.yamlio import dump_form_yaml
+    from bot.services import forms
+    from bot.services.base import current_month
+
+    if not _database_ok(cfg):
+        return EXIT_USAGE
+
+    async def go(env: Env) -> int:
+        try:
+            month = Month.parse(args.month) if args.month else current_month(env, datetime.now(UTC))
+        except ValueError:
+            print(f"zhibu: --month {args.month}: write the month as 2026-07", file=sys.stderr)
+            return EXIT_USAGE
+        for v in await forms.versions(env):
+            what = "no form (free text)" if v.form is None else v.form.title
+            print(f"# form {v.id}: from {v.from_month}: {what}")
+        current = await forms.form_for(env, month)
+        if current is None or current.form is None:
+            print(f"# {month}: no form; a report is one free text")
+            return 0
+        print(f"# {month}: form {current.id}")
+        print(dump_form_yaml(current.form), end="")
+        return 0
+
+    return _with_database(cfg, go)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     cfg = _settings()
     from bot.records.cli import export_main
@@ -333,6 +398,15 @@ def build_parser() -> argparse.ArgumentParser:
     pim = psub.add_parser("import", help="import a reviewed plan YAML into the database")
     pim.add_argument("file")
     pim.set_defaults(func=cmd_plan_import)
+    form = sub.add_parser("form", help="the monthly report form: import YAML, show")
+    fsub = form.add_subparsers(dest="form_command", required=True)
+    fim = fsub.add_parser("import", help="use a form YAML (docs/forms.md) from a month on")
+    fim.add_argument("file")
+    fim.add_argument("--from", dest="from_month", help="first month, e.g. 2026-07 (default: this)")
+    fim.set_defaults(func=cmd_form_import)
+    fsh = fsub.add_parser("show", help="the form versions and a month's form as YAML")
+    fsh.add_argument("--month", help="default: this month")
+    fsh.set_defaults(func=cmd_form_show)
     return parser
 
 

@@ -120,6 +120,7 @@ COMMANDS: tuple[Command, ...] = (
     Command("export", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("review", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("circulardoc", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH, frozenset({_C})),
+    Command("form", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH, frozenset({_C})),
     Command(
         "circular", COORDINATORS, COORDINATION_OR_PRIVATE, Args.POST_MONTH, frozenset({_C, _G})
     ),

@@ -10,6 +10,7 @@ from bot.i18n import CATALOGS, join, t
 from bot.models import InviteRole
 from bot.services import onboarding, reports
 from bot.services.base import UserError, set_language
+from handlers import forms
 from handlers.common import Ctx, audiences_of, buttons, make_ctx
 from handlers.menus import refresh_user_menu
 
@@ -81,6 +82,8 @@ async def lang_chosen(ctx: Ctx, args: list[str]) -> None:
 
 
 async def cancel(ctx: Ctx) -> None:
+    if await forms.pause(ctx):  # a report form: the question closes, the draft stays
+        return
     had = await reports.cancel(ctx.env, ctx.actor)
     await ctx.reply(ctx.t("cancel_done" if had else "cancel_nothing"))
 

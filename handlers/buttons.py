@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, form_status, moves, plans, reports
+from handlers import basic, coordination, form_status, forms, moves, plans, reports
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -76,6 +76,12 @@ ACTIONS: dict[str, Action] = {
     "inva": coordination.invite_all_pressed,
     "mtb": plans.mytasks_branch,
     "mtp": plans.mytasks_page,
+    "fa": forms.answer_pressed,
+    "fp": forms.paste_pressed,
+    "fc": forms.continue_pressed,
+    "fe": forms.change_pressed,
+    "fk": forms.field_pressed,
+    "fs": forms.submit_pressed,
 }
 
 

@@ -13,6 +13,7 @@ from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
+from handlers import forms as form_handlers
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.moves import history_lines, manage_row, maybe_reason
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
@@ -68,6 +69,8 @@ async def _ask(
 
 
 async def _prompt(ctx: Ctx, target: Target) -> None:
+    if await form_handlers.begin(ctx, target):  # the month has a form: asked field by field
+        return
     month = month_label(ctx.lang, target.month)
     if target.existing is not None:
         text = ctx.t(
@@ -117,6 +120,11 @@ async def on_text(ctx: Ctx) -> None:
     if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
         return
     target = await _where(ctx, message)
+    if target is None and ctx.chat_kind == "private":
+        if await form_handlers.answer_open(ctx, message.text):  # a form's question is open
+            return
+    elif target is not None and await form_handlers.route(ctx, *target, message.text):
+        return
     if target is None:
         if ctx.chat_kind != "private":
             return
@@ -161,6 +169,8 @@ async def typed_pressed(ctx: Ctx, args: list[str]) -> None:
         month = Month.parse(args[1])
     except ValueError:
         raise UserError("bad_button") from None
+    if await form_handlers.file_typed(ctx, branch_id, month):  # read into the month's form
+        return
     done = await reports.file_typed(ctx.env, ctx.actor, branch_id, month, ctx.now)
     await ctx.toast("✓")
     await _acknowledge(ctx, done)
@@ -200,6 +210,8 @@ async def on_media(ctx: Ctx) -> None:
         if await _offer_file_text(ctx, message):
             return
     target = await _where(ctx, message)
+    if target is None and ctx.chat_kind == "private":
+        target = await form_handlers.open_target(ctx)  # sent while filling in a form
     if target is None and ctx.chat_kind == "private":
         target = await reports.default_target(ctx.env, ctx.actor, ctx.now)
         if target is None:

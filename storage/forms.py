@@ -82,6 +82,13 @@ async def form_for(tx: Tx, month: str) -> FormRow | None:
     )
 
 
+async def uses_form(tx: Tx, month: str) -> bool:
+    """Whether new reports for `month` are answered with a form (a caption is then
+    evidence's caption, never the report)."""
+    row = await form_for(tx, month)
+    return row is not None and row.spec is not None
+
+
 async def list_forms(tx: Tx) -> list[FormRow]:
     return await fetch_all(tx, FormRow, "SELECT * FROM forms ORDER BY from_month, id")
 

@@ -116,6 +116,7 @@ SAMPLES: dict[str, list[str]] = {
     "export": ["/export 2026"],
     "review": ["/review 2026"],
     "circulardoc": ["/circulardoc"],
+    "form": ["/form", "/form 2026-11"],
     "circular": ["/circular"],
     "schedule": ["/schedule"],
     "branches": ["/branches"],
@@ -326,6 +327,12 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "wdok": (f"wdok:{world.report_id}", SECRETARY),
         "mv": (f"mv:{world.report_id}", SECRETARY),
         "mvto": (f"mvto:{world.report_id}:{world.branch_id}:2026-11", SECRETARY),
+        "fa": (f"fa:{world.branch_id}:2026-11:5:y", SECRETARY),
+        "fp": (f"fp:{world.branch_id}:2026-11", SECRETARY),
+        "fc": (f"fc:{world.branch_id}:2026-11", SECRETARY),
+        "fe": (f"fe:{world.branch_id}:2026-11", SECRETARY),
+        "fk": (f"fk:{world.branch_id}:2026-11:0", SECRETARY),
+        "fs": (f"fs:{world.branch_id}:2026-11", SECRETARY),
     }[action]
     return f"z1:{data}", user
 

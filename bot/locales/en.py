@@ -81,7 +81,8 @@ MESSAGES: dict[str, str] = {
         "/plan Plans and their phases (send me the plan file, .docx/.txt/.yaml, to import one)\n"
         "/export [2026] The year's ledger (Excel)\n"
         "/review [2026] Yearly review with suggested grades\n"
-        "/circulardoc [2026-11] The circular as a Word document and a chart"
+        "/circulardoc [2026-11] The circular as a Word document and a chart\n"
+        "/form [2026-11] The report form's items (set with zhibu form import)"
     ),
     "help_admin": (
         "<b>Admin</b>\n/invite coordinator Invite a coordinator\n"
@@ -477,4 +478,59 @@ MESSAGES: dict[str, str] = {
     "form_status_others": "Also {missing} not reported yet, {free} reported as free text.",
     "form_status_none": "No branch has answered this field this month yet.",
     "rec_review_noes": " | required answers “no” in {months} month(s) ({labels})",
+    # report forms (issue #12): bot/forms, bot/services/forms.py, handlers/forms.py
+    "form_past_month": "A form cannot start in {month}, which has passed: past months keep their form. Start it this month or later.",
+    "form_missing": "Some required items have no answer yet: {fields}.",
+    "form_no_draft": "There is no draft to submit. Send /report to start again.",
+    "form_required": "“{label}” is required, please answer it.",
+    "form_bad_number": "Please enter a number, e.g. {example}",
+    "form_not_integer": "Please enter a whole number, e.g. 2",
+    "form_number_range": "Please enter a number from {min} to {max}.",
+    "form_bad_yesno": "Please answer yes or no (or tap a button below).",
+    "form_bad_choice": "Please choose one of: {choices}",
+    "form_bad_date": "Please enter a date, e.g. 2026-06-30 or 6/30.",
+    "form_text_too_long": "Too long: {length} characters, at most {max} for this item.",
+    "form_intro": (
+        "📝 {month} work report of <b>{branch}</b> · {title}\n"
+        "Due: {due}{late_note}\n"
+        "{count} items; I ask them one by one, just reply. Or tap “Fill in at once”. "
+        "Send /cancel to pause at any time; your answers are kept."
+    ),
+    "form_resume": "📝 Continuing the {month} report of <b>{branch}</b>: {done} of {count} items answered.",
+    "form_ask": "({n}/{of}) <b>{label}</b>{optional}{hint}",
+    "form_ask_optional": " (optional)",
+    "form_ask_hint": "\n<i>{hint}</i>",
+    "form_ask_fix": "✏️ Changing “{label}”, now: {value}",
+    "form_btn_yes": "Yes",
+    "form_btn_no": "No",
+    "form_btn_skip": "Skip",
+    "form_btn_paste": "📋 Fill in at once",
+    "form_btn_submit": "✅ Submit",
+    "form_btn_change": "✏️ Change an item",
+    "form_btn_steps": "📝 One by one",
+    "form_summary_head": "{month} report of <b>{branch}</b> · please check:",
+    "form_summary_head_submitted": "{month} report of <b>{branch}</b> (submitted, version {revisions}):",
+    "form_summary_line": "{label}: {value}",
+    "form_summary_block": "{label}:\n{value}",
+    "form_summary_empty": "(no answer)",
+    "form_summary_unread": "⚠️ Could not read: {fields}. Tap “One by one” to add them, or “Change an item”.",
+    "form_summary_missing": "Still to answer: {fields}",
+    "form_summary_ready": "If all is right, tap “Submit”.",
+    "form_summary_fix_note": "To change something tap “Change an item”: only that item changes, earlier answers are kept as revisions.",
+    "form_pick_field": "Which item do you want to change?",
+    "form_paste_ask": "Copy the next message, fill in after each “：” and send it all back to me. Optional items may stay empty.",
+    "form_template": "<pre>{template}</pre>",
+    "form_submitted": "✅ Submitted the {month} report of <b>{branch}</b> ({timing}), {count} items.",
+    "form_field_revised": "✅ Changed “{label}”: {value} (version {revisions}).",
+    "form_cancel_kept": "Paused. The draft is kept ({done} items answered); send /report to continue.",
+    "form_in_private": "This month's report is filled in item by item: please continue in a private chat with me.",
+    "cmd_form": "This month's report form",
+    "form_show_none": "{month} has no report form: a report is one text.",
+    "form_show_head": "<b>{month} report form · {title}</b> (since {from_month}, {count} items)",
+    "form_show_line": "{n}. {label}  {kind}{optional}",
+    "form_kind_text": "text",
+    "form_kind_number": "number",
+    "form_kind_yesno": "yes or no",
+    "form_kind_choice": "choice: {choices}",
+    "form_kind_date": "date",
 }

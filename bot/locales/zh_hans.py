@@ -79,7 +79,8 @@ MESSAGES: dict[str, str] = {
         "/plan 方案与阶段进度（把方案文件 .docx/.txt/.yaml 私聊发给我即可导入）\n"
         "/export [2026] 导出年度台账（Excel）\n"
         "/review [2026] 年度报送评议（建议等次）\n"
-        "/circulardoc [2026-11] 通报文档（Word）和图表"
+        "/circulardoc [2026-11] 通报文档（Word）和图表\n"
+        "/form [2026-11] 报送表单的各项（命令行 zhibu form import 设置）"
     ),
     "help_admin": (
         "<b>管理</b>\n/invite coordinator 邀请协调人\n/bindgroup 在群里发送，设为协调群"
@@ -469,4 +470,59 @@ MESSAGES: dict[str, str] = {
     "form_status_others": "另有未报送{missing}个，以文字报送{free}个。",
     "form_status_none": "本月还没有支部填写这一项。",
     "rec_review_noes": "｜必答项为“否”{months}个月（{labels}）",
+    # report forms (issue #12): bot/forms, bot/services/forms.py, handlers/forms.py
+    "form_past_month": "不能从已过去的月份 {month} 起用表单：过去的月份保留原来的表单。请从本月或以后的月份起用。",
+    "form_missing": "还有必填项没有填写：{fields}。",
+    "form_no_draft": "没有待提交的草稿。发送 /report 重新开始。",
+    "form_required": "“{label}”是必填项，请填写。",
+    "form_bad_number": "请输入数字，例如 {example}",
+    "form_not_integer": "请输入整数，例如 2",
+    "form_number_range": "请输入 {min} 到 {max} 之间的数字。",
+    "form_bad_yesno": "请回答“是”或“否”（也可以点下面的按钮）。",
+    "form_bad_choice": "请从这些选项中选择：{choices}",
+    "form_bad_date": "请输入日期，例如 2026-06-30 或 6月30日。",
+    "form_text_too_long": "太长了：{length}字，这一项最多{max}字。",
+    "form_intro": (
+        "📝 <b>{branch}</b> {month}工作情况报告 · {title}\n"
+        "截止日期：{due}{late_note}\n"
+        "共{count}项，我逐项提问，直接回复即可；也可以点“整份填写”一次填完。"
+        "发送 /cancel 可随时暂停，已填内容会保存。"
+    ),
+    "form_resume": "📝 继续填写 <b>{branch}</b> {month}报告：已填{done}项，共{count}项。",
+    "form_ask": "（{n}/{of}）<b>{label}</b>{optional}{hint}",
+    "form_ask_optional": "（选填）",
+    "form_ask_hint": "\n<i>{hint}</i>",
+    "form_ask_fix": "✏️ 修改“{label}”，现在是：{value}",
+    "form_btn_yes": "是",
+    "form_btn_no": "否",
+    "form_btn_skip": "跳过",
+    "form_btn_paste": "📋 整份填写",
+    "form_btn_submit": "✅ 提交",
+    "form_btn_change": "✏️ 修改某项",
+    "form_btn_steps": "📝 逐项填写",
+    "form_summary_head": "<b>{branch}</b> {month}报告 · 请核对：",
+    "form_summary_head_submitted": "<b>{branch}</b> {month}报告（已提交，第{revisions}稿）：",
+    "form_summary_line": "{label}：{value}",
+    "form_summary_block": "{label}：\n{value}",
+    "form_summary_empty": "（未填）",
+    "form_summary_unread": "⚠️ 未能读出：{fields}。请点“逐项填写”补上，或“修改某项”。",
+    "form_summary_missing": "还需填写：{fields}",
+    "form_summary_ready": "确认无误请点“提交”。",
+    "form_summary_fix_note": "需要修改时点“修改某项”：只改所选的一项，原来的答案保留在修订记录里。",
+    "form_pick_field": "要修改哪一项？",
+    "form_paste_ask": "请复制下面这条消息，在每个“：”后面填写，然后整条发回给我。选填项可以留空。",
+    "form_template": "<pre>{template}</pre>",
+    "form_submitted": "✅ 已提交 <b>{branch}</b> {month}报告（{timing}），共{count}项。",
+    "form_field_revised": "✅ 已修改“{label}”：{value}（第{revisions}稿）。",
+    "form_cancel_kept": "已暂停。草稿已保存（已填{done}项），发送 /report 可继续填写。",
+    "form_in_private": "本月报告按表单逐项填写，请在与我的私聊中继续。",
+    "cmd_form": "本月的报送表单",
+    "form_show_none": "{month}没有设置报送表单：报告是一段文字。",
+    "form_show_head": "<b>{month}报送表单 · {title}</b>（自{from_month}起用，共{count}项）",
+    "form_show_line": "{n}. {label}　{kind}{optional}",
+    "form_kind_text": "文字",
+    "form_kind_number": "数字",
+    "form_kind_yesno": "是/否",
+    "form_kind_choice": "选择：{choices}",
+    "form_kind_date": "日期",
 }

@@ -91,7 +91,8 @@ MESSAGES: dict[str, str] = {
         "/plan 方案與階段進度（把方案文件 .docx/.txt/.yaml 私聊發給我即可導入）\n"
         "/export [2026] 導出年度臺賬（Excel）\n"
         "/review [2026] 年度報送評議（建議等次）\n"
-        "/circulardoc [2026-11] 通報文檔（Word）和圖表"
+        "/circulardoc [2026-11] 通報文檔（Word）和圖表\n"
+        "/form [2026-11] 報送表單的各項（命令行 zhibu form import 設置）"
     ),
     "help_admin": (
         "<b>管理</b>\n"
@@ -508,4 +509,63 @@ MESSAGES: dict[str, str] = {
     "form_status_others": "另有未報送{missing}個，以文字報送{free}個。",
     "form_status_none": "本月還沒有支部填寫這一項。",
     "rec_review_noes": "｜必答項爲“否”{months}個月（{labels}）",
+    "form_past_month": "不能從已過去的月份 {month} 起用表單：過去的月份保留原來的表單。請從本月或以後的月份起用。",
+    "form_missing": "還有必填項沒有填寫：{fields}。",
+    "form_no_draft": "沒有待提交的草稿。發送 /report 重新開始。",
+    "form_required": "“{label}”是必填項，請填寫。",
+    "form_bad_number": "請輸入數字，例如 {example}",
+    "form_not_integer": "請輸入整數，例如 2",
+    "form_number_range": "請輸入 {min} 到 {max} 之間的數字。",
+    "form_bad_yesno": "請回答“是”或“否”（也可以點下面的按鈕）。",
+    "form_bad_choice": "請從這些選項中選擇：{choices}",
+    "form_bad_date": "請輸入日期，例如 2026-06-30 或 6月30日。",
+    "form_text_too_long": "太長了：{length}字，這一項最多{max}字。",
+    "form_intro": (
+        "📝 <b>{branch}</b> {month}工作情況報告 · {title}\n"
+        "截止日期：{due}{late_note}\n"
+        "共{count}項，我逐項提問，直接回覆即可；也可以點“整份填寫”一次填完。發送 /cancel 可隨時暫停，已填內容會保存。"
+    ),
+    "form_resume": "📝 繼續填寫 <b>{branch}</b> {month}報告：已填{done}項，共{count}項。",
+    "form_ask": "（{n}/{of}）<b>{label}</b>{optional}{hint}",
+    "form_ask_optional": "（選填）",
+    "form_ask_hint": (
+        "\n"
+        "<i>{hint}</i>"
+    ),
+    "form_ask_fix": "✏️ 修改“{label}”，現在是：{value}",
+    "form_btn_yes": "是",
+    "form_btn_no": "否",
+    "form_btn_skip": "跳過",
+    "form_btn_paste": "📋 整份填寫",
+    "form_btn_submit": "✅ 提交",
+    "form_btn_change": "✏️ 修改某項",
+    "form_btn_steps": "📝 逐項填寫",
+    "form_summary_head": "<b>{branch}</b> {month}報告 · 請覈對：",
+    "form_summary_head_submitted": "<b>{branch}</b> {month}報告（已提交，第{revisions}稿）：",
+    "form_summary_line": "{label}：{value}",
+    "form_summary_block": (
+        "{label}：\n"
+        "{value}"
+    ),
+    "form_summary_empty": "（未填）",
+    "form_summary_unread": "⚠️ 未能讀出：{fields}。請點“逐項填寫”補上，或“修改某項”。",
+    "form_summary_missing": "還需填寫：{fields}",
+    "form_summary_ready": "確認無誤請點“提交”。",
+    "form_summary_fix_note": "需要修改時點“修改某項”：只改所選的一項，原來的答案保留在修訂記錄裏。",
+    "form_pick_field": "要修改哪一項？",
+    "form_paste_ask": "請複製下面這條消息，在每個“：”後面填寫，然後整條發回給我。選填項可以留空。",
+    "form_template": "<pre>{template}</pre>",
+    "form_submitted": "✅ 已提交 <b>{branch}</b> {month}報告（{timing}），共{count}項。",
+    "form_field_revised": "✅ 已修改“{label}”：{value}（第{revisions}稿）。",
+    "form_cancel_kept": "已暫停。草稿已保存（已填{done}項），發送 /report 可繼續填寫。",
+    "form_in_private": "本月報告按表單逐項填寫，請在與我的私聊中繼續。",
+    "cmd_form": "本月的報送表單",
+    "form_show_none": "{month}沒有設置報送表單：報告是一段文字。",
+    "form_show_head": "<b>{month}報送表單 · {title}</b>（自{from_month}起用，共{count}項）",
+    "form_show_line": "{n}. {label}　{kind}{optional}",
+    "form_kind_text": "文字",
+    "form_kind_number": "數字",
+    "form_kind_yesno": "是/否",
+    "form_kind_choice": "選擇：{choices}",
+    "form_kind_date": "日期",
 }

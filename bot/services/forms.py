@@ -45,7 +45,7 @@ from bot.forms.model import (
     render_text,
 )
 from bot.models import Branch, Report
-from bot.services import reports
+from bot.services import months, reports
 from bot.services.base import Actor, Env, UserError, current_month
 from storage import forms as store
 from storage import meta
@@ -578,17 +578,58 @@ async def _revise(
     assert form is not None
     await store.set_report_form(tx, report.id, v.id)
     had = {a.key for a in await store.answers(tx, report.id)}
+    changed = False
     for f in form.fields:
         if f.key in answers or f.key in had:  # a field that no longer applies is cleared
-            await store.set_answer(
-                tx, report.id, f.key, encode_value(answers.get(f.key)), actor.user_id, now
+            value = encode_value(answers.get(f.key))
+            changed |= (
+                await store.set_answer(tx, report.id, f.key, value, actor.user_id, now) is not None
             )
-    return await reports.store_text(
-        env,
-        tx,
-        actor,
-        actor.require_member(report.branch_id),
-        Month.parse(report.month),
-        render_text(form, answers),
-        now,
-    )
+    member = actor.require_member(report.branch_id)
+    text = render_text(form, answers)
+    if not changed and text == report.text:  # the same answer again: no new revision
+        cycle = await report_store.get_cycle(tx, report.month)
+        due = cycle.due_on if cycle else Month.parse(report.month).last_day
+        return reports.Submitted(report=report, branch=member.branch, created=False, due_on=due)
+    return await reports.store_text(env, tx, actor, member, Month.parse(report.month), text, now)
+
+
+def month_arg(env: Env, args: list[str], now: datetime) -> Month:
+    """`/form [2026-07]`: the month asked about, this month by default."""
+    return months.parse_month(args[0]) if args else current_month(env, now)
+
+
+async def shown(env: Env, actor: Actor, month: Month) -> FormVersion | None:
+    """/form: the version in force for `month` (coordinators)."""
+    actor.require_coordinator()
+    return await form_for(env, month)
+
+
+async def take_typed(env: Env, actor: Actor, branch_id: int, month: Month, now: datetime) -> str:
+    """«是报告» on text typed with no question open, for a month with a form: the held
+    text (then read by :func:`route_text`); the hold is released."""
+    actor.require_member(branch_id)
+    async with env.db.transaction() as tx:
+        pending = await report_store.get_pending(tx, actor.user_id)
+        if (
+            pending is None
+            or pending.kind != reports.PENDING_TYPED
+            or not pending.held_text
+            or now - pending.created_at > reports.PENDING_TTL
+        ):
+            raise UserError("typed_gone")
+        await report_store.clear_pending(tx, actor.user_id)
+        return pending.held_text
+
+
+async def pause(env: Env, actor: Actor, now: datetime) -> int | None:
+    """/cancel during a form: the question is dropped, the draft kept. The number of
+    answers in the draft, or None when no form question was open."""
+    found = await open_question(env, actor, now)
+    if found is None:
+        return None
+    branch_id, month, _ = found
+    async with env.db.transaction() as tx:
+        draft = await store.get_draft(tx, branch_id, str(month))
+        await report_store.clear_pending(tx, actor.user_id)
+    return 0 if draft is None else len(json.loads(draft.answers))

@@ -11,6 +11,7 @@ from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
 from bot.services.fmt import month_label
 from storage import branches, meta
+from storage import forms as form_store
 from storage import reports as report_store
 from storage.db import Tx
 
@@ -408,7 +409,8 @@ async def attach(
         await cycle_for(env, tx, month, now)
         existing = await report_store.get_report(tx, branch_id, str(month))
         as_report = None
-        if existing is None and caption and caption.strip():
+        with_form = await form_store.uses_form(tx, str(month))
+        if existing is None and caption and caption.strip() and not with_form:
             as_report = clean_report_text(env, caption)  # raises before storing anything
         added = await report_store.add_attachment(
             tx,
