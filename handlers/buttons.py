@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, forms, moves, plans, reports
+from handlers import basic, coordination, form_status, forms, moves, plans, reports
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -70,6 +70,7 @@ ACTIONS: dict[str, Action] = {
     "rmd": engine_handlers.remind_pressed,
     "rmdask": engine_handlers.remind_ask_pressed,
     "stp": coordination.status_page,
+    "sfp": form_status.field_page,
     "brp": coordination.branches_page,
     "ivp": coordination.invites_page,
     "inva": coordination.invite_all_pressed,

@@ -18,6 +18,7 @@ from bot.services import onboarding, reports, status
 from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, names_list, time_label
 from bot.services.status import MonthSummary, Only, State
+from handlers import form_status
 from handlers.common import (
     PAGE_CHARS,
     Ctx,
@@ -301,7 +302,9 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def status_command(ctx: Ctx) -> None:
     target = status.status_target(ctx.actor, args_text(ctx), current_month(ctx.env, ctx.now))
     if isinstance(target, str):
-        await _branch_status(ctx, target)
+        # A field of the report form (`/status 主题党日`) before a branch's name.
+        if not await form_status.try_field(ctx, target):
+            await _branch_status(ctx, target)
         return
     summary = await status.month_status(ctx.env, ctx.actor, target.month, ctx.now)
     if ctx.chat_kind != PRIVATE:

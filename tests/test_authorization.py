@@ -317,6 +317,7 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "rmd": ("rmd:2026-11", ADMIN),
         "rmdask": ("rmdask:2026-11", ADMIN),
         "stp": ("stp:2026-11:todo:2", ADMIN),
+        "sfp": ("sfp:2026-11:1:2", ADMIN),
         "brp": ("brp:2", ADMIN),
         "ivp": ("ivp:2", ADMIN),
         "inva": ("inva", ADMIN),

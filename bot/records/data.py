@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -24,8 +24,9 @@ from bot.models import Branch, Circular, Cycle, Exemption, User
 
 # One rule for a branch's standing in a month, shared with /status and the circular.
 from bot.rules import State
-from bot.services import plans
+from bot.services import forms, plans
 from bot.services.base import Env, UserError
+from bot.services.forms import MonthAnswers
 from storage import records as q
 from storage.db import Tx, parse_ts, parse_ts_opt
 
@@ -98,6 +99,8 @@ class YearData:
     authors: dict[int, User] = field(default_factory=dict)
     circulars: list[Circular] = field(default_factory=list)
     tasks: list[TaskStatusRow] = field(default_factory=list)
+    # The report form's answers by month (only months where some report used a form).
+    form_answers: dict[Month, MonthAnswers] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -244,8 +247,13 @@ async def load_span(
         attachments = await q.attachment_counts_between(tx, lo, hi)
         authors = await q.report_authors_between(tx, lo, hi)
         circulars = await q.circulars_between(tx, lo, hi)
+        form_answers: dict[Month, MonthAnswers] = {}
+        for month in months_between(first, last):
+            answered = await forms.answers_in(tx, month)
+            if answered.by_branch:
+                form_answers[month] = answered
     # Deciding 120,000 cells takes a second or two: not on the event loop.
-    return await asyncio.to_thread(
+    data = await asyncio.to_thread(
         assemble,
         first=first,
         last=last,
@@ -261,6 +269,7 @@ async def load_span(
         circulars=circulars,
         tasks=tasks,
     )
+    return replace(data, form_answers=form_answers) if form_answers else data
 
 
 async def _report_rows(tx: Tx, lo: str, hi: str) -> list[ReportRow]:

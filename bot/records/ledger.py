@@ -19,7 +19,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Final, Protocol, cast
 
 from openpyxl import Workbook
@@ -37,11 +37,13 @@ from bot.calendar import Month
 from bot.models import Branch
 from bot.records import labels as L
 from bot.records.data import YearData
+from bot.records.form_sheets import FormTable, form_tables
 from bot.records.review import Grade, ReviewThresholds, YearReview, review_year
 from bot.records.safe import xml_safe
 from bot.services.status import State
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+DATE_FORMAT = "yyyy-mm-dd"
 PERCENT_FORMAT = "0.0%"
 EXCEL_CELL_LIMIT = 32_767
 TEXT_COLUMN_WIDTH = 80
@@ -74,6 +76,7 @@ HEADER_FILL = "D9E1F2"
 HEADER: Final = "zhibu 表头"
 NOTE: Final = "zhibu 注"
 DATETIME: Final = "zhibu 时间"
+DATE: Final = "zhibu 日期"
 DATETIME_TOP: Final = "zhibu 时间（顶端）"
 PERCENT: Final = "zhibu 百分比"
 TOP: Final = "zhibu 顶端"
@@ -100,6 +103,7 @@ def _named_styles() -> list[NamedStyle]:
         ),
         NamedStyle(NOTE, font=Font(italic=True, color="595959")),
         NamedStyle(DATETIME, number_format=DATETIME_FORMAT),
+        NamedStyle(DATE, number_format=DATE_FORMAT),
         NamedStyle(DATETIME_TOP, number_format=DATETIME_FORMAT, alignment=_top),
         NamedStyle(PERCENT, number_format=PERCENT_FORMAT),
         NamedStyle(TOP, alignment=_top),
@@ -135,7 +139,7 @@ class _SheetLayout(Protocol):
     auto_filter: AutoFilter
 
 
-Value = str | int | float | datetime | None
+Value = str | int | float | datetime | date | None
 
 
 def local(moment: datetime, data: YearData) -> datetime:
@@ -535,6 +539,18 @@ def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
     sheet.finish()
 
 
+def _form_sheet(wb: Workbook, table: FormTable) -> None:
+    """A report-form sheet (`bot.records.form_sheets`): one column a field, totals last."""
+    styles: list[str | None] = [None, None]
+    styles += [DATE if f.type == "date" else None for f in table.fields]
+    columns = [[r[c] for r in table.rows] for c in range(len(table.headers))]
+    sheet = _Sheet(wb, table.title, table.headers, column_widths(table.headers, columns), styles)
+    for row in table.rows:
+        sheet.append(row)
+    sheet.append(table.totals, [HEADER] * len(table.totals))
+    sheet.finish()
+
+
 def _pct(value: float) -> str:
     return f"{value * 100:g}%"
 
@@ -542,7 +558,7 @@ def _pct(value: float) -> str:
 def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) -> Workbook:
     """The year's workbook, written and ready to save (once).
 
-    Sheets: matrix, reports, tasks, circulars, review.
+    Sheets: matrix, reports, tasks, circulars, review, then one per report-form version.
     """
     review = review_year(data, thresholds)
     wb = Workbook(write_only=True)
@@ -555,6 +571,9 @@ def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) 
     _tasks(wb, data)
     _circulars(wb, data)
     _review(wb, data, review)
+    taken = {L.SHEET_MATRIX, L.SHEET_REPORTS, L.SHEET_TASKS, L.SHEET_CIRCULARS, L.SHEET_REVIEW}
+    for table in form_tables(data, taken):
+        _form_sheet(wb, table)
     return wb
 
 

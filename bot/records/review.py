@@ -13,6 +13,7 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from bot.calendar import Month
+from bot.forms.counting import required_noes
 from bot.i18n import Html, join, t
 from bot.models import Branch
 from bot.records.data import YearData
@@ -35,6 +36,9 @@ class ReviewThresholds(BaseModel):
     good: float = Field(default=0.9, ge=0, le=1)
     fair: float = Field(default=0.75, ge=0, le=1)
     average: float = Field(default=0.5, ge=0, le=1)
+    # 好 also needs at most this many months whose required yes/no answers of the
+    # report form included a 否 (主题党日 not held, 党费 not paid).
+    good_max_no_months: int = Field(default=0, ge=0)
 
     @model_validator(mode="after")
     def _ordered(self) -> Self:
@@ -50,14 +54,21 @@ class ReviewThresholds(BaseModel):
             good=getattr(cfg, "review_good", defaults.good),
             fair=getattr(cfg, "review_fair", defaults.fair),
             average=getattr(cfg, "review_average", defaults.average),
+            good_max_no_months=getattr(
+                cfg, "review_good_max_no_months", defaults.good_max_no_months
+            ),
         )
 
 
-def suggest_grade(rate: float | None, missing: int, th: ReviewThresholds) -> Grade | None:
-    """None when nothing was expected of the branch: there is nothing to grade."""
+def suggest_grade(
+    rate: float | None, missing: int, th: ReviewThresholds, no_months: int = 0
+) -> Grade | None:
+    """None when nothing was expected of the branch: there is nothing to grade.
+
+    `no_months` counts months whose report answered a required yes/no field 否."""
     if rate is None:
         return None
-    if rate >= th.good and missing == 0:
+    if rate >= th.good and missing == 0 and no_months <= th.good_max_no_months:
         return Grade.GOOD
     if rate >= th.fair:
         return Grade.FAIR
@@ -78,6 +89,10 @@ class BranchReview:
     tasks_done: int
     tasks_total: int
     grade: Grade | None
+    # Months whose report answered a required yes/no field of the form 否, and those
+    # fields' labels (in the order first met).
+    no_months: int = 0
+    no_labels: tuple[str, ...] = ()
 
     @property
     def rate(self) -> float | None:
@@ -115,7 +130,13 @@ def review_year(data: YearData, thresholds: ReviewThresholds | None = None) -> Y
         counts = dict.fromkeys(State, 0)
         run = longest = 0
         previous: Month | None = None
+        no_months = 0
+        no_labels: dict[str, None] = {}
         for month in months:
+            noes = _required_noes(data, branch.id, month)
+            if noes:
+                no_months += 1
+                no_labels.update(dict.fromkeys(noes))
             cell = data.cell(branch.id, month)
             # A run of misses is broken by anything else, and by a gap in the cycles
             # (months the bot did not run), as the circular's 连续未报 counts it.
@@ -143,10 +164,24 @@ def review_year(data: YearData, thresholds: ReviewThresholds | None = None) -> Y
                 longest_miss_run=longest,
                 tasks_done=done,
                 tasks_total=total,
-                grade=suggest_grade(rate, counts[State.MISSING], th),
+                grade=suggest_grade(rate, counts[State.MISSING], th, no_months),
+                no_months=no_months,
+                no_labels=tuple(no_labels),
             )
         )
     return YearReview(year=data.year, months=months, rows=rows, thresholds=th)
+
+
+def _required_noes(data: YearData, branch_id: int, month: Month) -> list[str]:
+    """Labels of the required yes/no fields the branch's report of `month` answered 否."""
+    month_answers = data.form_answers.get(month)
+    answered = month_answers.by_branch.get(branch_id) if month_answers else None
+    if month_answers is None or answered is None:
+        return []
+    version = month_answers.versions.get(answered.form_id)
+    if version is None or version.form is None:
+        return []
+    return [f.label for f in required_noes(version.form, answered.answers)]
 
 
 def percent(value: float | None) -> str:
@@ -188,25 +223,33 @@ def review_text(lang: str, review: YearReview) -> Html:
         name = row.branch.name
         if row.branch.archived_at is not None:
             name = f"{name}{t(lang, 'rec_archived')}"
+        noes = (
+            t(lang, "rec_review_noes", months=row.no_months, labels="、".join(row.no_labels))
+            if row.no_months
+            else Html("")
+        )
         lines.append(
-            t(
-                lang,
-                "rec_review_line",
-                branch=name,
-                rate=percent(row.rate),
-                late=row.late,
-                missing=row.missing,
-                run=row.longest_miss_run,
-                tasks=(
-                    f"{row.tasks_done}/{row.tasks_total}"
-                    if row.tasks_total
-                    else t(lang, "rec_review_no_tasks")
-                ),
-                grade=(
-                    t(lang, f"rec_grade_{row.grade.name.lower()}")
-                    if row.grade is not None
-                    else t(lang, "rec_grade_none")
-                ),
+            Html(
+                t(
+                    lang,
+                    "rec_review_line",
+                    branch=name,
+                    rate=percent(row.rate),
+                    late=row.late,
+                    missing=row.missing,
+                    run=row.longest_miss_run,
+                    tasks=(
+                        f"{row.tasks_done}/{row.tasks_total}"
+                        if row.tasks_total
+                        else t(lang, "rec_review_no_tasks")
+                    ),
+                    grade=(
+                        t(lang, f"rec_grade_{row.grade.name.lower()}")
+                        if row.grade is not None
+                        else t(lang, "rec_grade_none")
+                    ),
+                )
+                + noes
             )
         )
     lines.append(Html(""))

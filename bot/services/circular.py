@@ -15,7 +15,7 @@ from bot import rules
 from bot.calendar import Month
 from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
 from bot.models import Circular
-from bot.services import plans
+from bot.services import form_counts, plans
 from bot.services.base import Env
 from bot.services.circular_model import (
     CircularModel,
@@ -245,6 +245,9 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
                 )
             )
         sections.append(_section(lang, "highlights", "circ_sec_highlights", quoted, n=number()))
+    form_section = await form_counts.section_in(lang, tx, month, number)
+    if form_section is not None:
+        sections.append(form_section)
     progress = await plans.progress(env, tx, today)
     if progress:
         plan_section = plans.circular_section(lang, progress, number(), today)

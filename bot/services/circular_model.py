@@ -35,6 +35,7 @@ SectionKind = Literal[
     "exempt",  # 免报 (with reasons)
     "makeup",  # 补报: late reports of the previous month
     "highlights",  # 工作亮点 (quoted excerpts)
+    "form",  # 表单填报情况: the report form's totals (bot.services.form_counts)
     "plans",  # 计划进展
     "text",  # a stored circular from before the model: its text, one paragraph a line
 ]
