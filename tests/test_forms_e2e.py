@@ -5,6 +5,7 @@ evidence while filling in, a form changed mid-year, and the command line."""
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -12,11 +13,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.calendar import Month
 from bot.cli import main
 from bot.forms.model import Field, Form
 from bot.forms.yamlio import load_form_file
+from bot.records.data import load_year
+from bot.records.ledger import ledger_xlsx
 from bot.services import forms
 from bot.services.base import Actor, Env, TgUser, identify
 from bot.testing.botapi_double import BotApiDouble, SentMessage
@@ -24,7 +28,7 @@ from bot.testing.sim import Sim
 from storage import branches
 from storage import reports as report_store
 from tests.catalog import check, label, matches
-from tests.conftest import at
+from tests.conftest import COORD_GROUP, at
 from tests.helpers import founded, open_env, text_of
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "forms" / "机关党支部.yaml"
@@ -189,6 +193,26 @@ async def test_a_month_with_the_sample_form(tmp_path: Path) -> None:
         check(out, "form_resume", branch="乙支部", done=1)
         assert asked(out, "支部党员大会")
 
+        # The circular after the due day counts the form; /status shows one field.
+        await sim.advance_to(at(2026, 6, 26, 10))
+        posted = "\n".join(
+            m.plain_text for m in double.messages if m.chat_id == COORD_GROUP and m.plain_text
+        )
+        assert "报表填报情况" in posted
+        assert "《机关党支部月度工作报告》（2个支部填报）" in posted
+        assert "· 主题党日：1/2个支部" in posted and "· 党小组会：2/2个支部，合计7" in posted
+        out = await sim.say(1, "/status 主题党日")
+        assert matches(out[-1], "form_status_group", value="否", count=1)
+        # The ledger: a sheet for the form, one row a branch, real numbers, a totals row.
+        data = await load_year(env, 2026, sim.clock())
+        ws = load_workbook(io.BytesIO(ledger_xlsx(data)))["报表·机关党支部月度工作报告"]
+        rows = list(ws.iter_rows(values_only=True))
+        col = {h: i for i, h in enumerate(rows[0])}
+        assert [r[0] for r in rows[1:]] == ["甲支部", "丙支部", "合计"]
+        assert rows[1][col["党课"]] == 2 and rows[2][col["党小组会"]] == 4
+        assert rows[1][col["存在问题"]] is None and rows[2][col["主题党日"]] == "否"
+        assert rows[-1][col["党小组会"]] == 7 and rows[-1][col["主题党日"]] == 1
+
 
 async def test_a_form_changed_mid_year_keeps_each_month_its_own(tmp_path: Path) -> None:
     async with opened(tmp_path / "zhibu.sqlite3") as env, Sim(env, at(2026, 6, 2, 10)) as sim:
@@ -232,6 +256,13 @@ async def test_a_form_changed_mid_year_keeps_each_month_its_own(tmp_path: Path) 
         # The form cannot be changed for a month that has passed.
         out = await sim.say(1, "/form 2026-06")
         check(out, "form_show_head", title="上半年", count=1)
+        # The ledger shows each month with its own form's columns.
+        wb = load_workbook(io.BytesIO(ledger_xlsx(await load_year(env, 2026, sim.clock()))))
+        first_rows = list(wb["报表·上半年"].iter_rows(values_only=True))
+        second_rows = list(wb["报表·下半年"].iter_rows(values_only=True))
+        assert first_rows[:2] == [("支部", "月份", "支部党员大会"), ("甲支部", "2026-06", 3)]
+        assert second_rows[0] == ("支部", "月份", "支部党员大会", "主题党日")
+        assert second_rows[1] == ("甲支部", "2026-07", 2, "否")
 
 
 async def test_without_a_form_the_report_is_free_text(tmp_path: Path) -> None:
