@@ -97,4 +97,4 @@ def test_the_sheet_part_is_well_formed_and_sized() -> None:
 
 def test_escape() -> None:
     assert escape("a&b<c>d\re") == "a&amp;b&lt;c&gt;d&#13;e"
-    assert escape('"\'') == "\"'"
+    assert escape("\"'") == "\"'"

@@ -140,7 +140,9 @@ def splice(xlsx: IO[bytes], out: IO[bytes], by_part: Mapping[str, RawRows]) -> N
             if _DIMENSION.search(head):
                 head = _DIMENSION.sub(ref, head, count=1)
             else:  # openpyxl's write-only mode writes none; it follows sheetPr (§18.3.1.99)
-                head = _AFTER_SHEET_PR.sub(lambda m: m.group(0) + ref, head, count=1)
+                found = _AFTER_SHEET_PR.search(head)
+                if found is not None:
+                    head = head[: found.end()] + ref + head[found.end() :]
             with dst.open(_member(info), "w") as b:
                 b.write(head)
                 raw.copy_to(b)
