@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage import outbox
 from storage.db import Tx, parse_ts, ts
 
 # Outbox kinds of the scheduled reminders (before the due day, and after it).
@@ -98,6 +99,7 @@ async def queue_stage(tx: Tx, batch: StageBatch, now: datetime) -> int:
             ORDER BY b.id, m.role = 'deputy'""",
         params,
     )
+    outbox.QUEUED.total += max(count, 0)
     return count
 
 
