@@ -34,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks._world import TZ, build
+from bot.calendar import Month
 from bot.services import engine
 from bot.services.base import Env
 from bot.settings import Settings
@@ -95,6 +96,14 @@ async def child(path: Path, profile: str | None) -> dict[str, float]:
                 stats = pstats.Stats(prof, stream=sys.stderr)
                 stats.sort_stats("cumulative").print_stats(35)
                 stats.sort_stats("tottime").print_stats(25)
+        # The month's circular as the Word document the group gets (built at due+1).
+        from bot.records import publish
+
+        cpu0, t = time.process_time(), time.perf_counter()
+        document = await publish.circular_document(env, Month(2026, 11))
+        figures["docx"] = (time.perf_counter() - t) * 1000
+        figures["docx_cpu"] = (time.process_time() - cpu0) * 1000
+        figures["docx_kib"] = len(document.data) / 1024
     finally:
         await db.close()
     figures["rss"] = rss_mib()
@@ -130,6 +139,12 @@ def main(branches: int, months: int, runs: int, db_dir: Path | None, profile: st
             f"  ×{min(ms) / AIM_MS:.2f} of the {AIM_MS:.0f} ms aim"
             f"  ({int(results[0][code + '_queued'])} queued)"
         )
+    docx = [r["docx"] for r in results]
+    print(
+        f"  {'the Word circular of that month (python-docx)':<42} min {min(docx):7.1f} ms / "
+        f"median {statistics.median(docx):7.1f} ms, CPU min "
+        f"{min(r['docx_cpu'] for r in results):.0f} ms, {results[0]['docx_kib']:.0f} KiB"
+    )
     rss = [r["rss"] for r in results]
     print(
         f"  peak RSS min {min(rss):.0f} / max {max(rss):.0f} MiB"
