@@ -33,7 +33,7 @@ Value = str | int | float | datetime | None
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 _DIMENSION = re.compile(rb'<dimension ref="[^"]*"\s*/>')
 _AFTER_SHEET_PR = re.compile(rb"<sheetPr\b[^>]*/>|</sheetPr>")
-_CHUNK = 1 << 20
+_CHUNK = 1 << 18
 # openpyxl's own conversion (untyped upstream), so a moment is the number openpyxl writes.
 _serial = cast(Callable[[datetime], float], excel_dates.to_excel)
 
@@ -86,7 +86,7 @@ class RawRows:
                 cells.append(f'<c r="{letter}{r}"{s}><v>{value!r}</v></c>')
         self.last_column = max(self.last_column, len(values))
         self._buffer.append(f'<row r="{r}">{"".join(cells)}</row>')
-        if len(self._buffer) >= 2_000:
+        if len(self._buffer) >= 200:
             self._flush()
         self.next_row += 1
 
