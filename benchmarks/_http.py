@@ -203,10 +203,12 @@ async def spawn_zhibu(
     return await spawn("zhibu", ["-m", "bot.cli", "run"], env, folder)
 
 
-async def spawn_peer(base_url: str, folder: Path) -> Proc:
+async def spawn_peer(base_url: str, folder: Path, rate_limit: float | None = None) -> Proc:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIBU_")}
     env["PYTHONPATH"] = str(ROOT)
     args = ["-m", "benchmarks.echo_peer", "--base-url", base_url, "--token", PEER_TOKEN]
+    if rate_limit is not None:
+        args += ["--rate-limit", f"{rate_limit:g}"]
     return await spawn("peer", args, env, folder)
 
 

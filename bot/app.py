@@ -194,7 +194,13 @@ def build_application(
     if not background:
         builder = builder.job_queue(None)
     app: Application = builder.build()  # type: ignore[type-arg]
-    app.bot_data.update(env=env, clock=clock, background=background, drain_lock=asyncio.Lock())
+    app.bot_data.update(
+        env=env,
+        clock=clock,
+        background=background,
+        drain_lock=asyncio.Lock(),
+        queued_seen=outbox.QUEUED.total,  # see _after_update
+    )
     register_handlers(app)
     inbox.install(app, ledger)
     return app
@@ -300,16 +306,14 @@ async def _kick_job(context: ContextTypes.DEFAULT_TYPE) -> None:
 async def _after_update(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Handlers may have queued messages (a handover notice, /remind): send them soon.
 
-    Only private chats and button presses can queue anything; chatter in groups
-    (replies to the bot aside) never does, so it does not start a drain.
+    Only when they did: most updates are answered directly (a reply, an edited
+    message) and queue nothing, and a drain that finds nothing still costs the
+    database a write transaction. `outbox.QUEUED` counts what this process queued.
     """
-    message = update.effective_message
-    relevant = (
-        update.callback_query is not None
-        or (update.effective_chat is not None and update.effective_chat.type == "private")
-        or (message is not None and (message.text or "").startswith("/"))
-    )
-    if context.application.bot_data.get("background") and relevant:
+    bot_data = context.application.bot_data
+    queued = outbox.QUEUED.total
+    if bot_data.get("background") and queued != bot_data.get("queued_seen"):
+        bot_data["queued_seen"] = queued
         _kick(context.application)
 
 

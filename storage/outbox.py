@@ -17,6 +17,22 @@ from storage.rows import model_from
 # ------------------------------------------------------------------- outbox
 
 
+class QueuedCounter:
+    """How many messages this process has put in the outbox since it started.
+
+    The running bot starts a drain after an update only when this moved (the
+    update's handlers queued something); a reply sent directly queues nothing.
+    Counted when the insert runs: a rolled-back transaction only costs a drain
+    that finds nothing.
+    """
+
+    def __init__(self) -> None:
+        self.total = 0
+
+
+QUEUED = QueuedCounter()
+
+
 def _outbox(row: sqlite3.Row) -> OutboxItem:
     return model_from(OutboxItem, row)
 
@@ -45,6 +61,7 @@ def _enqueue_row(message: NewMessage, now: datetime) -> tuple[object, ...]:
 async def enqueue(tx: Tx, message: NewMessage, now: datetime) -> bool:
     """Add to the outbox unless the dedupe key exists; True when added."""
     count, _ = await tx.run(_ENQUEUE, _enqueue_row(message, now))
+    QUEUED.total += count
     return count > 0
 
 
@@ -52,7 +69,9 @@ async def enqueue_many(tx: Tx, messages: list[NewMessage], now: datetime) -> int
     """`enqueue` for many messages in one statement call; returns how many were new."""
     if not messages:
         return 0
-    return await tx.many(_ENQUEUE, [_enqueue_row(m, now) for m in messages])
+    added = await tx.many(_ENQUEUE, [_enqueue_row(m, now) for m in messages])
+    QUEUED.total += added
+    return added
 
 
 async def outbox_keys(tx: Tx, prefix: str) -> set[str]:

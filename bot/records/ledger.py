@@ -17,10 +17,11 @@ from __future__ import annotations
 import html
 import io
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
-from typing import Final, Protocol, cast
+from datetime import datetime
+from typing import IO, Final, Protocol, cast
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -40,6 +41,7 @@ from bot.records.data import YearData
 from bot.records.form_sheets import FormTable, form_tables
 from bot.records.review import Grade, ReviewThresholds, YearReview, review_year
 from bot.records.safe import xml_safe
+from bot.records.xlsx_rows import RawRows, Value, splice
 from bot.services.status import State
 
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -139,9 +141,6 @@ class _SheetLayout(Protocol):
     auto_filter: AutoFilter
 
 
-Value = str | int | float | datetime | date | None
-
-
 def local(moment: datetime, data: YearData) -> datetime:
     """An aware moment as the naive local time Excel stores."""
     return moment.astimezone(data.tz).replace(tzinfo=None)
@@ -153,14 +152,6 @@ def clean_text(text: str) -> str:
     if len(text) > EXCEL_CELL_LIMIT:
         text = text[: EXCEL_CELL_LIMIT - 1] + "…"
     return text
-
-
-def _literal(ws: WriteOnlyWorksheet, text: str, style: str | None) -> Cell:
-    cell = WriteOnlyCell(ws, value=text)
-    cell.data_type = "s"
-    if style is not None:
-        cell.style = style
-    return cell
 
 
 def _text(value: str) -> str:
@@ -204,32 +195,35 @@ def column_widths(
 
 
 class _Sheet:
-    """One write-only sheet: header, widths and frozen panes first, then rows as they come.
+    """One sheet: header, widths and frozen panes first, then rows as they come.
 
-    A styled value is written through a `WriteOnlyCell` kept per (column, style)
-    and reused from row to row: write-only mode writes a row out as it is
-    appended (openpyxl reuses its own cell for plain values the same way), so
-    a million styled values cost no million cell objects.
+    To add a sheet to the ledger: write a function `_name(wb, data, …)` that
+    makes a `_Sheet(wb, title, headers, widths, styles)`, calls `append(values)`
+    for each row (strings, numbers, aware moments made `local`, None for an
+    empty cell), `note(text)` for lines under the table and `finish()` at the
+    end, and call it from `ledger_workbook`.
+
+    openpyxl (write-only) writes the header row and everything around the rows;
+    the rows themselves are written as XML by `xlsx_rows.RawRows` (a fraction
+    of openpyxl's cost per cell) and spliced in when the workbook is saved.
     """
 
     def __init__(
         self,
-        wb: Workbook,
+        wb: LedgerBook,
         title: str,
         headers: Sequence[str],
         widths: Sequence[int],
         styles: Sequence[str | None] = (),
         freeze: str = "A2",
     ) -> None:
-        ws = wb.create_sheet(title)
+        ws = wb.workbook.create_sheet(title)
         assert isinstance(ws, WriteOnlyWorksheet)
         self.ws = ws
         self.layout = layout = cast(_SheetLayout, ws)
         self.columns = len(headers)
         self.styles = list(styles) + [None] * (self.columns - len(styles))
-        self.row = 0
         self.table_end = 1
-        self._cells: dict[tuple[int, str], Cell] = {}
         ws.freeze_panes = freeze
         for col, width in enumerate(widths, start=1):
             layout.column_dimensions[get_column_letter(col)].width = width
@@ -238,40 +232,30 @@ class _Sheet:
         layout.page_setup.fitToWidth = 1
         layout.page_setup.fitToHeight = 0
         layout.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        self._write(headers, [HEADER] * self.columns)
+        header: list[Cell] = []
+        for text in headers:
+            cell = WriteOnlyCell(ws, value=_text(text))
+            cell.data_type = "s"
+            cell.style = HEADER
+            header.append(cell)
+        ws.append(header)
+        self.rows = RawRows(self.columns, first_row=2, styles=wb.style_ids(ws))
+        wb.sheets.append(self)
 
     def _write(self, values: Sequence[Value], styles: Sequence[str | None]) -> None:
-        row: list[object] = []
-        for col, (value, style) in enumerate(zip(values, styles, strict=False)):
-            if isinstance(value, str):
-                value = _text(value)
-                if value.startswith("="):
-                    # Typed text, never a formula: openpyxl would store "=…" as one and
-                    # Excel would compute it (a report is what a person wrote).
-                    row.append(_literal(self.ws, value, style))
-                    continue
-            if style is None or value is None:
-                row.append(value)
-                continue
-            cell = self._cells.get((col, style))
-            if cell is None:
-                cell = self._cells[(col, style)] = WriteOnlyCell(self.ws)
-                cell.style = style
-            cell.value = value
-            row.append(cell)
-        self.ws.append(row)
-        self.row += 1
+        # Every string passes `_text`; a string is always written as text (an
+        # inline string), so "=…" that a person typed is never a formula.
+        self.rows.append([_text(v) if isinstance(v, str) else v for v in values], styles)
 
     def append(self, values: Sequence[Value], styles: Sequence[str | None] | None = None) -> None:
         """A table row; `styles` (by column, None for plain) default to the sheet's."""
         self._write(values, self.styles if styles is None else styles)
-        self.table_end = self.row
+        self.table_end = self.rows.last_row
 
     def note(self, text: str, skip: int = 1) -> None:
         """A line under the table (not counted in column widths)."""
         for _ in range(skip):
-            self.ws.append([])
-            self.row += 1
+            self.rows.skip()
         self._write([text], [NOTE])
 
     def finish(self) -> None:
@@ -279,6 +263,41 @@ class _Sheet:
             # The filter covers the table only, not the notes under it.
             last = get_column_letter(self.columns)
             self.layout.auto_filter.ref = f"A1:{last}{self.table_end}"
+
+
+class LedgerBook:
+    """The ledger being built: openpyxl's write-only workbook and each sheet's rows."""
+
+    def __init__(self) -> None:
+        self.workbook = Workbook(write_only=True)
+        self.sheets: list[_Sheet] = []
+        self._style_ids: dict[str, int] | None = None
+        for style in _named_styles():
+            self.workbook.add_named_style(style)
+
+    def style_ids(self, ws: WriteOnlyWorksheet) -> dict[str, int]:
+        """Each named style's cell-format index (registered with openpyxl once)."""
+        if self._style_ids is None:
+            ids: dict[str, int] = {}
+            for name in self.workbook.style_names:
+                cell = WriteOnlyCell(ws)
+                cell.style = name
+                ids[name] = cell.style_id
+            self._style_ids = ids
+        return self._style_ids
+
+    def save(self, out: IO[bytes]) -> None:
+        """Write the .xlsx to `out` (once)."""
+        with tempfile.TemporaryFile() as skeleton:
+            self.workbook.save(skeleton)
+            skeleton.seek(0)
+            # openpyxl numbers the sheet parts on saving (ws.path).
+            parts = {s.ws.path.lstrip("/"): s.rows for s in self.sheets}
+            try:
+                splice(skeleton, out, parts)
+            finally:
+                for rows in parts.values():
+                    rows.close()
 
 
 def _month_header(data: YearData, month: Month) -> str:
@@ -300,7 +319,7 @@ def _rate(rate: float | None) -> tuple[float | str, str | None]:
     return (rate, PERCENT) if rate is not None else (L.NOT_APPLICABLE, None)
 
 
-def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
+def _matrix(wb: LedgerBook, data: YearData, review: YearReview) -> None:
     month_cols = [_month_header(data, m) for m in data.months]
     totals = ["应报月数", "按时", "迟报", "未报", "免报", "全年按时率"]
     headers = ["支部", "类别", *month_cols, *totals]
@@ -368,7 +387,7 @@ def _matrix(wb: Workbook, data: YearData, review: YearReview) -> None:
     sheet.layout.page_setup.orientation = "landscape"
 
 
-def _reports(wb: Workbook, data: YearData) -> None:
+def _reports(wb: LedgerBook, data: YearData) -> None:
     headers = [
         "支部",
         "月份",
@@ -425,7 +444,7 @@ def _reports(wb: Workbook, data: YearData) -> None:
     sheet.finish()
 
 
-def _tasks(wb: Workbook, data: YearData) -> None:
+def _tasks(wb: LedgerBook, data: YearData) -> None:
     headers = ["支部", "方案", "任务", "状态", "备注", "更新时间"]
     rows: list[list[Value]] = [
         [
@@ -449,7 +468,7 @@ def _tasks(wb: Workbook, data: YearData) -> None:
     sheet.finish()
 
 
-def _circulars(wb: Workbook, data: YearData) -> None:
+def _circulars(wb: LedgerBook, data: YearData) -> None:
     headers = ["月份", "生成时间", "发布时间", "通报全文"]
     widths = column_widths(
         headers,
@@ -471,7 +490,7 @@ def _circulars(wb: Workbook, data: YearData) -> None:
     sheet.finish()
 
 
-def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
+def _review(wb: LedgerBook, data: YearData, review: YearReview) -> None:
     headers = [
         "支部",
         "类别",
@@ -539,7 +558,7 @@ def _review(wb: Workbook, data: YearData, review: YearReview) -> None:
     sheet.finish()
 
 
-def _form_sheet(wb: Workbook, table: FormTable) -> None:
+def _form_sheet(wb: LedgerBook, table: FormTable) -> None:
     """A report-form sheet (`bot.records.form_sheets`): one column a field, totals last."""
     styles: list[str | None] = [None, None]
     styles += [DATE if f.type == "date" else None for f in table.fields]
@@ -555,17 +574,15 @@ def _pct(value: float) -> str:
     return f"{value * 100:g}%"
 
 
-def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) -> Workbook:
+def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) -> LedgerBook:
     """The year's workbook, written and ready to save (once).
 
     Sheets: matrix, reports, tasks, circulars, review, then one per report-form version.
     """
     review = review_year(data, thresholds)
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "zhibu"
-    wb.properties.title = xml_safe(f"{data.org_name}{data.year}年党建工作台账")
-    for style in _named_styles():
-        wb.add_named_style(style)
+    wb = LedgerBook()
+    wb.workbook.properties.creator = "zhibu"
+    wb.workbook.properties.title = xml_safe(f"{data.org_name}{data.year}年党建工作台账")
     _matrix(wb, data, review)
     _reports(wb, data)
     _tasks(wb, data)

@@ -103,7 +103,7 @@ async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
     async with env.db.reading() as tx:
         known = await people.get_user(tx, who.user_id)
         if known is not None and _unchanged(known, who):
-            return await _actor(env, tx, who.user_id)
+            return await _actor(env, tx, who.user_id, known)
     async with env.db.transaction() as tx:
         await people.upsert_user(
             tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
@@ -127,8 +127,10 @@ async def actor_of(env: Env, user_id: int) -> Actor | None:
         return await _actor(env, tx, user_id)
 
 
-async def _actor(env: Env, tx: Tx, user_id: int) -> Actor:
-    user = await people.get_user(tx, user_id)
+async def _actor(env: Env, tx: Tx, user_id: int, user: User | None = None) -> Actor:
+    """The user's roles; `user` when the caller has just read it in `tx`."""
+    if user is None:
+        user = await people.get_user(tx, user_id)
     assert user is not None
     return Actor(
         user=user,

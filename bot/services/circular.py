@@ -64,7 +64,7 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
         if await reports.get_cycle(tx, str(month)) is None:
             past.append(None)
             break
-        reported = await reports.reported_branch_ids(tx, str(month))
+        reported = await reports.reported_among(tx, str(month), missing)
         exempt = await reports.exemptions_for_month(tx, str(month))
         past.append(rules.PastMonth(month, frozenset(reported), frozenset(exempt)))
     branches = {ln.branch.id: ln.branch for ln in summary.lines}
@@ -101,10 +101,15 @@ def _section(
     return Section(kind=kind, heading=runs(lang, key, **params), paras=tuple(paras))
 
 
-async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
-    """The month's circular as a model, from the database as it stands at `now`."""
+async def build(
+    env: Env, tx: Tx, month: Month, now: datetime, summary: MonthSummary | None = None
+) -> CircularModel:
+    """The month's circular as a model, from the database as it stands at `now`.
+
+    `summary`: the month's summary at `now` (without failures), if the caller has it."""
     lang = circular_language(env)
-    summary = await summarize(env, tx, month, now, with_failures=False)
+    if summary is None:
+        summary = await summarize(env, tx, month, now, with_failures=False)
     tz = env.cfg.tz
     today = now.astimezone(tz).date()
     on_time = summary.having(State.ON_TIME)

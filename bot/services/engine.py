@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 
 from bot import rules
 from bot.calendar import Month, end_of
-from bot.i18n import Html, join, split_message, t
+from bot.i18n import CATALOGS, Html, join, language_for, split_message, t
 from bot.models import NewMessage, User
 from bot.rules import Stage, State
 from bot.services import circular as circular_mod
@@ -115,85 +115,100 @@ async def _reconcile_month(
     env: Env, tx: Tx, month: Month, now: datetime, started: datetime | None, result: Reconciled
 ) -> None:
     cycle = await cycle_for(env, tx, month, now)
-    stages = plan_stages(env, cycle.due_on)
-    live = [s for s in stages if s.live(now)]
-    sent_keys = await outbox.outbox_keys(tx, rules.reminder_prefix(month)) if live else set()
-    if live and await _all_queued(tx, month, live, sent_keys):
-        live = []  # inside a stage window after its first minute: nothing new to send
-    if live:  # most minutes no stage is live and no summary is built
-        summary = await summarize(env, tx, month, now, with_failures=False)
-        todo = summary.having(State.WAITING, State.MISSING)
-        for stage in live:
-            batch: list[NewMessage] = []
-            for line in todo:
-                for user in line.view.reporters:
-                    key = rules.reminder_key(month, line.branch.id, stage.code, user.user_id)
-                    if key in sent_keys or not user.reachable:
-                        continue
-                    text = reminder_text(env, user, line, stage, cycle.due_on, month, now)
-                    batch.append(
-                        NewMessage(
-                            dedupe_key=key,
-                            kind=stage.kind,
-                            chat_id=user.user_id,
-                            text=text,
-                            branch_id=line.branch.id,
-                            month=str(month),
-                            recipient_id=user.user_id,
-                            valid_until=stage.until,
-                        )
-                    )
-            result.enqueued += await outbox.enqueue_many(tx, batch, now)
-            if stage.digest:
-                result.enqueued += await _digest(env, tx, month, summary, now, stage.until)
+    summary: MonthSummary | None = None  # built at most once, and only when needed
+    for stage in plan_stages(env, cycle.due_on):
+        if not stage.live(now):
+            continue  # most minutes no stage is live
+        result.enqueued += await _queue_stage(env, tx, month, stage, cycle.due_on, now)
+        if stage.digest and await _digest_due(env, tx, month):
+            summary = await summarize(env, tx, month, now, with_failures=False)
+            result.enqueued += await _digest(env, tx, month, summary, now, stage.until)
     ended = end_of(month.last_day, env.cfg.tz)
     if month < current_month(env, now) and (started is None or started >= ended):
         return  # the committee had not started: a past month without branches has no circular
     if now >= circular_time(env, cycle.due_on):
         circ = await circulars.get_circular(tx, str(month))
-        if circ is None:
-            parts = await _build_and_save(env, tx, month, now)
-            result.circulars_built += 1
-        elif circ.posted_at is not None:
+        if circ is not None and circ.posted_at is not None:
             return
+        chat = await coordination_chat(env, tx)
+        if circ is not None and (chat is None or await _circular_queued(tx, month)):
+            # Nothing to queue: no group to post to yet, or queued already (its
+            # messages wait in the outbox). Rendering its messages again every
+            # minute would only have the outbox's dedupe keys ignore them.
+            return
+        if circ is None:
+            parts = await _build_and_save(env, tx, month, now, summary)
+            result.circulars_built += 1
         else:
             parts = circular_mod.stored_messages(circ)
         result.enqueued += await enqueue_circular(env, tx, month, parts, now)
 
 
-async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[str]) -> bool:
-    """Whether every reminder the live stages could ask for is queued already.
+async def _queue_stage(
+    env: Env, tx: Tx, month: Month, stage: Stage, due_on: date, now: datetime
+) -> int:
+    """Queue the stage's reminder to every reporter still owed one, set-based.
 
-    A stage window lasts days and reconcile runs every minute, so after the
-    first minute the answer is nearly always yes. The check over-approximates
-    who could still need a reminder (any reachable member of an active branch
-    with no report and no exemption), so it only ever says yes when building
-    the full month summary would queue nothing either.
+    One INSERT … SELECT (`reminders.queue_stage`) over the branches, their
+    members and the outbox: no row comes back to Python. The text is this
+    stage's reminder rendered once per language with a slot for the branch's
+    name, which SQL fills in escaped as `t` escapes it; the key is
+    `rules.reminder_key` built in SQL. tests/test_perf_reconcile.py proves both,
+    and the month-end cut (`rules.expected_in`), equal to the Python rules.
+    After a stage's first minute the statement finds nobody, so each minute
+    inside a window costs one query.
     """
-    todo = (
-        await branches.active_branch_ids(tx)
-        - await reports.reported_branch_ids(tx, str(month))
-        - set(await reports.exemptions_for_month(tx, str(month)))
+    templates = {
+        lang: _reminder(env, lang, BRANCH_SLOT, stage, due_on, month, now) for lang in CATALOGS
+    }
+    batch = reminders.StageBatch(
+        month=str(month),
+        prefix=rules.reminder_prefix(month),
+        code=stage.code,
+        kind=stage.kind,
+        month_end=end_of(month.last_day, env.cfg.tz),
+        templates=templates,
+        default=templates[language_for(None, env.cfg.language)],
+        slot=BRANCH_SLOT,
+        valid_until=stage.until,
     )
-    digest_due = bool(todo) and any(s.digest for s in live)
-    if digest_due and not await outbox.outbox_keys(tx, rules.digest_prefix(month)):
+    return await reminders.queue_stage(tx, batch, now)
+
+
+# Stands for the branch's name in a reminder rendered once per language (a
+# private-use character: no catalog text holds one).
+BRANCH_SLOT = Html("\ue000branch\ue000")
+
+
+async def _digest_due(env: Env, tx: Tx, month: Month) -> bool:
+    """Whether the month's digest may still need queueing: not queued yet, and
+    some active branch has neither report nor exemption (an over-approximation
+    of "missing"; the digest itself then looks at the month's summary)."""
+    if await outbox.outbox_keys(tx, rules.digest_prefix(month)):
         return False
-    members = await branches.member_reachability(tx)
-    return all(
-        rules.reminder_key(month, branch, stage.code, user) in sent_keys
-        for stage in live
-        for branch, user, reachable in members
-        if branch in todo and reachable
-    )
+    if await coordination_chat(env, tx) is None and not await people.list_coordinators(tx):
+        return False  # nobody to send it to
+    return await reminders.any_unaccounted(tx, str(month))
+
+
+async def _circular_queued(tx: Tx, month: Month) -> bool:
+    """Whether the month's circular is in the outbox: its Word document is queued
+    last, in the same transaction as the text, so its key stands for them all."""
+    return await outbox.get_outbox(tx, f"{DOCX_KIND}:{month}") is not None
 
 
 def reminder_text(
     env: Env, user: User, line: Line, stage: Stage, due_on: date, month: Month, now: datetime
 ) -> Html:
-    lang = user_lang(env, user)
+    return _reminder(env, user_lang(env, user), line.branch.name, stage, due_on, month, now)
+
+
+def _reminder(
+    env: Env, lang: str, branch: str, stage: Stage, due_on: date, month: Month, now: datetime
+) -> Html:
     today = now.astimezone(env.cfg.tz).date()
     params: dict[str, object] = {
-        "branch": line.branch.name,
+        "branch": branch,
         "month": month_label(lang, month),
         "due": date_label(lang, due_on, weekday=True),
     }
@@ -255,9 +270,13 @@ async def _digest(
     return added
 
 
-async def _build_and_save(env: Env, tx: Tx, month: Month, now: datetime) -> list[str]:
-    """Build the month's circular once, keep its model and chat text; its messages."""
-    model = await circular_mod.build(env, tx, month, now)
+async def _build_and_save(
+    env: Env, tx: Tx, month: Month, now: datetime, summary: MonthSummary | None = None
+) -> list[str]:
+    """Build the month's circular once, keep its model and chat text; its messages.
+
+    `summary`: the month's summary at `now` if the caller has it already."""
+    model = await circular_mod.build(env, tx, month, now, summary)
     await circulars.save_circular(
         tx, str(month), circular_mod.chat_html(model), now, model.to_json()
     )

@@ -1,0 +1,129 @@
+"""Database round trips per update: what one report (or /help) costs the database.
+
+Run: python -m benchmarks.bench_roundtrips [-n 200]
+
+In process, the real Application against the Bot API double, on a database
+built like the HTTP benchmarks' (`_http.prepare_db`: N branches with a
+secretary each, and a question from the bot in each secretary's chat, so a
+reply is a report). A counting wrapper around aiosqlite's connection counts
+every trip to the database thread (each statement, fetch and cursor close is
+one) and every BEGIN. Printed per update, for a report and for /help: the
+handlers, then the outbox drain the running bot starts after the update, which
+it does only after an update that queued something (`bot.app._after_update`),
+averaged over all the updates.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import tempfile
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+from telegram import Update
+
+from benchmarks._http import prepare_db, prompt_id, secretary
+from bot.app import drain
+from bot.services.base import Env
+from bot.settings import Settings
+from bot.testing.sim import Sim
+from storage import outbox
+from storage.db import Database
+
+REPORT = "本月召开支部委员会1次，组织党员学习2次，开展主题党日活动1次。" * 4
+COUNTS: Counter[str] = Counter()
+_ALWAYS_MOVES = itertools.count()
+TRACE: list[str] = []  # with --trace: the statements, in order
+
+
+def _count() -> None:
+    """Count each trip to aiosqlite's thread, and each transaction begun."""
+    original = aiosqlite.Connection._execute
+
+    async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        COUNTS["trips"] += 1
+        if args and isinstance(args[0], str):
+            TRACE.append(" ".join(args[0].split())[:100])
+        if args and isinstance(args[0], str) and args[0].startswith("BEGIN"):
+            COUNTS["transactions"] += 1
+        return await original(self, fn, *args, **kwargs)
+
+    aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+
+
+def _queued() -> int:
+    """What this process queued so far; before the counter existed (to measure the
+    older code) every private message started a drain: a count that always moves."""
+    counter = getattr(outbox, "QUEUED", None)
+    if counter is None:
+        return next(_ALWAYS_MOVES)
+    return int(counter.total)
+
+
+async def main(n: int, trace: bool = False) -> None:
+    _count()
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "bench.sqlite3"
+        await prepare_db(path, n, prompts=True)
+        db = await Database.open(path)
+        env = Env(db=db, cfg=Settings(_env_file=None, db=path, timezone="UTC"))
+        try:
+            async with Sim(env, datetime.now(UTC)) as sim:
+                for i in range(n):
+                    sim.user(secretary(i), f"书记{i + 1}")
+                rows: dict[str, Counter[str]] = {}
+
+                async def measure(label: str, texts: list[tuple[int, str, int | None]]) -> None:
+                    handled, drained = Counter[str](), Counter[str]()
+                    kicks = 0
+                    for k, (uid, text, reply) in enumerate(texts):
+                        update = sim.factory.private_text(uid, text)
+                        if reply is not None:  # the bot's question, as Telegram quotes it
+                            message = update["message"]
+                            message["reply_to_message"] = {
+                                "message_id": reply,
+                                "date": message["date"],
+                                "chat": message["chat"],
+                                "from": sim.double.bot_user,
+                                "text": "请回复本消息报送本月工作情况",
+                            }
+                        COUNTS.clear()
+                        TRACE.clear()
+                        before = _queued()
+                        await sim.process(Update.de_json(update, sim.app.bot))
+                        kicked = _queued() != before
+                        kicks += kicked
+                        handled.update(COUNTS)
+                        if trace and k == 0:
+                            print(f"{label}:", *TRACE, sep="\n    ")
+                        COUNTS.clear()
+                        await drain(sim.app, sim.clock())
+                        if kicked:
+                            drained.update(COUNTS)  # the running bot drains only then
+                    rows[label] = handled
+                    rows[f"  {label}: the drain ({kicks} of {n} started one)"] = drained
+
+                reports = [(secretary(i), REPORT, prompt_id(i)) for i in range(n)]
+                await measure("a report (a reply to the bot's question)", reports)
+                await measure("/help", [(secretary(i), "/help", None) for i in range(n)])
+                print(f"database round trips per update, {n} updates each (in process)")
+                for label, c in rows.items():
+                    print(
+                        f"  {label:<48} {c['trips'] / n:6.1f} trips, "
+                        f"{c['transactions'] / n:4.1f} transactions"
+                    )
+        finally:
+            await db.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("-n", type=int, default=200)
+    parser.add_argument("--trace", action="store_true", help="print the first update's SQL")
+    args = parser.parse_args()
+    asyncio.run(main(args.n, args.trace))
