@@ -86,9 +86,7 @@ def command_callbacks() -> dict[str, Callback]:
     return {c.name: command_callback(c, HANDLERS[c.name]) for c in COMMANDS}
 
 
-def run_bot(
-    cfg: Settings, token: str, *, standby: bool = False, clock: Clock | None = None
-) -> int:
+def run_bot(cfg: Settings, token: str, *, standby: bool = False, clock: Clock | None = None) -> int:
     """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
     what the operator must fix (a database that cannot be opened, another `zhibu run`
     holding it, a rejected token), exit 1 for an unreachable Bot API (it may pass; a
