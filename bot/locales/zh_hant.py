@@ -42,7 +42,10 @@ MESSAGES: dict[str, str] = {
     "wrong_chat_bindgroup": "請在要綁定的協調群裏發送 /bindgroup。",
     "unknown_command": "未知命令 {command}。發送 /help 查看可用命令。",
     "internal_error": "⚠️ 處理時出了點問題，已通知管理員。請稍後再試。",
-    "error_report_admin": ("⚠️ zhibu 出錯：<code>{error}</code>\n更新類型：{kind}"),
+    "error_report_admin": (
+        "⚠️ zhibu 出錯：<code>{error}</code>\n"
+        "更新類型：{kind}"
+    ),
     "arg_missing": "用法：{usage}",
     "month_bad": "月份格式不對：{value}。請寫成 2026-11。",
     "month_in_future": "{month} 還沒有開始。",
@@ -60,7 +63,11 @@ MESSAGES: dict[str, str] = {
     ),
     "start_coordinator": "你好，{name}！你是 <b>{org}</b> 的{role}。發送 /status 查看本月報送情況，/help 查看全部命令。",
     "help_head": "<b>zhibu 支部報送助手</b> · 你的身份：{role}",
-    "help_everyone": ("/help 查看幫助\n/lang 切換語言\n/cancel 取消正在進行的操作"),
+    "help_everyone": (
+        "/help 查看幫助\n"
+        "/lang 切換語言\n"
+        "/cancel 取消正在進行的操作"
+    ),
     "help_secretary": (
         "<b>報送</b>\n"
         "/report 報送本月工作情況（也可以直接回覆我的提醒消息）\n"
@@ -87,7 +94,9 @@ MESSAGES: dict[str, str] = {
         "/circulardoc [2026-11] 通報文檔（Word）和圖表"
     ),
     "help_admin": (
-        "<b>管理</b>\n/invite coordinator 邀請協調人\n/bindgroup 在群裏發送，設爲協調群"
+        "<b>管理</b>\n"
+        "/invite coordinator 邀請協調人\n"
+        "/bindgroup 在群裏發送，設爲協調群"
     ),
     "lang_choose": "請選擇語言 · Choose a language",
     "lang_set": "已切換爲繁體中文。",
@@ -176,7 +185,10 @@ MESSAGES: dict[str, str] = {
     "myreports_head": "<b>{branch}</b> 的報送記錄",
     "myreports_line": "{month} · {timing} · {chars}字 · 第{revisions}稿",
     "myreports_none": "<b>{branch}</b> 還沒有報送記錄。",
-    "status_head": ("<b>{org} · {month}報送情況</b>\n截止日期：{due}{moved}"),
+    "status_head": (
+        "<b>{org} · {month}報送情況</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "status_moved": "（原定{nominal}，調整至工作日）",
     "status_totals": "應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing} · 免報 {exempt} · 無書記 {no_secretary}",
     "status_missing_label_waiting": "待報",
@@ -199,7 +211,11 @@ MESSAGES: dict[str, str] = {
         "\n"
         "{text}"
     ),
-    "status_branch_none": ("<b>{name}</b>\n書記：{secretary} · 聯絡員：{deputy}\n還沒有報送記錄。"),
+    "status_branch_none": (
+        "<b>{name}</b>\n"
+        "書記：{secretary} · 聯絡員：{deputy}\n"
+        "還沒有報送記錄。"
+    ),
     "btn_highlight": "⭐ 標爲亮點",
     "btn_unhighlight": "☆ 取消亮點",
     "highlight_on": "已標爲本月通報亮點。",
@@ -217,7 +233,10 @@ MESSAGES: dict[str, str] = {
         "請儘快<b>回覆本消息</b>補報，或發送 /report。遲報將在月度通報中註明。"
     ),
     "nudge_head": "📣 協調人提醒：",
-    "digest_head": ("📋 <b>{month}截止未報彙總</b>\n截止日已過，{count} 個支部尚未報送：{names}"),
+    "digest_head": (
+        "📋 <b>{month}截止未報彙總</b>\n"
+        "截止日已過，{count} 個支部尚未報送：{names}"
+    ),
     "digest_no_secretary": "尚未綁定書記的支部：{names}（/invite all 可一次生成全部邀請鏈接）",
     "digest_tail": "完整名單：/status 未報；再次提醒：/remind。",
     "remind_done": "📣 已提醒 {count} 個支部：{names}",
@@ -229,7 +248,10 @@ MESSAGES: dict[str, str] = {
     "exempt_done": "✅ <b>{branch}</b> {month}設爲免報：{reason}",
     "unexempt_done": "✅ 已取消 <b>{branch}</b> {month}的免報。",
     "not_exempt": "{branch} 在 {month} 並未設爲免報。",
-    "schedule_head": ("<b>{month}報送日程</b>\n截止日期：{due}{moved}"),
+    "schedule_head": (
+        "<b>{month}報送日程</b>\n"
+        "截止日期：{due}{moved}"
+    ),
     "schedule_stage_remind": "{mark} {at} 提醒（截止前{days}天）",
     "schedule_stage_remind_0": "{mark} {at} 提醒（截止當天）",
     "schedule_stage_overdue": "{mark} {at} 截止後催報（截止後{days}天）",
@@ -314,7 +336,8 @@ MESSAGES: dict[str, str] = {
     "task_status_doing": "◐ 進行中",
     "task_status_done": "✅ 已完成",
     "task_saved": (
-        "已更新：{task} → {status}。\n可再發一句話作爲備註（可選），發送 /cancel 跳過。"
+        "已更新：{task} → {status}。\n"
+        "可再發一句話作爲備註（可選），發送 /cancel 跳過。"
     ),
     "task_note_saved": "已保存備註：{task}。",
     "task_remind": (
