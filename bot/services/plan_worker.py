@@ -128,7 +128,9 @@ async def run(fn: Callable[..., T], *args: Any) -> T:
     raises comes back as it is.
     """
     async with _lock():
-        future: Future[T] = _get_pool().submit(fn, *args)
+        # Submitting may start the worker (the fork server first: seconds under load,
+        # importing what it preloads); in a thread, so that the event loop never waits.
+        future: Future[T] = await asyncio.to_thread(_get_pool().submit, fn, *args)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), TIME_BUDGET)
         except TimeoutError:

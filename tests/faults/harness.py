@@ -230,11 +230,17 @@ class World:
         env["PYTHONUNBUFFERED"] = "1"
         return env
 
-    async def start(self, *args: str, clock: bool = True, **settings: object) -> Zhibu:
-        """Start `zhibu run` (its clock at `self.now()` unless `clock=False`)."""
+    async def start(
+        self, *args: str, clock: bool = True, watch_loop: bool = False, **settings: object
+    ) -> Zhibu:
+        """Start `zhibu run` (its clock at `self.now()` unless `clock=False`). With
+        `watch_loop`, in asyncio's debug mode, which logs every step of the event loop
+        that held it longer than 0.1 s (see `loop_stalls`)."""
         env = self.env(**settings)
         if clock:
             env["ZHIBU_TEST_CLOCK_START"] = self.now().isoformat()
+        if watch_loop:
+            env["PYTHONASYNCIODEBUG"] = "1"
         name = f"zhibu{len(self.procs) + 1}"
         log = self.folder / f"{name}.log"
         with log.open("wb") as out:
@@ -310,6 +316,15 @@ def errors_in(log: str) -> list[str]:
         for line in log.splitlines()
         if " ERROR " in line or " CRITICAL " in line or line.startswith("Traceback")
     ]
+
+
+_STALL = re.compile(r" WARNING asyncio: Executing .* took (\d+\.\d+) seconds")
+
+
+def loop_stalls(log: str) -> list[float]:
+    """How long each step that held the event loop over 0.1 s took (asyncio's debug
+    mode reports them; see `World.start(watch_loop=True)`)."""
+    return [float(m.group(1)) for m in _STALL.finditer(log)]
 
 
 def plain(call: Call) -> str:
