@@ -29,7 +29,7 @@ from bot import inbox, lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
-from bot.services import engine, onboarding
+from bot.services import engine, job_worker, onboarding
 from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
@@ -372,3 +372,4 @@ async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
     async with app.bot_data["drain_lock"]:
         pass
     plan_service.shutdown()  # the plan-reading worker process, if one was started
+    job_worker.shutdown()  # the ledger/document/chart worker, likewise

@@ -65,6 +65,7 @@ def _plan_worker() -> Iterator[None]:
     """Plan files are read in a worker process (bot.services.plan_worker), started on
     first use; it ends with the session, as the application ends it on stop."""
     yield
-    from bot.services import plans
+    from bot.services import job_worker, plans
 
     plans.shutdown()
+    job_worker.shutdown()  # the ledger/document/chart worker, likewise

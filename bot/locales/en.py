@@ -465,4 +465,9 @@ MESSAGES: dict[str, str] = {
     "rule_annual_month": "yearly, in month {month}",
     "rule_annual_month_end": "yearly, by the end of month {month}",
     "rule_annual_day": "yearly, on {month}/{day}",
+    "job_too_slow": "{what} took longer than {seconds} seconds and was stopped; nothing else was affected. Try again later, or ask an admin if it keeps happening.",
+    "job_too_much_memory": "{what} needed more memory than allowed and was stopped; nothing else was affected. Please tell an admin.",
+    "job_what_ledger": "Making the ledger",
+    "job_what_docx": "Making the circular's Word document",
+    "job_what_chart": "Making the circular's chart",
 }
