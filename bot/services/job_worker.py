@@ -111,11 +111,28 @@ def _within(memory: int | None, fn: Callable[..., T], *args: Any) -> T:
 
 
 def _context() -> Any:
-    # The fork server (not a fork of the bot and its threads); it is shared with the
-    # plan worker, whose preloads it keeps. The renderers import what they need.
+    # The fork server (not a fork of the bot and its threads), shared with the plan
+    # worker: whichever starts it first sets what it preloads, so both ask for both.
+    # A preload list also makes it take this process's sys.path (else the workers could
+    # import another copy of zhibu). The renderers import their libraries on first use.
     if "forkserver" in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("forkserver")
+        from bot.services.plan_worker import _PRELOAD as PLAN_PRELOAD
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([*PLAN_PRELOAD, __name__])
+        return context
     return multiprocessing.get_context("spawn")
+
+
+def start_fork_server() -> None:
+    """Start the fork server now. It imports by the sys.path of its own start (Python
+    3.11 does not pass the parent's), where '' is the directory it started in: the test
+    suite starts it before any test changes directory."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        from multiprocessing import forkserver
+
+        _context()
+        forkserver.ensure_running()
 
 
 def _get_pool() -> ProcessPoolExecutor:

@@ -38,6 +38,9 @@ MEMORY_BUDGET: int | None = 1024 * 1024 * 1024
 
 # Imported by the fork server once, so that each worker starts warm.
 _PRELOAD = ["bot.services.plans", "bot.plans.reader", "docx"]
+# The job worker (bot/services/job_worker.py) shares the fork server: whichever starts it
+# first sets the preloads, so both name both.
+_ALSO = ["bot.services.job_worker"]
 
 
 class TimedOut(Exception):
@@ -68,7 +71,7 @@ def _limit_memory(limit: int | None) -> None:
 def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
+        context.set_forkserver_preload([*_PRELOAD, *_ALSO])
         return context
     return multiprocessing.get_context("spawn")
 
