@@ -372,7 +372,7 @@ class FakeBotApi:
         """The highest update id the bot confirmed: a getUpdates asked with an offset past
         it (Telegram then forgets it). 0 when none was confirmed."""
         offsets = [_int(c.params.get("offset")) or 0 for c in self.calls_of(token, "getUpdates")]
-        return max(offsets, default=1) - 1 if offsets else 0
+        return max(max(offsets, default=0) - 1, 0)
 
     def delivered(self, token: str) -> set[int]:
         """The update ids getUpdates answers carried (whether or not the bot read them)."""
