@@ -113,8 +113,7 @@ def _within(memory: int | None, fn: Callable[..., T], *args: Any) -> T:
 def _context() -> Any:
     # The fork server (not a fork of the bot and its threads), shared with the plan
     # worker: whichever starts it first sets what it preloads, so both ask for both.
-    # A preload list also makes it take this process's sys.path (else the workers could
-    # import another copy of zhibu). The renderers import their libraries on first use.
+    # The renderers import their libraries (openpyxl, python-docx, matplotlib) on first use.
     if "forkserver" in multiprocessing.get_all_start_methods():
         from bot.services.plan_worker import _PRELOAD as PLAN_PRELOAD
 

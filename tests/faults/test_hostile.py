@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import random
 import statistics
+import sys
 import time
 from pathlib import Path
+
+import pytest
 
 from benchmarks.bench_hostile import CASES
 from bot.plans.reader import MAX_DOCX_MEMBERS, MAX_DOCX_UNPACKED
@@ -65,6 +68,7 @@ async def probe(w: World, until: asyncio.Event, latencies: list[float]) -> None:
         await asyncio.sleep(0.2)
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc for memory")
 async def test_hostile_files_through_the_real_process(tmp_path: Path) -> None:
     corpus = [(name, file_name, make()) for name, (file_name, make) in {**CASES, **EXTRA}.items()]
     async with world(tmp_path) as w:
