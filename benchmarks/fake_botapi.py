@@ -19,6 +19,16 @@ Use inside an event loop:
     await server.stop()
 
 Or standalone: python -m benchmarks.fake_botapi [--port 8081] [--limits]
+
+Fault injection (the fault suite, tests/faults/): `server.inject(Fault(...))` makes
+chosen calls of a method fail the ways Telegram and networks do — 429 with
+`retry_after`, a 5xx, a connection reset before the call is carried out, a response
+lost after it was carried out (the message exists, the client never hears so), a
+hang — deterministically (every n-th call, up to a count), and each such call is
+marked (`Call.fault`). `server.hold(method)` / `server.release(method)` keep a
+method's answers waiting until released. `server.add_file(...)` serves a document
+(`push_document`) for getFile and the download. `confirmed(token)` is the highest
+update id the bot confirmed (its later getUpdates asked past it).
 """
 
 from __future__ import annotations
@@ -94,10 +104,54 @@ class Call:
     params: JSON
     status: int = 200
     result: Any = None
+    fault: str | None = None  # the injected fault this call met, if any
+    answered: float | None = None  # perf_counter when the answer was written (None: never)
 
     @property
     def chat_id(self) -> int | None:
         return _int(self.params.get("chat_id"))
+
+
+# The faults `Fault.kind` names. "reset" and "lost" close the connection without an
+# answer: "reset" before the call is carried out, "lost" after (a sent message exists).
+FAULT_KINDS = frozenset({"429", "500", "502", "reset", "lost", "hang"})
+
+
+@dataclass
+class Fault:
+    """Make calls of `method` fail as `kind` says: the `every`-th call (counting from
+    `start`, 1-based, among this method's calls while the fault is injected), at most
+    `count` times (None: no limit). 429 carries `retry_after`; a hang lasts `seconds`."""
+
+    kind: str
+    method: str = "sendMessage"
+    every: int = 1
+    start: int = 1
+    count: int | None = None
+    retry_after: int = 1
+    seconds: float = 5.0
+    token: str | None = None  # None: any bot
+    seen: int = 0
+    hits: int = 0
+
+    def __post_init__(self) -> None:
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault {self.kind!r}; one of {sorted(FAULT_KINDS)}")
+
+    def due(self, token: str, method: str) -> bool:
+        """Count this call of `method` and say whether it is one the fault strikes
+        (the server applies the first fault that is due, and counts its hit)."""
+        if method != self.method or (self.token is not None and token != self.token):
+            return False
+        self.seen += 1
+        if self.count is not None and self.hits >= self.count:
+            return False
+        n = self.seen - self.start
+        return n >= 0 and n % max(self.every, 1) == 0
+
+
+class _Drop(Exception):
+    """Close the connection without an answer (a reset or a lost response)."""
 
 
 class Limits:
@@ -170,6 +224,9 @@ class FakeBotApi:
         self._server: asyncio.Server | None = None
         self._connections: set[asyncio.Task[None]] = set()
         self._closing = False
+        self.faults: list[Fault] = []
+        self._held: dict[str, asyncio.Event] = {}
+        self.files: dict[str, bytes] = {}
 
     # -- lifecycle ---------------------------------------------------------------------
 
@@ -181,6 +238,8 @@ class FakeBotApi:
         self._closing = True
         for bot in self.bots.values():
             bot.arrived.set()  # answer pending long polls
+        for event in self._held.values():
+            event.set()
         if self._server is not None:
             self._server.close()
             for task in list(self._connections):
@@ -261,7 +320,68 @@ class FakeBotApi:
         }
         return self.push_update(token, {"callback_query": query})
 
+    def add_file(self, data: bytes, file_id: str | None = None) -> str:
+        """Serve `data` as a document: getFile and the download find it by its file id."""
+        file_id = file_id or f"file{len(self.files) + 1}"
+        self.files[file_id] = data
+        return file_id
+
+    def push_document(
+        self, token: str, *, chat_id: int, file_name: str, data: bytes, caption: str = ""
+    ) -> int:
+        """User `chat_id` sends a document (served by getFile and the file URL)."""
+        bot = self.bot(token)
+        file_id = self.add_file(data, f"doc{bot.next_update_id}")
+        message: JSON = {
+            "message_id": 1_000_000 + bot.next_update_id,
+            "date": int(time.time()),
+            "chat": _chat(chat_id),
+            "from": {"id": chat_id, "is_bot": False, "first_name": f"user{chat_id}"},
+            "document": {
+                "file_id": file_id,
+                "file_unique_id": f"u{file_id}",
+                "file_name": file_name,
+                "file_size": len(data),
+            },
+        }
+        if caption:
+            message["caption"] = caption
+        return self.push_update(token, {"message": message})
+
+    # -- faults ------------------------------------------------------------------------
+
+    def inject(self, fault: Fault) -> Fault:
+        self.faults.append(fault)
+        return fault
+
+    def clear_faults(self) -> None:
+        self.faults.clear()
+
+    def hold(self, method: str) -> None:
+        """Answers to `method` wait (the call is carried out) until `release(method)`."""
+        self._held.setdefault(method, asyncio.Event()).clear()
+
+    def release(self, method: str) -> None:
+        event = self._held.pop(method, None)
+        if event is not None:
+            event.set()
+
     # -- queries for benchmarks and tests ----------------------------------------------
+
+    def confirmed(self, token: str) -> int:
+        """The highest update id the bot confirmed: a getUpdates asked with an offset past
+        it (Telegram then forgets it). 0 when none was confirmed."""
+        offsets = [_int(c.params.get("offset")) or 0 for c in self.calls_of(token, "getUpdates")]
+        return max(max(offsets, default=0) - 1, 0)
+
+    def delivered(self, token: str) -> set[int]:
+        """The update ids getUpdates answers carried (whether or not the bot read them)."""
+        return {
+            u["update_id"]
+            for c in self.calls_of(token, "getUpdates")
+            if isinstance(c.result, list)
+            for u in c.result
+        }
 
     def calls_of(self, token: str, method: str | None = None, *, ok: bool = True) -> list[Call]:
         pool = self.calls if method is None else self._by_method.get((token, method), [])
@@ -309,7 +429,11 @@ class FakeBotApi:
                 if length > MAX_BODY:
                     break
                 body = await reader.readexactly(length) if length else b""
-                status, payload, ctype = await self._dispatch(verb, target, headers, body)
+                try:
+                    status, payload, ctype = await self._dispatch(verb, target, headers, body)
+                except _Drop:
+                    writer.transport.abort()  # no answer: the client sees the connection go
+                    break
                 writer.write(
                     f"HTTP/1.1 {status} {'OK' if status == 200 else 'Error'}\r\n"
                     f"Content-Type: {ctype}\r\nContent-Length: {len(payload)}\r\n"
@@ -332,7 +456,9 @@ class FakeBotApi:
     ) -> tuple[int, bytes, str]:
         path = unquote(target.split("?", 1)[0])
         if path.startswith("/file/bot"):  # file downloads: GET /file/bot<token>/<file_path>
-            return 200, b"\x89fake file contents", "application/octet-stream"
+            file_id = path.rsplit("/", 1)[-1]
+            data = self.files.get(file_id, b"\x89fake file contents")
+            return 200, data, "application/octet-stream"
         if not path.startswith("/bot") or path.count("/") < 2:
             return 404, b'{"ok":false,"error_code":404,"description":"Not Found"}', "text/json"
         token, _, method = path[len("/bot") :].partition("/")
@@ -343,16 +469,48 @@ class FakeBotApi:
         self.calls.append(call)
         self._by_method[token, method].append(call)
         self.call_arrived.set()
+        due = [f for f in self.faults if f.due(token, method)]  # each counts the call
+        fault = due[0] if due else None
         try:
+            if fault is not None:
+                fault.hits += 1
+                call.fault = fault.kind
+                await self._fault_before(fault, call)
             result = await self._answer(self.bot(token), method, params, call)
         except _ApiError as exc:
             call.status = exc.status
+            call.answered = time.perf_counter()
             answer: JSON = {"ok": False, "error_code": exc.status, "description": exc.text}
             if exc.parameters:
                 answer["parameters"] = exc.parameters
             return exc.status, json.dumps(answer).encode(), "application/json"
         call.result = result
+        held = self._held.get(method)
+        if held is not None:
+            await held.wait()
+        if fault is not None and fault.kind == "lost":
+            raise _Drop  # carried out, and the answer never arrives
+        call.answered = time.perf_counter()
         return 200, json.dumps({"ok": True, "result": result}).encode(), "application/json"
+
+    async def _fault_before(self, fault: Fault, call: Call) -> None:
+        """The faults that strike before the call is carried out."""
+        if fault.kind == "429":
+            self.bot(call.token).too_many_requests += 1
+            raise _ApiError(
+                429,
+                f"Too Many Requests: retry after {fault.retry_after}",
+                {"retry_after": fault.retry_after},
+            )
+        if fault.kind in ("500", "502"):
+            raise _ApiError(
+                int(fault.kind), "Internal Server Error" if fault.kind == "500" else "Bad Gateway"
+            )
+        if fault.kind == "reset":
+            call.status = 0
+            raise _Drop
+        if fault.kind == "hang":
+            await asyncio.sleep(fault.seconds)
 
     async def _answer(self, bot: Bot, method: str, params: JSON, call: Call) -> Any:
         if method == "getMe":
@@ -386,7 +544,7 @@ class FakeBotApi:
             return {
                 "file_id": file_id,
                 "file_unique_id": f"u{file_id}",
-                "file_size": 19,
+                "file_size": len(self.files.get(file_id, b"\x89fake file contents")),
                 "file_path": f"documents/{file_id}",
             }
         if method == "getChat":

@@ -29,7 +29,7 @@ from bot import inbox, lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
-from bot.services import engine, onboarding
+from bot.services import engine, job_worker, onboarding
 from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
@@ -87,7 +87,7 @@ def command_callbacks() -> dict[str, Callback]:
     return {c.name: command_callback(c, HANDLERS[c.name]) for c in COMMANDS}
 
 
-def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
+def run_bot(cfg: Settings, token: str, *, standby: bool = False, clock: Clock | None = None) -> int:
     """`zhibu run`: poll until stopped. A start-up failure ends with one line: exit 2 for
     what the operator must fix (a database that cannot be opened, another `zhibu run`
     holding it, a rejected token), exit 1 for an unreachable Bot API (it may pass; a
@@ -118,7 +118,7 @@ def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
         loop.run_until_complete(db.close())
         loop.close()
         return 2 if held is not None else 0
-    app = build_application(Env(db=db, cfg=cfg), token=token)
+    app = build_application(Env(db=db, cfg=cfg), token=token, clock=clock or system_clock)
     lease.install(app, held)
     try:
         # getMe once before polling: PTB's start-up retry loop would log a whole
@@ -154,6 +154,14 @@ def run_bot(cfg: Settings, token: str, *, standby: bool = False) -> int:
 
 def system_clock() -> datetime:
     return datetime.now(UTC)
+
+
+def shifted_clock(start: datetime) -> Clock:
+    """A clock that reads `start` now and runs on at the normal speed from there: the
+    fault suite's way to start a real `zhibu run` on a given day (ZHIBU_TEST_CLOCK_START,
+    read by bot/cli.py). The lease keeps the system clock: it is about processes, not days."""
+    offset = start - datetime.now(UTC)
+    return lambda: datetime.now(UTC) + offset
 
 
 def build_application(
@@ -345,8 +353,14 @@ async def _on_start(app: Application) -> None:  # type: ignore[type-arg]
     # its fan-out drains in the background while people are answered.
     app.job_queue.run_once(_tick_job, when=0, name="tick-start")
     # Ticks on the minute, so a 09:00 reminder leaves at 09:00, not up to a minute later.
+    # `first` in seconds, not as a moment: the JobQueue schedules on the system clock,
+    # and the application's clock may be shifted (ZHIBU_TEST_CLOCK_START).
+    now = app.bot_data["clock"]()
     app.job_queue.run_repeating(
-        _tick_job, interval=TICK_SECONDS, first=_next_minute(app.bot_data["clock"]()), name="tick"
+        _tick_job,
+        interval=TICK_SECONDS,
+        first=(_next_minute(now) - now).total_seconds(),
+        name="tick",
     )
 
 
@@ -363,3 +377,4 @@ async def _on_stop(app: Application) -> None:  # type: ignore[type-arg]
     async with app.bot_data["drain_lock"]:
         pass
     plan_service.shutdown()  # the plan-reading worker process, if one was started
+    job_worker.shutdown()  # the ledger/document/chart worker, likewise

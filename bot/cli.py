@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -93,10 +94,40 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not _database_ok(cfg):
         return EXIT_USAGE
     token = cfg.bot_token.get_secret_value().strip()
+    try:
+        start = clock_start_from(os.environ)
+    except ValueError as exc:
+        print(f"zhibu: {TEST_CLOCK}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     setup_logging(token=token)
-    from bot.app import run_bot
+    from bot.app import run_bot, shifted_clock
 
-    return run_bot(cfg, token, standby=args.standby)
+    if start is None:
+        return run_bot(cfg, token, standby=args.standby)
+    logging.getLogger("bot.cli").warning(
+        "%s is set: this process's clock starts at %s (for tests only)", TEST_CLOCK, start
+    )
+    return run_bot(cfg, token, standby=args.standby, clock=shifted_clock(start))
+
+
+# Tests only (tests/faults): start a real `zhibu run` on a given day. Read from the process
+# environment alone, never from .env, and not a setting: an operator never meets it.
+TEST_CLOCK = "ZHIBU_TEST_CLOCK_START"
+
+
+def clock_start_from(environ: Mapping[str, str]) -> datetime | None:
+    """The moment the bot's clock starts at, from ZHIBU_TEST_CLOCK_START (ISO 8601 with
+    an offset, e.g. 2026-11-23T09:00:05+08:00); None when it is unset or empty."""
+    raw = environ.get(TEST_CLOCK, "").strip()
+    if not raw:
+        return None
+    try:
+        start = datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValueError(f"must be an ISO date and time with an offset, not {raw!r}") from None
+    if start.tzinfo is None:
+        raise ValueError(f"needs a UTC offset (e.g. {raw}+08:00)")
+    return start
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

@@ -63,8 +63,13 @@ async def sim(env: Env) -> AsyncIterator[Sim]:
 @pytest.fixture(autouse=True, scope="session")
 def _plan_worker() -> Iterator[None]:
     """Plan files are read in a worker process (bot.services.plan_worker), started on
-    first use; it ends with the session, as the application ends it on stop."""
+    first use; it ends with the session, as the application ends it on stop. Workers
+    fork from one fork server, started here, before any test changes directory, so that
+    they import this checkout's zhibu (see job_worker.start_fork_server)."""
+    from bot.services import job_worker, plans
+
+    job_worker.start_fork_server()
     yield
-    from bot.services import plans
 
     plans.shutdown()
+    job_worker.shutdown()  # the ledger/document/chart worker, likewise

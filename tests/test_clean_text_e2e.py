@@ -11,6 +11,7 @@ import docx
 import pytest
 
 from bot.records import document
+from bot.services import job_worker
 from bot.services.base import Env
 from bot.testing.sim import Sim
 from tests.catalog import check, label, matches
@@ -61,6 +62,7 @@ async def test_a_file_that_cannot_be_made_never_holds_back_the_text(
         raise RuntimeError("renderer bug")
 
     monkeypatch.setattr(document, "circular_docx", broken)  # publish imports it on use
+    monkeypatch.setattr(job_worker, "IN_PROCESS", True)  # the replacement lives here
     await month_with_a_highlight(sim)
     with caplog.at_level(logging.WARNING):
         await sim.advance_to(at(2026, 11, 26, 10), step=timedelta(days=1))

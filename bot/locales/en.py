@@ -533,4 +533,9 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "yes or no",
     "form_kind_choice": "choice: {choices}",
     "form_kind_date": "date",
+    "job_too_slow": "{what} took longer than {seconds} seconds and was stopped; nothing else was affected. Try again later, or ask an admin if it keeps happening.",
+    "job_too_much_memory": "{what} needed more memory than allowed and was stopped; nothing else was affected. Please tell an admin.",
+    "job_what_ledger": "Making the ledger",
+    "job_what_docx": "Making the circular's Word document",
+    "job_what_chart": "Making the circular's chart",
 }

@@ -525,4 +525,9 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "是/否",
     "form_kind_choice": "选择：{choices}",
     "form_kind_date": "日期",
+    "job_too_slow": "{what}用时超过 {seconds} 秒，已停止，其他功能不受影响。请稍后再试；仍不行请联系管理员。",
+    "job_too_much_memory": "{what}所需的内存超出上限，已停止，其他功能不受影响。请联系管理员。",
+    "job_what_ledger": "生成台账",
+    "job_what_docx": "生成通报 Word 文档",
+    "job_what_chart": "生成通报图表",
 }

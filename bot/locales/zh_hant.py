@@ -568,4 +568,9 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "是/否",
     "form_kind_choice": "選擇：{choices}",
     "form_kind_date": "日期",
+    "job_too_slow": "{what}用時超過 {seconds} 秒，已停止，其他功能不受影響。請稍後再試；仍不行請聯繫管理員。",
+    "job_too_much_memory": "{what}所需的內存超出上限，已停止，其他功能不受影響。請聯繫管理員。",
+    "job_what_ledger": "生成臺賬",
+    "job_what_docx": "生成通報 Word 文檔",
+    "job_what_chart": "生成通報圖表",
 }

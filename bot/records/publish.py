@@ -11,17 +11,16 @@ and `/circulardoc` gets an answer instead of an internal error.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import ParamSpec
 
 from bot.calendar import Month
 from bot.i18n import Ref, t
 from bot.models import Circular, NewMessage
 from bot.records.data import YearData, load_span
+from bot.services import job_worker
 from bot.services.base import Env, UserError, user_lang
 from bot.services.circular import circular_language, stored_model
 from bot.services.circular_model import CircularModel
@@ -31,7 +30,6 @@ from storage import outbox, people
 
 log = logging.getLogger(__name__)
 
-P = ParamSpec("P")
 TREND_MONTHS = 12
 DOCX, CHART = "docx", "chart"
 
@@ -73,7 +71,9 @@ async def circular_document(env: Env, month: Month, now: datetime | None = None)
     issued = (circ.posted_at or circ.built_at).astimezone(env.cfg.tz).date()
     model = stored_model(circ, circular_language(env))
     when = now or circ.posted_at or circ.built_at
-    data = await _render(env, month, DOCX, when, _docx, env.cfg.org_name, model, issued)
+    data = await _render(
+        env, month, DOCX, when, job_worker.DOCUMENT, _docx, env.cfg.org_name, model, issued
+    )
     return NamedFile(f"zhibu-通报-{month}.docx", data)
 
 
@@ -93,7 +93,9 @@ async def circular_chart(env: Env, month: Month, now: datetime) -> NamedFile:
         circ = await circular_store.get_circular(tx, str(month))
     model = None if circ is None or circ.doc is None else CircularModel.from_json(circ.doc)
     label = str(month_label("zh-Hans", month))
-    png = await _render(env, month, CHART, now, _chart_png, label, data, month, model)
+    png = await _render(
+        env, month, CHART, now, job_worker.CHART, _chart_png, label, data, month, model
+    )
     return NamedFile(f"zhibu-通报-{month}.png", png)
 
 
@@ -127,15 +129,19 @@ async def _render(
     month: Month,
     what: str,
     now: datetime,
-    render: Callable[P, bytes],
-    *args: P.args,
-    **kwargs: P.kwargs,
+    budget: job_worker.Budget,
+    render: Callable[..., bytes],
+    *args: object,
 ) -> bytes:
-    """Run a renderer off the event loop; a failure is logged, told to the admins once,
-    and raised as a `UserError` the reader can understand."""
+    """Run a renderer off the event loop, in the job worker within `budget`; a failure
+    is logged, told to the admins once, and raised as a `UserError` the reader can
+    understand (over budget: which budget)."""
     try:
-        # Rendering takes a fraction of a second of CPU: keep it off the event loop.
-        return await asyncio.to_thread(render, *args, **kwargs)
+        return await job_worker.run(budget, render, *args)
+    except job_worker.OverBudget as exc:
+        log.warning("circular %s of %s: %s", what, month, exc)
+        await report_render_failure(env, month, what, str(exc), now)
+        raise job_worker.user_error(exc) from None
     except Exception as exc:
         log.exception("circular %s of %s could not be made", what, month)
         await report_render_failure(env, month, what, f"{type(exc).__name__}: {exc}", now)

@@ -6,7 +6,6 @@ handlers only send what comes back.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,6 +13,7 @@ from bot.calendar import Month
 from bot.records.data import YearData, load_year, parse_year
 from bot.records.publish import CircularFiles, circular_files, latest_circular_month
 from bot.records.review import ReviewThresholds, YearReview, review_year
+from bot.services import job_worker
 from bot.services.base import Actor, Env, UserError
 from bot.services.months import parse_month
 
@@ -35,8 +35,12 @@ async def ledger(env: Env, actor: Actor, arg: str | None, now: datetime) -> Ledg
     """/export [2026]: the year's ledger as an .xlsx workbook."""
     year, data = await _year(env, actor, arg, now)
     thresholds = ReviewThresholds.from_settings(env.cfg)
-    # A thousand branches take a couple of seconds to write: not on the event loop.
-    xlsx = await asyncio.to_thread(_ledger_xlsx, data, thresholds)
+    # A thousand branches take a couple of seconds to write: not on the event loop, and
+    # within a time and memory budget (bot/services/job_worker.py).
+    try:
+        xlsx = await job_worker.run(job_worker.LEDGER, _ledger_xlsx, data, thresholds)
+    except job_worker.OverBudget as exc:
+        raise job_worker.user_error(exc) from None
     return Ledger(year=year, data=data, xlsx=xlsx)
 
 

@@ -38,6 +38,9 @@ MEMORY_BUDGET: int | None = 1024 * 1024 * 1024
 
 # Imported by the fork server once, so that each worker starts warm.
 _PRELOAD = ["bot.services.plans", "bot.plans.reader", "docx"]
+# The job worker (bot/services/job_worker.py) shares the fork server: whichever starts it
+# first sets the preloads, so both name both.
+_ALSO = ["bot.services.job_worker"]
 
 
 class TimedOut(Exception):
@@ -68,7 +71,7 @@ def _limit_memory(limit: int | None) -> None:
 def _context() -> Any:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(_PRELOAD)
+        context.set_forkserver_preload([*_PRELOAD, *_ALSO])
         return context
     return multiprocessing.get_context("spawn")
 
@@ -128,7 +131,9 @@ async def run(fn: Callable[..., T], *args: Any) -> T:
     raises comes back as it is.
     """
     async with _lock():
-        future: Future[T] = _get_pool().submit(fn, *args)
+        # Submitting may start the worker (the fork server first: seconds under load,
+        # importing what it preloads); in a thread, so that the event loop never waits.
+        future: Future[T] = await asyncio.to_thread(_get_pool().submit, fn, *args)
         try:
             return await asyncio.wait_for(asyncio.wrap_future(future), TIME_BUDGET)
         except TimeoutError:

@@ -372,6 +372,10 @@ async def _store(
             branch_id,
             f"{month} {'late' if late else 'on time'} {len(text)}",
         )
+    elif existing.text == text and existing.author_id == actor.user_id:
+        # The same words again: no new revision. It is what a crash in the middle of the
+        # handler looks like when the inbox hands the update over a second time.
+        report = existing
     else:
         report = await report_store.revise_report(tx, existing.id, actor.user_id, text, now)
         await meta.audit(
@@ -384,7 +388,10 @@ async def _store(
         )
     await report_store.clear_pending(tx, actor.user_id)
     return Submitted(
-        report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
+        report=report,
+        branch=membership.branch,
+        created=existing is None or (existing is report and report.revisions == 1),
+        due_on=cycle.due_on,
     )
 
 

@@ -23,7 +23,7 @@ from bot.records.chart import (
 )
 from bot.records.data import load_year
 from bot.records.fonts import cjk_family, packaged_font
-from bot.services import circular
+from bot.services import circular, job_worker
 from bot.services.circular_model import Counts
 from bot.services.fmt import month_label
 from storage import circulars, reports
@@ -116,6 +116,7 @@ async def test_chart_of_a_posted_circular_takes_the_circular_counts(
         return b"png"
 
     monkeypatch.setattr(chart, "month_chart", fake_chart)  # publish imports it on use
+    monkeypatch.setattr(job_worker, "IN_PROCESS", True)  # the replacement lives here
     await publish.circular_chart(env, Month(2026, 4), NOW)
     c = model.counts
     bars = {"按时": c.on_time, "迟报": c.late, "未报": c.missing, "免报": c.exempt}
