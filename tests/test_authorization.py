@@ -126,6 +126,7 @@ SAMPLES: dict[str, list[str]] = {
     "exempt": ["/exempt 乙支部 2026-11 培训"],
     "unexempt": ["/unexempt 乙支部 2026-11"],
     "renamebranch": ["/renamebranch 乙支部 乙党支部"],
+    "movebranch": ["/movebranch 乙支部 工委"],
     "archivebranch": ["/archivebranch 乙支部"],
     "bindgroup": ["/bindgroup"],
     "start": ["/start"],

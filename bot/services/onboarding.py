@@ -21,6 +21,7 @@ from bot.services.base import (
 )
 from storage import branches, meta, outbox, people
 from storage import plans as plan_store
+from storage import tree as tree_store
 from storage.db import Tx
 
 MAX_BRANCH_NAME = 40
@@ -456,6 +457,7 @@ async def bot_username(env: Env) -> str | None:
 async def bind_group(env: Env, actor: Actor, chat_id: int, title: str, now: datetime) -> None:
     actor.require_admin()
     async with env.db.transaction() as tx:
+        await tree_store.unbind_chat(tx, chat_id)  # no longer a 总支's group (docs/tree.md)
         await meta.kv_set(tx, COORDINATION_CHAT_KEY, str(chat_id))
         await meta.audit(tx, "group_bound", now, actor.user_id, None, f"{chat_id} {title}")
 
@@ -464,6 +466,7 @@ async def chat_migrated(env: Env, old_chat_id: int, new_chat_id: int, now: datet
     """A group became a supergroup: keep the coordination chat and pending messages."""
     async with env.db.transaction() as tx:
         await outbox.redirect_chat(tx, old_chat_id, new_chat_id)
+        await tree_store.redirect_group(tx, old_chat_id, new_chat_id)  # a 总支's group
         current = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         is_coordination = current == str(old_chat_id) or (
             current is None and env.cfg.coordination_chat_id == old_chat_id
