@@ -333,7 +333,7 @@ def _summary_head(ctx: Ctx, s: MonthSummary, only: Only) -> list[Html]:
     lines = [
         ctx.t(
             "status_head",
-            org=ctx.env.cfg.org_name,
+            org=s.scope.general.name if s.scope.general else ctx.env.cfg.org_name,
             month=month_label(ctx.lang, s.month),
             due=date_label(ctx.lang, s.due_on, weekday=True),
             moved=moved,

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.models import BranchKind
-from storage.db import Tx, ts
+from storage.db import Tx, parse_ts, ts
 
 
 async def set_parent(tx: Tx, branch_id: int, parent_id: int | None) -> bool:
@@ -92,3 +92,13 @@ async def redirect_group(tx: Tx, old_chat_id: int, new_chat_id: int) -> bool:
         "UPDATE general_groups SET chat_id = ? WHERE chat_id = ?", (new_chat_id, old_chat_id)
     )
     return count > 0
+
+
+async def general_groups_bound(tx: Tx) -> list[tuple[int, int, datetime]]:
+    """(总支 id, chat id, when bound) for every active 总支 with a group."""
+    rows = await tx.all(
+        """SELECT g.branch_id, g.chat_id, g.bound_at FROM general_groups g
+           JOIN branches b ON b.id = g.branch_id WHERE b.archived_at IS NULL
+           ORDER BY g.branch_id"""
+    )
+    return [(int(r["branch_id"]), int(r["chat_id"]), parse_ts(r["bound_at"])) for r in rows]

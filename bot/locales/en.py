@@ -498,4 +498,5 @@ MESSAGES: dict[str, str] = {
     ),
     "gdigest_head": "📋 <b>{general} · {month}: overdue</b>\nThe due day has passed; {count} of your branches have not reported: {names}",
     "gcirc_to": "To the branches of this general branch:",
+    "tree_no_group": "<b>{name}</b> has no group yet: its secretary sends /bindgroup in the group to bind it.",
 }

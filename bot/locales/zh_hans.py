@@ -490,4 +490,5 @@ MESSAGES: dict[str, str] = {
     ),
     "gdigest_head": "📋 <b>{general} · {month}截止未报汇总</b>\n截止日已过，本总支 {count} 个支部尚未报送：{names}",
     "gcirc_to": "本总支各党支部：",
+    "tree_no_group": "<b>{name}</b> 还没有总支群：总支书记在总支群里发送 /bindgroup 即可设置。",
 }

@@ -531,4 +531,5 @@ MESSAGES: dict[str, str] = {
         "截止日已過，本總支 {count} 個支部尚未報送：{names}"
     ),
     "gcirc_to": "本總支各黨支部：",
+    "tree_no_group": "<b>{name}</b> 還沒有總支群：總支書記在總支群裏發送 /bindgroup 即可設置。",
 }

@@ -16,7 +16,7 @@ from bot.calendar import Month
 from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
 from bot.models import Circular
 from bot.services import plans
-from bot.services.base import Env
+from bot.services.base import COMMITTEE, Env, Scope
 from bot.services.circular_model import (
     CircularModel,
     Counts,
@@ -101,10 +101,17 @@ def _section(
     return Section(kind=kind, heading=runs(lang, key, **params), paras=tuple(paras))
 
 
-async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
-    """The month's circular as a model, from the database as it stands at `now`."""
+async def build(
+    env: Env, tx: Tx, month: Month, now: datetime, scope: Scope = COMMITTEE
+) -> CircularModel:
+    """The month's circular as a model, from the database as it stands at `now`.
+
+    With a 总支's `scope`: that 总支's own circular, of its units only and issued in
+    its name, without the committee's plan progress (docs/tree.md).
+    """
     lang = circular_language(env)
-    summary = await summarize(env, tx, month, now, with_failures=False)
+    summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
+    issuer = scope.general.name if scope.general is not None else env.cfg.org_name
     tz = env.cfg.tz
     today = now.astimezone(tz).date()
     on_time = summary.having(State.ON_TIME)
@@ -202,6 +209,7 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
     if prev_circ is not None:
         after = prev_circ.posted_at or prev_circ.built_at
         makeups = await reports.reports_submitted_between(tx, str(prev), after)
+        makeups = [r for r in makeups if scope.covers(r.branch_id)]
         if makeups:
             names = {ln.branch.id: ln.branch.name for ln in summary.lines}
             makeup_items = [
@@ -245,7 +253,7 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
                 )
             )
         sections.append(_section(lang, "highlights", "circ_sec_highlights", quoted, n=number()))
-    progress = await plans.progress(env, tx, today)
+    progress = await plans.progress(env, tx, today) if scope.whole else None
     if progress:
         plan_section = plans.circular_section(lang, progress, number(), today)
         if plan_section is not None:
@@ -256,9 +264,9 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
         month=str(month),
         due_on=summary.due_on,
         issued_on=today,
-        issuer=env.cfg.org_name,
+        issuer=issuer,
         title=runs(lang, "circ_title", y=month.year, m=month.month),
-        salutation=Para(lead=runs(lang, "circ_to")),
+        salutation=Para(lead=runs(lang, "circ_to" if scope.whole else "gcirc_to")),
         intro=(
             Para(
                 lead=runs(
@@ -272,7 +280,7 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
         counts=counts,
         sections=tuple(sections),
         closing=(Para(lead=runs(lang, "circ_closing_all" if all_in else "circ_closing")),),
-        sign=plain(lang, "circ_sign", org=env.cfg.org_name),
+        sign=plain(lang, "circ_sign", org=issuer),
         date_line=str(date_label(lang, today, full=True)),
     )
 

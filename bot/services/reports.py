@@ -461,7 +461,11 @@ async def detail(env: Env, actor: Actor, report_id: int) -> ReportDetail:
         report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
-        if not actor.coordinates and actor.member_of(report.branch_id) is None:
+        if (
+            not actor.coordinates
+            and actor.member_of(report.branch_id) is None
+            and not actor.governs(report.branch_id)  # a 总支's secretary reads its units'
+        ):
             raise UserError("denied_branch")
         branch = await branches.get_branch(tx, report.branch_id)
         assert branch is not None
@@ -484,12 +488,15 @@ async def history(env: Env, actor: Actor) -> list[tuple[Branch, list[Report]]]:
 async def toggle_highlight(
     env: Env, actor: Actor, report_id: int, now: datetime
 ) -> tuple[Report, bool]:
-    """Mark a report as a highlight for the circular (or unmark it)."""
-    actor.require_coordinator()
+    """Mark a report as a highlight for the circular (or unmark it); a 总支's secretary
+    only a report of its own units (docs/tree.md)."""
+    scope = actor.require_scope()
     async with env.db.transaction() as tx:
         report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
+        if not scope.covers(report.branch_id):
+            raise UserError("denied_outside")
         on = report.highlighted_by is None
         await report_store.set_highlight(tx, report_id, actor.user_id if on else None)
         await meta.audit(

@@ -1,0 +1,117 @@
+"""逐级报送 end to end: a committee with two 党总支 and a 支部 directly under it.
+
+一总支 (reports itself) gathers 甲支部 and 乙支部; 二总支 only gathers (报送=否) 丙支部;
+丁支部 sits directly under the committee. The 总支 secretaries are invited like any
+secretary; 一总支's binds its own group. Its secretary's /status, /remind, /exempt and
+/branches cover its own units only; after the due day its group gets its digest and
+its own circular (issued in its name, of its units only), while the committee's group
+gets the committee's month as before.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.testing.botapi_double import SentMessage
+from bot.testing.sim import Sim
+from tests.catalog import check, matches
+from tests.conftest import ADMIN, COORD_GROUP, at
+from tests.helpers import join, text_of
+
+G1, G2, A, B, C, D = 601, 602, 611, 612, 613, 614
+GROUP1 = -100701
+OUTSIDE_G1 = ("丙支部", "丁支部", "二总支")
+
+
+async def build(sim: Sim) -> None:
+    check(await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup"), "bindgroup_done")
+    check(await sim.say(ADMIN, "/addbranch 一总支 类型=总支"), "tree_general_added", name="一总支")
+    out = await sim.say(ADMIN, "/addbranch 二总支 类型=总支 报送=否")
+    check(out, "tree_general_added", name="二总支")
+    out = await sim.say(ADMIN, "/addbranch 上级=一总支\n甲支部\n乙支部")
+    check(out, "tree_added_under", parent="一总支")
+    check(await sim.say(ADMIN, "/addbranch 丙支部 上级=二总支"), "tree_added_under")
+    check(await sim.say(ADMIN, "/addbranch 丁支部"), "branch_added", name="丁支部")
+    for uid, unit in ((G1, "一总支"), (G2, "二总支"), (A, "甲支部"), (B, "乙支部")):
+        await join(sim, uid, f"{unit}书记", unit)
+    await join(sim, C, "丙支部书记", "丙支部")
+    await join(sim, D, "丁支部书记", "丁支部")
+
+
+def to_chat(sim: Sim, chat_id: int, since: int = 0) -> list[SentMessage]:
+    return [m for m in sim.double.messages[since:] if m.chat_id == chat_id]
+
+
+async def test_each_level_over_its_own_subtree(sim: Sim) -> None:
+    await build(sim)
+
+    # The committee sees the tree, indented; 一总支's secretary its own 总支 only.
+    tree = text_of(await sim.say(ADMIN, "/branches"))
+    assert tree.index("一总支") < tree.index("甲支部") < tree.index("二总支") < tree.index("丙支部")
+    assert "　　2. 甲支部" in tree and "\n4. " in tree  # 二总支 is the committee's again
+    mine = await sim.say(G1, "/branches")
+    check(mine, "tree_head", org="一总支", generals=1, units=2)
+    assert not any(name in text_of(mine) for name in OUTSIDE_G1)
+
+    # Its /status covers 一总支, 甲支部, 乙支部; a unit outside is refused.
+    status = await sim.say(G1, "/status")
+    check(status, "status_head")
+    assert "一总支" in text_of(status) and "乙支部" in text_of(status)
+    assert not any(name in text_of(status) for name in OUTSIDE_G1)
+    check(await sim.say(G1, "/status 丁支部"), "denied_outside")
+    check(await sim.say(G1, "/status 未报"), "status_only", count=3)
+    # 二总支 only gathers: its secretary's month is 丙支部's alone.
+    other = text_of(await sim.say(G2, "/status"))
+    assert "丙支部" in other and "甲支部" not in other and "丁支部" not in other
+
+    # /exempt and /remind inside the 总支, refused outside it.
+    check(await sim.say(G1, "/exempt 乙支部 2026-11 集中培训"), "exempt_done", branch="乙支部")
+    check(await sim.say(G1, "/exempt 丁支部 2026-11 集中培训"), "denied_outside")
+    check(await sim.say(G1, "/unexempt 丙支部 2026-11"), "denied_outside")
+    before = len(sim.double.messages)
+    check(await sim.say(G1, "/remind 甲支部"), "remind_done", count=1)
+    nudged = {m.chat_id for m in sim.double.messages[before:] if matches(m, "nudge_head")}
+    assert nudged == {A}
+    check(await sim.say(G1, "/remind 丁支部"), "denied_outside")
+    ask = await sim.say(G1, "/remind")
+    check(ask, "remind_confirm", count=1)  # 一总支 itself; 甲 nudged just now, 乙 exempt
+    # The committee's own work stays the committee's.
+    check(await sim.say(G1, "/addbranch 戊支部"), "denied")
+    check(await sim.say(G1, "/movebranch 甲支部 工委"), "denied")
+
+    # 一总支's own group: bound by its secretary; /status there is the 总支's.
+    check(await sim.say_in_group(GROUP1, G1, "/bindgroup"), "bindgroup_general_done", name="一总支")
+    in_group = text_of(await sim.say_in_group(GROUP1, ADMIN, "/status"))
+    assert "一总支" in in_group and "丁支部" not in in_group  # even the admin's, there
+    check(await sim.say_in_group(GROUP1, ADMIN, "/status 丁支部"), "denied_outside")
+    check(await sim.say_in_group(COORD_GROUP, G1, "/status"), "denied")  # the committee's group
+    check(await sim.say_in_group(GROUP1, B, "/status"), "denied")
+
+    # Reports come in: 甲支部 and 丁支部 on time; 一总支, 丙支部 never.
+    for uid in (A, D):
+        await sim.say(uid, "/report")
+        await sim.say(uid, "本月开展主题党日活动，学习党章。")
+
+    # After the due day: digests, then the circulars.
+    mark = len(sim.double.messages)
+    await sim.advance_to(at(2026, 11, 26, 10), step=timedelta(hours=6))
+    group1 = to_chat(sim, GROUP1, mark)
+    committee = to_chat(sim, COORD_GROUP, mark)
+    digest = [m for m in group1 if matches(m, "gdigest_head")]
+    assert len(digest) == 1, text_of(group1)
+    check(digest, "gdigest_head", general="一总支", count=1, names="一总支")
+    circular = text_of([m for m in group1 if not matches(m, "gdigest_head")])
+    assert "一总支" in circular and "甲支部" in circular and "乙支部" in circular
+    assert not any(name in circular for name in OUTSIDE_G1)
+    check(group1, "gcirc_to")
+    # The committee's digest and circular: every unit that reports, as before.
+    check(committee, "digest_head", count=2)  # 一总支 and 丙支部
+    whole = text_of(committee)
+    for name in ("甲支部", "丁支部", "丙支部", "一总支"):
+        assert name in whole, name
+    assert not matches(committee, "gcirc_to")
+    assert "二总支" not in whole  # it owes no report
+    # Another tick posts nothing again.
+    again = len(sim.double.messages)
+    await sim.advance_to(at(2026, 11, 26, 12))
+    assert not to_chat(sim, GROUP1, again) and not to_chat(sim, COORD_GROUP, again)
