@@ -24,7 +24,7 @@ API for the other features (the committee's grouping by 总支, 审核):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import tree
@@ -39,7 +39,13 @@ from bot.services.base import (
     UserError,
     coordination_chat,
 )
-from bot.services.onboarding import clean_branch_name, near_duplicate, resolve_branch, split_names
+from bot.services.onboarding import (
+    MAX_NAMES_AT_ONCE,
+    clean_branch_name,
+    near_duplicate,
+    resolve_branch,
+    split_names,
+)
 from storage import branches, meta
 from storage import tree as tree_store
 from storage.db import Tx
@@ -141,8 +147,6 @@ async def place_of_chat(env: Env, chat_id: int) -> ChatPlace:
 
 def placed(actor: Actor, place: ChatPlace) -> Actor:
     """`actor` as acting from that chat (see `Actor.require_scope`)."""
-    from dataclasses import replace
-
     return replace(actor, focus=place.focus, in_committee_group=place.committee)
 
 
@@ -229,12 +233,10 @@ class AddedUnits:
     parent: Branch | None
 
 
-MAX_NAMES_AT_ONCE = 500
-
-
 async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUnits:
-    """/addbranch with its options (see `parse_unit_options`): add each name, under the
-    parent named, of the kind named; say which existed, warn of look-alike names."""
+    """/addbranch (one name, or a pasted list one per line) with its options (see
+    `parse_unit_options`): add each name, under the parent named, of the kind named;
+    say which existed, and warn of look-alike names (`onboarding.near_duplicate`)."""
     actor.require_coordinator()
     body, options = parse_unit_options(text)
     names = split_names(body)
