@@ -80,12 +80,11 @@ def general_of(nodes: dict[int, Branch], branch_id: int) -> Branch | None:
 
 
 async def scope_of_general(tx: Tx, general_id: int) -> Scope:
-    """One 总支 and every unit under it, as a `Scope`."""
-    nodes = await load_nodes(tx)
-    general = nodes.get(general_id)
-    if general is None:
+    """One 总支 and every unit under it, as a `Scope` (read without loading the tree)."""
+    general = await branches.get_branch(tx, general_id)
+    if general is None or not general.active:
         raise UserError("tree_not_general", name=str(general_id))
-    return Scope(general, tree.subtree(nodes, general_id))
+    return Scope(general, await tree_store.subtree_ids(tx, general_id))
 
 
 async def general_group_chats(tx: Tx) -> dict[int, int]:
