@@ -34,7 +34,7 @@ from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
 from bot.updates import ChatOrderedProcessor
-from handlers import basic, buttons, coordination, forms, plans, records, reports
+from handlers import basic, buttons, coordination, forms, plans, records, reports, tree
 from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
@@ -56,14 +56,15 @@ HANDLERS: dict[str, Handler] = {
     "report": reports.report_command,
     "myreports": reports.myreports,
     "status": coordination.status_command,
-    "branches": coordination.branches,
-    "addbranch": coordination.addbranch,
+    "branches": tree.branches,
+    "addbranch": tree.addbranch,
+    "movebranch": tree.movebranch,
     "renamebranch": coordination.renamebranch,
     "archivebranch": coordination.archivebranch,
     "invite": coordination.invite,
     "invites": coordination.invites,
     "revoke": coordination.revoke,
-    "bindgroup": coordination.bindgroup,
+    "bindgroup": tree.bindgroup,
     "remind": engine_handlers.remind,
     "circular": engine_handlers.circular,
     "exempt": engine_handlers.exempt,

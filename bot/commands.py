@@ -33,6 +33,7 @@ class Audience(StrEnum):
     EVERYONE = "everyone"
     MEMBER = "member"  # a branch's secretary or deputy
     COORDINATOR = "coordinator"  # coordinators and admins
+    GENERAL = "general"  # 总支书记: a 党总支's secretary or deputy, over its own units only
     ADMIN = "admin"
 
 
@@ -40,12 +41,16 @@ EVERYONE = frozenset({Audience.EVERYONE})
 MEMBERS = frozenset({Audience.MEMBER})
 COORDINATORS = frozenset({Audience.COORDINATOR})
 ADMINS = frozenset({Audience.ADMIN})
+GENERALS = frozenset({Audience.GENERAL})
+# What a 总支书记 does over its own subtree, as the committee's coordinators do over all.
+_SCOPED = COORDINATORS | GENERALS
 
 # /help: one catalog section per audience, in this order; a user sees the
 # sections of the audiences they belong to that have a command.
 HELP_SECTIONS: dict[Audience, str] = {
     Audience.MEMBER: "help_secretary",
     Audience.COORDINATOR: "help_coordinator",
+    Audience.GENERAL: "help_general",
     Audience.ADMIN: "help_admin",
     Audience.EVERYONE: "help_everyone",
 }
@@ -72,6 +77,8 @@ class Args(StrEnum):
     INVITE_ID = "<id>"
     MONTH_OR_BRANCH = "[<filter>] [<branch>|YYYY-MM]"  # status.status_target
     OPTIONAL_BRANCH = "[<branch>]"  # a branch's name, or nothing for all
+    UNITS = "<name>… [上级=<总支>] [类型=总支] [报送=否]"  # tree.parse_unit_options
+    MOVE = "<branch> <总支|工委>"  # tree.split_move
     POST_MONTH = "[post] [YYYY-MM]"  # months.parse_month + months.not_in_future
     BRANCH_MONTH_REASON = "<branch> [YYYY-MM] <reason>"  # months.name_month
     BRANCH_MONTH = "<branch> [YYYY-MM]"  # months.name_month
@@ -110,33 +117,27 @@ COMMANDS: tuple[Command, ...] = (
     # A branch's own records and the plans are read in private only, never in a group.
     Command("myreports", MEMBERS, PRIVATE_ONLY, menus=frozenset({_P, _C})),
     Command("mytasks", MEMBERS, PRIVATE_ONLY, menus=frozenset({_P, _C})),
-    Command(
-        "status", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH_OR_BRANCH, frozenset({_C, _G})
-    ),
+    Command("status", _SCOPED, COORDINATION_OR_PRIVATE, Args.MONTH_OR_BRANCH, frozenset({_C, _G})),
     Command("plan", _MEMBER_OR_COORDINATOR, PRIVATE_ONLY, menus=frozenset({_P, _C})),
-    Command(
-        "remind", COORDINATORS, COORDINATION_OR_PRIVATE, Args.OPTIONAL_BRANCH, frozenset({_C, _G})
-    ),
-    Command("export", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
+    Command("remind", _SCOPED, COORDINATION_OR_PRIVATE, Args.OPTIONAL_BRANCH, frozenset({_C, _G})),
+    Command("export", _SCOPED, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("review", COORDINATORS, COORDINATION_OR_PRIVATE, Args.YEAR, frozenset({_C})),
     Command("circulardoc", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH, frozenset({_C})),
     Command("form", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MONTH, frozenset({_C})),
-    Command(
-        "circular", COORDINATORS, COORDINATION_OR_PRIVATE, Args.POST_MONTH, frozenset({_C, _G})
-    ),
-    Command("schedule", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C, _G})),
-    Command("branches", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
-    Command("addbranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.NAMES, frozenset({_C})),
+    Command("circular", _SCOPED, COORDINATION_OR_PRIVATE, Args.POST_MONTH, frozenset({_C, _G})),
+    Command("schedule", _SCOPED, COORDINATION_OR_PRIVATE, menus=frozenset({_C, _G})),
+    Command("branches", _SCOPED, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
+    Command("addbranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.UNITS, frozenset({_C})),
+    Command("movebranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MOVE, frozenset({_C})),
     Command("invite", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE, frozenset({_C})),
     Command("invites", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
     Command("revoke", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE_ID, frozenset({_C})),
-    Command(
-        "exempt", COORDINATORS, COORDINATION_OR_PRIVATE, Args.BRANCH_MONTH_REASON, frozenset({_C})
-    ),
-    Command("unexempt", COORDINATORS, COORDINATION_OR_PRIVATE, Args.BRANCH_MONTH, frozenset({_C})),
+    Command("exempt", _SCOPED, COORDINATION_OR_PRIVATE, Args.BRANCH_MONTH_REASON, frozenset({_C})),
+    Command("unexempt", _SCOPED, COORDINATION_OR_PRIVATE, Args.BRANCH_MONTH, frozenset({_C})),
     Command("renamebranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.RENAME, frozenset({_C})),
     Command("archivebranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.TEXT, frozenset({_C})),
-    Command("bindgroup", ADMINS, GROUPS, menus=frozenset({_C})),
+    # An admin binds the committee's group; a 总支书记 its own 总支's group (docs/tree.md).
+    Command("bindgroup", ADMINS | GENERALS, GROUPS, Args.OPTIONAL_BRANCH, frozenset({_C})),
     Command("start", EVERYONE, ANYWHERE, Args.TOKEN, in_help=False),
     Command("help", EVERYONE, ANYWHERE, menus=frozenset({_P, _C, _G, _A})),
     Command("lang", EVERYONE, ANYWHERE, menus=frozenset({_P, _C})),
@@ -151,9 +152,13 @@ def for_menu(menu: Menu, who: frozenset[Audience] | None = None) -> list[Command
     return [c for c in COMMANDS if menu in c.menus and (who is None or c.roles & who)]
 
 
-def audiences(*, member: bool, coordinator: bool, admin: bool) -> frozenset[Audience]:
+def audiences(
+    *, member: bool, coordinator: bool, admin: bool, general: bool = False
+) -> frozenset[Audience]:
     """The audiences a user belongs to (an admin is a coordinator too)."""
     found = {Audience.EVERYONE}
+    if general:
+        found.add(Audience.GENERAL)
     if member:
         found.add(Audience.MEMBER)
     if coordinator or admin:

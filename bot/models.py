@@ -49,16 +49,31 @@ class User(Model):
         return name
 
 
+class BranchKind(StrEnum):
+    """What a unit of the tree is (docs/tree.md): a 党支部, or a 党总支 over some."""
+
+    BRANCH = "branch"  # 支部
+    GENERAL = "general"  # 总支
+
+
 class Branch(Model):
     id: int
     name: str
     category: str = ""
     created_at: datetime
     archived_at: datetime | None = None
+    # The tree (migration 0060): None = directly under the committee.
+    parent_id: int | None = None
+    kind: BranchKind = BranchKind.BRANCH
+    reports: bool = True  # owes a monthly report (a 总支 may only gather its 支部)
 
     @property
     def active(self) -> bool:
         return self.archived_at is None
+
+    @property
+    def is_general(self) -> bool:
+        return self.kind is BranchKind.GENERAL
 
 
 class Membership(Model):

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, form_status, forms, moves, plans, reports
+from handlers import basic, coordination, form_status, forms, moves, plans, reports, tree
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -20,7 +20,7 @@ Action = Callable[[Ctx, list[str]], Awaitable[None]]
 # The read-only commands a group's "full list in private chat" button may run again.
 PRIVATE_COPIES: dict[str, Handler] = {
     "status": coordination.status_command,
-    "branches": coordination.branches,
+    "branches": tree.branches,
     "invites": coordination.invites,
     "plan": plans.plan_command,
     "schedule": engine_handlers.schedule,
@@ -71,7 +71,7 @@ ACTIONS: dict[str, Action] = {
     "rmdask": engine_handlers.remind_ask_pressed,
     "stp": coordination.status_page,
     "sfp": form_status.field_page,
-    "brp": coordination.branches_page,
+    "brp": tree.branches_page,
     "ivp": coordination.invites_page,
     "inva": coordination.invite_all_pressed,
     "mtb": plans.mytasks_branch,

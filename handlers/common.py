@@ -21,7 +21,8 @@ from bot.commands import ANYWHERE, COORDINATION, GROUP, PRIVATE, PRIVATE_ONLY, A
 from bot.commands import audiences as _audiences
 from bot.i18n import Html, join, split_message, t
 from bot.services import signing
-from bot.services.base import Actor, Env, TgUser, UserError, get_coordination_chat, identify
+from bot.services import tree as tree_service
+from bot.services.base import Actor, Env, TgUser, UserError, identify
 
 log = logging.getLogger(__name__)
 
@@ -285,10 +286,12 @@ def int_arg(values: list[str], index: int = 0) -> int | None:
     return value if 0 < value < 2**53 else None
 
 
-async def chat_kind(env: Env, chat_type: str, chat_id: int) -> str:
+def chat_kind_of(chat_type: str, place: tree_service.ChatPlace) -> str:
+    """A 总支's own group works as a coordination group for its 总支 (docs/tree.md): the
+    commands run there, each restricted to that 总支's units (`Actor.require_scope`)."""
     if chat_type == ChatType.PRIVATE:
         return PRIVATE
-    return COORDINATION if chat_id == await get_coordination_chat(env) else GROUP
+    return COORDINATION if place.committee or place.focus is not None else GROUP
 
 
 async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | None:
@@ -307,6 +310,10 @@ async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | 
         ),
         now,
     )
+    place = tree_service.ChatPlace()
+    if chat.type != ChatType.PRIVATE:
+        place = await tree_service.place_of_chat(env, chat.id)
+        actor = tree_service.placed(actor, place)
     return Ctx(
         env=env,
         actor=actor,
@@ -314,7 +321,7 @@ async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | 
         update=update,
         context=context,
         chat_id=chat.id,
-        chat_kind=await chat_kind(env, chat.type, chat.id),
+        chat_kind=chat_kind_of(chat.type, place),
         args=list(context.args or []),
     )
 
@@ -361,7 +368,12 @@ def command_callback(spec: Command, fn: Handler) -> Callback:
 
 def audiences_of(actor: Actor) -> frozenset[Audience]:
     """Whom `actor` counts as when choosing menus and help (never for permission)."""
-    return _audiences(member=actor.reports, coordinator=actor.coordinates, admin=actor.is_admin)
+    return _audiences(
+        member=actor.reports,
+        coordinator=actor.coordinates,
+        admin=actor.is_admin,
+        general=actor.leads_general,
+    )
 
 
 async def _wrong_chat(ctx: Ctx, chats: frozenset[str], command: str) -> None:

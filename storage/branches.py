@@ -5,7 +5,16 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime
 
-from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, Membership, User
+from bot.models import (
+    Branch,
+    BranchKind,
+    BranchView,
+    Invite,
+    InviteRole,
+    MemberRole,
+    Membership,
+    User,
+)
 from storage import people
 from storage.db import Tx, parse_ts, ts
 from storage.rows import fetch_all, fetch_one, model_from
@@ -13,12 +22,24 @@ from storage.rows import fetch_all, fetch_one, model_from
 # ----------------------------------------------------------------- branches
 
 
-async def add_branch(tx: Tx, name: str, category: str, now: datetime) -> Branch | None:
-    """Create a branch; None when an active branch already has that name."""
+async def add_branch(
+    tx: Tx,
+    name: str,
+    category: str,
+    now: datetime,
+    *,
+    parent_id: int | None = None,
+    kind: BranchKind = BranchKind.BRANCH,
+    reports: bool = True,
+) -> Branch | None:
+    """Create a branch (by default a reporting 支部 directly under the committee; see
+    docs/tree.md for `parent_id`, `kind`, `reports`); None when an active branch
+    already has that name."""
     try:
         _, rowid = await tx.run(
-            "INSERT INTO branches(name, category, created_at) VALUES (?, ?, ?)",
-            (name, category, ts(now)),
+            """INSERT INTO branches(name, category, created_at, parent_id, kind, reports)
+               VALUES (?, ?, ?, ?, ?, ?)""",
+            (name, category, ts(now), parent_id, kind.value, int(reports)),
         )
     except sqlite3.IntegrityError:
         return None

@@ -89,7 +89,7 @@ async def queue_stage(tx: Tx, batch: StageBatch, now: datetime) -> int:
             JOIN branch_members m ON m.branch_id = b.id
             JOIN users u ON u.user_id = m.user_id
             LEFT JOIN tpl ON tpl.lang = u.language
-            WHERE b.archived_at IS NULL AND b.created_at < {end} AND u.reachable
+            WHERE b.archived_at IS NULL AND b.reports AND b.created_at < {end} AND u.reachable
               AND m.role IN ('secretary', 'deputy')
               AND NOT EXISTS (SELECT 1 FROM reports r
                               WHERE r.branch_id = b.id AND r.month = {month})
@@ -106,7 +106,7 @@ async def queue_stage(tx: Tx, batch: StageBatch, now: datetime) -> int:
 async def any_unaccounted(tx: Tx, month: str) -> bool:
     """Whether some active branch has neither a report nor an exemption for `month`."""
     row = await tx.one(
-        """SELECT EXISTS (SELECT 1 FROM branches b WHERE b.archived_at IS NULL
+        """SELECT EXISTS (SELECT 1 FROM branches b WHERE b.archived_at IS NULL AND b.reports
                AND NOT EXISTS (SELECT 1 FROM reports r WHERE r.branch_id = b.id AND r.month = ?1)
                AND NOT EXISTS (SELECT 1 FROM exemptions e
                                WHERE e.branch_id = b.id AND e.month = ?1)) AS any""",

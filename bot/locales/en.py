@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
         "<b>Branches</b>\n"
         "/branches List branches\n"
         "/addbranch name (one per line adds several) · /renamebranch old new · /archivebranch name\n"
+        "/addbranch name kind=general [reports=no] · /addbranch name parent=general · /movebranch branch general|committee\n"
         "/invite branch [secretary|deputy] Create an invite link; /invite all links for every branch without a secretary\n"
         "/invites Unused invites · /revoke number Revoke an invite\n"
         "<b>Plans and records</b>\n"
@@ -538,4 +539,37 @@ MESSAGES: dict[str, str] = {
     "job_what_ledger": "Making the ledger",
     "job_what_docx": "Making the circular's Word document",
     "job_what_chart": "Making the circular's chart",
+    # the tree of units, each general branch over its own subtree (docs/tree.md)
+    "denied_outside": "⛔ That branch is outside your general branch: you can see and manage only the branches under it.",
+    "tree_bad_option": "Unknown option: {option}. Use parent=name, kind=general, reports=no.",
+    "tree_only_general_gathers": "Only a general branch can be reports=no (it gathers its branches and does not report itself).",
+    "tree_parent_not_general": "<b>{name}</b> is not a general branch and cannot be a parent. Add one first: /addbranch name kind=general.",
+    "tree_not_general": "<b>{name}</b> is not a general branch.",
+    "tree_cycle": "Cannot move <b>{unit}</b> under <b>{target}</b>: {target} is itself under {unit}.",
+    "tree_group_is_committees": "This group is the committee's coordination group; it cannot also be a general branch's group.",
+    "usage_movebranch": "/movebranch branch general-branch (back under the committee: /movebranch branch committee)",
+    "cmd_movebranch": "Move a branch under a general branch",
+    "tree_moved": "✅ Moved <b>{name}</b> from {before} to {after}. Its reports and secretary stay with it.",
+    "tree_moved_same": "<b>{name}</b> is already under {after}.",
+    "tree_committee": "the committee",
+    "tree_general_added": "✅ Added the general branch <b>{name}</b>{gathers}. Invite its secretary: /invite {name}",
+    "tree_gathers_only": " (gathers its branches, does not report itself)",
+    "tree_added_under": "✅ Added under <b>{parent}</b>: {names}",
+    "tree_head": "<b>{org} · structure</b> ({generals} general branches, {units} branches)",
+    "tree_line": "{indent}{n}. {mark}<b>{name}</b>{gathers} · secretary: {secretary}{deputy}",
+    "tree_mark_general": "🏢 ",
+    "tree_mark_gathers": " (does not report)",
+    "bindgroup_general_done": "✅ This group is now the group of <b>{name}</b>. Its branches' overdue digest and its monthly circular will be posted here.",
+    "role_general": "general branch secretary",
+    "help_general": (
+        "<b>General branch</b> (only the branches under yours)\n"
+        "/status [missing|late|exempt] [branch|2026-10] where your branches stand\n"
+        "/remind [branch] nudge your branches that have not reported\n"
+        "/exempt branch [2026-11] reason · /unexempt branch exempt or not\n"
+        "/branches your branches · /circular your monthly circular · /export your ledger · /schedule dates\n"
+        "/bindgroup in your group: make it your general branch's group"
+    ),
+    "gdigest_head": "📋 <b>{general} · {month}: overdue</b>\nThe due day has passed; {count} of your branches have not reported: {names}",
+    "gcirc_to": "To the branches of this general branch:",
+    "tree_no_group": "<b>{name}</b> has no group yet: its secretary sends /bindgroup in the group to bind it.",
 }

@@ -73,6 +73,7 @@ MESSAGES: dict[str, str] = {
         "<b>支部</b>\n"
         "/branches 支部列表\n"
         "/addbranch 名称（可每行一个，一次添加多个）· /renamebranch 旧名 新名 · /archivebranch 名称\n"
+        "/addbranch 名称 类型=总支 [报送=否] 添加党总支 · /addbranch 名称 上级=总支名 · /movebranch 支部名 总支名|工委\n"
         "/invite 支部名 [secretary|deputy] 生成邀请链接；/invite all 所有无书记支部的链接\n"
         "/invites 未使用的邀请 · /revoke 编号 作废邀请\n"
         "<b>方案与台账</b>\n"
@@ -530,4 +531,37 @@ MESSAGES: dict[str, str] = {
     "job_what_ledger": "生成台账",
     "job_what_docx": "生成通报 Word 文档",
     "job_what_chart": "生成通报图表",
+    # 逐级报送: the tree of units, each 总支 over its own subtree (docs/tree.md)
+    "denied_outside": "⛔ 该支部不在你所在总支的范围内：你只能查看和管理本总支所属的支部。",
+    "tree_bad_option": "不认识的选项：{option}。可用：上级=总支名、类型=总支、报送=否。",
+    "tree_only_general_gathers": "只有党总支可以设为“报送=否”（只汇总所属支部，自己不报送）。",
+    "tree_parent_not_general": "<b>{name}</b> 不是党总支，不能设为上级。先用 /addbranch 名称 类型=总支 添加总支。",
+    "tree_not_general": "<b>{name}</b> 不是党总支。",
+    "tree_cycle": "不能把 <b>{unit}</b> 移到 <b>{target}</b> 之下：{target} 本身就在 {unit} 之下。",
+    "tree_group_is_committees": "本群是工委的协调群，不能再设为总支群。",
+    "usage_movebranch": "/movebranch 支部名 总支名（移回工委直属：/movebranch 支部名 工委）",
+    "cmd_movebranch": "调整支部隶属（移到总支之下）",
+    "tree_moved": "✅ 已把 <b>{name}</b> 从 {before} 移到 {after} 之下。报送记录和书记保持不变。",
+    "tree_moved_same": "<b>{name}</b> 已在 {after} 之下，无需调整。",
+    "tree_committee": "工委直属",
+    "tree_general_added": "✅ 已添加党总支 <b>{name}</b>{gathers}。生成总支书记邀请链接：/invite {name}",
+    "tree_gathers_only": "（只汇总所属支部，自己不报送）",
+    "tree_added_under": "✅ 已在 <b>{parent}</b> 之下添加：{names}",
+    "tree_head": "<b>{org} · 组织架构</b>（总支{generals}个，支部{units}个）",
+    "tree_line": "{indent}{n}. {mark}<b>{name}</b>{gathers} · 书记：{secretary}{deputy}",
+    "tree_mark_general": "🏢 ",
+    "tree_mark_gathers": "（不报送）",
+    "bindgroup_general_done": "✅ 本群已设为 <b>{name}</b> 的总支群。本总支所属支部的未报汇总和总支月度通报将发到这里。",
+    "role_general": "总支书记",
+    "help_general": (
+        "<b>总支</b>（只涉及本总支所属支部）\n"
+        "/status [未报|迟报|免报] [支部名|2026-10] 本总支报送情况\n"
+        "/remind [支部名] 提醒本总支尚未报送的支部\n"
+        "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 设置或取消免报\n"
+        "/branches 本总支的支部 · /circular 本总支月度通报 · /export 本总支台账 · /schedule 时间安排\n"
+        "/bindgroup 在总支群里发送，设为总支群"
+    ),
+    "gdigest_head": "📋 <b>{general} · {month}截止未报汇总</b>\n截止日已过，本总支 {count} 个支部尚未报送：{names}",
+    "gcirc_to": "本总支各党支部：",
+    "tree_no_group": "<b>{name}</b> 还没有总支群：总支书记在总支群里发送 /bindgroup 即可设置。",
 }

@@ -85,6 +85,7 @@ MESSAGES: dict[str, str] = {
         "<b>支部</b>\n"
         "/branches 支部列表\n"
         "/addbranch 名稱（可每行一個，一次添加多個）· /renamebranch 舊名 新名 · /archivebranch 名稱\n"
+        "/addbranch 名稱 類型=總支 [報送=否] 添加黨總支 · /addbranch 名稱 上級=總支名 · /movebranch 支部名 總支名|工委\n"
         "/invite 支部名 [secretary|deputy] 生成邀請鏈接；/invite all 所有無書記支部的鏈接\n"
         "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
         "<b>方案與臺賬</b>\n"
@@ -573,4 +574,39 @@ MESSAGES: dict[str, str] = {
     "job_what_ledger": "生成臺賬",
     "job_what_docx": "生成通報 Word 文檔",
     "job_what_chart": "生成通報圖表",
+    "denied_outside": "⛔ 該支部不在你所在總支的範圍內：你只能查看和管理本總支所屬的支部。",
+    "tree_bad_option": "不認識的選項：{option}。可用：上級=總支名、類型=總支、報送=否。",
+    "tree_only_general_gathers": "只有黨總支可以設爲“報送=否”（只彙總所屬支部，自己不報送）。",
+    "tree_parent_not_general": "<b>{name}</b> 不是黨總支，不能設爲上級。先用 /addbranch 名稱 類型=總支 添加總支。",
+    "tree_not_general": "<b>{name}</b> 不是黨總支。",
+    "tree_cycle": "不能把 <b>{unit}</b> 移到 <b>{target}</b> 之下：{target} 本身就在 {unit} 之下。",
+    "tree_group_is_committees": "本群是工委的協調群，不能再設爲總支群。",
+    "usage_movebranch": "/movebranch 支部名 總支名（移回工委直屬：/movebranch 支部名 工委）",
+    "cmd_movebranch": "調整支部隸屬（移到總支之下）",
+    "tree_moved": "✅ 已把 <b>{name}</b> 從 {before} 移到 {after} 之下。報送記錄和書記保持不變。",
+    "tree_moved_same": "<b>{name}</b> 已在 {after} 之下，無需調整。",
+    "tree_committee": "工委直屬",
+    "tree_general_added": "✅ 已添加黨總支 <b>{name}</b>{gathers}。生成總支書記邀請鏈接：/invite {name}",
+    "tree_gathers_only": "（只彙總所屬支部，自己不報送）",
+    "tree_added_under": "✅ 已在 <b>{parent}</b> 之下添加：{names}",
+    "tree_head": "<b>{org} · 組織架構</b>（總支{generals}個，支部{units}個）",
+    "tree_line": "{indent}{n}. {mark}<b>{name}</b>{gathers} · 書記：{secretary}{deputy}",
+    "tree_mark_general": "🏢 ",
+    "tree_mark_gathers": "（不報送）",
+    "bindgroup_general_done": "✅ 本群已設爲 <b>{name}</b> 的總支群。本總支所屬支部的未報彙總和總支月度通報將發到這裏。",
+    "role_general": "總支書記",
+    "help_general": (
+        "<b>總支</b>（只涉及本總支所屬支部）\n"
+        "/status [未報|遲報|免報] [支部名|2026-10] 本總支報送情況\n"
+        "/remind [支部名] 提醒本總支尚未報送的支部\n"
+        "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 設置或取消免報\n"
+        "/branches 本總支的支部 · /circular 本總支月度通報 · /export 本總支臺賬 · /schedule 時間安排\n"
+        "/bindgroup 在總支群裏發送，設爲總支群"
+    ),
+    "gdigest_head": (
+        "📋 <b>{general} · {month}截止未報彙總</b>\n"
+        "截止日已過，本總支 {count} 個支部尚未報送：{names}"
+    ),
+    "gcirc_to": "本總支各黨支部：",
+    "tree_no_group": "<b>{name}</b> 還沒有總支群：總支書記在總支群裏發送 /bindgroup 即可設置。",
 }

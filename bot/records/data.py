@@ -240,7 +240,8 @@ async def load_span(
     async with env.db.reading() as tx:
         if tasks is None:
             tasks = await _task_rows(tx, now.astimezone(env.cfg.tz).date())
-        branches = await q.branches_all(tx)
+        # A 总支 that only gathers its 支部 owes no report: no row of its own (docs/tree.md).
+        branches = [b for b in await q.branches_all(tx) if b.reports]
         cycles = await q.cycles_between(tx, lo, hi)
         reports = await _report_rows(tx, lo, hi)
         exemptions = await q.exemptions_between(tx, lo, hi)

@@ -6,7 +6,7 @@ handlers only send what comes back.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.calendar import Month
@@ -14,7 +14,7 @@ from bot.records.data import YearData, load_year, parse_year
 from bot.records.publish import CircularFiles, circular_files, latest_circular_month
 from bot.records.review import ReviewThresholds, YearReview, review_year
 from bot.services import job_worker
-from bot.services.base import Actor, Env, UserError
+from bot.services.base import Actor, Env, Scope, UserError
 from bot.services.months import parse_month
 
 
@@ -32,8 +32,11 @@ async def _year(env: Env, actor: Actor, arg: str | None, now: datetime) -> tuple
 
 
 async def ledger(env: Env, actor: Actor, arg: str | None, now: datetime) -> Ledger:
-    """/export [2026]: the year's ledger as an .xlsx workbook."""
-    year, data = await _year(env, actor, arg, now)
+    """/export [2026]: the year's ledger as an .xlsx workbook; a 总支's secretary gets
+    its own units' only (docs/tree.md)."""
+    scope = actor.require_scope()
+    year = parse_year(arg, now, env.cfg.tz)
+    data = within(await load_year(env, year, now), scope)
     thresholds = ReviewThresholds.from_settings(env.cfg)
     # A thousand branches take a couple of seconds to write: not on the event loop, and
     # within a time and memory budget (bot/services/job_worker.py).
@@ -64,3 +67,19 @@ def _ledger_xlsx(data: YearData, thresholds: ReviewThresholds) -> bytes:
     from bot.records.ledger import ledger_xlsx
 
     return ledger_xlsx(data, thresholds)
+
+
+def within(data: YearData, scope: Scope) -> YearData:
+    """The year's data of the units in `scope` only (the whole year for the committee)."""
+    if scope.whole:
+        return data
+    kept = [b for b in data.branches if scope.covers(b.id)]
+    names = {b.name for b in kept}
+    return replace(
+        data,
+        org_name=scope.general.name if scope.general is not None else data.org_name,
+        branches=kept,
+        cells={k: c for k, c in data.cells.items() if scope.covers(k[0])},
+        circulars=[],  # the committee's circulars name every unit: not the 总支's to read
+        tasks=[r for r in data.tasks if r.branch in names],
+    )

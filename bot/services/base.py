@@ -8,9 +8,10 @@ from datetime import date, datetime
 from bot import rules
 from bot.calendar import Month
 from bot.i18n import CATALOGS, language_for
-from bot.models import Cycle, Membership, Role, User
+from bot.models import Branch, Cycle, Membership, Role, User
 from bot.settings import Settings
 from storage import branches, meta, people, reports
+from storage import tree as tree_store
 from storage.db import Database, Tx
 
 COORDINATION_CHAT_KEY = "coordination_chat_id"
@@ -33,14 +34,57 @@ class Env:
 
 
 @dataclass(frozen=True)
+class Scope:
+    """The units a coordinating actor sees and acts on here (docs/tree.md).
+
+    The committee's coordinators: every unit (`general` None, `ids` None). A
+    党总支's secretary or deputy, and anyone acting in a 总支's own group: that
+    总支 and every unit under it (`ids`), named after the 总支 (`general`).
+    Services filter by `covers`; nothing outside is shown or changed.
+    """
+
+    general: Branch | None = None
+    ids: frozenset[int] | None = None
+
+    @property
+    def whole(self) -> bool:
+        """The committee's scope: every unit."""
+        return self.ids is None
+
+    def covers(self, branch_id: int) -> bool:
+        return self.ids is None or branch_id in self.ids
+
+
+COMMITTEE = Scope()
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The chat an update came from, when it is a 总支's own group: that 总支 and its subtree."""
+
+    general: Branch
+    ids: frozenset[int]
+
+
+@dataclass(frozen=True)
 class Actor:
-    """Who is acting, with every role they hold, resolved on the server side."""
+    """Who is acting, with every role they hold, resolved on the server side.
+
+    `generals`: for each 党总支 the actor is secretary or deputy of, its subtree
+    (the 总支 and every unit under it): the role "总支书记". `focus` and
+    `in_committee_group` say where the update came from (set by the handlers'
+    entry, `handlers.common.make_ctx`): a 总支's group restricts even a committee
+    coordinator to that 总支, and the committee's group is the committee's.
+    """
 
     user: User
     lang: str
     is_admin: bool
     is_coordinator: bool
     memberships: list[Membership] = field(default_factory=list)
+    generals: dict[int, frozenset[int]] = field(default_factory=dict)
+    focus: Focus | None = None
+    in_committee_group: bool = False
 
     @property
     def user_id(self) -> int:
@@ -61,15 +105,56 @@ class Actor:
         return self.is_admin or self.is_coordinator
 
     @property
+    def reporting(self) -> list[Membership]:
+        """The memberships of units that owe a monthly report (not a 总支 that only
+        gathers its 支部, docs/tree.md): what /report, typed text and reminders offer."""
+        return [m for m in self.memberships if m.branch.reports]
+
+    @property
     def reports(self) -> bool:
-        return bool(self.memberships)
+        return bool(self.reporting)
 
     def member_of(self, branch_id: int) -> Membership | None:
         return next((m for m in self.memberships if m.branch.id == branch_id), None)
 
+    @property
+    def leads_general(self) -> bool:
+        """The secretary or deputy of a 党总支 (the role "总支书记")."""
+        return bool(self.generals)
+
     def require_coordinator(self) -> None:
-        if not self.coordinates:
+        """The committee's own work: a coordinator, and not from a 总支's group (where
+        even a coordinator acts for that 总支 only, through `require_scope`)."""
+        if not self.coordinates or self.focus is not None:
             raise UserError("denied")
+
+    def governs(self, branch_id: int) -> bool:
+        """Whether `branch_id` is inside a 总支 this actor leads."""
+        return any(branch_id in ids for ids in self.generals.values())
+
+    def require_scope(self) -> Scope:
+        """The units this actor coordinates here, or a refusal (checked before arguments).
+
+        In the committee's group: the committee, for its coordinators only. In a
+        总支's group: that 总支's subtree, for the committee's coordinators and for
+        whoever leads that 总支 (or a 总支 above it). In private (or another group):
+        a coordinator has the committee, a 总支 secretary the 总支('s) they lead.
+        """
+        if self.in_committee_group:
+            if not self.coordinates:
+                raise UserError("denied")
+            return COMMITTEE
+        if self.focus is not None:
+            if self.coordinates or self.governs(self.focus.general.id):
+                return Scope(self.focus.general, self.focus.ids)
+            raise UserError("denied")
+        if self.coordinates:
+            return COMMITTEE
+        if self.generals:
+            led = [m.branch for m in self.memberships if m.branch.id in self.generals]
+            ids = frozenset().union(*self.generals.values())
+            return Scope(led[0] if led else None, ids)
+        raise UserError("denied")
 
     def require_admin(self) -> None:
         if not self.is_admin:
@@ -132,12 +217,18 @@ async def _actor(env: Env, tx: Tx, user_id: int, user: User | None = None) -> Ac
     if user is None:
         user = await people.get_user(tx, user_id)
     assert user is not None
+    held = await branches.memberships(tx, user_id)
+    generals: dict[int, frozenset[int]] = {}
+    for m in held:  # a 总支's secretary or deputy: its subtree, one indexed query each
+        if m.branch.is_general:
+            generals[m.branch.id] = await tree_store.subtree_ids(tx, m.branch.id)
     return Actor(
         user=user,
         lang=language_for(user.language, env.cfg.language),
         is_admin=env.cfg.is_admin(user_id),
         is_coordinator=await people.is_coordinator(tx, user_id),
-        memberships=await branches.memberships(tx, user_id),
+        memberships=held,
+        generals=generals,
     )
 
 

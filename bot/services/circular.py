@@ -16,7 +16,7 @@ from bot.calendar import Month
 from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
 from bot.models import Circular
 from bot.services import form_counts, plans
-from bot.services.base import Env
+from bot.services.base import COMMITTEE, Env, Scope
 from bot.services.circular_model import (
     CircularModel,
     Counts,
@@ -102,14 +102,23 @@ def _section(
 
 
 async def build(
-    env: Env, tx: Tx, month: Month, now: datetime, summary: MonthSummary | None = None
+    env: Env,
+    tx: Tx,
+    month: Month,
+    now: datetime,
+    summary: MonthSummary | None = None,
+    scope: Scope = COMMITTEE,
 ) -> CircularModel:
     """The month's circular as a model, from the database as it stands at `now`.
 
-    `summary`: the month's summary at `now` (without failures), if the caller has it."""
+    `summary`: the month's summary at `now` (without failures, of `scope`), if the
+    caller has it. With a 总支's `scope`: that 总支's own circular, of its units only
+    and issued in its name, without the committee's plan progress (docs/tree.md).
+    """
     lang = circular_language(env)
     if summary is None:
-        summary = await summarize(env, tx, month, now, with_failures=False)
+        summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
+    issuer = scope.general.name if scope.general is not None else env.cfg.org_name
     tz = env.cfg.tz
     today = now.astimezone(tz).date()
     on_time = summary.having(State.ON_TIME)
@@ -207,6 +216,7 @@ async def build(
     if prev_circ is not None:
         after = prev_circ.posted_at or prev_circ.built_at
         makeups = await reports.reports_submitted_between(tx, str(prev), after)
+        makeups = [r for r in makeups if scope.covers(r.branch_id)]
         if makeups:
             names = {ln.branch.id: ln.branch.name for ln in summary.lines}
             makeup_items = [
@@ -250,10 +260,12 @@ async def build(
                 )
             )
         sections.append(_section(lang, "highlights", "circ_sec_highlights", quoted, n=number()))
-    form_section = await form_counts.section_in(lang, tx, month, number)
+    # A 总支's circular counts its own units' answers only.
+    units = None if scope.whole else {ln.branch.id for ln in summary.lines}
+    form_section = await form_counts.section_in(lang, tx, month, number, units)
     if form_section is not None:
         sections.append(form_section)
-    progress = await plans.progress(env, tx, today)
+    progress = await plans.progress(env, tx, today) if scope.whole else None
     if progress:
         plan_section = plans.circular_section(lang, progress, number(), today)
         if plan_section is not None:
@@ -264,9 +276,9 @@ async def build(
         month=str(month),
         due_on=summary.due_on,
         issued_on=today,
-        issuer=env.cfg.org_name,
+        issuer=issuer,
         title=runs(lang, "circ_title", y=month.year, m=month.month),
-        salutation=Para(lead=runs(lang, "circ_to")),
+        salutation=Para(lead=runs(lang, "circ_to" if scope.whole else "gcirc_to")),
         intro=(
             Para(
                 lead=runs(
@@ -280,7 +292,7 @@ async def build(
         counts=counts,
         sections=tuple(sections),
         closing=(Para(lead=runs(lang, "circ_closing_all" if all_in else "circ_closing")),),
-        sign=plain(lang, "circ_sign", org=env.cfg.org_name),
+        sign=plain(lang, "circ_sign", org=issuer),
         date_line=str(date_label(lang, today, full=True)),
     )
 

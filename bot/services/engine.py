@@ -19,7 +19,7 @@ from bot.i18n import CATALOGS, Html, join, language_for, split_message, t
 from bot.models import NewMessage, User
 from bot.rules import Stage, State
 from bot.services import circular as circular_mod
-from bot.services import months, plans
+from bot.services import general, months, plans
 from bot.services.base import (
     Actor,
     Env,
@@ -33,8 +33,8 @@ from bot.services.base import (
 )
 from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label, names_list
-from bot.services.onboarding import resolve_branch
 from bot.services.status import Line, MonthSummary, summarize
+from bot.services.tree import resolve_in_scope
 from storage import branches, circulars, meta, outbox, people, reminders, reports
 from storage.db import Tx
 
@@ -123,9 +123,12 @@ async def _reconcile_month(
         if stage.digest and await _digest_due(env, tx, month):
             summary = await summarize(env, tx, month, now, with_failures=False)
             result.enqueued += await _digest(env, tx, month, summary, now, stage.until)
+            # Each 总支 with its own group: its units' digest there (docs/tree.md).
+            result.enqueued += await general.digests(env, tx, month, summary, now, stage.until)
     ended = end_of(month.last_day, env.cfg.tz)
     if month < current_month(env, now) and (started is None or started >= ended):
         return  # the committee had not started: a past month without branches has no circular
+    result.enqueued += await general.reconcile_circulars(env, tx, month, now)  # 总支 groups
     if now >= circular_time(env, cycle.due_on):
         circ = await circulars.get_circular(tx, str(month))
         if circ is not None and circ.posted_at is not None:
@@ -331,15 +334,15 @@ async def remind_now(
     the last hour. `dry_run` says whom it would message and sends nothing (the
     confirmation `/remind` asks for).
     """
-    actor.require_coordinator()
+    scope = actor.require_scope()  # a 总支's secretary: its own units only
     month = current_month(env, now)
     sent: list[str] = []
     recent: list[str] = []
     scheduled: list[str] = []
     nobody: list[str] = []
     async with env.db.transaction() as tx:
-        only = await resolve_branch(tx, name) if name.strip() else None
-        summary = await summarize(env, tx, month, now, with_failures=False)
+        only = await resolve_in_scope(tx, scope, name) if name.strip() else None
+        summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
         recent_nudges = await outbox.last_nudges(tx, now - NUDGE_INTERVAL)
         recent_scheduled = await reminders.last_scheduled(tx, now - NUDGE_INTERVAL)
         stage = Stage("overdue" if summary.overdue else "remind", 0, now, now)
@@ -392,7 +395,7 @@ async def remind_now(
 
 def remind_month(env: Env, actor: Actor, code: str, now: datetime) -> Month:
     """The month a /remind confirmation button was made for: only this month's still counts."""
-    actor.require_coordinator()
+    actor.require_scope()
     if code != str(current_month(env, now)):
         raise UserError("stale_button")
     return current_month(env, now)
@@ -401,21 +404,21 @@ def remind_month(env: Env, actor: Actor, code: str, now: datetime) -> Month:
 async def exempt(
     env: Env, actor: Actor, name: str, month: Month, reason: str, now: datetime
 ) -> str:
-    actor.require_coordinator()
+    scope = actor.require_scope()
     reason = " ".join(reason.split())
     if not reason:
         raise UserError("exempt_usage")
     async with env.db.transaction() as tx:
-        branch = await resolve_branch(tx, name)
+        branch = await resolve_in_scope(tx, scope, name)
         await reports.set_exemption(tx, branch.id, str(month), reason[:200], actor.user_id, now)
         await meta.audit(tx, "exempted", now, actor.user_id, branch.id, f"{month} {reason[:200]}")
         return branch.name
 
 
 async def unexempt(env: Env, actor: Actor, name: str, month: Month, now: datetime) -> str:
-    actor.require_coordinator()
+    scope = actor.require_scope()
     async with env.db.transaction() as tx:
-        branch = await resolve_branch(tx, name)
+        branch = await resolve_in_scope(tx, scope, name)
         if not await reports.delete_exemption(tx, branch.id, str(month)):
             raise UserError("not_exempt", branch=branch.name, month=str(month))
         await meta.audit(tx, "unexempted", now, actor.user_id, branch.id, str(month))
@@ -433,7 +436,7 @@ class Schedule:
 
 
 async def schedule(env: Env, actor: Actor, now: datetime) -> Schedule:
-    actor.require_coordinator()
+    actor.require_scope()  # the dates are everyone's; a 总支 reads them too
     month = current_month(env, now)
     async with env.db.transaction() as tx:
         cycle = await cycle_for(env, tx, month, now)
@@ -456,8 +459,13 @@ class CircularView:
 
 
 async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) -> CircularView:
-    """The month's circular: as posted (its stored text) once it was, else as it would be."""
-    actor.require_coordinator()
+    """The month's circular: as posted (its stored text) once it was, else as it would be.
+    A 总支's: its own circular, as it would be built now (docs/tree.md)."""
+    scope = actor.require_scope()
+    if not scope.whole:
+        async with env.db.reading() as tx:
+            model = await circular_mod.build(env, tx, month, now, scope=scope)
+        return CircularView(circular_mod.chat_messages(model), None)
     async with env.db.transaction() as tx:
         saved = await circulars.get_circular(tx, str(month))
         if saved is not None:
@@ -467,8 +475,14 @@ async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) 
 
 
 async def post_circular(env: Env, actor: Actor, month: Month, now: datetime) -> tuple[bool, int]:
-    """Post the month's circular now; returns (already posted before, parts queued)."""
-    actor.require_coordinator()
+    """Post the month's circular now; returns (already posted before, parts queued).
+    From a 总支: its own circular, into its own group."""
+    scope = actor.require_scope()
+    if not scope.whole:
+        async with env.db.transaction() as tx:
+            if month != current_month(env, now) and await reports.get_cycle(tx, str(month)) is None:
+                raise UserError("no_cycle", month=str(month))
+            return await general.post(env, tx, scope, month, now)
     async with env.db.transaction() as tx:
         if await coordination_chat(env, tx) is None:
             raise UserError("no_coordination_chat")
@@ -504,7 +518,7 @@ class CircularRequest:
 
 def circular_request(env: Env, actor: Actor, args: list[str], now: datetime) -> CircularRequest:
     """`/circular [post] [2026-10]`: which month (begun already), and whether to post it."""
-    actor.require_coordinator()
+    actor.require_scope()
     post = bool(args) and args[0].lower() in CIRCULAR_POST_WORDS
     rest = args[1:] if post else args
     now_month = current_month(env, now)
@@ -519,7 +533,7 @@ def exemption_args(
 
     Without a month it is this month.
     """
-    actor.require_coordinator()
+    actor.require_scope()
     return months.name_month(
         args, usage, current_month(env, now), with_reason=usage == "exempt_usage"
     )

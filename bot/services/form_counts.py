@@ -9,7 +9,7 @@ and for the status handler.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot.calendar import Month
@@ -70,9 +70,20 @@ def circular_section(
     return Section(kind="form", heading=runs(lang, "circ_sec_form", n=number()), paras=tuple(paras))
 
 
-async def section_in(lang: str, tx: Tx, month: Month, number: Callable[[], str]) -> Section | None:
-    """:func:`circular_section` for `month`, read inside the circular's transaction."""
-    return circular_section(lang, await forms.answers_in(tx, month), number)
+async def section_in(
+    lang: str,
+    tx: Tx,
+    month: Month,
+    number: Callable[[], str],
+    units: set[int] | None = None,
+) -> Section | None:
+    """:func:`circular_section` for `month`, read inside the circular's transaction;
+    with `units`, only those branches' answers are counted (a 总支's own circular)."""
+    month_answers = await forms.answers_in(tx, month)
+    if units is not None:
+        kept = {b: a for b, a in month_answers.by_branch.items() if b in units}
+        month_answers = replace(month_answers, by_branch=kept)
+    return circular_section(lang, month_answers, number)
 
 
 # ------------------------------------------------------------------ /status 字段
@@ -103,7 +114,7 @@ async def field_status(
 ) -> FieldStatus | None:
     """The field `word` names in the month's form (or a form its reports used); None
     when it names no field, so `/status` goes on to read it as a branch's name."""
-    actor.require_coordinator()
+    scope = actor.require_scope()  # a 总支书记 sees the units of its 总支 only
     async with env.db.reading() as tx:
         month_answers = await forms.answers_in(tx, month)
         candidates: list[Form] = []
@@ -114,11 +125,13 @@ async def field_status(
         if f is None:
             return None
         form = next(c for c in candidates if c.field(f.key) == f)
-        summary = await summarize(env, tx, month, now, with_failures=False)
+        summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
+    shown = {ln.branch.id for ln in summary.lines}
     answers = {
         b: a.answers
         for b, a in month_answers.by_branch.items()
-        if (v := month_answers.versions.get(a.form_id)) is not None
+        if b in shown
+        and (v := month_answers.versions.get(a.form_id)) is not None
         and v.form is not None
         and v.form.field(f.key) == f
     }

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.i18n import Ref, t
-from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, NewMessage, User
+from bot.models import Branch, Invite, InviteRole, MemberRole, NewMessage, User
 from bot.services.base import (
     BOT_USERNAME_KEY,
     COORDINATION_CHAT_KEY,
@@ -21,6 +21,7 @@ from bot.services.base import (
 )
 from storage import branches, meta, outbox, people
 from storage import plans as plan_store
+from storage import tree as tree_store
 from storage.db import Tx
 
 MAX_BRANCH_NAME = 40
@@ -135,41 +136,6 @@ def near_duplicate(name: str, other: str) -> bool:
     return _within_one_edit(_core(a), _core(b))
 
 
-@dataclass(frozen=True)
-class Added:
-    added: list[Branch]
-    existed: list[str]
-    near: list[tuple[str, str]]  # (new name, the existing name it resembles)
-
-
-async def add_branches(env: Env, actor: Actor, text: str, now: datetime) -> Added:
-    """/addbranch with one name per line: add each, say which existed, warn of look-alikes."""
-    actor.require_coordinator()
-    names = split_names(text)
-    if not names:
-        raise UserError("arg_missing", usage=Ref("usage_addbranch"))
-    if len(names) > MAX_NAMES_AT_ONCE:
-        raise UserError("too_long_arg")
-    cleaned = [clean_branch_name(n) for n in names]
-    added: list[Branch] = []
-    existed: list[str] = []
-    near: list[tuple[str, str]] = []
-    async with env.db.transaction() as tx:
-        others = [b.name for b in await branches.list_branches(tx)]
-        for name in cleaned:
-            branch = await branches.add_branch(tx, name, "", now)
-            if branch is None:
-                existed.append(name)
-                continue
-            await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
-            similar = next((o for o in others if near_duplicate(name, o)), None)
-            if similar is not None:
-                near.append((name, similar))
-            others.append(name)
-            added.append(branch)
-    return Added(added=added, existed=existed, near=near)
-
-
 async def rename_branch(
     env: Env, actor: Actor, args: list[str], now: datetime
 ) -> tuple[str, Branch]:
@@ -200,12 +166,6 @@ async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Br
         await branches.archive_branch(tx, branch.id, now)
         await meta.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
         return branch
-
-
-async def list_branches(env: Env, actor: Actor) -> list[BranchView]:
-    actor.require_coordinator()
-    async with env.db.reading() as tx:
-        return await branches.branch_views(tx)
 
 
 # ------------------------------------------------------------------ invites
@@ -456,6 +416,7 @@ async def bot_username(env: Env) -> str | None:
 async def bind_group(env: Env, actor: Actor, chat_id: int, title: str, now: datetime) -> None:
     actor.require_admin()
     async with env.db.transaction() as tx:
+        await tree_store.unbind_chat(tx, chat_id)  # no longer a 总支's group (docs/tree.md)
         await meta.kv_set(tx, COORDINATION_CHAT_KEY, str(chat_id))
         await meta.audit(tx, "group_bound", now, actor.user_id, None, f"{chat_id} {title}")
 
@@ -464,6 +425,7 @@ async def chat_migrated(env: Env, old_chat_id: int, new_chat_id: int, now: datet
     """A group became a supergroup: keep the coordination chat and pending messages."""
     async with env.db.transaction() as tx:
         await outbox.redirect_chat(tx, old_chat_id, new_chat_id)
+        await tree_store.redirect_group(tx, old_chat_id, new_chat_id)  # a 总支's group
         current = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         is_coordination = current == str(old_chat_id) or (
             current is None and env.cfg.coordination_chat_id == old_chat_id
@@ -490,11 +452,16 @@ class ImportedBranch:
 async def import_branches_csv(
     env: Env, text: str, now: datetime, by: int = 0
 ) -> list[ImportedBranch]:
-    """Create the branches of a CSV (name, category) and a secretary invite for each.
+    """Create the branches of a CSV (name, category[, parent, kind, reports]) and a
+    secretary invite for each.
 
     Existing branches are kept and get a fresh invite only if they have no secretary.
-    A header row (名称/name) is skipped.
+    A header row (名称/name) is skipped. The optional columns place each unit in the
+    tree (docs/tree.md): its 总支 (by name, in the file or existing; empty: directly
+    under the committee), 支部/总支, and 报送 是/否 for a 总支 that only gathers.
     """
+    from bot.services import tree as tree_service  # tree builds on this module
+
     rows = [
         (n, r)
         for n, r in enumerate(csv.reader(io.StringIO(text)), 1)
@@ -503,6 +470,7 @@ async def import_branches_csv(
     if rows and rows[0][1][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
         rows = rows[1:]
     out: list[ImportedBranch] = []
+    placed: list[tuple[int, Branch, tree_service.UnitOptions]] = []
     async with env.db.transaction() as tx:
         for number, row in rows:
             try:
@@ -512,10 +480,13 @@ async def import_branches_csv(
                     "csv_bad_row", line=number, reason=t(env.cfg.language, exc.key, **exc.params)
                 ) from None
             category = row[1].strip() if len(row) > 1 else ""
+            place = tree_service.csv_place(env, number, row)
             branch = await branches.find_branch(tx, name)
             created = branch is None
             if branch is None:
-                branch = await branches.add_branch(tx, name, category, now)
+                branch = await branches.add_branch(
+                    tx, name, category, now, kind=place.kind, reports=place.reports
+                )
                 assert branch is not None
                 await meta.audit(tx, "branch_created", now, by or None, branch.id, f"{name} (csv)")
             token = None
@@ -531,4 +502,6 @@ async def import_branches_csv(
                     now + timedelta(days=env.cfg.invite_valid_days),
                 )
             out.append(ImportedBranch(name=name, category=category, created=created, token=token))
+            placed.append((number, branch, place))
+        await tree_service.place_imported(env, tx, placed)
     return out

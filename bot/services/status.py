@@ -11,8 +11,8 @@ from bot.calendar import Month
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.rules import State as State
 from bot.services import months, plans
-from bot.services.base import Actor, Env, UserError, nominal_due, peek_cycle
-from bot.services.onboarding import resolve_branch
+from bot.services.base import COMMITTEE, Actor, Env, Scope, UserError, nominal_due, peek_cycle
+from bot.services.tree import resolve_in_scope
 from storage import branches, outbox
 from storage import reports as report_store
 from storage.db import Tx
@@ -43,6 +43,7 @@ class MonthSummary:
     overdue: bool  # the due day has passed
     lines: list[Line]
     failures: list[OutboxItem] = field(default_factory=list)
+    scope: Scope = COMMITTEE  # whose units these are: the committee's, or one 总支's
 
     def having(self, *states: State) -> list[Line]:
         return [ln for ln in self.lines if ln.state in states]
@@ -114,8 +115,15 @@ ONLY_WORDS: dict[str, Only] = {
 
 
 async def summarize(
-    env: Env, tx: Tx, month: Month, now: datetime, with_failures: bool = True
+    env: Env,
+    tx: Tx,
+    month: Month,
+    now: datetime,
+    with_failures: bool = True,
+    scope: Scope = COMMITTEE,
 ) -> MonthSummary:
+    """The month for the units of `scope` that owe a report (a 总支 that only gathers
+    its 支部 owes none: docs/tree.md)."""
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
     views = await branches.branch_views(tx)
@@ -127,6 +135,8 @@ async def summarize(
     lines: list[Line] = []
     for view in sorted(views, key=lambda v: v.branch.id):
         b = view.branch
+        if not b.reports or not scope.covers(b.id):
+            continue
         report = reports.get(b.id)
         exemption = exemptions.get(b.id)
         state = rules.branch_month_state(
@@ -145,7 +155,13 @@ async def summarize(
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), tz)
         failed = await outbox.failed_outbox(tx, since)
-        failures = [f for f in failed if f.month in (None, str(month))]
+        failures = [
+            f
+            for f in failed
+            if f.month in (None, str(month)) and (f.branch_id is None or scope.covers(f.branch_id))
+        ]
+        if not scope.whole:  # a 总支 sees its own units' failures only
+            failures = [f for f in failures if f.branch_id is not None]
     return MonthSummary(
         month=month,
         due_on=cycle.due_on,
@@ -153,13 +169,15 @@ async def summarize(
         overdue=rules.is_overdue(cycle.due_on, now, tz),
         lines=lines,
         failures=failures,
+        scope=scope,
     )
 
 
 async def month_status(env: Env, actor: Actor, month: Month, now: datetime) -> MonthSummary:
-    actor.require_coordinator()
+    """/status: the month for the units the actor coordinates (a 总支: its subtree)."""
+    scope = actor.require_scope()
     async with env.db.reading() as tx:
-        return await summarize(env, tx, month, now)
+        return await summarize(env, tx, month, now, scope=scope)
 
 
 @dataclass(frozen=True)
@@ -173,9 +191,9 @@ class BranchStatus:
 
 
 async def branch_status(env: Env, actor: Actor, name: str, now: datetime) -> BranchStatus:
-    actor.require_coordinator()
+    scope = actor.require_scope()
     async with env.db.reading() as tx:
-        branch = await resolve_branch(tx, name)
+        branch = await resolve_in_scope(tx, scope, name)
         view = await branches.branch_view(tx, branch.id)
         assert view is not None
         reports = await report_store.reports_for_branch(tx, branch.id, limit=1)
@@ -206,7 +224,7 @@ class StatusQuery:
 def status_target(actor: Actor, arg: str, now_month: Month) -> StatusQuery | str:
     """What `/status [arg]` asks about: a month (default: this one), optionally only
     the branches of one state (`/status 未报`, `/status late 2026-10`), or a branch's name."""
-    actor.require_coordinator()
+    actor.require_scope()
     words = arg.replace("no secretary", "nosecretary").split()
     only = Only.ALL
     for i, word in enumerate(words):
@@ -227,7 +245,7 @@ def status_target(actor: Actor, arg: str, now_month: Month) -> StatusQuery | str
 
 def button_month(actor: Actor, code: str, now_month: Month) -> Month:
     """The month a /status button was made for; a forged one is refused."""
-    actor.require_coordinator()
+    actor.require_scope()
     try:
         month = Month.parse(code)
     except ValueError:
