@@ -245,7 +245,9 @@ async def build(env: Env, tx: Tx, month: Month, now: datetime) -> CircularModel:
                 )
             )
         sections.append(_section(lang, "highlights", "circ_sec_highlights", quoted, n=number()))
-    progress = await plans.progress(env, tx, today)
+    # A branch exempt this month is expected of no plan task either.
+    exempt_ids = frozenset(ln.branch.id for ln in summary.having(State.EXEMPT))
+    progress = await plans.progress(env, tx, today, exempt_ids)
     if progress:
         plan_section = plans.circular_section(lang, progress, number(), today)
         if plan_section is not None:
