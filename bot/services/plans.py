@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import rules
+from bot.i18n import DEFAULT as DEFAULT_LANG
 from bot.i18n import Html, Ref, esc, t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
@@ -335,6 +336,48 @@ async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
 async def all_branch_tasks(tx: Tx, today: date) -> list[tuple[Branch, list[TaskState]]]:
     """Every active branch with its tasks (the ledger's task sheet, the review)."""
     return [(b, await branch_tasks(tx, b, today)) for b in await branch_store.list_branches(tx)]
+
+
+@dataclass(frozen=True)
+class PastStatus:
+    """What a branch recorded on a task since disabled or deleted (the ledger's history)."""
+
+    branch: str
+    plan: str  # the plan's title, marked （已停用）/（已删除） when it is
+    task: str  # the task's title, marked （已删除） when it is
+    status: str
+    note: str
+    updated_at: datetime
+
+
+async def past_statuses(tx: Tx) -> list[PastStatus]:
+    """Statuses recorded on tasks no longer in force: of a disabled or deleted plan, or a
+    deleted task. Kept in the ledger's task sheet, so that managing a plan in chat never
+    loses what branches did."""
+    lang = DEFAULT_LANG
+    plans = await store.all_plans(tx)
+    tasks = await store.tasks_of(tx, [p.id for p in plans], deleted=True)
+    gone = await store.deleted_task_ids(tx, [p.id for p in plans])
+    by_plan = {p.id: p for p in plans}
+    retired = [
+        x
+        for x in tasks
+        if x.id in gone or not by_plan[x.plan_id].active or by_plan[x.plan_id].deleted_at
+    ]
+    states = await store.statuses(tx, [x.id for x in retired])
+    names = {b.id: b.name for b in await branch_store.list_branches(tx, include_archived=True)}
+    by_task = {x.id: x for x in retired}
+    out: list[PastStatus] = []
+    for (task_id, branch_id), row in sorted(states.items()):
+        x, branch = by_task[task_id], names.get(branch_id)
+        if branch is None:
+            continue
+        plan = by_plan[x.plan_id]
+        mark = "plan_ledger_deleted" if plan.deleted_at is not None else "plan_ledger_disabled"
+        plan_label = plan.title + (plain(lang, mark) if not plan.active else "")
+        task_label = x.title + (plain(lang, "plan_ledger_deleted") if x.id in gone else "")
+        out.append(PastStatus(branch, plan_label, task_label, row.status, row.note, row.updated_at))
+    return out
 
 
 async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, list[TaskState]]]:
