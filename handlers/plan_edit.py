@@ -15,7 +15,7 @@ from bot.i18n import Html, join
 from bot.services import plan_manage, plan_preview
 from bot.services.base import UserError
 from bot.services.fmt import names_list, plan_date, time_label
-from bot.services.plan_manage import Edited, PlanView, TaskEdited
+from bot.services.plan_manage import Dropped, Edited, PlanView, TaskEdited
 from bot.services.plan_preview import ITEMS_PER_PAGE, Preview
 from handlers.common import Ctx, buttons, int_arg, page_row
 
@@ -175,6 +175,9 @@ async def maybe_plan_input(ctx: Ctx, text: str | None) -> bool:
     done = await plan_manage.typed(ctx.env, ctx.actor, text, ctx.now)
     if done is None:
         return False
+    if isinstance(done, Dropped):
+        await ctx.reply(ctx.t("plan_input_dropped"))
+        return True
     if isinstance(done, Edited):
         # A new message under the typed text; the old one's buttons are now stale.
         page = _page_of(done.item) if done.item is not None else 1

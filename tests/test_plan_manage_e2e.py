@@ -291,6 +291,7 @@ async def test_preview_belongs_to_its_sender_and_survives_a_restart(tmp_path: Pa
         # The year typed: 取消 drops the question, a bad year is refused, a good one taken.
         await press_exact(sim, ADMIN, msg, label("plan_pv_btn_year"))
         check(await sim.say(ADMIN, "取消"), "plan_input_dropped")
+        assert not matches(await sim.say(ADMIN, "2030"), "plan_pv_summary")  # no question open
         await press_exact(sim, ADMIN, msg, label("plan_pv_btn_year"))
         check(await sim.say(ADMIN, "二〇二七"), "plan_pv_year_bad")
         out = await sim.say(ADMIN, "2027年")

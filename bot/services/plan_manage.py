@@ -123,7 +123,13 @@ class TaskEdited:
     task: store.TaskRow
 
 
-Typed = Edited | TaskEdited
+@dataclass(frozen=True)
+class Dropped:
+    """The coordinator typed 取消: the question is closed, nothing changed."""
+
+
+DROPPED = Dropped()
+Typed = Edited | TaskEdited | Dropped
 
 
 async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Typed | None:
@@ -140,7 +146,7 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
         answer = " ".join((text or "").split())
         if answer.lower() in NO_INPUT:
             await report_store.clear_pending(tx, actor.user_id)
-            raise UserError("plan_input_dropped")
+            return DROPPED
         if not answer:
             raise UserError("plan_pv_date_bad", value="")
         if "draft" in what:
