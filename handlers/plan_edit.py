@@ -171,7 +171,10 @@ async def preview_date(ctx: Ctx, args: list[str]) -> None:
 
 
 async def maybe_plan_input(ctx: Ctx, text: str | None) -> bool:
-    """The date, year or title a coordinator types after tapping 📅, 输入年份 or ✏️."""
+    """The date, year or title a coordinator types after tapping 📅, 输入年份 or ✏️
+    (in the private chat where it was asked; what they write in a group is not it)."""
+    if ctx.chat_kind != "private":
+        return False
     done = await plan_manage.typed(ctx.env, ctx.actor, text, ctx.now)
     if done is None:
         return False

@@ -293,6 +293,8 @@ async def test_preview_belongs_to_its_sender_and_survives_a_restart(tmp_path: Pa
         check(await sim.say(ADMIN, "取消"), "plan_input_dropped")
         assert not matches(await sim.say(ADMIN, "2030"), "plan_pv_summary")  # no question open
         await press_exact(sim, ADMIN, msg, label("plan_pv_btn_year"))
+        await sim.say_in_group(COORD_GROUP, ADMIN, "2031")  # the group is not where it was asked
+        assert (await stored_preview(sim, draft)).year == 2026
         check(await sim.say(ADMIN, "二〇二七"), "plan_pv_year_bad")
         out = await sim.say(ADMIN, "2027年")
         check(out, "plan_pv_summary", year=2027)
