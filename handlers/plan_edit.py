@@ -22,6 +22,7 @@ from handlers.common import Ctx, buttons, int_arg, page_row
 BUTTON_TITLE = 24
 TASKS_PER_PAGE = 8  # 4 buttons a task: 32 buttons a page
 BRANCHES_PER_PAGE = 10
+LINE_TITLE = 80  # a task's title in the plan's view: 8 tasks and 5 changes stay one message
 NOTES_CHARS = 1200  # the extractor's warnings shown under a preview, at most
 
 
@@ -250,7 +251,7 @@ def manage_screen(ctx: Ctx, view: PlanView, page: int) -> tuple[Html, InlineKeyb
             ctx.t(
                 "plan_mg_task",
                 n=i,
-                title=task.title,
+                title=_label(task.title, LINE_TITLE),
                 when=Html(f" · {when}") if when else Html(""),
                 who=who,
             )
@@ -270,7 +271,7 @@ def manage_screen(ctx: Ctx, view: PlanView, page: int) -> tuple[Html, InlineKeyb
                     "plan_mg_change",
                     at=time_label(ctx.lang, ch.row.at, ctx.env.cfg.tz),
                     who=ch.who,
-                    what=ctx.t(f"plan_chg_{ch.row.action}", detail=ch.row.detail),
+                    what=ctx.t(f"plan_chg_{ch.row.action}", detail=_label(ch.row.detail, 80)),
                 )
             )
     lines += [Html(""), ctx.t("plan_mg_help")]
