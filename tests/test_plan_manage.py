@@ -273,3 +273,43 @@ async def test_history_of_deleted_tasks_and_disabled_plans_stays_for_the_ledger(
     assert {(r.branch, r.status) for r in rows} == {("甲支部", "done"), ("乙支部", "doing")}
     assert all(r.plan != "测试方案" and r.plan.startswith("测试方案") for r in rows)
     assert progress == []  # the circular drops a disabled plan
+
+
+async def test_ledger_and_document_carry_what_the_chat_leaves_out(env: Env) -> None:
+    """The ledger's task sheet keeps a deleted task's status; the circular's Word document
+    lists every branch still to finish a task (the chat names three at most)."""
+    import io
+
+    import docx
+
+    from bot.records.data import load_year
+    from bot.records.document import circular_docx
+    from bot.services.circular_model import CircularModel
+
+    plan_id, ids = await world(env)
+    actor = await admin(env)
+    async with env.db.transaction() as tx:
+        mid = next(x for x in await store.tasks_of(tx, [plan_id]) if x.title == "中期进展")
+        await store.set_status(tx, mid.id, ids[0], "doing", ADMIN, NOW)
+    await plan_manage.delete_task(env, actor, mid.id, NOW)
+    data = await load_year(env, 2026, NOW)
+    (row,) = [r for r in data.tasks if r.task.startswith("中期进展")]
+    assert (row.branch, row.status) == ("甲支部", "doing") and row.task != "中期进展"
+
+    async with env.db.transaction() as tx:
+        for i in range(20):
+            await branch_store.add_branch(tx, f"第{i:04d}党支部", "", NOW)
+    other = PlanSpec(
+        title="换届方案", year=2026, tasks=[TaskSpec(title="换届", due=date(2026, 12, 1))]
+    )
+    await plans.import_plan(env, other, NOW)
+    async with env.db.reading() as tx:
+        progress = await plans.progress(env, tx, date(2027, 1, 5))
+    section = plans.circular_section("zh-Hans", progress, "六", date(2027, 1, 5))
+    assert section is not None
+    model = CircularModel(lang="zh-Hans", month="2026-12", sections=(section,))
+    document = docx.Document(io.BytesIO(circular_docx("工委", model, date(2027, 1, 5))))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert all(f"第{i:04d}党支部" in text for i in range(20))
+    chat = "\n".join(p.text for p in section.paras)
+    assert sum(f"第{i:04d}党支部" in chat for i in range(20)) <= 3
