@@ -313,3 +313,26 @@ async def test_ledger_and_document_carry_what_the_chat_leaves_out(env: Env) -> N
     assert all(f"第{i:04d}党支部" in text for i in range(20))
     chat = "\n".join(p.text for p in section.paras)
     assert sum(f"第{i:04d}党支部" in chat for i in range(20)) <= 3
+
+
+async def test_typed_title_and_deadline_of_a_task(env: Env) -> None:
+    """✏️/📅 then the text: a bad date is refused and the question stays open; 取消 closes it."""
+    plan_id, _ = await world(env)
+    actor = await admin(env)
+    async with env.db.reading() as tx:
+        mid = next(x for x in await store.tasks_of(tx, [plan_id]) if x.title == "中期进展")
+    assert await plan_manage.typed(env, actor, "随便说点什么", NOW) is None  # nothing asked
+    await plan_manage.ask_task(env, actor, mid.id, "title", NOW)
+    done = await plan_manage.typed(env, actor, "  报送中期进展  ", NOW)
+    assert isinstance(done, plan_manage.TaskEdited) and done.task.title == "报送中期进展"
+    await plan_manage.ask_task(env, actor, mid.id, "due", NOW)
+    with pytest.raises(UserError) as exc:
+        await plan_manage.typed(env, actor, "月底", NOW)
+    assert refusal(exc) == "plan_pv_date_bad"
+    done = await plan_manage.typed(env, actor, "12月5日", NOW)  # the plan's year
+    assert isinstance(done, plan_manage.TaskEdited) and done.task.due_on == date(2026, 12, 5)
+    await plan_manage.ask_task(env, actor, mid.id, "due", NOW)
+    assert await plan_manage.typed(env, actor, "取消", NOW) == plan_manage.DROPPED
+    assert await plan_manage.typed(env, actor, "12月6日", NOW) is None
+    view = await plan_manage.view(env, actor, plan_id)
+    assert [c.row.action for c in view.changes] == ["task_due", "task_title"]
