@@ -11,7 +11,17 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, form_status, forms, moves, plans, reports, tree
+from handlers import (
+    basic,
+    coordination,
+    form_status,
+    forms,
+    moves,
+    plan_edit,
+    plans,
+    reports,
+    tree,
+)
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -82,6 +92,23 @@ ACTIONS: dict[str, Action] = {
     "fe": forms.change_pressed,
     "fk": forms.field_pressed,
     "fs": forms.submit_pressed,
+    # A plan's preview corrected, and enabled plans managed (handlers/plan_edit.py).
+    "pvt": plan_edit.preview_tick,
+    "pvk": plan_edit.preview_kind,
+    "pvd": plan_edit.preview_date,
+    "pvp": plan_edit.preview_page,
+    "pvy": plan_edit.preview_year,
+    "plm": plan_edit.manage_plan,
+    "pld": plan_edit.plan_toggle,
+    "plx": plan_edit.plan_delete_ask,
+    "plxok": plan_edit.plan_delete,
+    "ptt": plan_edit.task_title_ask,
+    "ptd": plan_edit.task_due_ask,
+    "ptx": plan_edit.task_delete_ask,
+    "ptxok": plan_edit.task_delete,
+    "ptb": plan_edit.task_branches,
+    "ptbx": plan_edit.task_branch_toggle,
+    "ptba": plan_edit.task_branch_all,
 }
 
 

@@ -14,8 +14,11 @@ from bot.models import Branch
 from bot.services import plans
 from bot.services.base import UserError
 from bot.services.fmt import plan_date
+from bot.services.plan_manage import Edited
+from bot.services.plan_preview import Preview
 from bot.services.plans import TaskState
 from handlers.common import Ctx, buttons, int_arg, page_row
+from handlers.plan_edit import manage_offer, preview_screen
 
 log = logging.getLogger(__name__)
 
@@ -42,20 +45,9 @@ async def maybe_plan_document(ctx: Ctx, message: Message) -> bool:
         raise UserError("plan_too_big")
     data = await _download(ctx, doc.file_id)
     made = await plans.draft(ctx.env, ctx.actor, doc.file_name or "plan.txt", data, ctx.now)
-    lines = [
-        ctx.t("plan_preview_head"),
-        Html(""),
-        *plans.preview_lines(ctx.lang, made.spec, ctx.now.astimezone(ctx.env.cfg.tz).date()),
-        *made.warnings,
-    ]
-    lines.append(ctx.t("plan_preview_tail"))
-    markup = buttons(
-        [
-            (ctx.t("plan_btn_enable"), f"planok:{made.id}"),
-            (ctx.t("plan_btn_cancel"), f"planno:{made.id}"),
-        ]
-    )
-    await ctx.reply(join(lines), markup)
+    # The preview a coordinator corrects with buttons (handlers/plan_edit.py).
+    edited = Edited(made.id, 0, Preview.from_spec(made.spec), tuple(made.warnings))
+    await ctx.reply(*preview_screen(ctx, edited))
     return True
 
 
@@ -85,16 +77,22 @@ async def plan_cancel(ctx: Ctx, args: list[str]) -> None:
 
 
 async def _decide(ctx: Ctx, args: list[str], accept: bool) -> None:
+    """`planok:<draft>[:<version>]`, `planno:<draft>`: enable or cancel a preview."""
     draft_id = int_arg(args)
-    if draft_id is None:
+    if draft_id is None or len(args) > 2:
         raise UserError("bad_button")
-    spec = await plans.decide(ctx.env, ctx.actor, draft_id, accept, ctx.now)
+    version = None
+    if len(args) == 2:
+        version = 0 if args[1] == "0" else int_arg(args, 1)
+        if version is None:
+            raise UserError("bad_button")
+    spec = await plans.decide(ctx.env, ctx.actor, draft_id, accept, ctx.now, version)
     await ctx.toast("✓")
     await ctx.reply(
         ctx.t(
             "plan_enabled" if accept else "plan_cancelled",
             title=spec.title,
-            tasks=len(spec.tasks),
+            tasks=sum(1 for x in spec.tasks if x.owner == "branch"),
             phases=len(spec.phases),
         )
     )
@@ -104,6 +102,7 @@ async def plan_command(ctx: Ctx) -> None:
     found = await plans.plan_overview(ctx.env, ctx.actor, ctx.now)
     if not found:
         await ctx.reply(ctx.t("plan_none"))
+        await manage_offer(ctx)  # a disabled plan can be enabled again
         return
     lang, today = ctx.lang, ctx.now.astimezone(ctx.env.cfg.tz).date()
     lines: list[Html] = []
@@ -131,7 +130,9 @@ async def plan_command(ctx: Ctx) -> None:
                 else ctx.t("plan_finished")
             )
         for tp in p.tasks:
-            if tp.task.due_on is not None:
+            if tp.committee:  # the committee's own item: no branch owes it
+                lines.append(ctx.t("plan_committee_line", task=tp.task.title))
+            elif tp.task.due_on is not None:
                 lines.append(
                     ctx.t(
                         "plan_task_line",
@@ -143,6 +144,7 @@ async def plan_command(ctx: Ctx) -> None:
                 )
         lines.append(Html(""))
     await ctx.reply(join(lines))
+    await manage_offer(ctx)
 
 
 def _task_label(ctx: Ctx, s: TaskState) -> Html:

@@ -16,6 +16,7 @@ from bot.services.reports import HeldForForm, MonthChoice, Submitted, Target, Ty
 from handlers import forms as form_handlers
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.moves import history_lines, manage_row, maybe_reason
+from handlers.plan_edit import maybe_plan_input
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
 
 MYREPORTS_BUTTONS = 12  # the latest months of each branch get a button
@@ -122,6 +123,8 @@ async def on_text(ctx: Ctx) -> None:
     if message is None:
         return
     if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
+        return
+    if await maybe_plan_input(ctx, message.text):  # a date/year/title asked for by a plan button
         return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":

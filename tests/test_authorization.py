@@ -51,7 +51,8 @@ REFUSALS = (
     "move_reason_needed",
     "denied_outside",
 )
-DENIALS = (*REFUSALS, "not_a_secretary")
+# A plan's preview is corrected and enabled by the coordinator who sent it only.
+DENIALS = (*REFUSALS, "not_a_secretary", "plan_pv_not_yours")
 
 
 def refused(source: Source) -> bool:
@@ -321,7 +322,24 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("mvto", {"secretary"} | COORDINATORS),
     ("task", MEMBERS),
     ("ts", MEMBERS),
-    ("planno", COORDINATORS),
+    ("planno", {"admin"}),  # the admin sent the preview
+    # issue 9: the preview corrected (its sender only) and plans managed (coordinators)
+    ("pvt", {"admin"}),
+    ("pvk", {"admin"}),
+    ("pvd", {"admin"}),
+    ("pvp", {"admin"}),
+    ("pvy", {"admin"}),
+    ("plm", COORDINATORS),
+    ("pld", COORDINATORS),
+    ("plx", COORDINATORS),
+    ("plxok", COORDINATORS),
+    ("ptt", COORDINATORS),
+    ("ptd", COORDINATORS),
+    ("ptx", COORDINATORS),
+    ("ptxok", COORDINATORS),
+    ("ptb", COORDINATORS),
+    ("ptbx", COORDINATORS),
+    ("ptba", COORDINATORS),
 ]
 
 
@@ -340,6 +358,13 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
         "task": f"{world.task_id}:{world.branch_id}",
         "ts": f"{world.task_id}:{world.branch_id}:doing",
         "planno": f"{world.draft_id}",
+        **dict.fromkeys(("pvt", "pvk", "pvd", "pvp"), f"{world.draft_id}:0:1"),
+        "pvy": f"{world.draft_id}:0:up:1",
+        "plm": "1:1",
+        **dict.fromkeys(("pld", "plx", "plxok"), "1"),
+        **dict.fromkeys(("ptt", "ptd", "ptx", "ptxok", "ptba"), f"{world.task_id}"),
+        "ptb": f"{world.task_id}:1",
+        "ptbx": f"{world.task_id}:{world.branch_id}:1",
     }.get(action, f"{world.report_id}")
     data = await signed(sim, f"z1:{action}:{target}")
     update = sim.factory.callback(user, carrier, data, allow_forged=True)
@@ -459,6 +484,22 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "fe": (f"fe:{world.branch_id}:2026-11", SECRETARY),
         "fk": (f"fk:{world.branch_id}:2026-11:0", SECRETARY),
         "fs": (f"fs:{world.branch_id}:2026-11", SECRETARY),
+        "pvt": (f"pvt:{world.draft_id}:0:1", ADMIN),
+        "pvk": (f"pvk:{world.draft_id}:0:1", ADMIN),
+        "pvd": (f"pvd:{world.draft_id}:0:1", ADMIN),
+        "pvp": (f"pvp:{world.draft_id}:0:1", ADMIN),
+        "pvy": (f"pvy:{world.draft_id}:0:up:1", ADMIN),
+        "plm": ("plm:1:1", ADMIN),
+        "pld": ("pld:1", ADMIN),
+        "plx": ("plx:1", ADMIN),
+        "plxok": ("plxok:1", ADMIN),
+        "ptt": (f"ptt:{world.task_id}", ADMIN),
+        "ptd": (f"ptd:{world.task_id}", ADMIN),
+        "ptx": (f"ptx:{world.task_id}", ADMIN),
+        "ptxok": (f"ptxok:{world.task_id}", ADMIN),
+        "ptb": (f"ptb:{world.task_id}:1", ADMIN),
+        "ptbx": (f"ptbx:{world.task_id}:{world.branch_id}:1", ADMIN),
+        "ptba": (f"ptba:{world.task_id}", ADMIN),
     }[action]
     return f"z1:{data}", user
 

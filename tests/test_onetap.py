@@ -35,6 +35,8 @@ OVERDUE_TASK_KEYS = {
     "status_overdue_tasks",
     "circ_tasks_overdue",
     "plan_warn_past_year",  # a past plan's tasks will show as overdue
+    "circ_task_late",  # a plan task's overdue branches, counted (issue 9)
+    "circ_task_detail_late",
 }
 
 

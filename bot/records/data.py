@@ -311,6 +311,17 @@ async def _task_rows(tx: Tx, today: date) -> list[TaskStatusRow]:
         )
         for b, states in await plans.all_branch_tasks(tx, today)
         for s in states
+    ] + [
+        # Tasks of plans disabled or deleted in chat, and deleted tasks: their history.
+        TaskStatusRow(
+            branch=p.branch,
+            plan=p.plan,
+            task=p.task,
+            status=p.status,
+            note=p.note,
+            updated_at=p.updated_at,
+        )
+        for p in await plans.past_statuses(tx)
     ]
 
 

@@ -199,7 +199,7 @@ def circular_docx(org_name: str, model: CircularModel, posted_on: date) -> bytes
     for sec in model.sections:
         if sec.heading:
             _body(doc, Para(lead=sec.heading), HEADING_FONT, bold=True)
-        for para in sec.paras:
+        for para in (*sec.paras, *sec.detail):
             _body(doc, para)
     for para in model.closing:
         _body(doc, para)

@@ -265,7 +265,9 @@ async def build(
     form_section = await form_counts.section_in(lang, tx, month, number, units)
     if form_section is not None:
         sections.append(form_section)
-    progress = await plans.progress(env, tx, today) if scope.whole else None
+    # A branch exempt this month is expected of no plan task either.
+    exempt_ids = frozenset(ln.branch.id for ln in summary.having(State.EXEMPT))
+    progress = await plans.progress(env, tx, today, exempt_ids) if scope.whole else None
     if progress:
         plan_section = plans.circular_section(lang, progress, number(), today)
         if plan_section is not None:

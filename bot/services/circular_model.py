@@ -77,6 +77,9 @@ class Section(Model):
     kind: SectionKind
     heading: tuple[Run, ...] = ()
     paras: tuple[Para, ...] = ()
+    # Shown in the Word document only, after `paras`: what is too long for the chat
+    # (the plan section's full list of branches per task).
+    detail: tuple[Para, ...] = ()
 
     @property
     def heading_text(self) -> str:

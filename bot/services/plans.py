@@ -8,11 +8,12 @@ reminders, and the progress the circular and /status report.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from bot import rules
+from bot.i18n import DEFAULT as DEFAULT_LANG
 from bot.i18n import Html, Ref, esc, t
 from bot.models import Branch, BranchView, NewMessage
 from bot.plans.extract import extract
@@ -30,6 +31,7 @@ from bot.services import plan_worker
 from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.circular_model import Item, Para, Run, Section, listing, plain, runs
 from bot.services.fmt import date_label, plan_date, rule_label
+from bot.services.plan_preview import Preview
 from bot.services.reports import PENDING_TTL
 from storage import branches as branch_store
 from storage import meta, outbox, reports
@@ -136,28 +138,49 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
         known = {b.name for b in await branch_store.list_branches(tx)}
-        draft_id = await store.add_draft(tx, actor.user_id, file_name, spec.model_dump_json(), now)
-    for task in spec.tasks:
-        if task.branches != "all":
-            # Assigned by name: a misspelt name would silently assign the task to nobody.
-            notes.append(
-                t(lang, "plan_warn_limited", task=task.title, names="、".join(task.branches))
-            )
-            unknown = [n for n in task.branches if n not in known]
-            if unknown:
+        for task in spec.tasks:
+            if task.owner == "branch" and task.branches != "all":
+                # Assigned by name: a misspelt name would silently assign the task to nobody.
                 notes.append(
-                    t(lang, "plan_warn_unknown", task=task.title, names="、".join(unknown))
+                    t(lang, "plan_warn_limited", task=task.title, names="、".join(task.branches))
                 )
+                unknown = [n for n in task.branches if n not in known]
+                if unknown:
+                    notes.append(
+                        t(lang, "plan_warn_unknown", task=task.title, names="、".join(unknown))
+                    )
+        draft_id = await store.add_draft(tx, actor.user_id, file_name, spec.model_dump_json(), now)
+        # Kept with the draft: a corrected preview (edited in place) still shows them.
+        await store.set_draft_notes(tx, draft_id, json.dumps(notes, ensure_ascii=False))
     return Draft(id=draft_id, spec=spec, warnings=notes)
 
 
-async def decide(env: Env, actor: Actor, draft_id: int, accept: bool, now: datetime) -> PlanSpec:
+async def decide(
+    env: Env,
+    actor: Actor,
+    draft_id: int,
+    accept: bool,
+    now: datetime,
+    version: int | None = None,
+) -> PlanSpec:
+    """Enable (or cancel) a preview: as corrected in chat, by the coordinator who sent it.
+    `version` (from a button of the corrected preview) must be the stored one."""
     actor.require_coordinator()
     async with env.db.transaction() as tx:
         row = await store.get_draft(tx, draft_id)
-        if row is None or not await store.decide_draft(tx, draft_id, now):
+        if row is None or row.decided_at is not None:
             raise UserError("stale_button")
-        spec = PlanSpec.model_validate_json(row.spec)
+        if row.user_id != actor.user_id:
+            raise UserError("plan_pv_not_yours")
+        if version is not None and row.version != version:
+            raise UserError("stale_button")
+        spec = (
+            Preview.model_validate_json(row.preview).to_spec()
+            if accept and row.preview is not None
+            else PlanSpec.model_validate_json(row.spec)
+        )
+        if not await store.decide_draft(tx, draft_id, now):
+            raise UserError("stale_button")
         if accept:
             plan_id = await add_plan(tx, spec, actor.user_id, now)
             await meta.audit(
@@ -182,6 +205,7 @@ async def add_plan(tx: Tx, spec: PlanSpec, by: int | None, now: datetime) -> int
             task.ongoing,
             task.recurring.model_dump_json() if task.recurring else None,
             None if task.branches == "all" else list(task.branches),
+            task.owner,
         )
     return plan_id
 
@@ -211,8 +235,13 @@ class TaskState:
 class TaskProgress:
     task: store.TaskRow
     done: int
-    total: int
+    total: int  # branches expected: assigned, not exempt (0 for a committee item)
     overdue: list[str]  # branch names
+    not_done: list[str] = field(default_factory=list)  # branch names, overdue or not
+
+    @property
+    def committee(self) -> bool:
+        return self.task.owner == "committee"
 
 
 @dataclass(frozen=True)
@@ -233,11 +262,17 @@ def _overdue(task: store.TaskRow, status: str, today: date) -> bool:
     return task.due_on is not None and task.due_on < today and status != "done"
 
 
-async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
+async def progress(
+    env: Env, tx: Tx, today: date, exempt: frozenset[int] = frozenset()
+) -> list[PlanProgress]:
+    """Every enabled plan, with each task's count done of the branches expected.
+
+    Branches in `exempt` (免报 this month) are left out of both counts and of the
+    overdue ones; a committee item is expected of no branch (total 0)."""
     plans = await store.active_plans(tx)
     tasks = await store.tasks_of(tx, [p.id for p in plans])
     states = await store.statuses(tx, [task.id for task in tasks])
-    branches = await branch_store.list_branches(tx)
+    branches = [b for b in await branch_store.list_branches(tx) if b.id not in exempt]
     out: list[PlanProgress] = []
     for plan in plans:
         spec = PlanSpec.model_validate_json(plan.spec)
@@ -254,6 +289,7 @@ async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
                     done=sum(1 for s in status.values() if s == "done"),
                     total=len(assigned),
                     overdue=[b.name for b in assigned if _overdue(task, status[b.id], today)],
+                    not_done=[b.name for b in assigned if status[b.id] != "done"],
                 )
             )
         out.append(
@@ -300,6 +336,48 @@ async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
 async def all_branch_tasks(tx: Tx, today: date) -> list[tuple[Branch, list[TaskState]]]:
     """Every active branch with its tasks (the ledger's task sheet, the review)."""
     return [(b, await branch_tasks(tx, b, today)) for b in await branch_store.list_branches(tx)]
+
+
+@dataclass(frozen=True)
+class PastStatus:
+    """What a branch recorded on a task since disabled or deleted (the ledger's history)."""
+
+    branch: str
+    plan: str  # the plan's title, marked （已停用）/（已删除） when it is
+    task: str  # the task's title, marked （已删除） when it is
+    status: str
+    note: str
+    updated_at: datetime
+
+
+async def past_statuses(tx: Tx) -> list[PastStatus]:
+    """Statuses recorded on tasks no longer in force: of a disabled or deleted plan, or a
+    deleted task. Kept in the ledger's task sheet, so that managing a plan in chat never
+    loses what branches did."""
+    lang = DEFAULT_LANG
+    plans = await store.all_plans(tx)
+    tasks = await store.tasks_of(tx, [p.id for p in plans], deleted=True)
+    gone = await store.deleted_task_ids(tx, [p.id for p in plans])
+    by_plan = {p.id: p for p in plans}
+    retired = [
+        x
+        for x in tasks
+        if x.id in gone or not by_plan[x.plan_id].active or by_plan[x.plan_id].deleted_at
+    ]
+    states = await store.statuses(tx, [x.id for x in retired])
+    names = {b.id: b.name for b in await branch_store.list_branches(tx, include_archived=True)}
+    by_task = {x.id: x for x in retired}
+    out: list[PastStatus] = []
+    for (task_id, branch_id), row in sorted(states.items()):
+        x, branch = by_task[task_id], names.get(branch_id)
+        if branch is None:
+            continue
+        plan = by_plan[x.plan_id]
+        mark = "plan_ledger_deleted" if plan.deleted_at is not None else "plan_ledger_disabled"
+        plan_label = plan.title + (plain(lang, mark) if not plan.active else "")
+        task_label = x.title + (plain(lang, "plan_ledger_deleted") if x.id in gone else "")
+        out.append(PastStatus(branch, plan_label, task_label, row.status, row.note, row.updated_at))
+    return out
 
 
 async def my_tasks(env: Env, actor: Actor, now: datetime) -> list[tuple[Branch, list[TaskState]]]:
@@ -452,13 +530,35 @@ async def task_reminders(env: Env, tx: Tx, now: datetime) -> list[NewMessage]:
 # ------------------------------------------------------------- the circular
 
 
+#: The chat circular's plan section stays one message at any number of branches:
+#: per task one line (count done of expected, overdue by count and a few names),
+#: at most this many task lines a plan, titles cut; the rest is in the document.
+CHAT_TASKS = 12
+CHAT_NAMES = 3
+CHAT_TITLE = 40
+CHAT_COMMITTEE = 5
+
+
+def _short(title: str, limit: int = CHAT_TITLE) -> str:
+    return title if len(title) <= limit else title[: limit - 1] + "…"
+
+
+def _names(lang: str, names: list[str], cap: int = CHAT_NAMES) -> str:
+    """A few names, then 等N个 (the :func:`bot.services.fmt.names_list` wording, plain)."""
+    shown = "、".join(names[:cap])
+    return shown if len(names) <= cap else plain(lang, "names_more", names=shown, total=len(names))
+
+
 def circular_section(
     lang: str, plans: list[PlanProgress], number: str, today: date
 ) -> Section | None:
-    """The circular's section on the plans: phase, completion per task, overdue tasks."""
+    """The circular's section on the plans: phase, each task's count done of the branches
+    expected with its overdue branches counted (a few named), the committee's own items.
+    The full list of branches per task goes in `detail` (the Word document only)."""
     if not plans:
         return None
     paras: list[Para] = []
+    detail: list[Para] = []
     for p in plans:
         if p.phase is not None:
             phase = plain(
@@ -480,42 +580,78 @@ def circular_section(
         else:
             phase = plain(lang, "circ_plan_unphased")
         paras.append(Para(lead=runs(lang, "circ_plan_head", plan=p.spec.title, phase=phase)))
-        for tp in p.tasks:
-            if tp.task.ongoing or tp.task.recurring:
-                continue  # standing duties are not "done" once; they are not counted
+        detail.append(Para(lead=runs(lang, "circ_plan_head", plan=p.spec.title, phase=phase)))
+        # Standing duties (长期, recurring) are not "done" once; they are not counted.
+        counted = [
+            tp
+            for tp in p.tasks
+            if not tp.committee and not tp.task.ongoing and not tp.task.recurring
+        ]
+        for tp in counted[:CHAT_TASKS]:
             due = (
                 plain(lang, "circ_task_due", due=plan_date(lang, tp.task.due_on, today))
                 if tp.task.due_on
                 else ""
+            )
+            late = (
+                runs(lang, "circ_task_late", count=len(tp.overdue), names=_names(lang, tp.overdue))
+                if tp.overdue
+                else ()
             )
             paras.append(
                 Para(
                     lead=runs(
                         lang,
                         "circ_task_line",
-                        task=tp.task.title,
+                        task=_short(tp.task.title),
                         done=tp.done,
                         total=tp.total,
                         due=due,
-                    )
+                    ),
+                    tail=late,
                 )
             )
-        # Grouped by task: a plan-wide task missed by many branches reads as one line.
-        late = [tp for tp in p.tasks if tp.overdue]
-        if late:
-            items = [_overdue_item(tp) for tp in late]
-            paras.append(listing(lang, "circ_tasks_overdue", "items", items, sep="；"))
-    return Section(kind="plans", heading=runs(lang, "circ_sec_plans", n=number), paras=tuple(paras))
+        if len(counted) > CHAT_TASKS:
+            paras.append(Para(lead=runs(lang, "circ_tasks_more", count=len(counted) - CHAT_TASKS)))
+        committee = [tp for tp in p.tasks if tp.committee]
+        if committee:
+            items = [Item(runs=(Run(text=_committee_item(lang, tp, today)),)) for tp in committee]
+            shown = items[:CHAT_COMMITTEE]
+            more = (
+                (Run(text=plain(lang, "circ_committee_more", count=len(items))),)
+                if len(items) > CHAT_COMMITTEE
+                else ()
+            )
+            para = listing(lang, "circ_committee_items", "items", shown, sep="；")
+            paras.append(para.model_copy(update={"tail": (*more, *para.tail)}))
+        # The document lists every branch still to finish each task, in full.
+        for tp in counted:
+            if tp.not_done:
+                key = "circ_task_detail_late" if tp.overdue else "circ_task_detail"
+                detail.append(
+                    listing(
+                        lang,
+                        key,
+                        "names",
+                        [Item(runs=(Run(text=n),)) for n in tp.not_done],
+                        task=tp.task.title,
+                        count=len(tp.not_done),
+                        total=tp.total,
+                    )
+                )
+    return Section(
+        kind="plans",
+        heading=runs(lang, "circ_sec_plans", n=number),
+        paras=tuple(paras),
+        detail=tuple(detail),
+    )
 
 
-def _overdue_item(tp: TaskProgress) -> Item:
-    """`任务（甲支部、乙支部）`: each branch name its own run, so a split never cuts one."""
-    names: list[Run] = []
-    for i, name in enumerate(tp.overdue):
-        if i:
-            names.append(Run(text="、"))
-        names.append(Run(text=name))
-    return Item(runs=(Run(text=f"{tp.task.title}（"), *names, Run(text="）")))
+def _committee_item(lang: str, tp: TaskProgress, today: date) -> str:
+    title = _short(tp.task.title)
+    if tp.task.due_on is None:
+        return title
+    return title + plain(lang, "circ_task_due", due=plan_date(lang, tp.task.due_on, today))
 
 
 def rule_text(lang: str, recurring: str | None) -> Html:
