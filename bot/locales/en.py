@@ -499,4 +499,18 @@ MESSAGES: dict[str, str] = {
     "gdigest_head": "📋 <b>{general} · {month}: overdue</b>\nThe due day has passed; {count} of your branches have not reported: {names}",
     "gcirc_to": "To the branches of this general branch:",
     "tree_no_group": "<b>{name}</b> has no group yet: its secretary sends /bindgroup in the group to bind it.",
+    # 逐级报送: the committee by 总支, and 审核 (docs/tree-review.md)
+    "grp_direct": "Branches directly under the committee",
+    "grp_head": "<b>By general branch:</b>",
+    "grp_line": "▸ {name}: expected {expected} · on time {on_time} · late {late} · {missing_label} {missing}{pending}",
+    "grp_pending": " · awaiting review {count}",
+    "grp_pending_total": "Awaiting review {count} (sent, waiting for the general branch's review)",
+    "grp_section": "<b>[{name}]</b> ({count})",
+    "grp_awaiting": " (awaiting review)",
+    "grp_names": ": {names}",
+    "grp_more": "… and {count} more general branches",
+    "circ_sec_by_general": "<b>{n}. By general branch</b>",
+    "circ_group_line": "{name}: {expected} expected, {on_time} on time, {late} late, {missing} missing, rate {rate}%.",
+    "circ_group_pending": "Sent and awaiting the general branch's review ({count}): {names}",
+    "circ_group_names": "{group}: {names}",
 }

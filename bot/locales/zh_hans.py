@@ -491,4 +491,18 @@ MESSAGES: dict[str, str] = {
     "gdigest_head": "📋 <b>{general} · {month}截止未报汇总</b>\n截止日已过，本总支 {count} 个支部尚未报送：{names}",
     "gcirc_to": "本总支各党支部：",
     "tree_no_group": "<b>{name}</b> 还没有总支群：总支书记在总支群里发送 /bindgroup 即可设置。",
+    # 逐级报送: the committee by 总支, and 审核 (docs/tree-review.md)
+    "grp_direct": "直属支部",
+    "grp_head": "<b>按党总支：</b>",
+    "grp_line": "▸ {name}：应报 {expected} · 按时 {on_time} · 迟报 {late} · {missing_label} {missing}{pending}",
+    "grp_pending": " · 待审核 {count}",
+    "grp_pending_total": "待审核 {count}（已报送，等待总支审核）",
+    "grp_section": "<b>【{name}】</b>（{count}）",
+    "grp_awaiting": "（待审核）",
+    "grp_names": "：{names}",
+    "grp_more": "……还有 {count} 个总支",
+    "circ_sec_by_general": "<b>{n}、各党总支报送情况</b>",
+    "circ_group_line": "{name}：应报{expected}个，按时{on_time}个，迟报{late}个，未报{missing}个，报送率{rate}%。",
+    "circ_group_pending": "已报送、尚待党总支审核{count}个：{names}",
+    "circ_group_names": "{group}：{names}",
 }
