@@ -92,6 +92,8 @@ class Settings(BaseSettings):
     review_good: float = Field(default=0.9, ge=0, le=1)
     review_fair: float = Field(default=0.75, ge=0, le=1)
     review_average: float = Field(default=0.5, ge=0, le=1)
+    # 审核 (docs/tree-review.md): a 总支 secretary is reminded of a report waiting this long.
+    review_wait_days: int = Field(default=3, ge=1, le=60)
     # Messages per second in all; Telegram allows about 30.
     rate_limit: float = Field(default=30.0, gt=0, le=1000)
 

@@ -11,7 +11,7 @@ from collections.abc import Awaitable, Callable
 from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
-from handlers import basic, coordination, moves, plans, reports, tree
+from handlers import approval, basic, coordination, moves, plans, reports, tree
 from handlers import engine as engine_handlers
 from handlers.common import PRIVATE_COPY_COMMANDS, Ctx, Handler, _plain, guarded, parse_callback
 
@@ -75,6 +75,8 @@ ACTIONS: dict[str, Action] = {
     "inva": coordination.invite_all_pressed,
     "mtb": plans.mytasks_branch,
     "mtp": plans.mytasks_page,
+    "apv": approval.approve_pressed,
+    "apr": approval.return_pressed,
 }
 
 

@@ -13,6 +13,7 @@ from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import MonthChoice, Submitted, Target, TypedChoice
+from handlers import approval
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.moves import history_lines, manage_row, maybe_reason
 from handlers.plans import maybe_plan_document, maybe_task_note, offer_tasks
@@ -115,6 +116,8 @@ async def on_text(ctx: Ctx) -> None:
     if message is None:
         return
     if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
+        return
+    if await approval.maybe_comment(ctx, message.text):  # a 总支 secretary's 退回 comment
         return
     target = await _where(ctx, message)
     if target is None:

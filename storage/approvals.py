@@ -124,3 +124,22 @@ async def pending_since(tx: Tx, before: datetime) -> list[Step]:
         _LATEST + " AND a.state = 'pending' AND a.at <= ? ORDER BY a.id", (ts(before),)
     )
     return [_step(r) for r in rows]
+
+
+# ------------------------------------------------------------------ the comment question
+
+
+async def set_comment_pending(
+    tx: Tx, user_id: int, kind: str, branch_id: int, month: str, report_id: int, now: datetime
+) -> None:
+    """Ask the 总支 secretary for the comment (the next text typed) on `report_id`."""
+    await tx.run(
+        """INSERT OR REPLACE INTO pending(user_id, kind, branch_id, month, created_at, report_id)
+           VALUES (?, ?, ?, ?, ?, ?)""",
+        (user_id, kind, branch_id, month, ts(now), report_id),
+    )
+
+
+async def pending_report_id(tx: Tx, user_id: int) -> int | None:
+    row = await tx.one("SELECT report_id FROM pending WHERE user_id = ?", (user_id,))
+    return None if row is None or row["report_id"] is None else int(row["report_id"])

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
+from bot.services import approval
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
 from bot.services.fmt import month_label
 from storage import branches, meta
@@ -369,6 +370,8 @@ async def _store(
             f"{month} r{report.revisions} {len(text)}",
         )
     await report_store.clear_pending(tx, actor.user_id)
+    # 审核: under a 总支 that reviews, the report waits for its secretary (counted as sent).
+    await approval.on_stored(env, tx, report, membership.branch, now)
     return Submitted(
         report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
     )
