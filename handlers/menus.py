@@ -52,10 +52,22 @@ async def refresh_group_menu(bot: Bot, env: Env) -> None:
 
 
 async def refresh_user_menu(bot: Bot, env: Env, user_id: int) -> None:
-    """A coordinator's private chat gets the coordinator menu; others the default."""
+    """A coordinator's (or a 总支书记's) private chat gets the coordinator menu, with the
+    commands meant for them; others the default."""
     actor = await actor_of(env, user_id)
     is_admin = env.cfg.is_admin(user_id)
-    if not is_admin and (actor is None or not actor.coordinates):
+    general = actor is not None and actor.leads_general
+    if not is_admin and not general and (actor is None or not actor.coordinates):
         return
-    who = audiences(member=actor is not None and actor.reports, coordinator=True, admin=is_admin)
+    who = audiences(
+        member=actor is not None and actor.reports,
+        coordinator=is_admin or (actor is not None and actor.coordinates),
+        admin=is_admin,
+        general=general,
+    )
     await _set(bot, for_menu(Menu.COORDINATOR_CHAT, who), BotCommandScopeChat(user_id))
+
+
+async def set_general_group_menu(bot: Bot, chat_id: int) -> None:
+    """A 总支's own group: the coordination group's menu (its commands act for that 总支)."""
+    await _set(bot, for_menu(Menu.COORDINATION_GROUP), BotCommandScopeChat(chat_id))

@@ -206,7 +206,7 @@ async def on_media(ctx: Ctx) -> None:
     if target is None and ctx.chat_kind == "private":
         target = await reports.default_target(ctx.env, ctx.actor, ctx.now)
         if target is None:
-            if not ctx.actor.memberships:
+            if not ctx.actor.reporting:
                 raise UserError("not_a_secretary")
             raise UserError("attach_where")
     if target is None:

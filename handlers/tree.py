@@ -12,7 +12,7 @@ from bot.services.base import Scope, UserError
 from bot.services.fmt import names_list
 from handlers.common import Ctx, args_text, buttons, int_arg
 from handlers.coordination import _paged, _text_after_command
-from handlers.menus import refresh_group_menu
+from handlers.menus import refresh_group_menu, set_general_group_menu
 
 INDENT = "　　"  # one full-width double space per level: reads as a tree in any font
 
@@ -125,4 +125,5 @@ async def bindgroup(ctx: Ctx) -> None:
         await refresh_group_menu(ctx.context.bot, ctx.env)
         await ctx.reply(ctx.t("bindgroup_done", org=ctx.env.cfg.org_name))
         return
+    await set_general_group_menu(ctx.context.bot, ctx.chat_id)
     await ctx.reply(ctx.t("bindgroup_general_done", name=general.name))

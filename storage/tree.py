@@ -40,6 +40,12 @@ async def has_children(tx: Tx, branch_id: int) -> bool:
     return row is not None
 
 
+async def reporting_branch_ids(tx: Tx) -> set[int]:
+    """Active units that owe a monthly report (every one but a 总支 that only gathers)."""
+    rows = await tx.all("SELECT id FROM branches WHERE archived_at IS NULL AND reports = 1")
+    return {int(r["id"]) for r in rows}
+
+
 # ------------------------------------------------------------ a 总支's group
 
 

@@ -26,6 +26,8 @@ from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import committee, invite_token, join, signed, text_of
 
 STRANGER, OTHER, SECRETARY, DEPUTY, COORDINATOR = 900, 301, 302, 303, 304
+# 总支书记 of 丙总支, over 丁支部 (whose secretary is INNER); 甲支部 and 乙支部 lie outside.
+GENERAL, INNER = 305, 306
 ROLES = {
     "stranger": STRANGER,
     "other_secretary": OTHER,
@@ -33,9 +35,10 @@ ROLES = {
     "deputy": DEPUTY,
     "coordinator": COORDINATOR,
     "admin": ADMIN,
+    "general": GENERAL,
 }
 MEMBERS = {"secretary", "deputy"}
-ANY_MEMBER = {"secretary", "deputy", "other_secretary"}
+ANY_MEMBER = {"secretary", "deputy", "other_secretary", "general"}  # 丙总支 reports too
 COORDINATORS = {"coordinator", "admin"}
 # A refusal names who may do it (denied, denied_admin, denied_branch); a user with no
 # branch is told to ask for an invitation.
@@ -46,6 +49,7 @@ REFUSALS = (
     "move_denied",
     "move_after_circular",
     "move_reason_needed",
+    "denied_outside",
 )
 DENIALS = (*REFUSALS, "not_a_secretary")
 
@@ -65,6 +69,7 @@ class World:
     branch_id: int
     task_id: int
     draft_id: int
+    inner_report_id: int = 0  # 丁支部's, inside 丙总支
 
 
 @pytest.fixture
@@ -78,6 +83,12 @@ async def world(env: Env) -> AsyncIterator[World]:
         sim.user(COORDINATOR, "协调人")
         await sim.say(COORDINATOR, f"/start {token}")
         sim.user(STRANGER, "路人")
+        await sim.say(ADMIN, "/addbranch 丙总支 类型=总支")
+        await sim.say(ADMIN, "/addbranch 丁支部 上级=丙总支")
+        await join(sim, GENERAL, "丙总支书记", "丙总支")
+        await join(sim, INNER, "丁支部书记", "丁支部")
+        await sim.say(INNER, "/report")
+        await sim.say(INNER, "丁支部十一月报告")
         await sim.say(SECRETARY, "/report")
         await sim.say(SECRETARY, "甲支部十一月报告")
         spec = PlanSpec(
@@ -92,7 +103,11 @@ async def world(env: Env) -> AsyncIterator[World]:
             report = await reports.get_report(tx, branch.id, "2026-11")
             assert report is not None
             task = (await plan_store.tasks_of(tx, [1]))[0]
-        yield World(sim, report.id, branch.id, task.id, draft.id)
+            inner = await branches.find_branch(tx, "丁支部")
+            assert inner is not None
+            inner_report = await reports.get_report(tx, inner.id, "2026-11")
+            assert inner_report is not None
+        yield World(sim, report.id, branch.id, task.id, draft.id, inner_report.id)
 
 
 # Who each audience of `bot.commands` is among the test's users.
@@ -100,6 +115,7 @@ AUDIENCE_ROLES: dict[Audience, set[str]] = {
     Audience.EVERYONE: set(ROLES),
     Audience.MEMBER: ANY_MEMBER,
     Audience.COORDINATOR: COORDINATORS,
+    Audience.GENERAL: {"general"},
     Audience.ADMIN: {"admin"},
 }
 OTHER_GROUP = -100555
@@ -110,9 +126,16 @@ SAMPLES: dict[str, list[str]] = {
     "report": ["/report"],
     "myreports": ["/myreports"],
     "mytasks": ["/mytasks"],
-    "status": ["/status", "/status 甲支部", "/status 2026-10", "/status 未报", "/status late"],
+    "status": [
+        "/status",
+        "/status 甲支部",
+        "/status 丁支部",
+        "/status 2026-10",
+        "/status 未报",
+        "/status late",
+    ],
     "plan": ["/plan"],
-    "remind": ["/remind", "/remind 乙支部"],
+    "remind": ["/remind", "/remind 乙支部", "/remind 丁支部"],
     "export": ["/export 2026"],
     "review": ["/review 2026"],
     "circulardoc": ["/circulardoc"],
@@ -123,8 +146,8 @@ SAMPLES: dict[str, list[str]] = {
     "invite": ["/invite 乙支部", "/invite 乙支部 deputy", "/invite coordinator", "/invite all"],
     "invites": ["/invites"],
     "revoke": ["/revoke 1"],
-    "exempt": ["/exempt 乙支部 2026-11 培训"],
-    "unexempt": ["/unexempt 乙支部 2026-11"],
+    "exempt": ["/exempt 乙支部 2026-11 培训", "/exempt 丁支部 2026-11 培训"],
+    "unexempt": ["/unexempt 乙支部 2026-11", "/unexempt 丁支部 2026-11"],
     "renamebranch": ["/renamebranch 乙支部 乙党支部"],
     "movebranch": ["/movebranch 乙支部 工委"],
     "archivebranch": ["/archivebranch 乙支部"],
@@ -136,12 +159,25 @@ SAMPLES: dict[str, list[str]] = {
 }
 # Where the service allows fewer users than the command's audience (it depends on the arguments).
 NARROWER: dict[str, set[str]] = {"/invite coordinator": {"admin"}}
+# Invocations naming a unit outside 丙总支: its secretary is refused (docs/tree.md).
+OUTSIDE = frozenset(
+    {
+        "/status 甲支部",
+        "/remind 乙支部",
+        "/exempt 乙支部 2026-11 培训",
+        "/unexempt 乙支部 2026-11",
+    }
+)
 
 
-def allowed(command: Command, invocation: str) -> set[str]:
+def allowed(command: Command, invocation: str, chat: str = PRIVATE) -> set[str]:
     if invocation in NARROWER:
         return NARROWER[invocation]
-    return set().union(*(AUDIENCE_ROLES[a] for a in command.roles))
+    who = set().union(*(AUDIENCE_ROLES[a] for a in command.roles))
+    scoped = Audience.GENERAL in command.roles and command.name != "bindgroup"
+    if scoped and (invocation in OUTSIDE or chat == COORDINATION):
+        who.discard("general")  # not another 总支's units; not in the committee's group
+    return who
 
 
 CASES = [
@@ -170,16 +206,63 @@ async def test_command(
     world: World, invocation: str, command: Command, chat: str, role: str
 ) -> None:
     """Every command, in every chat it works in, as every role: the service's answer."""
-    if invocation == "/unexempt 乙支部 2026-11":
-        await world.sim.say(ADMIN, "/exempt 乙支部 2026-11 培训")
-    if invocation == "/revoke 1":
-        await invite_token(world.sim, "乙支部")
+    await prepare(world, invocation)
     out = await send(world.sim, chat, ROLES[role], invocation)
     reply = text_of(out)
     assert reply, f"{invocation} as {role} in {chat}: no answer"
-    assert denied(out) == (role not in allowed(command, invocation)), (
+    assert denied(out) == (role not in allowed(command, invocation, chat)), (
         f"{invocation} as {role} in {chat}: {reply}"
     )
+
+
+async def prepare(world: World, invocation: str) -> None:
+    """What an invocation needs to be more than an argument error."""
+    if invocation.startswith("/unexempt "):
+        await world.sim.say(ADMIN, invocation.replace("/unexempt", "/exempt") + " 培训")
+    if invocation == "/revoke 1":
+        await invite_token(world.sim, "乙支部")
+
+
+GENERAL_GROUP = -100777
+GROUP_CASES = [
+    (invocation, c)
+    for c in REGISTRY
+    if COORDINATION in c.chats
+    for invocation in SAMPLES.get(c.name, [])
+]
+
+
+def allowed_in_general_group(command: Command, invocation: str) -> set[str]:
+    """In 丙总支's own group every command acts for 丙总支 only, whoever sends it: the
+    committee's own work is refused there, and so is a unit outside 丙总支."""
+    if command.name == "bindgroup":
+        return {"admin", "general"}  # the admin's makes it the committee's group
+    if Audience.EVERYONE in command.roles:
+        return set(ROLES)
+    if Audience.GENERAL not in command.roles or invocation in OUTSIDE:
+        return set()
+    return COORDINATORS | {"general"}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("invocation", "command"), GROUP_CASES, ids=[i for i, _ in GROUP_CASES])
+async def test_command_in_a_general_group(
+    world: World, invocation: str, command: Command, role: str
+) -> None:
+    """Every command that works in a group, sent in a 总支's own group, as every role."""
+    bound = await world.sim.say_in_group(GENERAL_GROUP, GENERAL, "/bindgroup")
+    check(bound, "bindgroup_general_done", name="丙总支")
+    await prepare(world, invocation)
+    out = await world.sim.say_in_group(GENERAL_GROUP, ROLES[role], invocation)
+    reply = text_of(out)
+    assert reply, f"{invocation} as {role}: no answer"
+    assert denied(out) == (role not in allowed_in_general_group(command, invocation)), (
+        f"{invocation} as {role} in 丙总支's group: {reply}"
+    )
+    if Audience.GENERAL in command.roles:  # nothing of a unit outside 丙总支 is shown
+        for outside in ("甲支部", "乙支部"):
+            if outside not in invocation:
+                assert outside not in reply, f"{invocation} as {role}: {reply}"
 
 
 def wrong_chat_answer(command: Command) -> str:
@@ -208,8 +291,21 @@ async def test_wrong_chat(world: World, command: Command) -> None:
 
 @pytest.mark.parametrize("role", list(ROLES))
 async def test_bindgroup_in_a_new_group(world: World, role: str) -> None:
+    """An admin binds the committee's group; a 总支书记 its 总支's; nobody else anything."""
     out = await world.sim.say_in_group(-100666, ROLES[role], "/bindgroup")
+    assert refused(out) == (role not in ("admin", "general")), text_of(out)
+    if role == "general":
+        check(out, "bindgroup_general_done", name="丙总支")
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+async def test_bindgroup_of_another_general(world: World, role: str) -> None:
+    """`/bindgroup 总支名`: an admin, or that 总支's own secretary; 甲支部 is no 总支."""
+    await world.sim.say(ADMIN, "/addbranch 戊总支 类型=总支")
+    out = await world.sim.say_in_group(-100667, ROLES[role], "/bindgroup 戊总支")
     assert refused(out) == (role != "admin"), text_of(out)
+    out = await world.sim.say_in_group(-100668, ROLES[role], "/bindgroup 丙总支")
+    assert refused(out) == (role not in ("admin", "general")), text_of(out)
 
 
 BUTTONS: list[tuple[str, set[str]]] = [
@@ -245,6 +341,34 @@ async def test_button(world: World, action: str, allowed: set[str], role: str) -
         "planno": f"{world.draft_id}",
     }.get(action, f"{world.report_id}")
     data = await signed(sim, f"z1:{action}:{target}")
+    update = sim.factory.callback(user, carrier, data, allow_forged=True)
+    before = len(sim.double.callback_answers)
+    out = await sim.feed(update)
+    answers = [str(a.get("text") or "") for a in sim.double.callback_answers[before:]]
+    was_denied = denied(answers) or denied(out)
+    assert was_denied == (role not in allowed), f"{action} as {role}: {answers} {text_of(out)}"
+
+
+INSIDE_BUTTONS: list[tuple[str, set[str]]] = [
+    ("hl", COORDINATORS | {"general"}),  # 丙总支's secretary marks its own units' highlights
+    ("view", COORDINATORS | {"general"}),
+    ("rev", set()),  # only the author's branch revises (INNER, no role of the matrix)
+    ("wd", COORDINATORS),
+    ("mv", COORDINATORS),
+]
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+@pytest.mark.parametrize(("action", "allowed"), INSIDE_BUTTONS, ids=[a for a, _ in INSIDE_BUTTONS])
+async def test_button_on_a_report_inside_a_general(
+    world: World, action: str, allowed: set[str], role: str
+) -> None:
+    """The same replayed buttons on 丁支部's report, inside 丙总支: its secretary may
+    read and highlight it; on 甲支部's (test_button) the 总支书记 is refused."""
+    sim = world.sim
+    user = ROLES[role]
+    carrier = (await sim.say(user, "/help"))[-1]
+    data = await signed(sim, f"z1:{action}:{world.inner_report_id}")
     update = sim.factory.callback(user, carrier, data, allow_forged=True)
     before = len(sim.double.callback_answers)
     out = await sim.feed(update)

@@ -111,6 +111,11 @@ async def test_each_level_over_its_own_subtree(sim: Sim) -> None:
         assert name in whole, name
     assert not matches(committee, "gcirc_to")
     assert "二总支" not in whole  # it owes no report
+    # 二总支 only gathers: its secretary is never reminded and has nothing to report.
+    for key in ("remind_days", "remind_today", "overdue_nudge"):
+        assert not matches(to_chat(sim, G2), key), key
+    assert matches(to_chat(sim, C), "remind_days")  # while 丙支部 (under it) was
+    check(await sim.say(G2, "/report"), "not_a_secretary")
     # Another tick posts nothing again.
     again = len(sim.double.messages)
     await sim.advance_to(at(2026, 11, 26, 12))

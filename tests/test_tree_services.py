@@ -14,6 +14,7 @@ from bot.services import tree as tree_service
 from bot.services.base import COMMITTEE, Actor, Env, TgUser, UserError, identify
 from storage import branches
 from storage.db import Database
+from tests.catalog import matches
 from tests.conftest import ADMIN, at
 
 NOW = at(2026, 11, 10, 10)
@@ -191,3 +192,51 @@ async def test_a_flat_database_from_before_the_tree_keeps_working(
         assert [r.depth for r in rows] == [1, 1]
     finally:
         await db.close()
+
+
+# ------------------------------------------------------------------ CSV import
+
+
+async def test_csv_import_places_units_in_the_tree(env: Env) -> None:
+    """A parent column (the 总支 may come later in the file) and a kind column; the old
+    two-column file still imports, and re-importing it leaves the tree as it is."""
+    text = (
+        "名称,类别,上级,类型,报送\n"
+        "甲支部,机关,一总支\n"
+        "一总支,,,总支\n"
+        "二总支,,,总支,否\n"
+        "乙支部,,二总支,支部\n"
+        "丙支部,机关\n"
+    )
+    rows = await onboarding.import_branches_csv(env, text, NOW)
+    assert [r.name for r in rows] == ["甲支部", "一总支", "二总支", "乙支部", "丙支部"]
+    async with env.db.reading() as tx:
+        nodes = await tree_service.load_nodes(tx)
+    by_name = {n.name: n for n in nodes.values()}
+    assert by_name["甲支部"].parent_id == by_name["一总支"].id
+    assert by_name["乙支部"].parent_id == by_name["二总支"].id
+    assert by_name["二总支"].is_general and not by_name["二总支"].reports
+    assert by_name["丙支部"].parent_id is None
+    await onboarding.import_branches_csv(env, "甲支部,机关\n一总支\n", NOW)
+    async with env.db.reading() as tx:
+        again = await tree_service.load_nodes(tx)
+    assert again == nodes
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("甲支部,,无此总支\n", "branch_not_found"),
+        ("甲支部\n乙支部,,甲支部\n", "tree_parent_not_general"),
+        ("甲支部,,,颜色\n", "tree_bad_option"),
+        ("甲支部,,,支部,否\n", "tree_only_general_gathers"),
+        ("一总支,,二总支,总支\n二总支,,一总支,总支\n", "tree_cycle"),
+    ],
+)
+async def test_csv_import_refuses_a_bad_tree(env: Env, text: str, reason: str) -> None:
+    with pytest.raises(UserError) as err:
+        await onboarding.import_branches_csv(env, text, NOW)
+    assert err.value.key == "csv_bad_row"
+    assert matches(err.value.params["reason"], reason)  # type: ignore[arg-type]
+    async with env.db.reading() as tx:
+        assert await branches.list_branches(tx) == []  # nothing half-imported

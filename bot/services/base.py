@@ -104,8 +104,14 @@ class Actor:
         return self.is_admin or self.is_coordinator
 
     @property
+    def reporting(self) -> list[Membership]:
+        """The memberships of units that owe a monthly report (not a 总支 that only
+        gathers its 支部, docs/tree.md): what /report, typed text and reminders offer."""
+        return [m for m in self.memberships if m.branch.reports]
+
+    @property
     def reports(self) -> bool:
-        return bool(self.memberships)
+        return bool(self.reporting)
 
     def member_of(self, branch_id: int) -> Membership | None:
         return next((m for m in self.memberships if m.branch.id == branch_id), None)

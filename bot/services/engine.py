@@ -36,6 +36,7 @@ from bot.services.fmt import date_label, month_label, names_list
 from bot.services.status import Line, MonthSummary, summarize
 from bot.services.tree import resolve_in_scope
 from storage import branches, circulars, meta, outbox, people, reminders, reports
+from storage import tree as tree_store
 from storage.db import Tx
 
 NUDGE_INTERVAL = timedelta(hours=1)
@@ -175,7 +176,7 @@ async def _all_queued(tx: Tx, month: Month, live: list[Stage], sent_keys: set[st
     the full month summary would queue nothing either.
     """
     todo = (
-        await branches.active_branch_ids(tx)
+        await tree_store.reporting_branch_ids(tx)  # a 总支 that only gathers owes nothing
         - await reports.reported_branch_ids(tx, str(month))
         - set(await reports.exemptions_for_month(tx, str(month)))
     )

@@ -493,11 +493,16 @@ class ImportedBranch:
 async def import_branches_csv(
     env: Env, text: str, now: datetime, by: int = 0
 ) -> list[ImportedBranch]:
-    """Create the branches of a CSV (name, category) and a secretary invite for each.
+    """Create the branches of a CSV (name, category[, parent, kind, reports]) and a
+    secretary invite for each.
 
     Existing branches are kept and get a fresh invite only if they have no secretary.
-    A header row (名称/name) is skipped.
+    A header row (名称/name) is skipped. The optional columns place each unit in the
+    tree (docs/tree.md): its 总支 (by name, in the file or existing; empty: directly
+    under the committee), 支部/总支, and 报送 是/否 for a 总支 that only gathers.
     """
+    from bot.services import tree as tree_service  # tree builds on this module
+
     rows = [
         (n, r)
         for n, r in enumerate(csv.reader(io.StringIO(text)), 1)
@@ -506,6 +511,7 @@ async def import_branches_csv(
     if rows and rows[0][1][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
         rows = rows[1:]
     out: list[ImportedBranch] = []
+    placed: list[tuple[int, Branch, tree_service.UnitOptions]] = []
     async with env.db.transaction() as tx:
         for number, row in rows:
             try:
@@ -515,10 +521,13 @@ async def import_branches_csv(
                     "csv_bad_row", line=number, reason=t(env.cfg.language, exc.key, **exc.params)
                 ) from None
             category = row[1].strip() if len(row) > 1 else ""
+            place = tree_service.csv_place(env, number, row)
             branch = await branches.find_branch(tx, name)
             created = branch is None
             if branch is None:
-                branch = await branches.add_branch(tx, name, category, now)
+                branch = await branches.add_branch(
+                    tx, name, category, now, kind=place.kind, reports=place.reports
+                )
                 assert branch is not None
                 await meta.audit(tx, "branch_created", now, by or None, branch.id, f"{name} (csv)")
             token = None
@@ -534,4 +543,6 @@ async def import_branches_csv(
                     now + timedelta(days=env.cfg.invite_valid_days),
                 )
             out.append(ImportedBranch(name=name, category=category, created=created, token=token))
+            placed.append((number, branch, place))
+        await tree_service.place_imported(env, tx, placed)
     return out

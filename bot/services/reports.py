@@ -62,9 +62,9 @@ def clean_report_text(env: Env, raw: str | None) -> str:
 
 
 def _reporter_branches(actor: Actor) -> list[Membership]:
-    if not actor.memberships:
+    if not actor.reporting:
         raise UserError("not_a_secretary")
-    return actor.memberships
+    return actor.reporting
 
 
 async def _target(env: Env, tx: Tx, branch: Branch, month: Month, now: datetime) -> Target:
@@ -172,7 +172,7 @@ class TypedChoice:
 async def _typed_options(env: Env, tx: Tx, actor: Actor, now: datetime) -> list[TypedOption]:
     current = current_month(env, now)
     options: list[TypedOption] = []
-    for m in actor.memberships:
+    for m in actor.reporting:
         existing = await report_store.get_report(tx, m.branch.id, str(current))
         options.append(TypedOption(m.branch, current, existing is not None))
         if await _owes(env, tx, m.branch, current.prev()):
@@ -188,7 +188,7 @@ async def hold_typed(
     A second message while the question is open is appended to the held text.
     None for someone who reports for no branch (they get the usual hint).
     """
-    if not actor.memberships:
+    if not actor.reporting:
         return None
     piece = clean_report_text(env, raw_text)
     async with env.db.transaction() as tx:
@@ -196,7 +196,7 @@ async def hold_typed(
         if pending is not None and pending.held_text:
             held = clean_report_text(env, f"{pending.held_text}\n{piece}")
         else:
-            first = actor.memberships[0].branch.id
+            first = actor.reporting[0].branch.id
             await report_store.set_pending(tx, actor.user_id, PENDING_TYPED, first, None, now)
             held = piece
         await report_store.hold_text(tx, actor.user_id, held, now)
@@ -431,9 +431,9 @@ async def attach(
 
 async def default_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
     """For evidence sent without context: the only branch, this month."""
-    if len(actor.memberships) != 1:
+    if len(actor.reporting) != 1:
         return None
-    return actor.memberships[0].branch.id, current_month(env, now)
+    return actor.reporting[0].branch.id, current_month(env, now)
 
 
 async def start_revision(env: Env, actor: Actor, report_id: int, now: datetime) -> Target:

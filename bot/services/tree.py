@@ -168,6 +168,7 @@ class UnitOptions:
     parent: str | None = None
     kind: BranchKind = BranchKind.BRANCH
     reports: bool = True
+    kind_given: bool = False  # a CSV row that names its kind (else an existing unit keeps its)
 
 
 def _option(word: str) -> tuple[str, str] | None:
@@ -269,6 +270,56 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
             others.append(name)
             added.append(branch)
     return AddedUnits(added=added, existed=existed, near=near, parent=parent)
+
+
+# ------------------------------------------------------------------ CSV import
+
+
+def _csv_error(env: Env, line: int, key: str, **params: object) -> UserError:
+    from bot.i18n import t
+
+    return UserError("csv_bad_row", line=line, reason=t(env.cfg.language, key, **params))
+
+
+def csv_place(env: Env, line: int, row: list[str]) -> UnitOptions:
+    """The tree columns of a `zhibu branches import` row: name, category, then optional
+    parent (a 总支's name; empty: directly under the committee), kind (支部/总支) and
+    reports (是/否, for a 总支 that only gathers)."""
+    cell = [c.strip() for c in row] + [""] * 5
+    parent, kind_word, reports_word = cell[2] or None, cell[3].lower(), cell[4].lower()
+    kind = BranchKind.BRANCH
+    if kind_word in GENERAL_WORDS:
+        kind = BranchKind.GENERAL
+    elif kind_word and kind_word not in BRANCH_WORDS:
+        raise _csv_error(env, line, "tree_bad_option", option=cell[3])
+    if reports_word and reports_word not in YES_WORDS | NO_WORDS:
+        raise _csv_error(env, line, "tree_bad_option", option=cell[4])
+    reports = reports_word not in NO_WORDS
+    if not reports and kind is not BranchKind.GENERAL:
+        raise _csv_error(env, line, "tree_only_general_gathers")
+    return UnitOptions(parent, kind, reports, kind_given=bool(kind_word or reports_word))
+
+
+async def place_imported(env: Env, tx: Tx, rows: list[tuple[int, Branch, UnitOptions]]) -> None:
+    """After every row of a CSV exists: each unit's kind (an existing one's too, when the
+    file says so) and its parent, which may come later in the file than its units."""
+    for _line, branch, place in rows:
+        if not place.kind_given:
+            continue
+        if branch.kind is not place.kind or branch.reports != place.reports:
+            await tree_store.set_kind(tx, branch.id, place.kind, place.reports)
+    for line, branch, place in rows:
+        if place.parent is None:
+            continue
+        parent = await branches.find_branch(tx, " ".join(place.parent.split()))
+        if parent is None:
+            raise _csv_error(env, line, "branch_not_found", name=place.parent)
+        if not parent.is_general:
+            raise _csv_error(env, line, "tree_parent_not_general", name=parent.name)
+        nodes = await load_nodes(tx)
+        if tree.would_cycle(nodes, branch.id, parent.id):
+            raise _csv_error(env, line, "tree_cycle", unit=branch.name, target=parent.name)
+        await tree_store.set_parent(tx, branch.id, parent.id)
 
 
 # ------------------------------------------------------------------ /movebranch
