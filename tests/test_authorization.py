@@ -150,6 +150,7 @@ SAMPLES: dict[str, list[str]] = {
     "unexempt": ["/unexempt 乙支部 2026-11", "/unexempt 丁支部 2026-11"],
     "renamebranch": ["/renamebranch 乙支部 乙党支部"],
     "movebranch": ["/movebranch 乙支部 工委"],
+    "reviewmode": ["/reviewmode 丙总支 开"],
     "archivebranch": ["/archivebranch 乙支部"],
     "bindgroup": ["/bindgroup"],
     "start": ["/start"],
@@ -321,6 +322,8 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("task", MEMBERS),
     ("ts", MEMBERS),
     ("planno", COORDINATORS),
+    ("apv", set()),  # 审核: only the secretary of the report's own reviewing 总支
+    ("apr", set()),
 ]
 
 
@@ -451,6 +454,8 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "wdok": (f"wdok:{world.report_id}", SECRETARY),
         "mv": (f"mv:{world.report_id}", SECRETARY),
         "mvto": (f"mvto:{world.report_id}:{world.branch_id}:2026-11", SECRETARY),
+        "apv": (f"apv:{world.report_id}", SECRETARY),
+        "apr": (f"apr:{world.report_id}", SECRETARY),
     }[action]
     return f"z1:{data}", user
 
