@@ -532,4 +532,6 @@ MESSAGES: dict[str, str] = {
     "apv_done_returned": "↩️ Returned <b>{branch}</b>'s report with: {comment}\nThe branch was told to revise it.",
     "apv_told_ok": "✅ <b>{general}</b> approved {branch}'s report for {month}.",
     "apv_told_returned": "↩️ <b>{general}</b> returned {branch}'s report for {month}.\nComment: {comment}\nPlease revise and send it again (it still counts from when it was first sent).",
+    "rec_review_groups_head": "<b>By general branch:</b>",
+    "rec_review_group_line": "▸ {name} ({units}) | on time {rate} | late {late} | missing {missing} | good {good} · fair {fair} · average {average} · poor {poor}",
 }

@@ -524,4 +524,6 @@ MESSAGES: dict[str, str] = {
     "apv_done_returned": "↩️ 已退回 <b>{branch}</b> 的报告，意见：{comment}\n已通知该支部修改。",
     "apv_told_ok": "✅ <b>{general}</b> 已审核通过 {branch} 的{month}报告。",
     "apv_told_returned": "↩️ <b>{general}</b> 退回了 {branch} 的{month}报告。\n意见：{comment}\n请修改后重新报送（报送时间仍按首次报送计算）。",
+    "rec_review_groups_head": "<b>按党总支：</b>",
+    "rec_review_group_line": "▸ {name}（{units}个）｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜好 {good} · 较好 {fair} · 一般 {average} · 差 {poor}",
 }

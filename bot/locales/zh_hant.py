@@ -583,4 +583,6 @@ MESSAGES: dict[str, str] = {
         "意見：{comment}\n"
         "請修改後重新報送（報送時間仍按首次報送計算）。"
     ),
+    "rec_review_groups_head": "<b>按黨總支：</b>",
+    "rec_review_group_line": "▸ {name}（{units}個）｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜好 {good} · 較好 {fair} · 一般 {average} · 差 {poor}",
 }

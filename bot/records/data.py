@@ -98,6 +98,8 @@ class YearData:
     authors: dict[int, User] = field(default_factory=dict)
     circulars: list[Circular] = field(default_factory=list)
     tasks: list[TaskStatusRow] = field(default_factory=list)
+    # Every unit, 总支 that only gather included: the tree the ledger groups by 总支.
+    units: dict[int, Branch] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -171,6 +173,7 @@ def assemble(
     authors: dict[int, User] | None = None,
     circulars: Sequence[Circular] = (),
     tasks: Sequence[TaskStatusRow] = (),
+    units: Iterable[Branch] = (),
 ) -> YearData:
     """Decide each (branch, month) with the rules of `bot.services.status.summarize`."""
     if now.tzinfo is None:
@@ -222,6 +225,7 @@ def assemble(
         authors=dict(authors or {}),
         circulars=list(circulars),
         tasks=list(tasks),
+        units={u.id: u for u in units},
     )
 
 
@@ -238,7 +242,8 @@ async def load_span(
         if tasks is None:
             tasks = await _task_rows(tx, now.astimezone(env.cfg.tz).date())
         # A 总支 that only gathers its 支部 owes no report: no row of its own (docs/tree.md).
-        branches = [b for b in await q.branches_all(tx) if b.reports]
+        units = await q.branches_all(tx)
+        branches = [b for b in units if b.reports]
         cycles = await q.cycles_between(tx, lo, hi)
         reports = await _report_rows(tx, lo, hi)
         exemptions = await q.exemptions_between(tx, lo, hi)
@@ -260,6 +265,7 @@ async def load_span(
         attachments=attachments,
         authors=authors,
         circulars=circulars,
+        units=units,
         tasks=tasks,
     )
 
