@@ -461,7 +461,8 @@ def render_group_summary(
     if len(shown) > GROUP_BRANCHES:
         lines.append(ctx.t("group_more_branches", count=len(shown) - GROUP_BRANCHES))
     if groups is not None:  # one line per 总支 instead of one per 支部
-        lines = grouped.screen_lines(ctx, groups, s, only)
+        used = join([*head, Html("")])
+        lines = grouped.screen_lines(ctx, groups, s, only, len(used), used.count("\n") + 1)
     full = f"pm:status:{s.month}" + ("" if only is Only.ALL else f":{only.value}")
     rows: list[list[tuple[str, str]]] = [
         _action_row(ctx, s, only),

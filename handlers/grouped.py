@@ -10,12 +10,15 @@ from bot.i18n import Html
 from bot.services.fmt import names_list
 from bot.services.grouping import Group, GroupCounts, MonthGroups
 from bot.services.status import Line, MonthSummary, Only
-from handlers.common import Ctx
+from handlers.common import GROUP_CHARS, Ctx
+from handlers.common import GROUP_LINES as SCREEN_LINES
 
 # A group's /status names this many branches still to report on a 总支's line.
-GROUP_NAMES = 5
-# A group's /status shows this many 总支 lines, then "还有N个总支" and the private button.
+GROUP_NAMES = 3
+# A group's /status shows at most this many 总支 lines, as many as fit one screen
+# (GROUP_CHARS with the head), then "还有N个总支" and the private button.
 GROUP_LINES = 12
+ROOM = 160  # kept free under GROUP_CHARS: the "more" line and the cut's own notice
 
 
 def group_name(ctx: Ctx, g: Group[Line]) -> str:
@@ -64,20 +67,32 @@ def body_lines(
     return out
 
 
-def screen_lines(ctx: Ctx, mg: MonthGroups, s: MonthSummary, only: Only) -> list[Html]:
+def screen_lines(
+    ctx: Ctx, mg: MonthGroups, s: MonthSummary, only: Only, used: int = 0, used_lines: int = 0
+) -> list[Html]:
     """/status in a group: one line per 总支 with its numbers and (capped) the names still
-    to report (or of the filter asked for); at most GROUP_LINES 总支, then how many more."""
+    to report (or of the filter asked for); as many 总支 as fit the screen with the `used`
+    characters and `used_lines` lines of the head (at most GROUP_LINES), then how many more."""
     shown = {ln.branch.id for ln in (s.todo if only is Only.ALL else s.only(only))}
     label = ctx.t("status_missing_label_overdue" if s.overdue else "status_missing_label_waiting")
     out: list[Html] = [ctx.t("grp_head")]
     if mg.pending_total:
         out.append(ctx.t("grp_pending_total", count=mg.pending_total))
-    for g in mg.groups[:GROUP_LINES]:
+    budget = GROUP_CHARS - ROOM - used - sum(len(x) + 1 for x in out)
+    room = min(GROUP_LINES, SCREEN_LINES - used_lines - len(out) - 1)  # 1: the "more" line
+    if len(mg.groups) <= room + 1:
+        room += 1  # no "more" line needed if all fit
+    shown_groups = 0
+    for g in mg.groups[: max(room, 0)]:
         line = _totals(ctx, g, mg.counts(g), label)
         names = [ln.branch.name for ln in g.lines if ln.branch.id in shown]
         if names:
             line = Html(line + ctx.t("grp_names", names=names_list(ctx.lang, names, GROUP_NAMES)))
+        if len(line) + 1 > budget:
+            break
+        budget -= len(line) + 1
         out.append(line)
-    if len(mg.groups) > GROUP_LINES:
-        out.append(ctx.t("grp_more", count=len(mg.groups) - GROUP_LINES))
+        shown_groups += 1
+    if len(mg.groups) > shown_groups:
+        out.append(ctx.t("grp_more", count=len(mg.groups) - shown_groups))
     return out

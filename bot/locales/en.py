@@ -527,7 +527,7 @@ MESSAGES: dict[str, str] = {
     "apv_ask_comment": "Type your comment for returning <b>{branch}</b>'s report (your next message is the comment).",
     "apv_comment_missing": "The comment cannot be empty; please type it.",
     "apv_question_lapsed": "The return has lapsed; press Return again.",
-    "apv_not_pending": "This report is not waiting for review ({state}); nothing to do.",
+    "apv_not_pending": "This report was already approved or returned; it is not waiting for review.",
     "apv_done_ok": "✅ Approved <b>{branch}</b>'s report; the branch was told.",
     "apv_done_returned": "↩️ Returned <b>{branch}</b>'s report with: {comment}\nThe branch was told to revise it.",
     "apv_told_ok": "✅ <b>{general}</b> approved {branch}'s report for {month}.",

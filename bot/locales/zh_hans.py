@@ -519,7 +519,7 @@ MESSAGES: dict[str, str] = {
     "apv_ask_comment": "请直接输入退回 <b>{branch}</b> 报告的意见（下一条消息即为意见）。",
     "apv_comment_missing": "退回意见不能为空，请输入意见。",
     "apv_question_lapsed": "退回操作已过期，请重新点“退回”。",
-    "apv_not_pending": "这份报告当前不在待审核状态（{state}），无需处理。",
+    "apv_not_pending": "这份报告已审核或已退回，当前不在待审核状态，无需处理。",
     "apv_done_ok": "✅ 已通过 <b>{branch}</b> 的报告，已通知该支部。",
     "apv_done_returned": "↩️ 已退回 <b>{branch}</b> 的报告，意见：{comment}\n已通知该支部修改。",
     "apv_told_ok": "✅ <b>{general}</b> 已审核通过 {branch} 的{month}报告。",

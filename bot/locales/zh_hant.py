@@ -571,7 +571,7 @@ MESSAGES: dict[str, str] = {
     "apv_ask_comment": "請直接輸入退回 <b>{branch}</b> 報告的意見（下一條消息即爲意見）。",
     "apv_comment_missing": "退回意見不能爲空，請輸入意見。",
     "apv_question_lapsed": "退回操作已過期，請重新點“退回”。",
-    "apv_not_pending": "這份報告當前不在待審覈狀態（{state}），無需處理。",
+    "apv_not_pending": "這份報告已審覈或已退回，當前不在待審覈狀態，無需處理。",
     "apv_done_ok": "✅ 已通過 <b>{branch}</b> 的報告，已通知該支部。",
     "apv_done_returned": (
         "↩️ 已退回 <b>{branch}</b> 的報告，意見：{comment}\n"

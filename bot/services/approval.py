@@ -220,7 +220,7 @@ async def _reviewable(tx: Tx, actor: Actor, report_id: int) -> tuple[Report, Bra
     if report.branch_id not in actor.generals[general.id]:
         raise UserError("denied_outside")  # moved out of the 总支 since it was sent
     if step.state != PENDING:
-        raise UserError("apv_not_pending", state=step.state)
+        raise UserError("apv_not_pending")
     branch = await branches.get_branch(tx, report.branch_id)
     assert branch is not None
     return report, branch, general, step
