@@ -87,6 +87,11 @@ async def test_each_level_over_its_own_subtree(sim: Sim) -> None:
     check(await sim.say_in_group(COORD_GROUP, G1, "/status"), "denied")  # the committee's group
     check(await sim.say_in_group(GROUP1, B, "/status"), "denied")
 
+    # Its circular cannot be posted before the due day (it would list units still in time).
+    check(await sim.say(G1, "/circular post"), "circular_too_early")
+    preview = text_of(await sim.say(G1, "/circular"))
+    assert "一总支" in preview and not any(name in preview for name in OUTSIDE_G1)
+
     # Reports come in: 甲支部 and 丁支部 on time; 一总支, 丙支部 never.
     for uid in (A, D):
         await sim.say(uid, "/report")
@@ -116,7 +121,27 @@ async def test_each_level_over_its_own_subtree(sim: Sim) -> None:
         assert not matches(to_chat(sim, G2), key), key
     assert matches(to_chat(sim, C), "remind_days")  # while 丙支部 (under it) was
     check(await sim.say(G2, "/report"), "not_a_secretary")
+    # /circular post from the 总支 now: posted already, not again.
+    check(await sim.say(G1, "/circular post"), "circular_already")
+    # Its ledger: its own units only.
+    await sim.say(G1, "/export 2026")
+    ledger = sim.double.last_to(G1)
+    assert ledger.kind == "document" and ledger.file_bytes
+    cells = ledger_text(ledger.file_bytes)
+    assert "甲支部" in cells and "乙支部" in cells
+    assert not any(name in cells for name in OUTSIDE_G1)
     # Another tick posts nothing again.
     again = len(sim.double.messages)
     await sim.advance_to(at(2026, 11, 26, 12))
     assert not to_chat(sim, GROUP1, again) and not to_chat(sim, COORD_GROUP, again)
+
+
+def ledger_text(xlsx: bytes) -> str:
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(xlsx))
+    return " ".join(
+        str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value
+    )

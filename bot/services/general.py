@@ -140,5 +140,7 @@ async def post(env: Env, tx: Tx, scope: Scope, month: Month, now: datetime) -> t
     cycle = await peek_cycle(env, tx, month)
     if not rules.is_overdue(cycle.due_on, now, env.cfg.tz):
         raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))
+    if await outbox.outbox_keys(tx, f"{circular_prefix(month)}{scope.general.id}:"):
+        return True, 0  # posted (or queued) once: never again, not even a part of it
     queued = await _enqueue(env, tx, month, scope, chat_id, now)
     return queued == 0, queued
