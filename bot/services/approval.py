@@ -121,11 +121,12 @@ def _excerpt(text: str) -> str:
 
 async def reviewer_of(tx: Tx, branch_id: int) -> Branch | None:
     """The 总支 that reviews `branch_id`'s reports: its nearest 总支, if review is on."""
+    enabled = await approvals.enabled_generals(tx)
+    if not enabled:  # no 总支 reviews (every flat committee): no tree to read
+        return None
     nodes = tree.by_id(await branches.list_branches(tx))
     general = general_of(nodes, branch_id)
-    if general is None or general.id not in await approvals.enabled_generals(tx):
-        return None
-    return general
+    return general if general is not None and general.id in enabled else None
 
 
 async def on_stored(env: Env, tx: Tx, report: Report, branch: Branch, now: datetime) -> bool:
