@@ -516,7 +516,7 @@ MESSAGES: dict[str, str] = {
     "circ_group_pending": "Sent and awaiting the general branch's review ({count}): {names}",
     "circ_group_names": "{group}: {names}",
     "cmd_reviewmode": "Set a general branch's review on or off",
-    "usage_reviewmode": "/reviewmode <general branch> on|off",
+    "usage_reviewmode": "/reviewmode general-branch on|off",
     "apv_mode_on": "✅ <b>{name}</b> now reviews: its branches' reports go first to its secretary (approve or return); the committee still counts on time / late by when they were sent.",
     "apv_mode_off": "✅ <b>{name}</b> no longer reviews: its branches' reports go straight to the committee.",
     "apv_ask": "📝 <b>{general} · to review</b>\n{branch} sent its report for {month} (revision {revision}):\n{text}\n\nPlease approve it, or return it with a comment.",

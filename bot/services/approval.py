@@ -26,7 +26,7 @@ from datetime import datetime, timedelta
 
 from bot import rules, tree
 from bot.calendar import Month
-from bot.i18n import t
+from bot.i18n import Ref, t
 from bot.models import Branch, NewMessage, Report
 from bot.services import signing
 from bot.services.base import Actor, Env, UserError, user_lang
@@ -60,7 +60,7 @@ def parse_mode(text: str) -> tuple[str, bool]:
     """`总支名 开|关` (the name may be left out by a 总支's own secretary)."""
     words = text.split()
     if not words or words[-1].lower() not in ON_WORDS | OFF_WORDS:
-        raise UserError("arg_missing", usage="/reviewmode 总支名 开|关")
+        raise UserError("arg_missing", usage=Ref("usage_reviewmode"))
     return " ".join(words[:-1]), words[-1].lower() in ON_WORDS
 
 
@@ -74,7 +74,7 @@ async def set_mode(env: Env, actor: Actor, text: str, now: datetime) -> ModeSet:
         elif scope.general is not None:
             general = scope.general
         else:
-            raise UserError("arg_missing", usage="/reviewmode 总支名 开|关")
+            raise UserError("arg_missing", usage=Ref("usage_reviewmode"))
         if not general.is_general:
             raise UserError("tree_not_general", name=general.name)
         await approvals.set_enabled(tx, general.id, enabled, actor.user_id, now)
