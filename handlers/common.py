@@ -294,12 +294,6 @@ def chat_kind_of(chat_type: str, place: tree_service.ChatPlace) -> str:
     return COORDINATION if place.committee or place.focus is not None else GROUP
 
 
-async def chat_kind(env: Env, chat_type: str, chat_id: int) -> str:
-    if chat_type == ChatType.PRIVATE:
-        return PRIVATE
-    return chat_kind_of(chat_type, await tree_service.place_of_chat(env, chat_id))
-
-
 async def make_ctx(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ctx | None:
     """Resolve an update; None when it has no human sender (channel posts, service noise)."""
     user = update.effective_user

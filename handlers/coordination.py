@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.calendar import Month
 from bot.commands import PRIVATE
 from bot.i18n import Html, esc, join
-from bot.models import Branch, BranchView, Invite, User
+from bot.models import Branch, Invite, User
 from bot.services import grouping, onboarding, reports, status
 from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, names_list, time_label
@@ -45,26 +45,6 @@ STATUS_ICON = {
 }
 
 
-async def addbranch(ctx: Ctx) -> None:
-    """One name, or a pasted list (one per line): add each, say which existed, warn of
-    look-alike names, and offer the invite links of every branch without a secretary."""
-    done = await onboarding.add_branches(ctx.env, ctx.actor, _text_after_command(ctx), ctx.now)
-    lines: list[Html] = []
-    if len(done.added) == 1 and not done.existed:
-        lines.append(ctx.t("branch_added", name=done.added[0].name))
-    elif done.added:
-        names = names_list(ctx.lang, [b.name for b in done.added], 50)
-        lines.append(ctx.t("branches_added", count=len(done.added), names=names))
-    if done.existed and not done.added and len(done.existed) == 1:
-        raise UserError("branch_exists", name=done.existed[0])
-    if done.existed:
-        lines.append(ctx.t("branches_existed", names=names_list(ctx.lang, done.existed, 50)))
-    lines += [ctx.t("branch_near_duplicate", name=new, other=old) for new, old in done.near[:10]]
-    missing = await onboarding.without_secretary(ctx.env, ctx.actor)
-    markup = buttons([(ctx.t("btn_invite_all", count=missing), "inva")]) if missing else None
-    await ctx.reply(join(lines), markup)
-
-
 def _text_after_command(ctx: Ctx) -> str:
     """The message after its /command, line breaks kept (a pasted list of names)."""
     message = ctx.message
@@ -83,51 +63,6 @@ async def renamebranch(ctx: Ctx) -> None:
 async def archivebranch(ctx: Ctx) -> None:
     branch = await onboarding.archive_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
     await ctx.reply(ctx.t("branch_archived", name=branch.name))
-
-
-async def branches(ctx: Ctx) -> None:
-    views = await onboarding.list_branches(ctx.env, ctx.actor)
-    if not views:
-        await ctx.reply(ctx.t("branches_empty"))
-        return
-    if ctx.chat_kind != PRIVATE:  # one screen, then the private-chat button
-        await ctx.reply(join(_branch_lines(ctx, views)))
-        return
-    await ctx.reply(*_branches_page(ctx, views, 1))
-
-
-async def branches_page(ctx: Ctx, args: list[str]) -> None:
-    """`brp:<page>`: another page of /branches, in place."""
-    page = int_arg(args)
-    if len(args) != 1 or page is None:
-        raise UserError("bad_button")
-    views = await onboarding.list_branches(ctx.env, ctx.actor)
-    if not views:
-        raise UserError("stale_button")
-    await ctx.edit(*_branches_page(ctx, views, page))
-    await ctx.toast("")
-
-
-def _branch_lines(ctx: Ctx, views: list[BranchView]) -> list[Html]:
-    lines = [ctx.t("branches_head", count=len(views))]
-    for i, v in enumerate(views, 1):
-        lines.append(
-            ctx.t(
-                "branches_line",
-                n=i,
-                name=v.branch.name,
-                secretary=_person(ctx, v.secretary),
-                deputy=ctx.t("branches_deputy", name=_person(ctx, v.deputy)) if v.deputy else "",
-            )
-        )
-    return lines
-
-
-def _branches_page(
-    ctx: Ctx, views: list[BranchView], page: int
-) -> tuple[Html, InlineKeyboardMarkup | None]:
-    head, *body = _branch_lines(ctx, views)
-    return _paged(ctx, head, body, "brp", page)
 
 
 def _person(ctx: Ctx, user: User | None) -> Html:
@@ -271,14 +206,6 @@ async def bot_membership(ctx: Ctx) -> None:
     was_in = change.old_chat_member.status in ("member", "administrator")
     if ctx.actor.is_admin and ctx.chat_kind != "coordination" and now_in and not was_in:
         await ctx.reply(ctx.t("group_added_hint"))
-
-
-async def bindgroup(ctx: Ctx) -> None:
-    chat = ctx.update.effective_chat
-    title = chat.title if chat and chat.title else ""
-    await onboarding.bind_group(ctx.env, ctx.actor, ctx.chat_id, title, ctx.now)
-    await refresh_group_menu(ctx.context.bot, ctx.env)
-    await ctx.reply(ctx.t("bindgroup_done", org=ctx.env.cfg.org_name))
 
 
 async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

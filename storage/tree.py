@@ -31,6 +31,22 @@ async def set_kind(tx: Tx, branch_id: int, kind: BranchKind, reports: bool) -> b
     return count > 0
 
 
+async def subtree_ids(tx: Tx, root_id: int) -> frozenset[int]:
+    """`root_id` and every active unit under it, at any depth, in one query (the parent
+    index; UNION drops repeats, so even a hand-made cycle ends). The same set as
+    `bot.tree.subtree` over the active units, without loading them."""
+    rows = await tx.all(
+        """WITH RECURSIVE sub(id) AS (
+               SELECT id FROM branches WHERE id = ? AND archived_at IS NULL
+               UNION
+               SELECT b.id FROM branches b JOIN sub ON b.parent_id = sub.id
+               WHERE b.archived_at IS NULL
+           ) SELECT id FROM sub""",
+        (root_id,),
+    )
+    return frozenset(int(r["id"]) for r in rows)
+
+
 async def has_children(tx: Tx, branch_id: int) -> bool:
     """Whether an active unit sits directly under `branch_id`."""
     row = await tx.one(

@@ -91,10 +91,12 @@ def _row(sql: str) -> sqlite3.Row:
 def test_a_prefix_picks_a_joined_tables_columns() -> None:
     row = _row(
         "SELECT 1 AS id, 'x' AS name, 2 AS b_id, '乙' AS b_name, '' AS b_category,"
-        " '2026-03-01T01:30:00.000000+00:00' AS b_created_at, NULL AS b_archived_at"
+        " '2026-03-01T01:30:00.000000+00:00' AS b_created_at, NULL AS b_archived_at,"
+        " NULL AS b_parent_id, 'general' AS b_kind, 0 AS b_reports"  # the tree's columns
     )
     branch = model_from(Branch, row, "b_")
     assert (branch.id, branch.name, branch.archived_at) == (2, "乙", None)
+    assert branch.is_general and branch.reports is False and branch.parent_id is None
     assert branch.created_at == at(2026, 3, 1, 9, 30) and aware(branch.created_at)
 
 

@@ -145,3 +145,52 @@ def ledger_text(xlsx: bytes) -> str:
     return " ".join(
         str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value
     )
+
+
+async def test_a_large_tree_is_paged_and_a_move_keeps_history(sim: Sim) -> None:
+    """40 总支 of 7 支部 and 20 支部 under the committee: /branches pages it in private and
+    shows one screen in a group; /movebranch moves a unit with its report and secretary."""
+    from bot.models import BranchKind
+    from storage import branches as branch_store
+
+    check(await sim.say_in_group(COORD_GROUP, ADMIN, "/bindgroup"), "bindgroup_done")
+    now = sim.clock()
+    async with sim.env.db.transaction() as tx:
+        for g in range(1, 41):
+            general = await branch_store.add_branch(
+                tx, f"第{g:02d}党总支", "", now, kind=BranchKind.GENERAL
+            )
+            assert general is not None
+            for b in range(1, 8):
+                await branch_store.add_branch(
+                    tx, f"第{g:02d}总支第{b}支部", "", now, parent_id=general.id
+                )
+        for b in range(1, 21):
+            await branch_store.add_branch(tx, f"直属第{b:02d}支部", "", now)
+    first = await sim.say(ADMIN, "/branches")
+    check(first, "tree_head", generals=40, units=300)
+    pages = [label for label, _ in first[-1].buttons() if "/" in label]
+    assert pages and pages[0].startswith("1/"), first[-1].buttons()
+    total = int(pages[0].split("/")[1])
+    assert total >= 10
+    await sim.press(ADMIN, first[-1], "›")  # the next page, edited in place
+    assert f"2/{total}" in [label for label, _ in first[-1].buttons()]
+    assert "第0" in (first[-1].plain_text or "") and first[-1].edited
+    assert all(len(m.text or "") <= 4096 for m in sim.double.messages)
+    group = text_of(await sim.say_in_group(COORD_GROUP, ADMIN, "/branches"))
+    assert len(group.splitlines()) <= 17  # one screen, then a button for the rest
+
+    # A move: 直属第01支部 reports, then goes under 第01党总支 with its report.
+    await join(sim, A, "直属一书记", "直属第01支部")
+    await sim.say(A, "/report")
+    await sim.say(A, "直属第01支部的报告")
+    await join(sim, G1, "第01党总支书记", "第01党总支")
+    assert "直属第01支部" not in text_of(await sim.say(G1, "/status"))
+    out = await sim.say(ADMIN, "/movebranch 直属第01支部 第01党总支")
+    check(out, "tree_moved", name="直属第01支部", after="第01党总支")
+    status = await sim.say(G1, "/status 直属第01支部")
+    check(status, "status_branch")  # its report came along
+    assert "直属第01支部的报告" in text_of(status)
+    check(await sim.say(ADMIN, "/movebranch 第01党总支 第01总支第1支部"), "tree_parent_not_general")
+    check(await sim.say(ADMIN, "/movebranch 直属第01支部 工委"), "tree_moved")
+    check(await sim.say(G1, "/status 直属第01支部"), "denied_outside")

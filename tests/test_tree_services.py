@@ -240,3 +240,34 @@ async def test_csv_import_refuses_a_bad_tree(env: Env, text: str, reason: str) -
     assert matches(err.value.params["reason"], reason)  # type: ignore[arg-type]
     async with env.db.reading() as tx:
         assert await branches.list_branches(tx) == []  # nothing half-imported
+
+
+async def test_a_new_general_secretary_takes_over_the_scope(env: Env) -> None:
+    """换届 of a 总支 as of a 支部: the new secretary coordinates its units, the old one
+    nothing any more."""
+    a = await build(env)
+    await join(env, a, GEN_SEC, "一总支")
+    new = await join(env, a, GEN_SEC + 1, "一总支")
+    assert new.require_scope().ids == await ids(env, "一总支", "一支部", "二支部")
+    old = await identify(env, TgUser(GEN_SEC, "u500"), NOW)
+    assert not old.leads_general
+    with pytest.raises(UserError) as err:
+        old.require_scope()
+    assert err.value.key == "denied"
+
+
+async def test_the_sql_subtree_is_the_pure_one(env: Env) -> None:
+    """`storage.tree.subtree_ids` (one recursive query, per update of a 总支书记) gives
+    what `bot.tree.subtree` gives over the active units, at depth three and with an
+    archived unit in the middle."""
+    from bot import tree
+    from storage import tree as tree_store
+
+    a = await build(env)
+    await tree_service.move_unit(env, a, ["二总支", "一总支"], NOW)  # depth three
+    await onboarding.archive_branch(env, a, "一支部", NOW)
+    async with env.db.reading() as tx:
+        nodes = await tree_service.load_nodes(tx)
+        for unit in nodes:
+            assert await tree_store.subtree_ids(tx, unit) == tree.subtree(nodes, unit), unit
+    assert len(tree.subtree(nodes, next(n.id for n in nodes.values() if n.name == "一总支"))) == 4

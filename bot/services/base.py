@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from bot import rules, tree
+from bot import rules
 from bot.calendar import Month
 from bot.i18n import CATALOGS, language_for
 from bot.models import Branch, Cycle, Membership, Role, User
 from bot.settings import Settings
 from storage import branches, meta, people, reports
+from storage import tree as tree_store
 from storage.db import Database, Tx
 
 COORDINATION_CHAT_KEY = "coordination_chat_id"
@@ -216,11 +217,9 @@ async def _actor(env: Env, tx: Tx, user_id: int) -> Actor:
     assert user is not None
     held = await branches.memberships(tx, user_id)
     generals: dict[int, frozenset[int]] = {}
-    if any(m.branch.is_general for m in held):  # only then is the tree read
-        nodes = tree.by_id(await branches.list_branches(tx))
-        generals = {
-            m.branch.id: tree.subtree(nodes, m.branch.id) for m in held if m.branch.is_general
-        }
+    for m in held:  # a 总支's secretary or deputy: its subtree, one indexed query each
+        if m.branch.is_general:
+            generals[m.branch.id] = await tree_store.subtree_ids(tx, m.branch.id)
     return Actor(
         user=user,
         lang=language_for(user.language, env.cfg.language),

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.i18n import Ref, t
-from bot.models import Branch, BranchView, Invite, InviteRole, MemberRole, NewMessage, User
+from bot.models import Branch, Invite, InviteRole, MemberRole, NewMessage, User
 from bot.services.base import (
     BOT_USERNAME_KEY,
     COORDINATION_CHAT_KEY,
@@ -136,41 +136,6 @@ def near_duplicate(name: str, other: str) -> bool:
     return _within_one_edit(_core(a), _core(b))
 
 
-@dataclass(frozen=True)
-class Added:
-    added: list[Branch]
-    existed: list[str]
-    near: list[tuple[str, str]]  # (new name, the existing name it resembles)
-
-
-async def add_branches(env: Env, actor: Actor, text: str, now: datetime) -> Added:
-    """/addbranch with one name per line: add each, say which existed, warn of look-alikes."""
-    actor.require_coordinator()
-    names = split_names(text)
-    if not names:
-        raise UserError("arg_missing", usage=Ref("usage_addbranch"))
-    if len(names) > MAX_NAMES_AT_ONCE:
-        raise UserError("too_long_arg")
-    cleaned = [clean_branch_name(n) for n in names]
-    added: list[Branch] = []
-    existed: list[str] = []
-    near: list[tuple[str, str]] = []
-    async with env.db.transaction() as tx:
-        others = [b.name for b in await branches.list_branches(tx)]
-        for name in cleaned:
-            branch = await branches.add_branch(tx, name, "", now)
-            if branch is None:
-                existed.append(name)
-                continue
-            await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, name)
-            similar = next((o for o in others if near_duplicate(name, o)), None)
-            if similar is not None:
-                near.append((name, similar))
-            others.append(name)
-            added.append(branch)
-    return Added(added=added, existed=existed, near=near)
-
-
 async def rename_branch(
     env: Env, actor: Actor, args: list[str], now: datetime
 ) -> tuple[str, Branch]:
@@ -201,12 +166,6 @@ async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Br
         await branches.archive_branch(tx, branch.id, now)
         await meta.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
         return branch
-
-
-async def list_branches(env: Env, actor: Actor) -> list[BranchView]:
-    actor.require_coordinator()
-    async with env.db.reading() as tx:
-        return await branches.branch_views(tx)
 
 
 # ------------------------------------------------------------------ invites

@@ -24,7 +24,7 @@ API for the other features (the committee's grouping by 总支, 审核):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from bot import tree
@@ -39,7 +39,13 @@ from bot.services.base import (
     UserError,
     coordination_chat,
 )
-from bot.services.onboarding import clean_branch_name, near_duplicate, resolve_branch, split_names
+from bot.services.onboarding import (
+    MAX_NAMES_AT_ONCE,
+    clean_branch_name,
+    near_duplicate,
+    resolve_branch,
+    split_names,
+)
 from storage import branches, meta
 from storage import tree as tree_store
 from storage.db import Tx
@@ -74,12 +80,11 @@ def general_of(nodes: dict[int, Branch], branch_id: int) -> Branch | None:
 
 
 async def scope_of_general(tx: Tx, general_id: int) -> Scope:
-    """One 总支 and every unit under it, as a `Scope`."""
-    nodes = await load_nodes(tx)
-    general = nodes.get(general_id)
-    if general is None:
+    """One 总支 and every unit under it, as a `Scope` (read without loading the tree)."""
+    general = await branches.get_branch(tx, general_id)
+    if general is None or not general.active:
         raise UserError("tree_not_general", name=str(general_id))
-    return Scope(general, tree.subtree(nodes, general_id))
+    return Scope(general, await tree_store.subtree_ids(tx, general_id))
 
 
 async def general_group_chats(tx: Tx) -> dict[int, int]:
@@ -141,8 +146,6 @@ async def place_of_chat(env: Env, chat_id: int) -> ChatPlace:
 
 def placed(actor: Actor, place: ChatPlace) -> Actor:
     """`actor` as acting from that chat (see `Actor.require_scope`)."""
-    from dataclasses import replace
-
     return replace(actor, focus=place.focus, in_committee_group=place.committee)
 
 
@@ -229,12 +232,10 @@ class AddedUnits:
     parent: Branch | None
 
 
-MAX_NAMES_AT_ONCE = 500
-
-
 async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUnits:
-    """/addbranch with its options (see `parse_unit_options`): add each name, under the
-    parent named, of the kind named; say which existed, warn of look-alike names."""
+    """/addbranch (one name, or a pasted list one per line) with its options (see
+    `parse_unit_options`): add each name, under the parent named, of the kind named;
+    say which existed, and warn of look-alike names (`onboarding.near_duplicate`)."""
     actor.require_coordinator()
     body, options = parse_unit_options(text)
     names = split_names(body)
