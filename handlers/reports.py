@@ -181,6 +181,8 @@ async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
         "revisions": r.revisions,
     }
     text = ctx.t("report_saved" if done.created else "report_revised", **params)
+    if done.in_review:  # 审核: say it went to the 总支's secretary first
+        text = Html(text + "\n" + ctx.t("apv_sent_for_review"))
     markup = buttons(
         [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")],
         manage_row(ctx, r.id),

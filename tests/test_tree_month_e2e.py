@@ -50,10 +50,11 @@ async def build(sim: Sim) -> None:
     check(await sim.say_in_group(GROUP2, G2, "/bindgroup"), "bindgroup_general_done")
 
 
-async def report(sim: Sim, uid: int, text: str) -> None:
+async def report(sim: Sim, uid: int, text: str) -> list[SentMessage]:
     await sim.say(uid, "/report")
-    await sim.say(uid, text)
+    out = await sim.say(uid, text)
     await sim.tick()  # the review request goes out through the outbox
+    return out
 
 
 async def pressed(sim: Sim, uid: int, message: SentMessage, text: str) -> list[object]:
@@ -88,10 +89,10 @@ async def test_a_month_with_two_generals_one_reviewing(sim: Sim) -> None:
     assert not any(matches(m, "remind_days") for m in to_chat(sim, G1, mark))  # gathers only
 
     # 甲支部 reports: it goes to 一总支's secretary first, with 通过 / 退回.
-    await report(sim, A, "本月开展主题党日活动。")
+    check(await report(sim, A, "本月开展主题党日活动。"), "apv_sent_for_review")
     ask = last_to(sim, G1, "apv_ask", branch="甲支部")
     # Nothing to 二总支's secretary: it does not review.
-    await report(sim, C, "丙支部本月学习党章。")
+    assert not matches(await report(sim, C, "丙支部本月学习党章。"), "apv_sent_for_review")
     assert not any(matches(m, "apv_ask") for m in to_chat(sim, G2))
 
     # The committee counts 甲支部 as reported (on time) and shows it awaits review.

@@ -534,4 +534,5 @@ MESSAGES: dict[str, str] = {
     "apv_told_returned": "↩️ <b>{general}</b> returned {branch}'s report for {month}.\nComment: {comment}\nPlease revise and send it again (it still counts from when it was first sent).",
     "rec_review_groups_head": "<b>By general branch:</b>",
     "rec_review_group_line": "▸ {name} ({units}) | on time {rate} | late {late} | missing {missing} | good {good} · fair {fair} · average {average} · poor {poor}",
+    "apv_sent_for_review": "📝 Your general branch reviews reports: sent to its secretary, and you will be told the outcome. It counts as sent now.",
 }

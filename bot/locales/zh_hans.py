@@ -526,4 +526,5 @@ MESSAGES: dict[str, str] = {
     "apv_told_returned": "↩️ <b>{general}</b> 退回了 {branch} 的{month}报告。\n意见：{comment}\n请修改后重新报送（报送时间仍按首次报送计算）。",
     "rec_review_groups_head": "<b>按党总支：</b>",
     "rec_review_group_line": "▸ {name}（{units}个）｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜好 {good} · 较好 {fair} · 一般 {average} · 差 {poor}",
+    "apv_sent_for_review": "📝 本支部的报告需经党总支审核：已送总支书记审核，审核结果会通知你。报送时间按本次提交计算。",
 }

@@ -585,4 +585,5 @@ MESSAGES: dict[str, str] = {
     ),
     "rec_review_groups_head": "<b>按黨總支：</b>",
     "rec_review_group_line": "▸ {name}（{units}個）｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜好 {good} · 較好 {fair} · 一般 {average} · 差 {poor}",
+    "apv_sent_for_review": "📝 本支部的報告需經黨總支審覈：已送總支書記審覈，審覈結果會通知你。報送時間按本次提交計算。",
 }

@@ -40,6 +40,7 @@ class Submitted:
     branch: Branch
     created: bool
     due_on: date
+    in_review: bool = False  # 审核: it went to its 总支's secretary first
 
 
 @dataclass(frozen=True)
@@ -371,9 +372,13 @@ async def _store(
         )
     await report_store.clear_pending(tx, actor.user_id)
     # 审核: under a 总支 that reviews, the report waits for its secretary (counted as sent).
-    await approval.on_stored(env, tx, report, membership.branch, now)
+    in_review = await approval.on_stored(env, tx, report, membership.branch, now)
     return Submitted(
-        report=report, branch=membership.branch, created=existing is None, due_on=cycle.due_on
+        report=report,
+        branch=membership.branch,
+        created=existing is None,
+        due_on=cycle.due_on,
+        in_review=in_review,
     )
 
 
