@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pytest
+
 from bot.models import Branch, BranchKind
 from bot.rules import State
-from bot.services import grouping
-from tests.conftest import at
+from bot.services import approval, grouping
+from bot.services import tree as tree_service
+from bot.services.base import Env, TgUser, UserError, identify
+from storage import branches
+from tests.conftest import ADMIN, at
 
 T0 = at(2026, 1, 1, 9)
 
@@ -60,3 +65,35 @@ def test_counts_and_pending_review() -> None:
     assert (c.expected, c.on_time, c.late, c.missing, c.exempt) == (4, 1, 1, 2, 1)
     assert c.pending_review == 2 and c.reported == 2 and c.rate == 0.5
     assert grouping.counts([]).rate == 1.0
+
+
+async def test_the_reviewer_is_the_nearest_general_that_reviews(env: Env) -> None:
+    """审核: a 支部's reports go to its nearest 总支, if that one reviews; a 总支 under
+    a 总支 reviews its own 支部; a 支部 directly under the committee has no reviewer."""
+    a = await identify(env, TgUser(ADMIN, "管理员"), T0)
+    await tree_service.add_units(env, a, "一总支 类型=总支 报送=否", T0)
+    await tree_service.add_units(env, a, "内总支 类型=总支 上级=一总支", T0)
+    await tree_service.add_units(env, a, "甲支部 上级=一总支", T0)
+    await tree_service.add_units(env, a, "乙支部 上级=内总支", T0)
+    await tree_service.add_units(env, a, "丁支部", T0)
+    async with env.db.reading() as tx:
+        ids = {b.name: b.id for b in await branches.list_branches(tx)}
+        assert await approval.reviewer_of(tx, ids["甲支部"]) is None  # nobody reviews yet
+    await approval.set_mode(env, a, "一总支 开", T0)
+    async with env.db.reading() as tx:
+        reviewer = await approval.reviewer_of(tx, ids["甲支部"])
+        assert reviewer is not None and reviewer.name == "一总支"
+        assert await approval.reviewer_of(tx, ids["乙支部"]) is None  # 内总支 does not review
+        assert await approval.reviewer_of(tx, ids["丁支部"]) is None
+    await approval.set_mode(env, a, "内总支 开", T0)
+    await approval.set_mode(env, a, "一总支 关", T0)
+    async with env.db.reading() as tx:
+        reviewer = await approval.reviewer_of(tx, ids["乙支部"])
+        assert reviewer is not None and reviewer.name == "内总支"
+        assert await approval.reviewer_of(tx, ids["甲支部"]) is None
+    with pytest.raises(UserError) as err:
+        await approval.set_mode(env, a, "丁支部 开", T0)
+    assert err.value.key == "tree_not_general"
+    with pytest.raises(UserError) as err:
+        await approval.set_mode(env, a, "一总支 也许", T0)
+    assert err.value.key == "arg_missing"

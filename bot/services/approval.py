@@ -31,7 +31,7 @@ from bot.models import Branch, NewMessage, Report
 from bot.services import signing
 from bot.services.base import Actor, Env, UserError, user_lang
 from bot.services.fmt import month_label
-from bot.services.tree import general_of, resolve_in_scope
+from bot.services.tree import resolve_in_scope
 from storage import approvals, branches, meta, outbox
 from storage import reports as report_store
 from storage.approvals import APPROVED, PENDING, RETURNED, Step
@@ -124,9 +124,19 @@ async def reviewer_of(tx: Tx, branch_id: int) -> Branch | None:
     enabled = await approvals.enabled_generals(tx)
     if not enabled:  # no 总支 reviews (every flat committee): no tree to read
         return None
-    nodes = tree.by_id(await branches.list_branches(tx))
-    general = general_of(nodes, branch_id)
-    return general if general is not None and general.id in enabled else None
+    # Walk up the parents (a query per level, not the whole tree per report), as
+    # `tree.general_of` would: the nearest active 总支 above the unit.
+    unit = await branches.get_branch(tx, branch_id)
+    seen: set[int] = set()
+    while unit is not None and unit.parent_id is not None and len(seen) < tree.MAX_DEPTH:
+        seen.add(unit.id)
+        parent = await branches.get_branch(tx, unit.parent_id)
+        if parent is None or not parent.active or parent.id in seen:
+            return None  # an archived 总支 above: the unit counts under the committee
+        if parent.is_general:
+            return parent if parent.id in enabled else None
+        unit = parent
+    return None
 
 
 async def on_stored(env: Env, tx: Tx, report: Report, branch: Branch, now: datetime) -> bool:
