@@ -61,9 +61,12 @@ def grouped_paras(
 ) -> list[Para]:
     """A named list (按时, 迟报, 未报) one paragraph per 总支 that has any; 无 if none has."""
     paras: list[Para] = []
-    for g in mg.groups:
-        ids = {ln.branch.id for ln in g.lines}
-        mine = [ln for ln in lines if ln.branch.id in ids]
+    where = {ln.branch.id: i for i, g in enumerate(mg.groups) for ln in g.lines}
+    by_group: dict[int, list[Line]] = {}
+    for ln in lines:  # one pass, not one per 总支: 400 总支 × 10,000 units stays fast
+        by_group.setdefault(where.get(ln.branch.id, -1), []).append(ln)
+    for i, g in enumerate(mg.groups):
+        mine = by_group.get(i, [])
         if mine:
             paras.append(
                 listing(lang, "circ_group_names", "names", items(mine), group=group_label(lang, g))
