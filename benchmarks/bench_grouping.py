@@ -66,7 +66,8 @@ async def main(generals: int, per: int, direct: int, rounds: int) -> None:
                 unit = await branch_store.add_branch(tx, f"直属第{d + 1}支部", "", start)
                 assert unit is not None
                 units.append(unit.id)
-            await approvals.set_enabled(tx, first, True, 1, start)
+            if first:  # a flat committee (no 总支) for the baseline
+                await approvals.set_enabled(tx, first, True, 1, start)
             for i, unit_id in enumerate(units[::2]):
                 report = await report_store.insert_report(
                     tx, unit_id, str(month), 1, "本月开展主题党日活动。", start, False
