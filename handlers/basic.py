@@ -60,7 +60,9 @@ def welcome(ctx: Ctx) -> str:
 
 async def help_command(ctx: Ctx) -> None:
     """The help sections of the commands meant for the caller (see `bot.commands`)."""
-    parts = [ctx.t("help_head", role=ctx.t(f"role_{ctx.actor.role.value}"))]
+    actor = ctx.actor
+    role = "general" if actor.leads_general and not actor.coordinates else actor.role.value
+    parts = [ctx.t("help_head", role=ctx.t(f"role_{role}"))]
     parts += [ctx.t(key) for key in help_sections(audiences_of(ctx.actor))]
     await ctx.reply(join(parts, "\n\n"))
 

@@ -53,6 +53,11 @@ async def test_each_level_over_its_own_subtree(sim: Sim) -> None:
     check(mine, "tree_head", org="一总支", generals=1, units=2)
     assert not any(name in text_of(mine) for name in OUTSIDE_G1)
 
+    # Its /help: the 总支 section, as 总支书记; no committee section.
+    helped = await sim.say(G1, "/help")
+    check(helped, "help_head", role="总支书记")
+    check(helped, "help_general")
+    assert not matches(helped, "help_coordinator")
     # Its /status covers 一总支, 甲支部, 乙支部; a unit outside is refused.
     status = await sim.say(G1, "/status")
     check(status, "status_head")
