@@ -101,6 +101,12 @@ async def test_a_month_with_two_generals_one_reviewing(sim: Sim) -> None:
     check(status, "grp_line", name="一总支", expected=2, on_time=1, late=0)
     check(status, "grp_line", name="直属支部", expected=1, on_time=0)
     assert text_of(status).index("一总支") < text_of(status).index("甲支部")
+    # 一总支's own /status marks it too (its units only); 二总支's shows nothing of it.
+    mine = await sim.say(G1, "/status")
+    check(mine, "grp_pending_total", count=1)
+    check(mine, "grp_awaiting")
+    assert "丁支部" not in text_of(mine)
+    assert not matches(await sim.say(G2, "/status"), "grp_pending_total")
 
     # A forged approval: 二总支's secretary (and the committee) replaying 一总支's button.
     data = ask.callback_data(label("apv_btn_ok"))

@@ -148,10 +148,18 @@ class MonthGroups:
         return sum(1 for g in self.groups for ln in g.lines if ln.branch.id in self.pending)
 
 
-async def month_groups(tx: Tx, summary: MonthSummary) -> MonthGroups | None:
-    """The committee's month by 总支; None for a 总支's own view or a flat committee."""
+async def month_groups(tx: Tx, summary: MonthSummary, scoped: bool = False) -> MonthGroups | None:
+    """The committee's month by 总支; None for a flat committee. A 总支's own view is
+    not grouped (None), unless `scoped` (its /status) and some of its units' reports
+    wait for its review: then one group, itself, so /status shows 待审核 and marks them."""
     if not summary.scope.whole:
-        return None
+        if not scoped:
+            return None
+        ids = {ln.branch.id for ln in summary.lines}
+        waiting = await pending_review(tx, str(summary.month)) & ids
+        if not waiting:
+            return None
+        return MonthGroups([Group(summary.scope.general, list(summary.lines))], waiting)
     nodes = tree.by_id(await branches.list_branches(tx))
     found = grouped(nodes, summary.lines)
     if found is None:
@@ -162,4 +170,4 @@ async def month_groups(tx: Tx, summary: MonthSummary) -> MonthGroups | None:
 async def status_groups(env: Env, summary: MonthSummary) -> MonthGroups | None:
     """For /status (its own read, after `status.month_status`)."""
     async with env.db.reading() as tx:
-        return await month_groups(tx, summary)
+        return await month_groups(tx, summary, scoped=True)
