@@ -34,7 +34,17 @@ from bot.services import plans as plan_service
 from bot.services.base import Env
 from bot.settings import Settings
 from bot.updates import ChatOrderedProcessor
-from handlers import basic, buttons, coordination, forms, plans, records, reports, tree
+from handlers import (
+    approval,
+    basic,
+    buttons,
+    coordination,
+    forms,
+    plans,
+    records,
+    reports,
+    tree,
+)
 from handlers import engine as engine_handlers
 from handlers.common import Callback, Handler, command_callback
 from handlers.errors import on_error
@@ -59,6 +69,7 @@ HANDLERS: dict[str, Handler] = {
     "branches": tree.branches,
     "addbranch": tree.addbranch,
     "movebranch": tree.movebranch,
+    "reviewmode": approval.reviewmode,
     "renamebranch": coordination.renamebranch,
     "archivebranch": coordination.archivebranch,
     "invite": coordination.invite,

@@ -79,6 +79,7 @@ class Args(StrEnum):
     OPTIONAL_BRANCH = "[<branch>]"  # a branch's name, or nothing for all
     UNITS = "<name>… [上级=<总支>] [类型=总支] [报送=否]"  # tree.parse_unit_options
     MOVE = "<branch> <总支|工委>"  # tree.split_move
+    REVIEW_MODE = "[<总支>] 开|关"  # approval.parse_mode
     POST_MONTH = "[post] [YYYY-MM]"  # months.parse_month + months.not_in_future
     BRANCH_MONTH_REASON = "<branch> [YYYY-MM] <reason>"  # months.name_month
     BRANCH_MONTH = "<branch> [YYYY-MM]"  # months.name_month
@@ -129,6 +130,8 @@ COMMANDS: tuple[Command, ...] = (
     Command("branches", _SCOPED, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
     Command("addbranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.UNITS, frozenset({_C})),
     Command("movebranch", COORDINATORS, COORDINATION_OR_PRIVATE, Args.MOVE, frozenset({_C})),
+    # 审核 per 总支: the committee for any 总支, a 总支书记 for its own (docs/tree-review.md).
+    Command("reviewmode", _SCOPED, COORDINATION_OR_PRIVATE, Args.REVIEW_MODE, frozenset({_C})),
     Command("invite", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE, frozenset({_C})),
     Command("invites", COORDINATORS, COORDINATION_OR_PRIVATE, menus=frozenset({_C})),
     Command("revoke", COORDINATORS, COORDINATION_OR_PRIVATE, Args.INVITE_ID, frozenset({_C})),

@@ -178,6 +178,12 @@ def task_key(task_id: int, branch_id: int, days: int, user_id: int) -> str:
     return f"{task_prefix(task_id)}{branch_id}:{stage_code('remind', days)}:{user_id}"
 
 
+def approval_wait_key(report_id: int, step_id: int, periods: int) -> str:
+    """A 总支 secretary reminded of a report waiting for review (审核) `periods` times the
+    wait setting, once per period (the recipient's id is appended per person)."""
+    return f"apvwait:{report_id}:{step_id}:{periods}"
+
+
 # ------------------------------------------------------ a branch in a month
 
 

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
     review_average: float = Field(default=0.5, ge=0, le=1)
     # 好 also needs at most this many months with a required yes/no form answer of 否.
     review_good_max_no_months: int = Field(default=0, ge=0, le=12)
+    # 审核 (docs/tree-review.md): a 总支 secretary is reminded of a report waiting this long.
+    review_wait_days: int = Field(default=3, ge=1, le=60)
     # Messages per second in all; Telegram allows about 30.
     rate_limit: float = Field(default=30.0, gt=0, le=1000)
 

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden
 
 from bot.services.base import UserError
 from handlers import (
+    approval,
     basic,
     coordination,
     form_status,
@@ -109,6 +110,8 @@ ACTIONS: dict[str, Action] = {
     "ptb": plan_edit.task_branches,
     "ptbx": plan_edit.task_branch_toggle,
     "ptba": plan_edit.task_branch_all,
+    "apv": approval.approve_pressed,
+    "apr": approval.return_pressed,
 }
 
 

@@ -14,11 +14,11 @@ from bot.calendar import Month
 from bot.commands import PRIVATE
 from bot.i18n import Html, esc, join
 from bot.models import Branch, Invite, User
-from bot.services import onboarding, reports, status
+from bot.services import grouping, onboarding, reports, status
 from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, names_list, time_label
 from bot.services.status import MonthSummary, Only, State
-from handlers import form_status
+from handlers import form_status, grouped
 from handlers.common import (
     PAGE_CHARS,
     Ctx,
@@ -234,10 +234,11 @@ async def status_command(ctx: Ctx) -> None:
             await _branch_status(ctx, target)
         return
     summary = await status.month_status(ctx.env, ctx.actor, target.month, ctx.now)
+    groups = await grouping.status_groups(ctx.env, summary)  # None: no 总支, as before
     if ctx.chat_kind != PRIVATE:
-        await ctx.reply(*render_group_summary(ctx, summary, target.only))
+        await ctx.reply(*render_group_summary(ctx, summary, target.only, groups))
         return
-    await ctx.reply(*render_summary(ctx, summary, target.only, 1))
+    await ctx.reply(*render_summary(ctx, summary, target.only, 1, groups))
 
 
 async def status_page(ctx: Ctx, args: list[str]) -> None:
@@ -248,10 +249,11 @@ async def status_page(ctx: Ctx, args: list[str]) -> None:
     month = status.button_month(ctx.actor, args[0], current_month(ctx.env, ctx.now))
     only = status.parse_only(args[1])
     summary = await status.month_status(ctx.env, ctx.actor, month, ctx.now)
+    groups = await grouping.status_groups(ctx.env, summary)
     if ctx.chat_kind != PRIVATE:
-        await ctx.edit(*render_group_summary(ctx, summary, only))
+        await ctx.edit(*render_group_summary(ctx, summary, only, groups))
     else:
-        await ctx.edit(*render_summary(ctx, summary, only, page))
+        await ctx.edit(*render_summary(ctx, summary, only, page, groups))
     await ctx.toast("")
 
 
@@ -334,14 +336,25 @@ def _action_row(ctx: Ctx, s: MonthSummary, only: Only) -> list[tuple[str, str]]:
 
 
 def render_summary(
-    ctx: Ctx, s: MonthSummary, only: Only = Only.ALL, page: int = 1
+    ctx: Ctx,
+    s: MonthSummary,
+    only: Only = Only.ALL,
+    page: int = 1,
+    groups: grouping.MonthGroups | None = None,
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
-    """One page of /status in private chat: the counts, then ~30 branches, ‹ p/n ›."""
+    """One page of /status in private chat: the counts, then ~30 branches, ‹ p/n ›.
+    With 总支 (`groups`): the counts per 总支 too, and the branches under their 总支."""
     head = _summary_head(ctx, s, only)
     if not s.lines:
         return join([*head, _empty(ctx, s)]), None
     no_secretary = {ln.branch.id for ln in s.without_secretary}
     body: list[str] = [_branch_line(ctx, ln, no_secretary) for ln in s.only(only)]
+    if groups is not None:  # per-总支 totals lead the first page, then the lists by 总支
+        body = [
+            *grouped.totals_lines(ctx, groups, _todo_label(ctx, s)),
+            "",
+            *grouped.body_lines(ctx, groups, s, only, lambda x: _branch_line(ctx, x, no_secretary)),
+        ]
     if s.failures and only is Only.ALL:
         people = {u.user_id: u.display_name for ln in s.lines for u in ln.view.reporters}
         body.append("")
@@ -364,7 +377,7 @@ def render_summary(
 
 
 def render_group_summary(
-    ctx: Ctx, s: MonthSummary, only: Only = Only.ALL
+    ctx: Ctx, s: MonthSummary, only: Only = Only.ALL, groups: grouping.MonthGroups | None = None
 ) -> tuple[Html, InlineKeyboardMarkup | None]:
     """/status in a group: the counts and the branches still to report, one screen at most,
     and a button for the full list in private chat."""
@@ -376,6 +389,9 @@ def render_group_summary(
     lines = [_branch_line(ctx, ln, no_secretary) for ln in shown[:GROUP_BRANCHES]]
     if len(shown) > GROUP_BRANCHES:
         lines.append(ctx.t("group_more_branches", count=len(shown) - GROUP_BRANCHES))
+    if groups is not None:  # one line per 总支 instead of one per 支部
+        used = join([*head, Html("")])
+        lines = grouped.screen_lines(ctx, groups, s, only, len(used), used.count("\n") + 1)
     full = f"pm:status:{s.month}" + ("" if only is Only.ALL else f":{only.value}")
     rows: list[list[tuple[str, str]]] = [
         _action_row(ctx, s, only),

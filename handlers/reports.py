@@ -13,6 +13,7 @@ from bot.services import report_files, reports
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
 from bot.services.reports import HeldForForm, MonthChoice, Submitted, Target, TypedChoice
+from handlers import approval
 from handlers import forms as form_handlers
 from handlers.common import Ctx, buttons, guarded, int_arg
 from handlers.moves import history_lines, manage_row, maybe_reason
@@ -126,6 +127,8 @@ async def on_text(ctx: Ctx) -> None:
         return
     if await maybe_plan_input(ctx, message.text):  # a date/year/title asked for by a plan button
         return
+    if await approval.maybe_comment(ctx, message.text):  # a 总支 secretary's 退回 comment
+        return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":
         if await form_handlers.answer_open(ctx, message.text):  # a form's question is open
@@ -195,6 +198,8 @@ async def _acknowledge(ctx: Ctx, done: Submitted) -> None:
         "revisions": r.revisions,
     }
     text = ctx.t("report_saved" if done.created else "report_revised", **params)
+    if done.in_review:  # 审核: say it went to the 总支's secretary first
+        text = Html(text + "\n" + ctx.t("apv_sent_for_review"))
     markup = buttons(
         [(ctx.t("report_btn_revise"), f"rev:{r.id}"), (ctx.t("report_btn_view"), f"view:{r.id}")],
         manage_row(ctx, r.id),

@@ -152,6 +152,7 @@ SAMPLES: dict[str, list[str]] = {
     "unexempt": ["/unexempt 乙支部 2026-11", "/unexempt 丁支部 2026-11"],
     "renamebranch": ["/renamebranch 乙支部 乙党支部"],
     "movebranch": ["/movebranch 乙支部 工委"],
+    "reviewmode": ["/reviewmode 丙总支 开"],
     "archivebranch": ["/archivebranch 乙支部"],
     "bindgroup": ["/bindgroup"],
     "start": ["/start"],
@@ -340,6 +341,8 @@ BUTTONS: list[tuple[str, set[str]]] = [
     ("ptb", COORDINATORS),
     ("ptbx", COORDINATORS),
     ("ptba", COORDINATORS),
+    ("apv", set()),  # 审核: only the secretary of the report's own reviewing 总支
+    ("apr", set()),
 ]
 
 
@@ -500,6 +503,8 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "ptb": (f"ptb:{world.task_id}:1", ADMIN),
         "ptbx": (f"ptbx:{world.task_id}:{world.branch_id}:1", ADMIN),
         "ptba": (f"ptba:{world.task_id}", ADMIN),
+        "apv": (f"apv:{world.report_id}", SECRETARY),
+        "apr": (f"apr:{world.report_id}", SECRETARY),
     }[action]
     return f"z1:{data}", user
 

@@ -76,6 +76,7 @@ MESSAGES: dict[str, str] = {
         "/branches List branches\n"
         "/addbranch name (one per line adds several) · /renamebranch old new · /archivebranch name\n"
         "/addbranch name kind=general [reports=no] · /addbranch name parent=general · /movebranch branch general|committee\n"
+        "/reviewmode general on|off A general branch reviews its branches' reports first\n"
         "/invite branch [secretary|deputy] Create an invite link; /invite all links for every branch without a secretary\n"
         "/invites Unused invites · /revoke number Revoke an invite\n"
         "<b>Plans and records</b>\n"
@@ -567,7 +568,8 @@ MESSAGES: dict[str, str] = {
         "/remind [branch] nudge your branches that have not reported\n"
         "/exempt branch [2026-11] reason · /unexempt branch exempt or not\n"
         "/branches your branches · /circular your monthly circular · /export your ledger · /schedule dates\n"
-        "/bindgroup in your group: make it your general branch's group"
+        "/bindgroup in your group: make it your general branch's group\n"
+        "/reviewmode on|off review your branches' reports (approve or return)"
     ),
     "gdigest_head": "📋 <b>{general} · {month}: overdue</b>\nThe due day has passed; {count} of your branches have not reported: {names}",
     "gcirc_to": "To the branches of this general branch:",
@@ -647,4 +649,38 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task} (overdue): {count}/{total} branches not done: {names}",
     "plan_ledger_disabled": " (disabled)",
     "plan_ledger_deleted": " (deleted)",
+    # 逐级报送: the committee by 总支, and 审核 (docs/tree-review.md)
+    "grp_direct": "Branches directly under the committee",
+    "grp_head": "<b>By general branch:</b>",
+    "grp_line": "▸ {name}: expected {expected} · on time {on_time} · late {late} · {missing_label} {missing}{pending}",
+    "grp_pending": " · awaiting review {count}",
+    "grp_pending_total": "Awaiting review {count} (sent, waiting for the general branch's review)",
+    "grp_section": "<b>[{name}]</b> ({count})",
+    "grp_awaiting": " (awaiting review)",
+    "grp_names": ": {names}",
+    "grp_more": "… and {count} more general branches",
+    "circ_sec_by_general": "<b>{n}. By general branch</b>",
+    "circ_group_line": "{name}: {expected} expected, {on_time} on time, {late} late, {missing} missing, rate {rate}%.",
+    "circ_group_pending": "Sent and awaiting the general branch's review ({count}): {names}",
+    "circ_group_names": "{group}: {names}",
+    "cmd_reviewmode": "Set a general branch's review on or off",
+    "usage_reviewmode": "/reviewmode general-branch on|off",
+    "apv_mode_on": "✅ <b>{name}</b> now reviews: its branches' reports go first to its secretary (approve or return); the committee still counts on time / late by when they were sent.",
+    "apv_mode_off": "✅ <b>{name}</b> no longer reviews: its branches' reports go straight to the committee.",
+    "apv_ask": "📝 <b>{general} · to review</b>\n{branch} sent its report for {month} (revision {revision}):\n{text}\n\nPlease approve it, or return it with a comment.",
+    "apv_wait": "⏰ <b>{general} · review reminder</b>\n{branch}'s report for {month} has waited {days} days for review:\n{text}\n\nPlease approve it, or return it with a comment.",
+    "apv_btn_ok": "✅ Approve",
+    "apv_btn_return": "↩️ Return",
+    "apv_btn_revise": "✏️ Revise report",
+    "apv_ask_comment": "Type your comment for returning <b>{branch}</b>'s report (your next message is the comment).",
+    "apv_comment_missing": "The comment cannot be empty; please type it.",
+    "apv_question_lapsed": "The return has lapsed; press Return again.",
+    "apv_not_pending": "This report was already approved or returned; it is not waiting for review.",
+    "apv_done_ok": "✅ Approved <b>{branch}</b>'s report; the branch was told.",
+    "apv_done_returned": "↩️ Returned <b>{branch}</b>'s report with: {comment}\nThe branch was told to revise it.",
+    "apv_told_ok": "✅ <b>{general}</b> approved {branch}'s report for {month}.",
+    "apv_told_returned": "↩️ <b>{general}</b> returned {branch}'s report for {month}.\nComment: {comment}\nPlease revise and send it again (it still counts from when it was first sent).",
+    "rec_review_groups_head": "<b>By general branch:</b>",
+    "rec_review_group_line": "▸ {name} ({units}) | on time {rate} | late {late} | missing {missing} | good {good} · fair {fair} · average {average} · poor {poor}",
+    "apv_sent_for_review": "📝 Your general branch reviews reports: sent to its secretary, and you will be told the outcome. It counts as sent now.",
 }

@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
         "/branches 支部列表\n"
         "/addbranch 名称（可每行一个，一次添加多个）· /renamebranch 旧名 新名 · /archivebranch 名称\n"
         "/addbranch 名称 类型=总支 [报送=否] 添加党总支 · /addbranch 名称 上级=总支名 · /movebranch 支部名 总支名|工委\n"
+        "/reviewmode 总支名 开|关 设置党总支审核（所属支部的报告先经总支书记审核）\n"
         "/invite 支部名 [secretary|deputy] 生成邀请链接；/invite all 所有无书记支部的链接\n"
         "/invites 未使用的邀请 · /revoke 编号 作废邀请\n"
         "<b>方案与台账</b>\n"
@@ -559,7 +560,8 @@ MESSAGES: dict[str, str] = {
         "/remind [支部名] 提醒本总支尚未报送的支部\n"
         "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 设置或取消免报\n"
         "/branches 本总支的支部 · /circular 本总支月度通报 · /export 本总支台账 · /schedule 时间安排\n"
-        "/bindgroup 在总支群里发送，设为总支群"
+        "/bindgroup 在总支群里发送，设为总支群\n"
+        "/reviewmode 开|关 本总支审核所属支部的报告（通过或退回）"
     ),
     "gdigest_head": "📋 <b>{general} · {month}截止未报汇总</b>\n截止日已过，本总支 {count} 个支部尚未报送：{names}",
     "gcirc_to": "本总支各党支部：",
@@ -639,4 +641,38 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task}（已逾期）：{count}/{total}个支部未完成：{names}",
     "plan_ledger_disabled": "（已停用）",
     "plan_ledger_deleted": "（已删除）",
+    # 逐级报送: the committee by 总支, and 审核 (docs/tree-review.md)
+    "grp_direct": "直属支部",
+    "grp_head": "<b>按党总支：</b>",
+    "grp_line": "▸ {name}：应报 {expected} · 按时 {on_time} · 迟报 {late} · {missing_label} {missing}{pending}",
+    "grp_pending": " · 待审核 {count}",
+    "grp_pending_total": "待审核 {count}（已报送，等待总支审核）",
+    "grp_section": "<b>【{name}】</b>（{count}）",
+    "grp_awaiting": "（待审核）",
+    "grp_names": "：{names}",
+    "grp_more": "……还有 {count} 个总支",
+    "circ_sec_by_general": "<b>{n}、各党总支报送情况</b>",
+    "circ_group_line": "{name}：应报{expected}个，按时{on_time}个，迟报{late}个，未报{missing}个，报送率{rate}%。",
+    "circ_group_pending": "已报送、尚待党总支审核{count}个：{names}",
+    "circ_group_names": "{group}：{names}",
+    "cmd_reviewmode": "设置党总支审核（开/关）",
+    "usage_reviewmode": "/reviewmode 总支名 开|关",
+    "apv_mode_on": "✅ <b>{name}</b> 已开启审核：所属支部的报告先送总支书记审核（通过或退回），工委仍按报送时间统计按时/迟报。",
+    "apv_mode_off": "✅ <b>{name}</b> 已关闭审核：所属支部的报告直接报送工委。",
+    "apv_ask": "📝 <b>{general} · 待审核</b>\n{branch} 报送了{month}工作情况（第{revision}次修改）：\n{text}\n\n请审核：通过，或退回并写明意见。",
+    "apv_wait": "⏰ <b>{general} · 审核提醒</b>\n{branch} 的{month}报告已等待审核 {days} 天：\n{text}\n\n请审核：通过，或退回并写明意见。",
+    "apv_btn_ok": "✅ 通过",
+    "apv_btn_return": "↩️ 退回",
+    "apv_btn_revise": "✏️ 修改报告",
+    "apv_ask_comment": "请直接输入退回 <b>{branch}</b> 报告的意见（下一条消息即为意见）。",
+    "apv_comment_missing": "退回意见不能为空，请输入意见。",
+    "apv_question_lapsed": "退回操作已过期，请重新点“退回”。",
+    "apv_not_pending": "这份报告已审核或已退回，当前不在待审核状态，无需处理。",
+    "apv_done_ok": "✅ 已通过 <b>{branch}</b> 的报告，已通知该支部。",
+    "apv_done_returned": "↩️ 已退回 <b>{branch}</b> 的报告，意见：{comment}\n已通知该支部修改。",
+    "apv_told_ok": "✅ <b>{general}</b> 已审核通过 {branch} 的{month}报告。",
+    "apv_told_returned": "↩️ <b>{general}</b> 退回了 {branch} 的{month}报告。\n意见：{comment}\n请修改后重新报送（报送时间仍按首次报送计算）。",
+    "rec_review_groups_head": "<b>按党总支：</b>",
+    "rec_review_group_line": "▸ {name}（{units}个）｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜好 {good} · 较好 {fair} · 一般 {average} · 差 {poor}",
+    "apv_sent_for_review": "📝 本支部的报告需经党总支审核：已送总支书记审核，审核结果会通知你。报送时间按本次提交计算。",
 }

@@ -86,6 +86,7 @@ MESSAGES: dict[str, str] = {
         "/branches 支部列表\n"
         "/addbranch 名稱（可每行一個，一次添加多個）· /renamebranch 舊名 新名 · /archivebranch 名稱\n"
         "/addbranch 名稱 類型=總支 [報送=否] 添加黨總支 · /addbranch 名稱 上級=總支名 · /movebranch 支部名 總支名|工委\n"
+        "/reviewmode 總支名 開|關 設置黨總支審覈（所屬支部的報告先經總支書記審覈）\n"
         "/invite 支部名 [secretary|deputy] 生成邀請鏈接；/invite all 所有無書記支部的鏈接\n"
         "/invites 未使用的邀請 · /revoke 編號 作廢邀請\n"
         "<b>方案與臺賬</b>\n"
@@ -601,7 +602,8 @@ MESSAGES: dict[str, str] = {
         "/remind [支部名] 提醒本總支尚未報送的支部\n"
         "/exempt 支部名 [2026-11] 理由 · /unexempt 支部名 設置或取消免報\n"
         "/branches 本總支的支部 · /circular 本總支月度通報 · /export 本總支臺賬 · /schedule 時間安排\n"
-        "/bindgroup 在總支群裏發送，設爲總支群"
+        "/bindgroup 在總支群裏發送，設爲總支群\n"
+        "/reviewmode 開|關 本總支審覈所屬支部的報告（通過或退回）"
     ),
     "gdigest_head": (
         "📋 <b>{general} · {month}截止未報彙總</b>\n"
@@ -686,4 +688,56 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task}（已逾期）：{count}/{total}個支部未完成：{names}",
     "plan_ledger_disabled": "（已停用）",
     "plan_ledger_deleted": "（已刪除）",
+    "grp_direct": "直屬支部",
+    "grp_head": "<b>按黨總支：</b>",
+    "grp_line": "▸ {name}：應報 {expected} · 按時 {on_time} · 遲報 {late} · {missing_label} {missing}{pending}",
+    "grp_pending": " · 待審覈 {count}",
+    "grp_pending_total": "待審覈 {count}（已報送，等待總支審覈）",
+    "grp_section": "<b>【{name}】</b>（{count}）",
+    "grp_awaiting": "（待審覈）",
+    "grp_names": "：{names}",
+    "grp_more": "……還有 {count} 個總支",
+    "circ_sec_by_general": "<b>{n}、各黨總支報送情況</b>",
+    "circ_group_line": "{name}：應報{expected}個，按時{on_time}個，遲報{late}個，未報{missing}個，報送率{rate}%。",
+    "circ_group_pending": "已報送、尚待黨總支審覈{count}個：{names}",
+    "circ_group_names": "{group}：{names}",
+    "cmd_reviewmode": "設置黨總支審覈（開/關）",
+    "usage_reviewmode": "/reviewmode 總支名 開|關",
+    "apv_mode_on": "✅ <b>{name}</b> 已開啓審覈：所屬支部的報告先送總支書記審覈（通過或退回），工委仍按報送時間統計按時/遲報。",
+    "apv_mode_off": "✅ <b>{name}</b> 已關閉審覈：所屬支部的報告直接報送工委。",
+    "apv_ask": (
+        "📝 <b>{general} · 待審覈</b>\n"
+        "{branch} 報送了{month}工作情況（第{revision}次修改）：\n"
+        "{text}\n"
+        "\n"
+        "請審覈：通過，或退回並寫明意見。"
+    ),
+    "apv_wait": (
+        "⏰ <b>{general} · 審覈提醒</b>\n"
+        "{branch} 的{month}報告已等待審覈 {days} 天：\n"
+        "{text}\n"
+        "\n"
+        "請審覈：通過，或退回並寫明意見。"
+    ),
+    "apv_btn_ok": "✅ 通過",
+    "apv_btn_return": "↩️ 退回",
+    "apv_btn_revise": "✏️ 修改報告",
+    "apv_ask_comment": "請直接輸入退回 <b>{branch}</b> 報告的意見（下一條消息即爲意見）。",
+    "apv_comment_missing": "退回意見不能爲空，請輸入意見。",
+    "apv_question_lapsed": "退回操作已過期，請重新點“退回”。",
+    "apv_not_pending": "這份報告已審覈或已退回，當前不在待審覈狀態，無需處理。",
+    "apv_done_ok": "✅ 已通過 <b>{branch}</b> 的報告，已通知該支部。",
+    "apv_done_returned": (
+        "↩️ 已退回 <b>{branch}</b> 的報告，意見：{comment}\n"
+        "已通知該支部修改。"
+    ),
+    "apv_told_ok": "✅ <b>{general}</b> 已審覈通過 {branch} 的{month}報告。",
+    "apv_told_returned": (
+        "↩️ <b>{general}</b> 退回了 {branch} 的{month}報告。\n"
+        "意見：{comment}\n"
+        "請修改後重新報送（報送時間仍按首次報送計算）。"
+    ),
+    "rec_review_groups_head": "<b>按黨總支：</b>",
+    "rec_review_group_line": "▸ {name}（{units}個）｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜好 {good} · 較好 {fair} · 一般 {average} · 差 {poor}",
+    "apv_sent_for_review": "📝 本支部的報告需經黨總支審覈：已送總支書記審覈，審覈結果會通知你。報送時間按本次提交計算。",
 }

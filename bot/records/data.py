@@ -101,6 +101,8 @@ class YearData:
     tasks: list[TaskStatusRow] = field(default_factory=list)
     # The report form's answers by month (only months where some report used a form).
     form_answers: dict[Month, MonthAnswers] = field(default_factory=dict)
+    # Every unit, 总支 that only gather included: the tree the ledger groups by 总支.
+    units: dict[int, Branch] = field(default_factory=dict)
 
     @property
     def year(self) -> int:
@@ -174,6 +176,7 @@ def assemble(
     authors: dict[int, User] | None = None,
     circulars: Sequence[Circular] = (),
     tasks: Sequence[TaskStatusRow] = (),
+    units: Iterable[Branch] = (),
 ) -> YearData:
     """Decide each (branch, month) with the rules of `bot.services.status.summarize`."""
     if now.tzinfo is None:
@@ -225,6 +228,7 @@ def assemble(
         authors=dict(authors or {}),
         circulars=list(circulars),
         tasks=list(tasks),
+        units={u.id: u for u in units},
     )
 
 
@@ -241,7 +245,8 @@ async def load_span(
         if tasks is None:
             tasks = await _task_rows(tx, now.astimezone(env.cfg.tz).date())
         # A 总支 that only gathers its 支部 owes no report: no row of its own (docs/tree.md).
-        branches = [b for b in await q.branches_all(tx) if b.reports]
+        units = await q.branches_all(tx)
+        branches = [b for b in units if b.reports]
         cycles = await q.cycles_between(tx, lo, hi)
         reports = await _report_rows(tx, lo, hi)
         exemptions = await q.exemptions_between(tx, lo, hi)
@@ -268,6 +273,7 @@ async def load_span(
         attachments=attachments,
         authors=authors,
         circulars=circulars,
+        units=units,
         tasks=tasks,
     )
     return replace(data, form_answers=form_answers) if form_answers else data

@@ -37,6 +37,7 @@ from openpyxl.worksheet.properties import PageSetupProperties, WorksheetProperti
 from bot.calendar import Month
 from bot.models import Branch
 from bot.records import labels as L
+from bot.records import ledger_groups
 from bot.records.data import YearData
 from bot.records.form_sheets import FormTable, form_tables
 from bot.records.review import Grade, ReviewThresholds, YearReview, review_year
@@ -322,8 +323,10 @@ def _rate(rate: float | None) -> tuple[float | str, str | None]:
 def _matrix(wb: LedgerBook, data: YearData, review: YearReview) -> None:
     month_cols = [_month_header(data, m) for m in data.months]
     totals = ["应报月数", "按时", "迟报", "未报", "免报", "全年按时率"]
-    headers = ["支部", "类别", *month_cols, *totals]
-    first_month_col = 3
+    generals = ledger_groups.general_names(data)  # None: no 总支, no column
+    extra = [ledger_groups.GENERAL_HEADER] if generals is not None else []
+    headers = ["支部", *extra, "类别", *month_cols, *totals]
+    first_month_col = 3 + len(extra)
     # The month cells' texts: the state labels and the late ones with their dates.
     month_values: set[str] = set(L.STATE_LABEL.values())
     for c in data.cells.values():
@@ -333,7 +336,12 @@ def _matrix(wb: LedgerBook, data: YearData, review: YearReview) -> None:
     count = [len(data.months)]
     widths = column_widths(
         headers,
-        [names, {b.category for b in data.branches}, *[()] * len(month_cols)]
+        [
+            names,
+            *([generals.values()] if generals is not None else []),
+            {b.category for b in data.branches},
+            *[()] * len(month_cols),
+        ]
         + [count] * 5
         + [[0.5, L.NOT_APPLICABLE]],
     )
@@ -347,6 +355,9 @@ def _matrix(wb: LedgerBook, data: YearData, review: YearReview) -> None:
     for branch, name in zip(data.branches, names, strict=True):
         values: list[Value] = [name, branch.category]
         styles: list[str | None] = [None, None]
+        if generals is not None:
+            values.insert(1, generals.get(branch.id, ""))
+            styles.append(None)
         for month in data.months:
             cell = data.cell(branch.id, month)
             if cell is None:
@@ -400,6 +411,9 @@ def _reports(wb: LedgerBook, data: YearData) -> None:
         "报告全文",
     ]
     names = {b.id: _branch_name(b) for b in data.branches}
+    generals = ledger_groups.general_names(data)  # None: no 总支, no column
+    if generals is not None:
+        headers.insert(1, ledger_groups.GENERAL_HEADER)
     authors: set[int] = set()
     revisions = 0
     for report in data.reports():
@@ -409,6 +423,7 @@ def _reports(wb: LedgerBook, data: YearData) -> None:
         headers,
         [
             names.values(),
+            *([generals.values()] if generals is not None else []),
             [str(data.last)],
             [data.author_name(a) for a in authors],
             [_WHEN],
@@ -420,25 +435,30 @@ def _reports(wb: LedgerBook, data: YearData) -> None:
         fixed={len(headers): TEXT_COLUMN_WIDTH},
     )
     sheet = _Sheet(
-        wb, L.SHEET_REPORTS, headers, widths, [TOP] * 3 + [DATETIME_TOP] * 2 + [TOP] * 3 + [WRAP]
+        wb,
+        L.SHEET_REPORTS,
+        headers,
+        widths,
+        [TOP] * (3 + (generals is not None)) + [DATETIME_TOP] * 2 + [TOP] * 3 + [WRAP],
     )
     any_report = False
     for report in data.reports():
         any_report = True
         cell = data.cell(report.branch_id, Month.parse(report.month))
-        sheet.append(
-            [
-                names.get(report.branch_id, str(report.branch_id)),
-                report.month,
-                data.author_name(report.author_id),
-                local(report.submitted_at, data),
-                local(report.revised_at, data) if report.revised_at else None,
-                L.STATE_LABEL[State.LATE if report.late else State.ON_TIME],
-                report.revisions - 1,  # the first version is not a revision
-                cell.attachments if cell is not None else 0,
-                report.text,
-            ]
-        )
+        row: list[Value] = [
+            names.get(report.branch_id, str(report.branch_id)),
+            report.month,
+            data.author_name(report.author_id),
+            local(report.submitted_at, data),
+            local(report.revised_at, data) if report.revised_at else None,
+            L.STATE_LABEL[State.LATE if report.late else State.ON_TIME],
+            report.revisions - 1,  # the first version is not a revision
+            cell.attachments if cell is not None else 0,
+            report.text,
+        ]
+        if generals is not None:
+            row.insert(1, generals.get(report.branch_id, ""))
+        sheet.append(row)
     if not any_report:
         sheet.note(L.NO_REPORTS, skip=0)
     sheet.finish()
@@ -591,6 +611,7 @@ def ledger_workbook(data: YearData, thresholds: ReviewThresholds | None = None) 
     taken = {L.SHEET_MATRIX, L.SHEET_REPORTS, L.SHEET_TASKS, L.SHEET_CIRCULARS, L.SHEET_REVIEW}
     for table in form_tables(data, taken):
         _form_sheet(wb, table)
+    ledger_groups.summary_sheet(wb, data)  # 总支汇总, when the committee has 总支
     return wb
 
 

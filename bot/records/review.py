@@ -6,7 +6,7 @@ every place that shows it says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Self
 
@@ -16,6 +16,7 @@ from bot.calendar import Month
 from bot.forms.counting import required_noes
 from bot.i18n import Html, join, t
 from bot.models import Branch
+from bot.records import review_groups
 from bot.records.data import YearData
 from bot.services.status import State
 from bot.settings import Settings
@@ -109,6 +110,8 @@ class YearReview:
     months: list[Month]  # the counted months: cycle exists and its due day has passed
     rows: list[BranchReview]
     thresholds: ReviewThresholds
+    # Every unit (the tree): /review adds a block per 总支 when there are any.
+    units: dict[int, Branch] = field(default_factory=dict)
 
     def grade_counts(self) -> dict[Grade, int]:
         counts = dict.fromkeys(Grade, 0)
@@ -169,7 +172,7 @@ def review_year(data: YearData, thresholds: ReviewThresholds | None = None) -> Y
                 no_labels=tuple(no_labels),
             )
         )
-    return YearReview(year=data.year, months=months, rows=rows, thresholds=th)
+    return YearReview(year=data.year, months=months, rows=rows, thresholds=th, units=data.units)
 
 
 def _required_noes(data: YearData, branch_id: int, month: Month) -> list[str]:
@@ -219,6 +222,8 @@ def review_text(lang: str, review: YearReview) -> Html:
         ),
         Html(""),
     ]
+    # A committee with 总支: each 总支's aggregate first (bot/records/review_groups.py).
+    lines += review_groups.general_lines(lang, review)
     for row in review.rows:
         name = row.branch.name
         if row.branch.archived_at is not None:

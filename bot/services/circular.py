@@ -9,13 +9,14 @@ stored and shown) and into messages split on section boundaries
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from bot import rules
 from bot.calendar import Month
 from bot.i18n import TELEGRAM_LIMIT, Html, esc, join, split_message
 from bot.models import Circular
-from bot.services import form_counts, plans
+from bot.services import circular_groups, form_counts, grouping, plans
 from bot.services.base import COMMITTEE, Env, Scope
 from bot.services.circular_model import (
     CircularModel,
@@ -162,12 +163,22 @@ async def build(
         n += 1
         return plain(lang, f"num_{n}")
 
+    # A committee with 总支: totals per 总支, and the named lists by 总支 (None: flat).
+    mg = await grouping.month_groups(tx, summary)
+    if mg is not None:
+        sections.append(circular_groups.by_general(lang, mg, number()))
+
+    def names_paras(lines: list[Line], items: Callable[[list[Line]], list[Item]]) -> list[Para]:
+        if mg is None:
+            return [_names_para(lang, items(lines))]
+        return circular_groups.grouped_paras(lang, mg, lines, items)
+
     sections.append(
         _section(
             lang,
             "on_time",
             "circ_sec_on_time",
-            [_names_para(lang, _names(on_time))],
+            names_paras(on_time, _names),
             n=number(),
             count=len(on_time),
         )
@@ -177,12 +188,12 @@ async def build(
             lang,
             "late",
             "circ_sec_late",
-            [_names_para(lang, _dated(lang, late, env))],
+            names_paras(late, lambda lines: _dated(lang, lines, env)),
             n=number(),
             count=len(late),
         )
     )
-    missing_paras = [_names_para(lang, _names(missing))]
+    missing_paras = names_paras(missing, _names)
     runs_of = await missing_runs(env, tx, summary)
     repeat = [(ln, runs_of[ln.branch.id]) for ln in missing if runs_of.get(ln.branch.id, 0) >= 2]
     if repeat:

@@ -29,6 +29,7 @@ MODEL_VERSION = 1
 
 SectionKind = Literal[
     "totals",  # 总体情况
+    "by_general",  # 各党总支报送情况 (a committee with 总支: docs/tree-review.md)
     "on_time",  # 按时报送
     "late",  # 迟报
     "missing",  # 未报送 (with 连续未报)

@@ -18,8 +18,8 @@ from bot.calendar import Month, end_of
 from bot.i18n import CATALOGS, Html, join, language_for, split_message, t
 from bot.models import NewMessage, User
 from bot.rules import Stage, State
+from bot.services import approval, general, months, plans
 from bot.services import circular as circular_mod
-from bot.services import general, months, plans
 from bot.services.base import (
     Actor,
     Env,
@@ -71,6 +71,7 @@ async def reconcile(env: Env, now: datetime) -> Reconciled:
         result.enqueued += await outbox.enqueue_many(
             tx, await plans.task_reminders(env, tx, now), now
         )
+        result.enqueued += await approval.reconcile(env, tx, now)  # 审核 waiting too long
     return result
 
 

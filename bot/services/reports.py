@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from bot import rules
 from bot.calendar import Month, end_of
 from bot.models import Attachment, Branch, Membership, Pending, Report, Revision
+from bot.services import approval
 from bot.services.base import Actor, Env, UserError, current_month, cycle_for
 from bot.services.fmt import month_label
 from storage import branches, meta
@@ -40,6 +41,7 @@ class Submitted:
     branch: Branch
     created: bool
     due_on: date
+    in_review: bool = False  # 审核: it went to its 总支's secretary first
 
 
 @dataclass(frozen=True)
@@ -387,11 +389,14 @@ async def _store(
             f"{month} r{report.revisions} {len(text)}",
         )
     await report_store.clear_pending(tx, actor.user_id)
+    # 审核: under a 总支 that reviews, the report waits for its secretary (counted as sent).
+    in_review = await approval.on_stored(env, tx, report, membership.branch, now)
     return Submitted(
         report=report,
         branch=membership.branch,
         created=existing is None or (existing is report and report.revisions == 1),
         due_on=cycle.due_on,
+        in_review=in_review,
     )
 
 

@@ -69,6 +69,34 @@ SHAPES = {
     "wdok": "wdok:1",
     "mv": "mv:1",
     "mvto": "mvto:1:1:2026-10",
+    "sfp": "sfp:2026-11:1:2",
+    # report forms
+    "fa": "fa:1:2026-11:5:y",
+    "fp": "fp:1:2026-11",
+    "fc": "fc:1:2026-11",
+    "fe": "fe:1:2026-11",
+    "fk": "fk:1:2026-11:0",
+    "fs": "fs:1:2026-11",
+    # a plan's preview corrected, plans managed
+    "pvt": "pvt:1:0:1",
+    "pvk": "pvk:1:0:1",
+    "pvd": "pvd:1:0:1",
+    "pvp": "pvp:1:0:1",
+    "pvy": "pvy:1:0:up:1",
+    "plm": "plm:1:1",
+    "pld": "pld:1",
+    "plx": "plx:1",
+    "plxok": "plxok:1",
+    "ptt": "ptt:1",
+    "ptd": "ptd:1",
+    "ptx": "ptx:1",
+    "ptxok": "ptxok:1",
+    "ptb": "ptb:1:1",
+    "ptbx": "ptbx:1:1:1",
+    "ptba": "ptba:1",
+    # 审核 by a 总支
+    "apv": "apv:1",
+    "apr": "apr:1",
 }
 # The tables a refused press must leave as they were (the inbox records every update,
 # the lease its heartbeat, and users the name Telegram shows).
@@ -87,6 +115,12 @@ WATCHED = (
     "invites",
     "coordinators",
     "audit",
+    "form_answers",
+    "form_drafts",
+    "plan_tasks",
+    "plan_changes",
+    "report_approvals",
+    "approval_settings",
 )
 
 
