@@ -55,11 +55,15 @@ _D = (
 )
 # A number must not continue another number (…2016 年, 十八大, 第三). A dot before it
 # is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
-_NB = r"(?<![\d〇零○一二三四五六七八九十百千万第])"
+_NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
 _REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年)"
-_SEP = r"\s*(?:-{1,3}|~|至|到)\s*"
+# 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
+# where it cannot be the numeral.
+_SEP = r"\s*(?:-{1,3}|~|至|到|(?<=[日号月旬])一(?=\s*\d))\s*"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
-_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后])|为止)"
+_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
+# 前夕 (the eve): due the day before.
+_EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
     r"|元旦|国庆节?|建党节|青年节|劳动节|建军节"
@@ -121,7 +125,7 @@ _RECUR = (
     r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
     rf"(?P<r_before>{_BEFORE})?"
 )
-_FEST = rf"{_festival('f_')}(?P<f_before>{_BEFORE})"
+_FEST = rf"{_festival('f_')}(?:(?P<f_before>{_BEFORE})|(?P<f_eve>{_EVE}))"
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
@@ -135,6 +139,11 @@ _RANGE = (
     rf"{_atom('ra_')}{_SEP}"
     rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
     rf"(?P<rg_before>{_BEFORE})?"
+)
+# 从6月开始，8月底基本结束: a start and an end said in two clauses.
+_FROMTO = (
+    rf"(?:从|自)\s*{_atom('fa_')}\s*(?:开始|起)\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?"
+    rf"{_atom('fb_')}(?=\s*(?:前)?\s*(?:基本|全面|全部|顺利|正式)?\s*(?:结束|完成|完毕|收尾))"
 )
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
@@ -156,7 +165,7 @@ _LONG = r"长期(?:坚持)?"
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
-_START = r"(?=[\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+_START = r"(?=[从自\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
 _GRAMMAR = re.compile(
     _START
     + "(?:"
@@ -167,6 +176,7 @@ _GRAMMAR = re.compile(
             ("FEST", _FEST),
             ("SMONTH", _SMONTH),
             ("SDAY", _SDAY),
+            ("FROMTO", _FROMTO),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
             ("NRANGE", _NRANGE),
@@ -389,6 +399,14 @@ def _range(m: re.Match[str], plan_year: int | None) -> DateExpr:
     return _make_range(m, first, last, a.explicit or b.explicit, m.group("rg_before"))
 
 
+def _from_to(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    a, b = _atom_from(m, "fa_"), _atom_from(m, "fb_")
+    a_year = _base_year(a, plan_year, plan_year)
+    first, _ = _interval(a, a_year)
+    last = _range_end(a, b, first, a_year, plan_year)
+    return _make_range(m, first, last, a.explicit or b.explicit, None)
+
+
 def _make_range(
     m: re.Match[str], first: date, last: date, explicit: bool, before: str | None
 ) -> DateExpr:
@@ -490,6 +508,8 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
     if plan_year is None:
         raise _NoYear
     when = date(plan_year, month, day)
+    if m.group("f_eve") is not None:
+        when = date.fromordinal(when.toordinal() - 1)
     return DateExpr(m.start(), m.end(), "day", when, when, before=True)
 
 
@@ -575,6 +595,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _shared_day(m, plan_year)
     if kind == "RANGE":
         return _range(m, plan_year)
+    if kind == "FROMTO":
+        return _from_to(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
     if kind == "NRANGE":

@@ -36,9 +36,10 @@ from bot.plans.model import (
     ExtractedTask,
     Extraction,
     ItemKind,
+    Owner,
     YearSource,
 )
-from bot.plans.normalize import normalize
+from bot.plans.normalize import normalize, strip_glosses
 from bot.plans.structure import (
     LABEL,
     ROW_SEPARATOR,
@@ -58,7 +59,7 @@ _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 _AT_BEFORE = re.compile(
     r"(?:(?<![关属至对等由基鉴在处善敢勇乐便利易忠限源出位用过])于"
     r"|(?<![存现正实所旨内自好])在"
-    r"|截止到?|截至到?|不晚于|最迟|最晚|直到"
+    r"|截止到?|截至到?|不晚于|不迟于|不超过|最迟|最晚|直到"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
@@ -114,6 +115,7 @@ class _Found:
     owner: int | None = None  # heading that owns a non-phase item (None: its sentence)
     title: str = ""
     cell: tuple[int, int] | None = None  # table cell, for items found in a table row
+    who: Owner = "branch"  # whose duty: a branch's, or the committee's own
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,9 +142,20 @@ def extract(text: str, *, year: int | None = None, source_date: date | None = No
     """
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
-    doc = parse(text, normalize(text))
+    read, where = strip_glosses(text)
+    doc = parse(read, normalize(read))
     plan_year, year_source, warnings = _infer_year(doc, year, source_date)
-    return _Builder(doc, plan_year).build(find_title(doc), year_source, warnings)
+    found = _Builder(doc, plan_year).build(find_title(doc), year_source, warnings)
+    if where is None:
+        return found
+    return found.model_copy(update={"items": [_map_back(i, text, where) for i in found.items]})
+
+
+def _map_back(item: ExtractedItem, text: str, where: list[int]) -> ExtractedItem:
+    """An item found in the text without glosses, with its span in the original."""
+    a, b = item.span
+    span = (where[a], where[b - 1] + 1) if b > a else (where[a], where[a])
+    return item.model_copy(update={"span": span, "text": text[span[0] : span[1]]})
 
 
 def _infer_year(
@@ -150,6 +163,9 @@ def _infer_year(
 ) -> tuple[int | None, YearSource | None, list[str]]:
     if year is not None:
         return year, "argument", []
+    cover = _cover_year(doc)
+    if cover is not None:
+        return cover, "text", []
     mentions = year_mentions(doc.scan)
     if mentions:
         # A year the plan dates things in (2022年4月, 2016年底) weighs more than one
@@ -173,6 +189,35 @@ def _infer_year(
         y = source_date.year
         return y, "source_date", [f"正文没有年份，按文件日期取{y}年，请核对"]
     return None, None, []
+
+
+# "活动时间：2013年3月—4月" above the first heading: the cover says when the plan runs.
+_COVER_LABEL = re.compile(r"\s*[\u3400-\u9fff]{0,6}(?:时间|日期|期限|时限|年度)\s*:")
+
+
+def _cover_year(doc: Document) -> int | None:
+    """The year the plan's title or cover line gives it ("2023年度…工作要点",
+    "活动时间：2013年3月—4月"), which a stale year left in the body must not
+    override. None when neither names one."""
+    end = doc.headings[0].line_start if doc.headings else len(doc.norm)
+    title_years: list[int] = []
+    for line in doc.lines:
+        if line.start >= end or line.start > 2000:
+            break
+        if line.kind != "body":
+            continue
+        label = _COVER_LABEL.match(doc.scan, line.start, line.end)
+        mentions = year_mentions(doc.scan[line.start : line.end])
+        if label is not None:
+            dated = [y for _, y, weight in mentions if weight == 3]
+            if dated:
+                return dated[0]
+        elif _PLAN_TITLE.search(doc.norm, line.start, line.end):
+            title_years.extend(y for _, y, weight in mentions if weight)
+    return title_years[0] if len(set(title_years)) == 1 else None
+
+
+_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|通知)\s*(?:\)|》)?\s*$")
 
 
 class _Builder:
@@ -673,9 +718,10 @@ class _Builder:
             kind=f.kind,
             title=f.title,
             text=self.doc.text[x.start : x.end],
-            start=x.first if f.kind == "phase" else None,
+            start=_window_start(f),
             end=x.last if f.kind in ("phase", "deadline") else None,
             rule=x.rule if f.kind == "recurring" else None,
+            owner=f.who,
             span=(x.start, x.end),
         )
 
@@ -728,9 +774,22 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
         title=title,
         phase=phase,
         due=f.expr.last if f.kind == "deadline" else None,
+        start=_window_start(f) if f.kind == "deadline" else None,
         ongoing=f.kind == "ongoing",
         recurring=f.expr.rule if f.kind == "recurring" else None,
+        owner=f.who,
     )
+
+
+def _window_start(f: _Found) -> date | None:
+    """A phase's first day, or a task window's (a range given to one task keeps both
+    ends: 6月20日—7月5日 is due 7月5日 and open from 6月20日)."""
+    x = f.expr
+    if f.kind == "phase":
+        return x.first
+    if f.kind == "deadline" and x.shape == "range" and x.first != x.last:
+        return x.first
+    return None
 
 
 def _next_year(day: date) -> date:

@@ -9,6 +9,8 @@ full-width stays full-width) in what the coordinator sees.
 
 from __future__ import annotations
 
+import re
+
 # Traditional → simplified, limited to characters that occur in the words the
 # extractor looks for (date words, labels, section keywords, web clutter,
 # measure words). Pairs are written "繁简". A full converter is not needed:
@@ -124,3 +126,30 @@ def cn_to_int(token: str) -> int | None:
             return None
         value = value * 10 + digit
     return value
+
+
+# Web copies that gloss characters with pinyin: 創(chuàng)建, 時(shí)間. A gloss is a
+# bracketed lowercase syllable (tone marks or none) right after a Chinese character.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*(?=[a-z{_TONED}]*[aeiou{_TONED}])[a-z{_TONED}]{{1,7}}\s*[)）]"
+)
+
+
+def strip_glosses(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without pinyin glosses, and where each kept character was in ``text``
+    (None when nothing was removed). Offsets found in the result map back to the
+    source through that list, so spans stay valid in what the user gave."""
+    spans = [m.span() for m in _PINYIN.finditer(text)]
+    if not spans:
+        return text, None
+    kept: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for a, b in spans:
+        kept.append(text[pos:a])
+        where.extend(range(pos, a))
+        pos = b
+    kept.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(kept), where

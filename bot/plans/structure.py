@@ -318,6 +318,7 @@ def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
 def parse(text: str, norm: str) -> Document:
     """Split the (normalised) text into lines, headings and sentences, and mask clutter."""
     lines = [Line(s, e, _classify(norm[s:e])) for s, e in _split_lines(norm)]
+    _rejoin_broken_days(norm, lines)
     scan = list(norm)
     date_line_years: list[int] = []
     meta_years: list[int] = []
@@ -346,6 +347,26 @@ def parse(text: str, norm: str) -> Document:
         date_line_years=date_line_years,
         meta_years=meta_years,
     )
+
+
+def _rejoin_broken_days(norm: str, lines: list[Line]) -> None:
+    """A web copy breaks "7月15日" into "7月", "15", "日前完成" on lines of their own;
+    the bare number is part of the date, not a page number to mask."""
+    following: Line | None = None
+    for line in reversed(lines):
+        if line.kind == "blank":
+            continue
+        if (
+            line.kind == "clutter"
+            and following is not None
+            and _BARE_DAY.fullmatch(norm, line.start, line.end)
+            and norm[following.start : following.end].lstrip()[:1] in ("日", "号")
+        ):
+            line.kind = "body"
+        following = line
+
+
+_BARE_DAY = re.compile(r"\s*\d{1,2}\s*")
 
 
 def _is_meta(line: str) -> bool:

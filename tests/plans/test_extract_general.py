@@ -1,0 +1,238 @@
+"""The failure classes seen on real plans nobody tuned to (issue #9), one short
+synthetic snippet each: ranges keep both ends, dash variants, open phrasings, web
+glosses, the plan's year, and structure (steps, criteria, the committee's duties).
+
+Each test states a general rule, not a phrase: the snippets vary the words around
+the expression the way real plans do.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.plans.extract import extract
+from bot.plans.model import ExtractedItem, Extraction, PlanFormatError, TaskSpec
+from bot.plans.yamlio import dump_plan_yaml, load_plan_yaml
+
+
+def items(text: str, year: int | None = 2024) -> list[ExtractedItem]:
+    found = extract(text, year=year).items
+    for item in found:  # spans are offsets into the text given, whatever was stripped
+        assert text[item.span[0] : item.span[1]] == item.text
+    return found
+
+
+def dated(text: str, year: int | None = 2024) -> list[tuple[str, date | None, date | None]]:
+    return [(i.kind, i.start, i.end) for i in items(text, year)]
+
+
+D = date
+
+
+# --- a range keeps both ends ---------------------------------------------------------
+
+
+def test_a_task_window_is_a_deadline_with_its_start() -> None:
+    text = "三、主要任务\n1.开展专题学习。6月20日至7月5日，各支部组织集中学习。\n"
+    assert dated(text) == [("deadline", D(2024, 6, 20), D(2024, 7, 5))]
+    task = extract(text, year=2024).tasks[0]
+    assert (task.start, task.due) == (D(2024, 6, 20), D(2024, 7, 5))
+
+
+def test_a_window_reaches_the_plan_spec_and_yaml() -> None:
+    text = "三、主要任务\n1.开展专题学习。6月20日至7月5日，各支部组织集中学习。\n"
+    spec = extract(text, year=2024).to_plan_spec(default_title="方案")
+    assert (spec.tasks[0].start, spec.tasks[0].due) == (D(2024, 6, 20), D(2024, 7, 5))
+    again = load_plan_yaml(dump_plan_yaml(spec))
+    assert again == spec
+    assert "start: 2024-06-20" in dump_plan_yaml(spec)
+
+
+def test_a_task_start_needs_a_due_and_comes_first() -> None:
+    with pytest.raises(ValueError, match="needs a due"):
+        TaskSpec(title="学习", start=D(2024, 6, 1))
+    with pytest.raises(ValueError, match="after due"):
+        TaskSpec(title="学习", start=D(2024, 7, 1), due=D(2024, 6, 1))
+    with pytest.raises(PlanFormatError):
+        load_plan_yaml("title: 方案\nyear: 2024\ntasks:\n  - title: 学习\n    start: 2024-06-01\n")
+
+
+def test_a_single_deadline_has_no_start() -> None:
+    assert dated("1.开展学习，6月底前完成。") == [("deadline", None, D(2024, 6, 30))]
+
+
+# --- separators between two dates ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sep", ["——", "--", "－", " — ", "一", "至", "到", "~", "～", "—", "-"], ids=repr
+)
+def test_every_separator_between_two_days(sep: str) -> None:
+    text = f"1.开展学习，6月20日{sep}7月5日完成。"
+    assert dated(text) == [("deadline", D(2024, 6, 20), D(2024, 7, 5))]
+
+
+def test_yi_is_a_numeral_where_it_cannot_be_a_dash() -> None:
+    # 六月一日 is the first of June, 统一7月 is no range.
+    assert dated("1.开展学习，六月一日前完成。") == [("deadline", None, D(2024, 6, 1))]
+    assert dated("（一）动员部署（3月一4月）\n召开动员会。") == [
+        ("phase", D(2024, 3, 1), D(2024, 4, 30))
+    ]
+
+
+# --- open phrasings ------------------------------------------------------------------
+
+
+def test_from_a_month_to_an_end_in_two_clauses() -> None:
+    text = "1.集中整治。从6月开始，8月底基本结束。"
+    assert dated(text) == [("deadline", D(2024, 6, 1), D(2024, 8, 31))]
+    text = "（二）集中整治阶段\n自2024年6月起，至10月底前全面完成。"
+    assert ("phase", D(2024, 6, 1), D(2024, 10, 31)) in dated(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "end"),
+    [
+        ("1.整改问题，截止到2020年底全部完成。", D(2020, 12, 31)),
+        ("1.完成换届，不超过2024年10月上旬。", D(2024, 10, 10)),
+        ("1.完成换届，时间不晚于10月中旬。", D(2024, 10, 20)),
+        ("1.召开表彰大会，“七一”前夕完成。", D(2024, 6, 30)),
+        ("1.召开表彰大会，“七一”前完成。", D(2024, 7, 1)),
+        ("1.各支部年底前完成全部工作。", D(2024, 12, 31)),
+    ],
+)
+def test_open_deadlines(text: str, end: date) -> None:
+    assert [(i.kind, i.end) for i in items(text, 2024)] == [("deadline", end)]
+
+
+def test_a_month_and_its_day_on_lines_of_their_own() -> None:
+    text = "1.完成自查\n完成时间：6月\n30日\n2.完成整改，7月\n\n15\n日前完成。"
+    assert [(i.kind, i.end) for i in items(text)] == [
+        ("deadline", D(2024, 6, 30)),
+        ("deadline", D(2024, 7, 15)),
+    ]
+
+
+# --- web copies ----------------------------------------------------------------------
+
+
+def test_pinyin_glosses_are_read_through_and_spans_stay_in_the_original() -> None:
+    text = (
+        "關(guān)于開(kāi)展創(chuàng)建活動的實(shí)施方案\n"
+        "一、時(shí)間安排\n"
+        "（一）動(dòng)員部署（2013年3月1日—3月15日）\n"
+        "（二）創(chuàng)建實(shí)施（3月16日至6月30日）\n"
+    )
+    found = items(text, None)
+    assert [(i.kind, i.title, i.start, i.end) for i in found] == [
+        ("phase", "動員部署", D(2013, 3, 1), D(2013, 3, 15)),
+        ("phase", "創建實施", D(2013, 3, 16), D(2013, 6, 30)),
+    ]
+    assert extract(text).title == "關于開展創建活動的實施方案"
+
+
+def test_a_gloss_inside_a_date_is_mapped_back() -> None:
+    text = "1.完成自查，2024年(nián)6月(yuè)30日前完成。"
+    (item,) = items(text, None)
+    assert item.end == D(2024, 6, 30)
+    assert item.text.startswith("2024年") and item.text.endswith("前")
+
+
+# --- the plan's year -----------------------------------------------------------------
+
+
+def test_the_cover_year_wins_over_a_stale_year_in_the_body() -> None:
+    text = (
+        "关于开展读书活动的实施方案\n"
+        "活动时间：2013年3月—4月\n"
+        "一、活动安排\n"
+        "（一）动员部署（3月1日—3月10日）\n"
+        "（二）集中学习（3月11日—4月20日）\n"
+        "（三）总结（4月底前）。参照2012年5月10日、2012年6月1日、2012年9月1日的做法。\n"
+    )
+    found = extract(text)
+    assert found.year == 2013
+    assert found.year_source == "text"
+    assert ("phase", D(2013, 3, 1), D(2013, 3, 10)) in [
+        (i.kind, i.start, i.end) for i in found.items
+    ]
+
+
+def test_a_plan_without_a_year_says_where_the_year_came_from() -> None:
+    body = "一、工作安排\n（一）动员（3月1日—3月10日）\n（二）总结（4月底前）\n"
+    assert (extract(body).year, extract(body).year_source) == (None, None)
+    dated_line = body + "\n中共某某县直机关工委\n2019年2月20日\n"
+    found = extract(dated_line)
+    assert (found.year, found.year_source) == (2019, "document_date")
+    found = extract(body, year=2021)
+    assert (found.year, found.year_source) == (2021, "argument")
+
+
+# --- structure -----------------------------------------------------------------------
+
+
+def test_numbered_steps_with_a_time_are_phases() -> None:
+    text = (
+        "四、实施步骤\n"
+        "（一）组织申报（4月1日—4月23日）。各党支部对照标准申报。\n"
+        "（二）培育创建（2024年5月—9月）。\n"
+        "（三）验收认定。10月，县直工委组织审核验收。\n"
+    )
+    found = items(text)
+    kinds = [(i.kind, i.title, i.start, i.end) for i in found]
+    assert kinds[:2] == [
+        ("phase", "组织申报", D(2024, 4, 1), D(2024, 4, 23)),
+        ("phase", "培育创建", D(2024, 5, 1), D(2024, 9, 30)),
+    ]
+
+
+def test_a_step_with_a_deadline_in_its_heading_is_a_task_with_it() -> None:
+    text = "四、实施步骤\n（一）组织申报（4月23日前）。各党支部对照标准申报。\n"
+    found = extract(text, year=2024)
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", D(2024, 4, 23))]
+    assert [(t.title, t.due) for t in found.tasks] == [("组织申报", D(2024, 4, 23))]
+
+
+def test_criteria_are_not_tasks() -> None:
+    text = (
+        "三、创建标准\n"
+        "（一）有精准的品牌选题。\n"
+        "（二）有健全的工作机制。\n"
+        "（三）有明显的工作成效。\n"
+        "四、主要任务\n"
+        "（一）开展主题党日。\n"
+    )
+    titles = [t.title for t in extract(text, year=2024).tasks]
+    assert titles == ["开展主题党日"]
+
+
+def test_the_committees_own_duty_is_never_a_branchs_task() -> None:
+    text = (
+        "四、实施步骤\n"
+        "1.各党支部于4月23日前报送申报表。\n"
+        "2.县直工委于10月底前组织审核验收。\n"
+        "3.工委将在12月对创建成效进行考核。\n"
+    )
+    found = extract(text, year=2024)
+    owners = [(i.end, i.owner) for i in found.items]
+    assert owners == [
+        (D(2024, 4, 23), "branch"),
+        (D(2024, 10, 31), "committee"),
+        (D(2024, 12, 31), "committee"),
+    ]
+    spec = found.to_plan_spec(default_title="方案")
+    assert [t.owner for t in spec.tasks] == ["branch", "committee", "committee"]
+
+
+def test_extraction_json_shape_is_stable_for_plain_items() -> None:
+    found: Extraction = extract("1.开展学习，6月底前完成。", year=2024)
+    assert found.to_json_dict()["items"][0] == {
+        "kind": "deadline",
+        "title": "开展学习",
+        "text": "6月底前",
+        "start": None,
+        "end": "2024-06-30",
+        "rule": None,
+    }
