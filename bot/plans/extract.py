@@ -100,9 +100,26 @@ _STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶�
 # are advice even though 措施 and 工作 sound like work, so they are checked first.
 _SECTION_ADVICE = re.compile(r"保障|指导思想|基本情况|存在问题|组织领导|工作要求|有关要求")
 _SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点|方法|活动|实施|推进")
+_STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
 )
+
+# The coordinating body as the subject of its sentence: 县直工委组织审核验收, 工委将…,
+# 党委…进行考核. Not 各党委 / 基层党委 / 党支部: those are the branches.
+_COMMITTEE_SUBJECT = re.compile(
+    r"(?:由\s*)?(?P<who>[\u3400-\u9fff]{0,10}?"
+    r"(?:工委|党工委|党委|组织部|宣传部|纪工委|领导小组|办公室|指导组|督导组|考核组|评审组|我们|我委))"
+    r"(?!系统)(?:[\u3400-\u9fff]{0,2}?)"
+    r"(?:将|会同|负责|统一|组织|对|适时|牵头|于|在|进行|通过|从|根据|按照|采取|把|择优|视情|成立|召开|开展|印发)"
+)
+_NOT_COMMITTEE = re.compile(r"各|基层|支部|所属|下属|本单位|直属")
+# The branches named as doers of the same step: then it is not the committee's alone.
+_BRANCH_DOER = re.compile(r"各[^,;。]{0,8}(?:党组织|支部|单位|党委|党总支|部门)|党支部|党小组")
+# A criterion is not a task: 有精准的品牌选题, 有健全的工作机制.
+_CRITERION = re.compile(r"^\s*(?:\d+\.?\s*)?有[^,;。:]{1,24}的")
+_SECTION_CRITERIA = re.compile(r"标准|条件|指标")
+_SECTION_CRITERIA_EXCEPT = re.compile(r"任务|步骤|措施|安排|阶段")
 
 
 @dataclass(slots=True)
@@ -130,6 +147,7 @@ class _Context:
     schedule_line: bool  # "3月1日—15日：动员部署" at the start of a line
     cell: tuple[int, int] | None  # the table cell holding it, when in a table row
     cell_alone: bool  # the cell holds nothing else: a 完成时限 column
+    first_body: bool  # in the first sentence that follows its heading's title
 
 
 def extract(text: str, *, year: int | None = None, source_date: date | None = None) -> Extraction:
@@ -335,6 +353,14 @@ class _Builder:
             and self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start) < 0
         )
         cell = self._cell_span(x.start, x.end, line)
+        first_body = (
+            heading is not None
+            and not in_segment
+            and sent_start
+            == self._next_sentence_start(
+                heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
+            )
+        )
         cue = bool(
             _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
             or _VERB_AFTER.match(after)
@@ -350,6 +376,7 @@ class _Builder:
             stage_sentence=self._stage_sentence(sent_start, sent_end),
             schedule_line=after.lstrip()[:1] == ":" and self._last(_NON_SPACE, lead, x.start) < 0,
             cell=cell,
+            first_body=first_body,
             cell_alone=cell is not None
             and self._last(_NOT_CELL_FILL, cell[0], x.start) < 0
             and _NOT_CELL_FILL.search(norm, x.end, cell[1]) is None,
@@ -390,15 +417,21 @@ class _Builder:
             c.heading is not None
             and c.heading not in self.phase_headings
             and not self._under_phase(c.heading)
-            and (c.in_segment or c.label is not None)
+            and (c.in_segment or c.label is not None or c.first_body)
         )
         # A stretch of time names a heading's phase when the heading presents it as
         # one: in brackets "(3月上旬—4月中旬)", after a time label, in a heading that
         # says 阶段, or as the heading's key "3月—4月：动员部署". "（一）3-5月，开展学习"
         # only gives one task its window.
         named_stretch = (
-            c.label is not None or c.paren is not None or c.schedule_line or self._names_stage(c)
+            c.label is not None
+            or c.paren is not None
+            or c.schedule_line
+            or self._names_stage(c)
+            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
         )
+        if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
+            heading_phase = heading_phase and c.label is not None
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
@@ -412,6 +445,18 @@ class _Builder:
         if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
             return "deadline", False
         return None, False
+
+    def _next_sentence_start(self, pos: int) -> int:
+        m = _NON_SPACE.search(self.norm, pos)
+        return m.start() if m else -1
+
+    def _is_step(self, h: int | None) -> bool:
+        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排)."""
+        if h is None or self.doc.headings[h].parent is None:
+            return False
+        parent = self.doc.headings[h].parent
+        assert parent is not None
+        return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
 
     def _names_stage(self, c: _Context) -> bool:
         """Whether the heading presents a stage: it says 阶段 or 第X步, or it is nothing
@@ -628,6 +673,8 @@ class _Builder:
         self._roll_phases(found)
         self._assign_owners(found)
         self._set_titles(found)
+        for f in found:
+            f.who = self._item_owner(f)
         return Extraction(
             title=title,
             year=self.year,
@@ -735,6 +782,68 @@ class _Builder:
                 return f.title
         return None
 
+    def _is_criterion(self, h: int) -> bool:
+        """A standard to meet, not work to do: "有精准的品牌选题", or anything listed
+        under a section of standards or conditions (评选标准, 申报条件)."""
+        heading = self.doc.headings[h]
+        if _CRITERION.match(self.norm, heading.title_start, heading.seg_end):
+            return True
+        top = normalize(self.heading_title(self.doc.top(h)))
+        return bool(_SECTION_CRITERIA.search(top)) and not _SECTION_CRITERIA_EXCEPT.search(top)
+
+    def _committee_in(self, lo: int, hi: int) -> bool:
+        """Whether the coordinating body is the subject of ``norm[lo:hi]``: at its
+        start, or right after a leading time or enumerator clause ("10月，县直工委…")."""
+        norm = self.norm
+        starts = [lo]
+        comma = self._first_from(self._clause_seps, lo, hi)
+        if comma < hi and comma - lo <= 16:
+            starts.append(comma + 1)
+        for start in starts:
+            while start < hi and norm[start] in " 0123456789.、()":
+                start += 1
+            m = _COMMITTEE_SUBJECT.match(norm, start, hi)
+            if m is not None and not _NOT_COMMITTEE.search(m.group("who")):
+                return True
+        return False
+
+    def _heading_owner(self, h: int) -> Owner:
+        """A heading is the committee's when its title, or the sentence right after
+        it, has the committee as its subject."""
+        heading = self.doc.headings[h]
+        block_end = (
+            self.doc.headings[h + 1].line_start
+            if h + 1 < len(self.doc.headings)
+            else len(self.norm)
+        )
+        if _BRANCH_DOER.search(
+            self.norm, heading.title_start, min(block_end, heading.line_end + 400)
+        ):
+            return "branch"
+        if self._committee_in(heading.title_start, heading.seg_end):
+            return "committee"
+        s, e = self.doc.sentence_at(min(heading.seg_end + 1, heading.line_end))
+        if heading.seg_end < s < heading.line_end and self._committee_in(s, e):
+            return "committee"
+        nxt = self.doc.sentence_at(self._next_non_space(heading.line_end))
+        if heading.line_end < nxt[0] < block_end and self._committee_in(*nxt):
+            return "committee"
+        return "branch"
+
+    def _next_non_space(self, pos: int) -> int:
+        m = _NON_SPACE.search(self.norm, pos)
+        return m.start() if m else pos
+
+    def _item_owner(self, f: _Found) -> Owner:
+        if f.kind == "phase":
+            return "branch"
+        if f.owner is not None and f.in_segment:
+            return self._heading_owner(f.owner)
+        s, e = self.doc.sentence_at(f.expr.start)
+        if s == e:
+            return "branch"
+        return "committee" if self._committee_in(s, e) else "branch"
+
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
         if _SECTION_ADVICE.search(title):
@@ -752,10 +861,17 @@ class _Builder:
             f = owned.get(i)
             if f is not None:
                 anchored.append((heading.line_start, _task(f, self.heading_title(i), phase)))
-            elif not heading.children and heading.depth >= 1 and self._holds_work(i):
+            elif (
+                not heading.children
+                and heading.depth >= 1
+                and self._holds_work(i)
+                and not self._is_criterion(i)
+            ):
                 title = self.heading_title(i)
                 if title:
-                    anchored.append((heading.line_start, ExtractedTask(title=title, phase=phase)))
+                    who = self._heading_owner(i)
+                    task = ExtractedTask(title=title, phase=phase, owner=who)
+                    anchored.append((heading.line_start, task))
         for f in found:
             if f.kind != "phase" and f.owner is None:
                 phase = self._phase_of(f.heading)

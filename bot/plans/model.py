@@ -280,7 +280,7 @@ class ExtractedItem(_Frozen):
             "rule": None
             if self.rule is None
             else {"freq": self.rule.freq, "day": self.rule.day, "month": self.rule.month},
-            **({"owner": self.owner} if self.owner != "branch" else {}),
+            "owner": self.owner,
         }
 
 
@@ -298,17 +298,14 @@ class ExtractedTask(_Frozen):
     start: date | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {
+        return {
             "title": self.title,
             "phase": self.phase,
+            "start": self.start.isoformat() if self.start else None,
             "due": self.due.isoformat() if self.due else None,
             "ongoing": self.ongoing,
+            "owner": self.owner,
         }
-        if self.start is not None:
-            out["start"] = self.start.isoformat()
-        if self.owner != "branch":
-            out["owner"] = self.owner
-        return out
 
 
 class Extraction(_Frozen):

@@ -235,4 +235,5 @@ def test_extraction_json_shape_is_stable_for_plain_items() -> None:
         "start": None,
         "end": "2024-06-30",
         "rule": None,
+        "owner": "branch",
     }
