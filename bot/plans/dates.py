@@ -47,8 +47,9 @@ Shape = Literal["range", "period", "day", "recurring", "ongoing"]
 
 # --- building blocks ------------------------------------------------------------------
 
-_Y = r"(?:\d{4}|[〇零○一二三四五六七八九]{4})"
-_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# Years in Chinese numerals are often typed with an Arabic or Latin zero: 二0一五, 二O一五.
+_Y = r"(?:\d{4}|(?=[0-9〇零○OoＯ一二三四五六七八九]{4})(?![0-9]{4})[0-9〇零○Oo一二三四五六七八九]{4})"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元(?=\s*月))"
 _D = (
     r"(?:3[01]|[12]\d|0?[1-9]"
     r"|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])"
@@ -231,6 +232,8 @@ class _NoYear(Exception):
 
 
 def _num(text: str) -> int:
+    if text.strip() == "元":  # 元月: January
+        return 1
     value = cn_to_int(text.replace(" ", ""))
     if value is None:
         raise _NotADate(text)

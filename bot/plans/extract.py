@@ -100,6 +100,9 @@ _STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶�
 # are advice even though 措施 and 工作 sound like work, so they are checked first.
 _SECTION_ADVICE = re.compile(r"保障|指导思想|基本情况|存在问题|组织领导|工作要求|有关要求")
 _SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点|方法|活动|实施|推进")
+# A heading that is nothing but a time label: 时间, 会议时间, 完成时限 (not 时间安排,
+# which heads a schedule of several phases).
+_LABEL_TITLE = re.compile(r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)")
 _STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
@@ -113,6 +116,17 @@ _COMMITTEE_SUBJECT = re.compile(
     r"(?!系统)(?:[\u3400-\u9fff]{0,2}?)"
     r"(?:将|会同|负责|统一|组织|对|适时|牵头|于|在|进行|通过|从|根据|按照|采取|把|择优|视情|成立|召开|开展|印发)"
 )
+# Who does what in a sentence: a body named as the subject of a clause. The issuing
+# body (区委, 镇党委, 工委, 学校, 集团公司, 党群工作部 …) or the branches (各支部, 党支部 …).
+_DOER = re.compile(
+    r"(?P<who>(?:[\u3400-\u9fff]{0,8}?)"
+    r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
+    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
+    r"(?:班子成员|书记|领导)?)"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织|进行|适时|牵头|会同|召开|开展"
+    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请))"
+)
+_BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
 _NOT_COMMITTEE = re.compile(r"各|基层|支部|所属|下属|本单位|直属")
 # The branches named as doers of the same step: then it is not the committee's alone.
 _BRANCH_DOER = re.compile(r"各[^,;。]{0,8}(?:党组织|支部|单位|党委|党总支|部门)|党支部|党小组")
@@ -263,6 +277,7 @@ class _Builder:
         self._row_cells: dict[int, list[str]] = {}
         self._row_titles: dict[tuple[int, str], str] = {}
         self._cell_texts: dict[tuple[int, int], str] = {}
+        self._doers: dict[tuple[int, int], list[tuple[int, Owner]]] = {}
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -370,7 +385,7 @@ class _Builder:
             heading=h,
             in_segment=in_segment,
             paren=paren,
-            label=lm.group("label") if lm else None,
+            label=lm.group("label") if lm else (self._label_heading(h) if first_body else None),
             cue=cue,
             starts=bool(_START_AFTER.match(after)),
             stage_sentence=self._stage_sentence(sent_start, sent_end),
@@ -445,6 +460,15 @@ class _Builder:
         if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
             return "deadline", False
         return None, False
+
+    def _label_heading(self, h: int | None) -> str | None:
+        """A heading that is a time label ("一、时间", "五、活动时间", "一、会议时间"):
+        the date that follows it is its value, as after "时间：" on one line."""
+        if h is None:
+            return None
+        heading = self.doc.headings[h]
+        title = clean(self.norm[heading.title_start : heading.seg_end]).rstrip(":")
+        return title if _LABEL_TITLE.fullmatch(title) else None
 
     def _next_sentence_start(self, pos: int) -> int:
         m = _NON_SPACE.search(self.norm, pos)
@@ -651,6 +675,8 @@ class _Builder:
     def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
         doc = self.doc
         self.exprs = scan_dates(doc.scan, self.year)
+        if year_source in ("text", "document_date") and doc.date_line_dates:
+            self.exprs = [_before_issue(x, doc.date_line_dates[-1]) for x in self.exprs]
         self._expr_starts = [x.start for x in self.exprs]
         found: list[_Found] = []
         for x in self.exprs:
@@ -842,7 +868,25 @@ class _Builder:
         s, e = self.doc.sentence_at(f.expr.start)
         if s == e:
             return "branch"
-        return "committee" if self._committee_in(s, e) else "branch"
+        return self._doer(s, e, f.expr.start, f.expr.end)
+
+    def _doer(self, s: int, e: int, start: int, end: int) -> Owner:
+        """Whose duty a date in ``norm[s:e]`` is: the subject named last before it in
+        its sentence (学校将情况汇总，并于每月20日前… is the school's), else the first
+        named after it ("七一"前夕，各党支部…); the branches' when nobody is named."""
+        key = (s, e)
+        doers = self._doers.get(key)
+        if doers is None:
+            doers = [
+                (m.start(), "branch" if _BRANCH_WHO.search(m.group("who")) else "committee")
+                for m in _DOER.finditer(self.norm, s, e)
+            ]
+            self._doers[key] = doers
+        before = [who for pos, who in doers if pos < start]
+        if before:
+            return before[-1]
+        after = [who for pos, who in doers if pos >= end]
+        return after[0] if after else "branch"
 
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
@@ -906,6 +950,29 @@ def _window_start(f: _Found) -> date | None:
     if f.kind == "deadline" and x.shape == "range" and x.first != x.last:
         return x.first
     return None
+
+
+def _before_issue(x: DateExpr, issued: date) -> DateExpr:
+    """A date without its year, read in the plan's year, that would fall a year or so
+    after the document was issued while the same day a year earlier still follows the
+    issue: "12月28日下班前" in a notice dated 2023年12月27日 about the 2024 holiday is
+    2023-12-28. The year the body names most need not be every date's year."""
+    if x.explicit_year or x.first is None or x.last is None:
+        return x
+    if (x.last - issued).days <= 300:
+        return x
+    first, last = _shift_year(x.first, -1), _shift_year(x.last, -1)
+    if last < issued:
+        return x
+    return replace(x, first=first, last=last)
+
+
+def _shift_year(day: date, by: int) -> date:
+    year = day.year + by
+    last = calendar.monthrange(year, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return day.replace(year=year, day=last)
+    return day.replace(year=year, day=min(day.day, last))
 
 
 def _next_year(day: date) -> date:

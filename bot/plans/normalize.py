@@ -89,6 +89,11 @@ _CN_DIGIT = {
     "七": 7,
     "八": 8,
     "九": 9,
+    # A year typed in Chinese numerals with a Latin zero: 二0一五, 二O一五.
+    "0": 0,
+    "O": 0,
+    "o": 0,
+    **{str(d): d for d in range(1, 10)},
 }
 
 

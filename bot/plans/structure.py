@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.plans.normalize import cn_to_int, normalize
@@ -57,7 +58,7 @@ _INLINE_MASK = re.compile(
 )
 _DOCNO_LINE = re.compile(rf"^\s*{_CJK}{{1,16}}\s*\(\s*\d{{4}}\s*\)\s*(?:第\s*)?\d+\s*号\s*$")
 _DATE_LINE = re.compile(
-    r"^\s*\(?\s*(?:(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2})\s*月"
+    r"^\s*\(?\s*(?:(?:\d{4}|[0〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2}|元)\s*月"
     r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
     r"\s*(?:印发|发布)?\s*\)?\s*$"
 )
@@ -129,6 +130,7 @@ class Document:
     sentences: list[tuple[int, int]]
     date_line_years: list[int]
     meta_years: list[int]
+    date_line_dates: list[date] = field(default_factory=list)  # the issue dates, in order
     _heading_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -321,6 +323,7 @@ def parse(text: str, norm: str) -> Document:
     _rejoin_broken_days(norm, lines)
     scan = list(norm)
     date_line_years: list[int] = []
+    date_line_dates: list[date] = []
     meta_years: list[int] = []
     for line in lines:
         if line.kind in ("clutter", "docno", "dateline"):
@@ -329,6 +332,9 @@ def parse(text: str, norm: str) -> Document:
                 year = _line_year(raw)
                 if year is not None:
                     date_line_years.append(year)
+                    issued = _line_date(raw)
+                    if issued is not None:
+                        date_line_dates.append(issued)
             elif line.kind == "clutter" and (m := _META_DATE.search(raw)) and _is_meta(raw):
                 meta_years.append(int(m.group("y")))
             scan[line.start : line.end] = MASK * (line.end - line.start)
@@ -345,6 +351,7 @@ def parse(text: str, norm: str) -> Document:
         headings=headings,
         sentences=_sentences(norm, lines, headings),
         date_line_years=date_line_years,
+        date_line_dates=date_line_dates,
         meta_years=meta_years,
     )
 
@@ -373,8 +380,29 @@ def _is_meta(line: str) -> bool:
     return bool(re.search(r"(?:时间|日期)\s*:", line))
 
 
+_LINE_DATE = re.compile(
+    r"(?P<y>\d{4}|[0〇零○一二三四五六七八九]{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2}|[十一二三四五六七八九]{1,2}|元)"
+    r"\s*(?:月|[-/.])\s*(?P<d>\d{1,2}|[十一二三四五六七八九廿卅]{1,3})"
+)
+
+
+def _line_date(line: str) -> date | None:
+    """The date a date line states (2023年12月27日, 二〇一四年元月二十三日, 2023-12-27)."""
+    m = _LINE_DATE.search(line)
+    if m is None:
+        return None
+    parts = [cn_to_int(m["y"]), 1 if m["m"] == "元" else cn_to_int(m["m"]), cn_to_int(m["d"])]
+    if any(p is None for p in parts):
+        return None
+    y, mo, d = (int(p) for p in parts if p is not None)
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
 def _line_year(line: str) -> int | None:
-    m = re.search(r"(\d{4}|[〇零○一二三四五六七八九]{4})", line)
+    m = re.search(r"(\d{4}|[0〇零○一二三四五六七八九]{4})", line)
     return cn_to_int(m.group(1)) if m else None
 
 
