@@ -48,7 +48,8 @@ Shape = Literal["range", "period", "day", "recurring", "ongoing"]
 # --- building blocks ------------------------------------------------------------------
 
 # Years in Chinese numerals are often typed with an Arabic or Latin zero: 二0一五, 二O一五.
-_Y = r"(?:\d{4}|(?=[0-9〇零○OoＯ一二三四五六七八九]{4})(?![0-9]{4})[0-9〇零○Oo一二三四五六七八九]{4})"
+_CN_YEAR_DIGIT = "0〇零○Oo一二三四五六七八九"
+_Y = rf"(?:\d{{4}}|(?!\d{{4}})[{_CN_YEAR_DIGIT}]{{4}})"
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元(?=\s*月))"
 _D = (
     r"(?:3[01]|[12]\d|0?[1-9]"
@@ -57,7 +58,8 @@ _D = (
 # A number must not continue another number (…2016 年, 十八大, 第三). A dot before it
 # is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
 _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
-_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年)"
+# 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
+_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×]{2}|[xX×]{4})\s*年)"
 # 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
 # where it cannot be the numeral.
 _SEP = r"\s*(?:-{1,3}|~|至|到|(?<=[日号月旬])一(?=\s*\d))\s*"
@@ -91,7 +93,7 @@ def _month_part(p: str) -> str:
 
 
 def _atom(p: str) -> str:
-    with_year_only = rf"(?<=[年度])(?P<{p}yp>年?(?:底|末(?!尾))|内(?![容部涵在外]))"
+    with_year_only = rf"(?<=[年度])(?P<{p}yp>年?(?:底|末(?!尾)|终(?!身))|内(?![容部涵在外]))"
     periods = (
         rf"{_month_part(p)}"
         rf"|第?\s*(?P<{p}q>[一二三四1-4])\s*季度(?P<{p}qp>初|末|底)?"
@@ -99,7 +101,8 @@ def _atom(p: str) -> str:
     )
     # 年底 alone means this plan's year; but not 去年底, 近年底, 每年底 (the latter is RECUR).
     bare_year_end = (
-        rf"(?<![去前往近历多每今本次翌明来当上下全])(?P<{p}yb>年底|年末|年内(?![容部涵在外]))"
+        r"(?<![去前往近历多每今本次翌明来当上下全])"
+        rf"(?P<{p}yb>年底|年末|年终(?!身)|年内(?![容部涵在外]))"
     )
     # 底/末/内 right after a year (2016年底) only when the year is there: a regex
     # conditional on the prefix group; without it, 年底/年末/年内 stand alone.
@@ -148,6 +151,8 @@ _FROMTO = (
 )
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
+_LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
     r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
@@ -166,7 +171,9 @@ _LONG = r"长期(?:坚持)?"
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
-_START = r"(?=[从自\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+_START = (
+    r"(?=[xX×从自\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+)
 _GRAMMAR = re.compile(
     _START
     + "(?:"
@@ -180,6 +187,7 @@ _GRAMMAR = re.compile(
             ("FROMTO", _FROMTO),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
+            ("LOSTMONTH", _LOSTMONTH),
             ("NRANGE", _NRANGE),
             ("NUM", _NUM),
             ("SINGLE", _SINGLE),
@@ -349,8 +357,7 @@ def _interval(atom: _Atom, year: int) -> tuple[date, date]:
         if atom.half == "上半年":
             return date(year, 1, 1), date(year, 6, 30)
         return date(year, 7, 1), date(year, 12, 31)
-    if atom.year_part is not None and atom.year_part.endswith("内"):
-        return date(year, 1, 1), date(year, 12, 31)
+    # 年内 (within the year) is due by its end, like 年底: no window of its own.
     # 年底, 年末, 2016年底
     return date(year, 12, 31), date(year, 12, 31)
 
@@ -475,6 +482,23 @@ def _lost_separator(m: re.Match[str]) -> DateExpr:
     first = date(year, a, 1)
     last = date(year, b, _last(year, b))
     return _make_range(m, first, last, True, None)
+
+
+def _lost_month(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    """``526日前`` is ``5月26日前`` without its 月, when exactly one split is a date
+    (115日 could be 1月15日 or 11月5日: not read)."""
+    digits = m.group("lm_md")
+    valid = []
+    for i in range(1, len(digits)):
+        month, day = int(digits[:i]), int(digits[i:])
+        if digits[i] != "0" and 1 <= month <= 12 and 1 <= day <= _last(2000, month):
+            valid.append((month, day))
+    if len(valid) != 1:
+        raise _NotADate(digits)
+    if plan_year is None:
+        raise _NoYear
+    when = _day(plan_year, *valid[0])
+    return DateExpr(m.start(), m.end(), "day", when, when, before=m.group("lm_before") is not None)
 
 
 def _numeric(m: re.Match[str], p: str) -> date:
@@ -602,6 +626,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _from_to(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
+    if kind == "LOSTMONTH":
+        return _lost_month(m, plan_year)
     if kind == "NRANGE":
         return _numeric_range(m)
     if kind == "NUM":

@@ -59,12 +59,17 @@ _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 _AT_BEFORE = re.compile(
     r"(?:(?<![关属至对等由基鉴在处善敢勇乐便利易忠限源出位用过])于"
     r"|(?<![存现正实所旨内自好])在"
-    r"|截止到?|截至到?|不晚于|不迟于|不超过|最迟|最晚|直到"
+    r"|截止到?|截至到?|截止(?:日期|时间)(?:为|是)?|不晚于|不迟于|不超过|最迟|最晚|直到"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
+# An upper limit, whose date is an end and no window: 截止到10月, 不超过10月上旬.
+_LIMIT_BEFORE = re.compile(
+    r"(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?\s*$"
+)
 _VERB_AFTER = re.compile(
-    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展)"
+    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展"
+    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
@@ -93,7 +98,7 @@ _PARENS = re.compile(r"[()]")
 _COMMAS = re.compile(r"[,;]")
 _CLAUSE_SEPARATOR = re.compile(f"[{_CLAUSE_SEPARATORS}]")
 # The longest cue _AT_BEFORE ends with (截止到, 不晚于 …) and the longest year word (今年).
-_AT_WORD_MAX = 3
+_AT_WORD_MAX = 5
 _AT_YEAR_MAX = 2
 _STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章)$")
 # Sections that hold work, and those that describe or exhort. 保障措施 and 工作要求
@@ -102,32 +107,33 @@ _SECTION_ADVICE = re.compile(r"保障|指导思想|基本情况|存在问题|组
 _SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点|方法|活动|实施|推进")
 # A heading that is nothing but a time label: 时间, 会议时间, 完成时限 (not 时间安排,
 # which heads a schedule of several phases).
-_LABEL_TITLE = re.compile(r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)")
+# What may follow a date on its line when the date is a key's value: the weekday and
+# the time of day (2024年10月28日(星期一)19:00, 6月30日下午2:30。).
+_TIME_OF_DAY = re.compile(
+    r"\s*(?:\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)|(?:星期|周)[一二三四五六日天])?\s*"
+    r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?\s*[。.;]?\s*"
+)
+_EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
+_LABEL_TITLE = re.compile(r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?")
 _STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
 )
 
-# The coordinating body as the subject of its sentence: 县直工委组织审核验收, 工委将…,
-# 党委…进行考核. Not 各党委 / 基层党委 / 党支部: those are the branches.
-_COMMITTEE_SUBJECT = re.compile(
-    r"(?:由\s*)?(?P<who>[\u3400-\u9fff]{0,10}?"
-    r"(?:工委|党工委|党委|组织部|宣传部|纪工委|领导小组|办公室|指导组|督导组|考核组|评审组|我们|我委))"
-    r"(?!系统)(?:[\u3400-\u9fff]{0,2}?)"
-    r"(?:将|会同|负责|统一|组织|对|适时|牵头|于|在|进行|通过|从|根据|按照|采取|把|择优|视情|成立|召开|开展|印发)"
-)
 # Who does what in a sentence: a body named as the subject of a clause. The issuing
 # body (区委, 镇党委, 工委, 学校, 集团公司, 党群工作部 …) or the branches (各支部, 党支部 …).
 _DOER = re.compile(
-    r"(?P<who>(?:[\u3400-\u9fff]{0,8}?)"
+    r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
+    r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
     r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
     r"(?:班子成员|书记|领导)?)"
-    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织|进行|适时|牵头|会同|召开|开展"
-    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请))"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
+    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
 )
+# A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
+_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
-_NOT_COMMITTEE = re.compile(r"各|基层|支部|所属|下属|本单位|直属")
 # The branches named as doers of the same step: then it is not the committee's alone.
 _BRANCH_DOER = re.compile(r"各[^,;。]{0,8}(?:党组织|支部|单位|党委|党总支|部门)|党支部|党小组")
 # A criterion is not a task: 有精准的品牌选题, 有健全的工作机制.
@@ -147,6 +153,7 @@ class _Found:
     title: str = ""
     cell: tuple[int, int] | None = None  # table cell, for items found in a table row
     who: Owner = "branch"  # whose duty: a branch's, or the committee's own
+    limit: bool = False  # given as an upper limit (前, 截止到, 不超过): no window
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +221,9 @@ def _infer_year(
         return best, "text", []
     if doc.date_line_years:
         return doc.date_line_years[0], "document_date", []
+    if doc.docno_years:
+        y = doc.docno_years[0]
+        return y, "document_date", [f"年份取自文号（{y}年），请核对"]
     if doc.meta_years:
         y = doc.meta_years[0]
         return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
@@ -376,7 +386,14 @@ class _Builder:
                 heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
             )
         )
-        cue = bool(
+        # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
+        colon = self._last(_NON_SPACE, line.start, x.start)
+        key_value = (
+            colon >= 0
+            and norm[colon] == ":"
+            and _TIME_OF_DAY.fullmatch(norm, x.end, line.end) is not None
+        )
+        cue = key_value or bool(
             _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
             or _VERB_AFTER.match(after)
             or initial
@@ -447,6 +464,16 @@ class _Builder:
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label is not None
+        if (
+            c.label is not None
+            and c.heading is not None
+            and self.doc.headings[c.heading].depth >= 1
+            and _EVENT_LABEL.search(self.norm, max(0, x.start - 12), x.start)
+            and not self._names_stage(c)
+        ):
+            # 活动时间：2011年4月—6月 dates one activity (a task's window), not a stage.
+            heading_phase = False
+            named_stretch = c.paren is not None
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
@@ -689,6 +716,11 @@ class _Builder:
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
+            f.limit = (
+                x.before
+                or bool(_LIMIT_BEFORE.search(self.norm, max(0, x.start - 6), x.start))
+                or (c.label is not None and bool(_COMPLETION_LABEL.search(c.label)))
+            )
             if names_heading:
                 assert c.heading is not None
                 self.phase_headings[c.heading] = f
@@ -817,22 +849,6 @@ class _Builder:
         top = normalize(self.heading_title(self.doc.top(h)))
         return bool(_SECTION_CRITERIA.search(top)) and not _SECTION_CRITERIA_EXCEPT.search(top)
 
-    def _committee_in(self, lo: int, hi: int) -> bool:
-        """Whether the coordinating body is the subject of ``norm[lo:hi]``: at its
-        start, or right after a leading time or enumerator clause ("10月，县直工委…")."""
-        norm = self.norm
-        starts = [lo]
-        comma = self._first_from(self._clause_seps, lo, hi)
-        if comma < hi and comma - lo <= 16:
-            starts.append(comma + 1)
-        for start in starts:
-            while start < hi and norm[start] in " 0123456789.、()":
-                start += 1
-            m = _COMMITTEE_SUBJECT.match(norm, start, hi)
-            if m is not None and not _NOT_COMMITTEE.search(m.group("who")):
-                return True
-        return False
-
     def _heading_owner(self, h: int) -> Owner:
         """A heading is the committee's when its title, or the sentence right after
         it, has the committee as its subject."""
@@ -846,13 +862,13 @@ class _Builder:
             self.norm, heading.title_start, min(block_end, heading.line_end + 400)
         ):
             return "branch"
-        if self._committee_in(heading.title_start, heading.seg_end):
+        if "committee" in self._doers_in(heading.title_start, heading.seg_end):
             return "committee"
         s, e = self.doc.sentence_at(min(heading.seg_end + 1, heading.line_end))
-        if heading.seg_end < s < heading.line_end and self._committee_in(s, e):
+        if heading.seg_end < s < heading.line_end and self._doers_in(s, e)[:1] == ["committee"]:
             return "committee"
         nxt = self.doc.sentence_at(self._next_non_space(heading.line_end))
-        if heading.line_end < nxt[0] < block_end and self._committee_in(*nxt):
+        if heading.line_end < nxt[0] < block_end and self._doers_in(*nxt)[:1] == ["committee"]:
             return "committee"
         return "branch"
 
@@ -870,23 +886,32 @@ class _Builder:
             return "branch"
         return self._doer(s, e, f.expr.start, f.expr.end)
 
+    def _doer_list(self, s: int, e: int) -> list[tuple[int, Owner]]:
+        key = (s, e)
+        if key not in self._doers:
+            self._doers[key] = [
+                (m.start(), "branch" if _BRANCH_WHO.search(m.group("who")) else "committee")
+                for m in _DOER.finditer(self.norm, s, e)
+            ]
+        return self._doers[key]
+
+    def _doers_in(self, s: int, e: int) -> list[Owner]:
+        return [who for _, who in self._doer_list(s, e)]
+
     def _doer(self, s: int, e: int, start: int, end: int) -> Owner:
         """Whose duty a date in ``norm[s:e]`` is: the subject named last before it in
         its sentence (学校将情况汇总，并于每月20日前… is the school's), else the first
         named after it ("七一"前夕，各党支部…); the branches' when nobody is named."""
-        key = (s, e)
-        doers = self._doers.get(key)
-        if doers is None:
-            doers = [
-                (m.start(), "branch" if _BRANCH_WHO.search(m.group("who")) else "committee")
-                for m in _DOER.finditer(self.norm, s, e)
-            ]
-            self._doers[key] = doers
+        doers = self._doer_list(s, e)
         before = [who for pos, who in doers if pos < start]
         if before:
             return before[-1]
         after = [who for pos, who in doers if pos >= end]
-        return after[0] if after else "branch"
+        if after:
+            return after[0]
+        if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
+            return "committee"
+        return "branch"
 
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
@@ -942,12 +967,14 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
 
 
 def _window_start(f: _Found) -> date | None:
-    """A phase's first day, or a task window's (a range given to one task keeps both
-    ends: 6月20日—7月5日 is due 7月5日 and open from 6月20日)."""
+    """A phase's first day, or a task window's: a range given to one task keeps both
+    ends (6月20日—7月5日 is due 7月5日 and open from 6月20日), and so does a stretch
+    of time (10月份上报: 10月1日—31日; 上半年: 1月1日—6月30日) unless it is given
+    as a limit (6月前, 截止到10月上旬), which only has an end."""
     x = f.expr
     if f.kind == "phase":
         return x.first
-    if f.kind == "deadline" and x.shape == "range" and x.first != x.last:
+    if f.kind == "deadline" and x.first != x.last and (x.shape == "range" or not f.limit):
         return x.first
     return None
 

@@ -131,6 +131,7 @@ class Document:
     date_line_years: list[int]
     meta_years: list[int]
     date_line_dates: list[date] = field(default_factory=list)  # the issue dates, in order
+    docno_years: list[int] = field(default_factory=list)  # 直党组〔2010〕10号
     _heading_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -321,9 +322,11 @@ def parse(text: str, norm: str) -> Document:
     """Split the (normalised) text into lines, headings and sentences, and mask clutter."""
     lines = [Line(s, e, _classify(norm[s:e])) for s, e in _split_lines(norm)]
     _rejoin_broken_days(norm, lines)
+    _values_of_time_labels(norm, lines)
     scan = list(norm)
     date_line_years: list[int] = []
     date_line_dates: list[date] = []
+    docno_years: list[int] = []
     meta_years: list[int] = []
     for line in lines:
         if line.kind in ("clutter", "docno", "dateline"):
@@ -335,6 +338,8 @@ def parse(text: str, norm: str) -> Document:
                     issued = _line_date(raw)
                     if issued is not None:
                         date_line_dates.append(issued)
+            elif line.kind == "docno" and (m := re.search(r"\(\s*(\d{4})\s*\)", raw)):
+                docno_years.append(int(m.group(1)))
             elif line.kind == "clutter" and (m := _META_DATE.search(raw)) and _is_meta(raw):
                 meta_years.append(int(m.group("y")))
             scan[line.start : line.end] = MASK * (line.end - line.start)
@@ -352,6 +357,7 @@ def parse(text: str, norm: str) -> Document:
         sentences=_sentences(norm, lines, headings),
         date_line_years=date_line_years,
         date_line_dates=date_line_dates,
+        docno_years=docno_years,
         meta_years=meta_years,
     )
 
@@ -373,6 +379,23 @@ def _rejoin_broken_days(norm: str, lines: list[Line]) -> None:
         following = line
 
 
+def _values_of_time_labels(norm: str, lines: list[Line]) -> None:
+    """A date alone on its line right under "二、活动时间" or "时间：" is that label's
+    value, not the document's date line."""
+    previous: Line | None = None
+    for line in lines:
+        if line.kind == "blank":
+            continue
+        if (
+            line.kind == "dateline"
+            and previous is not None
+            and _TIME_LABEL_END.search(norm, previous.start, previous.end)
+        ):
+            line.kind = "body"
+        previous = line
+
+
+_TIME_LABEL_END = re.compile(r"(?:时间|日期|时限|期限)(?:[和、及与]?地点)?\s*:?\s*$")
 _BARE_DAY = re.compile(r"\s*\d{1,2}\s*")
 
 
