@@ -37,6 +37,7 @@ from bot.plans.model import (
     Extraction,
     ItemKind,
     Owner,
+    RecurringRule,
     YearSource,
 )
 from bot.plans.normalize import normalize, strip_glosses
@@ -73,6 +74,8 @@ _VERB_AFTER = re.compile(
 )
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
+# 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
+_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s]{0,4}的")
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
@@ -433,7 +436,9 @@ class _Builder:
         if x.shape == "recurring":
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
-            if bare and _RATE_AFTER.match(self.norm, x.end):
+            if bare and (
+                _RATE_AFTER.match(self.norm, x.end) or _QUALIFIES.match(self.norm, x.start)
+            ):
                 return None, False
             return "recurring", False
         if x.shape == "ongoing":
@@ -728,6 +733,7 @@ class _Builder:
             elif kind == "phase":
                 f.phase_title = self._stage_title(x)
             found.append(f)
+        found = self._standing_dates(found, year_source)
         self._roll_phases(found)
         self._assign_owners(found)
         self._set_titles(found)
@@ -741,6 +747,69 @@ class _Builder:
             year_source=year_source,
             warnings=warnings,
         )
+
+    def _standing_dates(self, found: list[_Found], year_source: YearSource | None) -> list[_Found]:
+        """Dates that repeat rather than fall once.
+
+        "每年工作结束后，于次年元月十日前交…" is one yearly rule due 1月10日: a bare
+        每年 and the 次年 date that completes it in the same sentence become one item.
+        A day without a year that falls well before the document was issued cannot
+        be a one-off deadline of it ("6月10日和12月10日之前" in a notice of October):
+        it is a yearly rule, and so are the dates listed with it in its clause.
+        """
+        out: list[_Found] = []
+        for f in found:
+            x = f.expr
+            previous = out[-1] if out else None
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and previous.expr.rule is not None
+                and previous.expr.rule.freq == "annual"
+                and previous.expr.rule.month is None
+                and f.kind == "deadline"
+                and x.last is not None
+                and _NEXT_YEAR.match(self.norm, x.start)
+                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+            ):
+                out[-1] = f
+                f.kind = "recurring"
+                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                continue
+            out.append(f)
+        issued = self.doc.date_line_dates[-1] if self.doc.date_line_dates else None
+        if issued is None or year_source not in ("text", "document_date"):
+            return out
+        clauses: set[tuple[int, int]] = set()
+        for f in out:
+            x = f.expr
+            if (
+                f.kind == "deadline"
+                and not x.explicit_year
+                and x.shape == "day"
+                and x.last is not None
+                and (issued - x.last).days > 7
+            ):
+                clauses.add(self._clause(x.start))
+        if not clauses:
+            return out
+        for f in out:
+            x = f.expr
+            if (
+                f.kind == "deadline"
+                and not x.explicit_year
+                and x.shape == "day"
+                and x.last is not None
+                and self._clause(x.start) in clauses
+            ):
+                f.kind = "recurring"
+                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+        return out
+
+    def _clause(self, pos: int) -> tuple[int, int]:
+        s, e = self.doc.sentence_at(pos)
+        before = self._last_before(self._clause_seps, s, pos)
+        return (before + 1 if before >= 0 else s, self._first_from(self._clause_seps, pos, e))
 
     def _roll_phases(self, found: list[_Found]) -> None:
         """Phases listed one after another whose dates give no year: one that starts
@@ -964,6 +1033,13 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
         recurring=f.expr.rule if f.kind == "recurring" else None,
         owner=f.who,
     )
+
+
+_NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
+
+
+def _annual(day: date) -> RecurringRule:
+    return RecurringRule(freq="annual", month=day.month, day=day.day)
 
 
 def _window_start(f: _Found) -> date | None:

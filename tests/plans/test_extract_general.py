@@ -237,3 +237,108 @@ def test_extraction_json_shape_is_stable_for_plain_items() -> None:
         "rule": None,
         "owner": "branch",
     }
+
+
+# --- found on the development corpus --------------------------------------------------
+
+
+def test_a_stretch_of_time_given_to_a_task_keeps_its_window() -> None:
+    assert dated("1.各党支部在10月份上报第一次月报。") == [
+        ("deadline", D(2024, 10, 1), D(2024, 10, 31))
+    ]
+    # … but given as a limit (前, 截止, a completion label) it only has an end.
+    assert dated("1.各党支部10月份前上报。") == [("deadline", None, D(2024, 10, 31))]
+    assert dated("1.规范台账\n完成时限：2024年6月") == [("deadline", None, D(2024, 6, 30))]
+
+
+def test_year_end_words() -> None:
+    assert dated("1.年终进行年度评估。") == [("deadline", None, D(2024, 12, 31))]
+    assert dated("1.每个党支部年内至少打卡1次。") == [("deadline", None, D(2024, 12, 31))]
+
+
+def test_a_date_that_lost_its_month_sign() -> None:
+    assert dated("做好组织保障。526日前，各党支部将名单报送分工会。") == [
+        ("deadline", None, D(2024, 5, 26))
+    ]
+    assert dated("做好组织保障。115日前报送。") == []  # 1月15日 or 11月5日: not guessed
+
+
+def test_a_blanked_year_is_the_plans_year() -> None:
+    assert dated("1、时间:拟定于20xx年6月29日;晚上18:50正式演出。", 2011) == [
+        ("deadline", None, D(2011, 6, 29))
+    ]
+
+
+def test_time_label_headings_and_key_value_dates() -> None:
+    text = "一、活动主题\n清明祭英烈\n二、活动时间\n2024年4月2日\n三、活动地点\n二楼会议室\n"
+    assert dated(text, None) == [("deadline", None, D(2024, 4, 2))]
+    text = "二、时间地点\n6月30日(星期一)下午2:30在镇五楼会议室召开。\n"
+    assert dated(text) == [("deadline", None, D(2024, 6, 30))]
+    text = "4.活动时间和地点\n时间:\n“党史”演讲:2012.10.17晚上19:00\n签名活动:2012.10.18中午11:50\n"
+    assert [i.end for i in items(text, None)] == [D(2012, 10, 17), D(2012, 10, 18)]
+
+
+def test_an_activitys_time_is_its_window_a_campaigns_time_its_phase() -> None:
+    text = (
+        "三、活动时间\n2011年4月——6月\n"
+        "四、具体安排\n（一）一次理论征文\n1、活动主题：征文\n2、活动时间：2011年5月——6月\n"
+    )
+    assert dated(text, None) == [
+        ("phase", D(2011, 4, 1), D(2011, 6, 30)),
+        ("deadline", D(2011, 5, 1), D(2011, 6, 30)),
+    ]
+
+
+def test_a_notice_dated_in_december_about_next_year() -> None:
+    text = (
+        "关于做好2024年元旦假期值班工作的通知\n"
+        "2024年1月1日放假，2024年1月2日上班，2024年元旦假期共1天。\n"
+        "1.请值班部门于12月28日下班前报送元旦假期值班表。\n"
+        "综合管理部\n2023年12月27日\n"
+    )
+    found = extract(text)
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", D(2023, 12, 28))]
+
+
+def test_days_before_the_issue_date_are_yearly_rules() -> None:
+    text = (
+        "各党支部：\n其中6月份和12月份的党费，需要在6月10日和12月10日之前完成。\n"
+        "党委组织部\n2017年10月16日\n"
+    )
+    rules = [(i.kind, i.rule.month, i.rule.day) for i in items(text, None) if i.rule]
+    assert rules == [("recurring", 6, 10), ("recurring", 12, 10)]
+
+
+def test_every_year_then_a_date_of_the_next_year_is_one_yearly_rule() -> None:
+    text = "二、本手册使用期一年，每年工作结束后，于次年元月十日前交机关党委。"
+    (item,) = items(text, 2016)
+    assert item.kind == "recurring"
+    assert item.rule is not None and (item.rule.freq, item.rule.month, item.rule.day) == (
+        "annual",
+        1,
+        10,
+    )
+
+
+def test_every_month_qualifying_a_thing_is_no_schedule() -> None:
+    assert items("党员每月的最后一个星期三缴纳党费。各支部每月收缴的党费及时上交。") == []
+    assert [i.kind for i in items("党委每季度至少召开一次中心组学习会议。")] == ["recurring"]
+
+
+def test_the_doer_named_in_the_clause_decides_the_owner() -> None:
+    text = (
+        "二、月报时间\n各二级党委办公室于每月15日前向校组织人事部报送一次，"
+        "学校将情况进行汇总，并于每月20日前向省市相关部门报送一次。\n"
+    )
+    assert [i.owner for i in items(text)] == ["branch", "committee"]
+    text = "各党总支、党支部：\n学校定于2024年11月召开第五次党员代表大会。\n"
+    assert [i.owner for i in items(text)] == ["committee"]
+    text = "各党支部：\n拟定于12月28日下午召开党员大会。\n（一）6月21日，在学校开展民主评选。\n"
+    assert [i.owner for i in items(text)] == ["committee", "branch"]
+
+
+def test_a_year_written_with_a_latin_zero() -> None:
+    text = "活动计划\n活动时间:二0一五年六月二十八日 周五\n（一）6月21日，开展评选。\n"
+    found = extract(text)
+    assert found.year == 2015
+    assert [i.end for i in found.items] == [D(2015, 6, 28), D(2015, 6, 21)]
