@@ -187,7 +187,9 @@ def extract(text: str, *, year: int | None = None, source_date: date | None = No
     read, where = strip_glosses(text)
     doc = parse(read, normalize(read))
     plan_year, year_source, warnings = _infer_year(doc, year, source_date)
-    found = _Builder(doc, plan_year).build(find_title(doc), year_source, warnings)
+    issued = doc.date_line_dates[-1] if year is None and doc.date_line_dates else None
+    builder = _Builder(doc, plan_year, issued, cover=_cover_year(doc) is not None)
+    found = builder.build(find_title(doc), year_source, warnings)
     if where is None:
         return found
     return found.model_copy(update={"items": [_map_back(i, text, where) for i in found.items]})
@@ -266,7 +268,14 @@ _PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|通知)\s*(?:\)|》)?\
 
 
 class _Builder:
-    def __init__(self, doc: Document, year: int | None) -> None:
+    def __init__(
+        self, doc: Document, year: int | None, issued: date | None = None, *, cover: bool = False
+    ) -> None:
+        #: The document's issue date when the plan's year was not given: year-less dates
+        #: are read from it (all of them when the year was inferred from the body, only
+        #: those that would land a year late when the cover printed the year).
+        self.issued = issued
+        self.cover = cover
         self.doc = doc
         self.norm = doc.norm
         self.year = year
@@ -707,8 +716,9 @@ class _Builder:
     def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
         doc = self.doc
         self.exprs = scan_dates(doc.scan, self.year)
-        if year_source in ("text", "document_date") and doc.date_line_dates:
-            self.exprs = [_before_issue(x, doc.date_line_dates[-1]) for x in self.exprs]
+        if self.issued is not None and self.year is not None:
+            issued, year = self.issued, self.year
+            self.exprs = [_read_after_issue(x, issued, year, self.cover) for x in self.exprs]
         self._expr_starts = [x.start for x in self.exprs]
         found: list[_Found] = []
         for x in self.exprs:
@@ -733,7 +743,7 @@ class _Builder:
             elif kind == "phase":
                 f.phase_title = self._stage_title(x)
             found.append(f)
-        found = self._standing_dates(found, year_source)
+        found = self._standing_dates(found)
         self._roll_phases(found)
         self._assign_owners(found)
         self._set_titles(found)
@@ -748,7 +758,7 @@ class _Builder:
             warnings=warnings,
         )
 
-    def _standing_dates(self, found: list[_Found], year_source: YearSource | None) -> list[_Found]:
+    def _standing_dates(self, found: list[_Found]) -> list[_Found]:
         """Dates that repeat rather than fall once.
 
         "每年工作结束后，于次年元月十日前交…" is one yearly rule due 1月10日: a bare
@@ -777,8 +787,8 @@ class _Builder:
                 f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
                 continue
             out.append(f)
-        issued = self.doc.date_line_dates[-1] if self.doc.date_line_dates else None
-        if issued is None or year_source not in ("text", "document_date"):
+        issued = self.issued
+        if issued is None or self.cover:
             return out
         clauses: set[tuple[int, int]] = set()
         for f in out:
@@ -1055,19 +1065,28 @@ def _window_start(f: _Found) -> date | None:
     return None
 
 
-def _before_issue(x: DateExpr, issued: date) -> DateExpr:
-    """A date without its year, read in the plan's year, that would fall a year or so
-    after the document was issued while the same day a year earlier still follows the
-    issue: "12月28日下班前" in a notice dated 2023年12月27日 about the 2024 holiday is
-    2023-12-28. The year the body names most need not be every date's year."""
+def _read_after_issue(x: DateExpr, issued: date, plan_year: int, cover: bool) -> DateExpr:
+    """A date without its year, read in the year the document was issued, unless that
+    puts it in the past of a plan whose text is about a later year.
+
+    "12月28日下班前" in a notice dated 2023年12月27日 about the 2024 holiday is
+    2023-12-28; "1月22日前" in a notice of 2019年1月9日 about the 2018年度 review is
+    2019-01-22; "3月底前" in a 2024 plan issued in December 2023 stays 2024-03-31.
+    The year the body names most need not be every date's year.
+    """
     if x.explicit_year or x.first is None or x.last is None:
         return x
-    if (x.last - issued).days <= 300:
-        return x
-    first, last = _shift_year(x.first, -1), _shift_year(x.last, -1)
-    if last < issued:
-        return x
-    return replace(x, first=first, last=last)
+    if not cover and plan_year != issued.year:
+        by = issued.year - plan_year
+        first, last = _shift_year(x.first, by), _shift_year(x.last, by)
+        if (issued - last).days <= 7 or plan_year < issued.year:
+            x = replace(x, first=first, last=last)
+    assert x.first is not None and x.last is not None
+    if (x.last - issued).days > 300:  # a year late, while a year earlier still follows the issue
+        first, last = _shift_year(x.first, -1), _shift_year(x.last, -1)
+        if last >= issued:
+            x = replace(x, first=first, last=last)
+    return x
 
 
 def _shift_year(day: date, by: int) -> date:
