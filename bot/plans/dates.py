@@ -85,7 +85,7 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)\s*[日号]"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)\s*(?:[日号]|(?=\s*(?:之前|以前)))"
         rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
         rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
@@ -146,7 +146,9 @@ _RANGE = (
 )
 # 从6月开始，8月底基本结束: a start and an end said in two clauses.
 _FROMTO = (
-    rf"(?:从|自)\s*{_atom('fa_')}\s*(?:开始|起)\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?"
+    # 起 only after 从/自 ("3月7日起" alone is a start, not this pattern's head).
+    rf"(?P<fr_from>从|自)?\s*{_atom('fa_')}\s*(?:开始|(?(fr_from)起|(?!)))"
+    r"\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?"
     rf"{_atom('fb_')}(?=\s*(?:前)?\s*(?:基本|全面|全部|顺利|正式)?\s*(?:结束|完成|完毕|收尾))"
 )
 # Only numbers that cannot be a month (13 and up) are read as two months.

@@ -54,7 +54,7 @@ from bot.plans.structure import (
     strip_punct,
 )
 
-_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*:\s*$")
+_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)\s*$")
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
 _AT_BEFORE = re.compile(
@@ -114,10 +114,13 @@ _SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点
 # the time of day (2024年10月28日(星期一)19:00, 6月30日下午2:30。).
 _TIME_OF_DAY = re.compile(
     r"\s*(?:\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)|(?:星期|周)[一二三四五六日天])?\s*"
-    r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?\s*[。.;]?\s*"
+    r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?"
+    r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
 )
 _EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
-_LABEL_TITLE = re.compile(r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?")
+_LABEL_TITLE = re.compile(
+    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:安排|布置|要求|节点)?"
+)
 _STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
