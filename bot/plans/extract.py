@@ -117,6 +117,9 @@ _TIME_OF_DAY = re.compile(
     r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?"
     r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
 )
+_BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
+# 六月份为开展…宣传活动月, 第三季度为集中整改期.
+_NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
 _EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
 _LABEL_TITLE = re.compile(
     r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:安排|布置|要求|节点)?"
@@ -491,6 +494,8 @@ class _Builder:
             # 活动时间：2011年4月—6月 dates one activity (a task's window), not a stage.
             heading_phase = False
             named_stretch = c.paren is not None
+        if x.shape in ("range", "period") and self._batch_or_named_period(x):
+            return "phase", False
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
@@ -525,6 +530,13 @@ class _Builder:
         parent = self.doc.headings[h].parent
         assert parent is not None
         return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+
+    def _batch_or_named_period(self, x: DateExpr) -> bool:
+        """A stretch of time that is a stage by what the sentence calls it: a batch
+        ("第一批从6月开始，8月底基本结束") or a named period ("六月份为…宣传活动月")."""
+        if x.shape == "range" and _BATCH_BEFORE.search(self.norm, max(0, x.start - 6), x.start):
+            return True
+        return x.shape == "period" and bool(_NAMED_PERIOD.match(self.norm, x.end))
 
     def _names_stage(self, c: _Context) -> bool:
         """Whether the heading presents a stage: it says 阶段 or 第X步, or it is nothing

@@ -342,3 +342,32 @@ def test_a_year_written_with_a_latin_zero() -> None:
     found = extract(text)
     assert found.year == 2015
     assert [i.end for i in found.items] == [D(2015, 6, 28), D(2015, 6, 21)]
+
+
+def test_batches_and_named_periods_are_phases() -> None:
+    text = "全省分两批进行。第一批從6月開始，8月底基本結束。第二批从9月开始，11月底基本结束。"
+    assert dated(text) == [
+        ("phase", D(2024, 6, 1), D(2024, 8, 31)),
+        ("phase", D(2024, 9, 1), D(2024, 11, 30)),
+    ]
+    assert dated("为纪念建党91周年，六月份为开展宣传活动月，集团公司将以专刊宣传。") == [
+        ("phase", D(2024, 6, 1), D(2024, 6, 30))
+    ]
+
+
+def test_a_window_said_as_start_then_end() -> None:
+    text = "一、主要任务\n（一）核查党员信息\n3月7日开始，3月15日完成。这是基础。\n"
+    assert dated(text) == [("deadline", D(2024, 3, 7), D(2024, 3, 15))]
+
+
+def test_a_time_heading_dates_the_campaign() -> None:
+    text = "三、承办单位\n党委宣传部\n四、时间安排\n2022年4月20日—9月30日\n五、活动内容\n"
+    assert dated(text, None) == [("phase", D(2022, 4, 20), D(2022, 9, 30))]
+    text = "四、活动时间、地点安排\n活动时间为2017年3月4日—3月28日，活动结束后交手册。\n"
+    assert dated(text, None) == [("phase", D(2017, 3, 4), D(2017, 3, 28))]
+    text = "二、时间布置\n按顺序报批后，全县换届工作于2010年9月至12月进行。\n"
+    assert dated(text, None) == [("phase", D(2010, 9, 1), D(2010, 12, 31))]
+
+
+def test_a_day_without_its_day_sign_before_a_limit() -> None:
+    assert dated("1.推荐材料于20xx年6月22之前上报。", 2008) == [("deadline", None, D(2008, 6, 22))]
