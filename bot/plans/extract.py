@@ -270,7 +270,9 @@ def _cover_year(doc: Document) -> int | None:
     return title_years[0] if len(set(title_years)) == 1 else None
 
 
-_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|通知)\s*(?:\)|》)?\s*$")
+# A plan's title names the year it plans ("2023年度党建工作要点"); a notice's title
+# may name the year it looks back on ("关于召开2018年度组织生活会的通知", sent in 2019).
+_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\)|》)?\s*$")
 
 
 class _Builder:

@@ -371,3 +371,13 @@ def test_a_time_heading_dates_the_campaign() -> None:
 
 def test_a_day_without_its_day_sign_before_a_limit() -> None:
     assert dated("1.推荐材料于20xx年6月22之前上报。", 2008) == [("deadline", None, D(2008, 6, 22))]
+
+
+def test_a_notice_looking_back_on_last_year_is_due_this_year() -> None:
+    text = (
+        "关于召开2018年度基层党支部组织生活会和开展民主评议党员的通知\n"
+        "各学院：\n现就召开2018年度组织生活会通知如下。\n"
+        "1.电子版材料于1月22日下午14点前发送至邮箱。\n"
+        "党委学生工作部\n2019年1月9日\n"
+    )
+    assert [(i.kind, i.end) for i in extract(text).items] == [("deadline", D(2019, 1, 22))]
