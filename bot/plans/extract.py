@@ -75,7 +75,7 @@ _VERB_AFTER = re.compile(
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
 # 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
-_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s]{0,4}的")
+_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的]{1,4}的")
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
@@ -803,6 +803,20 @@ class _Builder:
                 f.kind = "recurring"
                 f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
                 continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(previous.expr)
+                and not _bare(x)
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+            ):
+                # "每年进行一次，时间为每年的12月份": one schedule, said twice.
+                out[-1] = f
+                continue
             out.append(f)
         issued = self.issued
         if issued is None or self.cover:
@@ -1063,6 +1077,10 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
 
 
 _NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
+
+
+def _bare(x: DateExpr) -> bool:
+    return x.rule is not None and x.rule.day is None and x.rule.month is None
 
 
 def _annual(day: date) -> RecurringRule:

@@ -321,8 +321,17 @@ def test_every_year_then_a_date_of_the_next_year_is_one_yearly_rule() -> None:
 
 
 def test_every_month_qualifying_a_thing_is_no_schedule() -> None:
-    assert items("党员每月的最后一个星期三缴纳党费。各支部每月收缴的党费及时上交。") == []
+    assert items("各支部每月收缴的党费及时上交。") == []
     assert [i.kind for i in items("党委每季度至少召开一次中心组学习会议。")] == ["recurring"]
+    # 每月的最后一个星期三 is a monthly schedule whose day the rule cannot name.
+    assert [i.kind for i in items("党员每月的最后一个星期三缴纳党费。")] == ["recurring"]
+
+
+def test_a_schedule_said_twice_in_a_sentence_is_one_item() -> None:
+    found = items("一、评议时间：民主评议党员工作每年进行一次，时间为每年的12月份。")
+    assert [(i.kind, i.rule and (i.rule.freq, i.rule.month)) for i in found] == [
+        ("recurring", ("annual", 12))
+    ]
 
 
 def test_the_doer_named_in_the_clause_decides_the_owner() -> None:
