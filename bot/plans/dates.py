@@ -49,7 +49,7 @@ Shape = Literal["range", "period", "day", "recurring", "ongoing"]
 
 # Years in Chinese numerals are often typed with an Arabic or Latin zero: 二0一五, 二O一五.
 _CN_YEAR_DIGIT = "0〇零○Oo一二三四五六七八九"
-_Y = rf"(?:\d{{4}}|(?!\d{{4}})[{_CN_YEAR_DIGIT}]{{4}})"
+_Y = rf"(?:\d{{4}}|[〇零○一二三四五六七八九][{_CN_YEAR_DIGIT}]{{3}})"
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元(?=\s*月))"
 _D = (
     r"(?:3[01]|[12]\d|0?[1-9]"
@@ -144,13 +144,12 @@ _RANGE = (
     rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
     rf"(?P<rg_before>{_BEFORE})?"
 )
-# 从6月开始，8月底基本结束: a start and an end said in two clauses.
-_FROMTO = (
-    # 起 only after 从/自 ("3月7日起" alone is a start, not this pattern's head).
-    rf"(?P<fr_from>从|自)?\s*{_atom('fa_')}\s*(?:开始|(?(fr_from)起|(?!)))"
-    r"\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?"
-    rf"{_atom('fb_')}(?=\s*(?:前)?\s*(?:基本|全面|全部|顺利|正式)?\s*(?:结束|完成|完毕|收尾))"
-)
+# 从6月开始，8月底基本结束: a start and an end said in two clauses. Read by joining two
+# expressions the grammar found on their own (see _join_from_to), which costs nothing
+# where no date is.
+_FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
+_FROM_BETWEEN = re.compile(r"\s*(?:开始|(?P<qi>起))\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?")
+_TO_AFTER = re.compile(r"\s*(?:前)?\s*(?:基本|全面|全部|顺利|正式)?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
@@ -186,7 +185,6 @@ _GRAMMAR = re.compile(
             ("FEST", _FEST),
             ("SMONTH", _SMONTH),
             ("SDAY", _SDAY),
-            ("FROMTO", _FROMTO),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
             ("LOSTMONTH", _LOSTMONTH),
@@ -411,12 +409,45 @@ def _range(m: re.Match[str], plan_year: int | None) -> DateExpr:
     return _make_range(m, first, last, a.explicit or b.explicit, m.group("rg_before"))
 
 
-def _from_to(m: re.Match[str], plan_year: int | None) -> DateExpr:
-    a, b = _atom_from(m, "fa_"), _atom_from(m, "fb_")
-    a_year = _base_year(a, plan_year, plan_year)
-    first, _ = _interval(a, a_year)
-    last = _range_end(a, b, first, a_year, plan_year)
-    return _make_range(m, first, last, a.explicit or b.explicit, None)
+def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Join "6月开始，8月底基本结束" (and 从/自…起，…完成) into one range: the start of
+    the first and the end of the second, when the words between and after say so."""
+    out: list[DateExpr] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if (
+            b is not None
+            and a.shape in ("day", "period")
+            and b.shape in ("day", "period")
+            and a.first is not None
+            and b.last is not None
+            and a.first <= b.last
+            and not a.before
+            and (between := _FROM_BETWEEN.match(text, a.end)) is not None
+            and between.end() == b.start
+            and (
+                (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
+                or between.group("qi") is None
+            )
+            and _TO_AFTER.match(text, b.end)
+        ):
+            out.append(
+                DateExpr(
+                    frm.start() if frm is not None else a.start,
+                    b.end,
+                    "range",
+                    a.first,
+                    b.last,
+                    explicit_year=a.explicit_year or b.explicit_year,
+                )
+            )
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _make_range(
@@ -610,7 +641,7 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
         except _NotADate:
             continue
-    return found
+    return _join_from_to(text, found)
 
 
 def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
@@ -624,8 +655,6 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _shared_day(m, plan_year)
     if kind == "RANGE":
         return _range(m, plan_year)
-    if kind == "FROMTO":
-        return _from_to(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
     if kind == "LOSTMONTH":
