@@ -142,11 +142,15 @@ _DOER = re.compile(
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 _CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
+_WILL = re.compile(r"\s*(?:将|负责)")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
 # The branches named as doers of the same step: then it is not the committee's alone.
 _BRANCH_DOER = re.compile(r"各[^,;。]{0,8}(?:党组织|支部|单位|党委|党总支|部门)|党支部|党小组")
 # A criterion is not a task: 有精准的品牌选题, 有健全的工作机制.
 _CRITERION = re.compile(r"^\s*(?:\d+\.?\s*)?有[^,;。:]{1,24}的")
+_FIELD = re.compile(
+    r"\s*[\u3400-\u9fff]{0,4}(?:主题|要求|地点|对象|形式|单位|人员|目的|意义|原则|口号|名称|内容)\s*:"
+)
 _SECTION_CRITERIA = re.compile(r"标准|条件|指标")
 _SECTION_CRITERIA_EXCEPT = re.compile(r"任务|步骤|措施|安排|阶段")
 
@@ -956,6 +960,8 @@ class _Builder:
         heading = self.doc.headings[h]
         if _CRITERION.match(self.norm, heading.title_start, heading.seg_end):
             return True
+        if _FIELD.match(self.norm, heading.title_start, heading.seg_end):
+            return True  # "1、活动主题：…", "1.内容要求：…": a field of a form, not work
         top = normalize(self.heading_title(self.doc.top(h)))
         return bool(_SECTION_CRITERIA.search(top)) and not _SECTION_CRITERIA_EXCEPT.search(top)
 
@@ -968,6 +974,18 @@ class _Builder:
             if h + 1 < len(self.doc.headings)
             else len(self.norm)
         )
+        same = self.doc.sentence_at(min(heading.seg_end + 1, heading.line_end))
+        nxt = self.doc.sentence_at(self._next_non_space(heading.line_end))
+        first = same if heading.seg_end < same[0] < heading.line_end else nxt
+        if heading.seg_end < first[0] < block_end:
+            # "各党组织自评申报后，党工委将…考核评定": the main clause's subject, last.
+            last = self._doer_list(*first)[-1:]
+            if (
+                last
+                and last[0][1] == "committee"
+                and _WILL.match(self.norm, self._doer_end(last[0][0]))
+            ):
+                return "committee"
         if _BRANCH_DOER.search(
             self.norm, heading.title_start, min(block_end, heading.line_end + 400)
         ):
@@ -1004,6 +1022,10 @@ class _Builder:
                 for m in _DOER.finditer(self.norm, s, e)
             ]
         return self._doers[key]
+
+    def _doer_end(self, pos: int) -> int:
+        m = _DOER.match(self.norm, pos)
+        return m.end() if m else pos
 
     def _doers_in(self, s: int, e: int) -> list[Owner]:
         return [who for _, who in self._doer_list(s, e)]

@@ -390,3 +390,23 @@ def test_a_notice_looking_back_on_last_year_is_due_this_year() -> None:
         "党委学生工作部\n2019年1月9日\n"
     )
     assert [(i.kind, i.end) for i in extract(text).items] == [("deadline", D(2019, 1, 22))]
+
+
+def test_form_fields_are_not_tasks() -> None:
+    text = (
+        "四、具体安排\n（一）一次理论征文\n1、活动主题：“党的建设之我见”理论征文\n"
+        "2、活动形式：各支部收集征文。\n3、提交征文\n"
+    )
+    assert [t.title for t in extract(text, year=2011).tasks] == ["提交征文"]
+
+
+def test_a_step_the_committee_does_after_the_branches_is_the_committees() -> None:
+    text = (
+        "二、申报程序：\n1.做好自评申报。各党组织填写申报表，并于1月15日前上交党建办。\n"
+        "2.组织考评。各党组织自评申报后，党工委将对照有关文件进行考核评定星级。\n"
+    )
+    tasks = extract(text, year=2016).tasks
+    assert [(t.title, t.owner) for t in tasks] == [
+        ("做好自评申报", "branch"),
+        ("组织考评", "committee"),
+    ]
