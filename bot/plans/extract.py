@@ -54,6 +54,7 @@ from bot.plans.structure import (
     strip_punct,
 )
 
+_LINE_LABEL = re.compile(rf"\s*(?P<label>{LABEL})\s*:")
 _LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)\s*$")
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
@@ -182,6 +183,7 @@ class _Context:
     cell: tuple[int, int] | None  # the table cell holding it, when in a table row
     cell_alone: bool  # the cell holds nothing else: a 完成时限 column
     first_body: bool  # in the first sentence that follows its heading's title
+    label_direct: bool = False  # the label stands right before it (not only opens its line)
 
 
 def extract(text: str, *, year: int | None = None, source_date: date | None = None) -> Extraction:
@@ -410,6 +412,9 @@ class _Builder:
                 heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
             )
         )
+        direct_label = lm.group("label") if lm else None
+        if direct_label is None and first_body:
+            direct_label = self._label_heading(h)
         # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
         colon = self._last(_NON_SPACE, line.start, x.start)
         key_value = (
@@ -426,7 +431,8 @@ class _Builder:
             heading=h,
             in_segment=in_segment,
             paren=paren,
-            label=lm.group("label") if lm else (self._label_heading(h) if first_body else None),
+            label=direct_label or self._line_label(line),
+            label_direct=direct_label is not None,
             cue=cue,
             starts=bool(_START_AFTER.match(after)),
             stage_sentence=self._stage_sentence(sent_start, sent_end),
@@ -475,21 +481,21 @@ class _Builder:
             c.heading is not None
             and c.heading not in self.phase_headings
             and not self._under_phase(c.heading)
-            and (c.in_segment or c.label is not None or c.first_body)
+            and (c.in_segment or c.label_direct or c.first_body)
         )
         # A stretch of time names a heading's phase when the heading presents it as
         # one: in brackets "(3月上旬—4月中旬)", after a time label, in a heading that
         # says 阶段, or as the heading's key "3月—4月：动员部署". "（一）3-5月，开展学习"
         # only gives one task its window.
         named_stretch = (
-            c.label is not None
+            c.label_direct
             or c.paren is not None
             or c.schedule_line
             or self._names_stage(c)
             or (c.first_body and x.shape == "range" and self._is_step(c.heading))
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
-            heading_phase = heading_phase and c.label is not None
+            heading_phase = heading_phase and c.label_direct
         if (
             c.label is not None
             and c.heading is not None
@@ -515,6 +521,12 @@ class _Builder:
         if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
             return "deadline", False
         return None, False
+
+    def _line_label(self, line: Line) -> str | None:
+        """ "时间：院级初赛4月-5月，校级决赛6月中旬": a time label opening the line
+        governs every date on it."""
+        m = _LINE_LABEL.match(self.norm, line.start, line.end)
+        return m.group("label") if m else None
 
     def _label_heading(self, h: int | None) -> str | None:
         """A heading that is a time label ("一、时间", "五、活动时间", "一、会议时间"):

@@ -410,3 +410,14 @@ def test_a_step_the_committee_does_after_the_branches_is_the_committees() -> Non
         ("做好自评申报", "branch"),
         ("组织考评", "committee"),
     ]
+
+
+def test_a_time_line_listing_activities_dates_each_not_the_stage() -> None:
+    text = (
+        "五、活动内容\n（一）第一阶段\n主题：我心中的英雄\n"
+        "时间：院级初赛4月-5月（推选2至4名选手），校级决赛6月中旬\n"
+    )
+    assert dated(text, 2022) == [
+        ("deadline", D(2022, 4, 1), D(2022, 5, 31)),
+        ("deadline", D(2022, 6, 11), D(2022, 6, 20)),
+    ]
