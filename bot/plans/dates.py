@@ -165,8 +165,10 @@ _NRANGE = (
     + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
     + r"(?:\s*日)?"
 )
-_NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_BEFORE})?"
-_SINGLE = rf"{_atom('s_')}(?P<s_before>{_BEFORE})?"
+# 7月1日（星期五）前: the weekday may stand between a day and its 前.
+_WEEKDAY = r"(?:\s*\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\))?"
+_NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_WEEKDAY}{_BEFORE})?"
+_SINGLE = rf"{_atom('s_')}(?P<s_before>{_WEEKDAY}{_BEFORE})?"
 _LONG = r"长期(?:坚持)?"
 
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year

@@ -421,3 +421,8 @@ def test_a_time_line_listing_activities_dates_each_not_the_stage() -> None:
         ("deadline", D(2022, 4, 1), D(2022, 5, 31)),
         ("deadline", D(2022, 6, 11), D(2022, 6, 20)),
     ]
+
+
+def test_a_weekday_between_a_day_and_its_limit_and_from_today_until() -> None:
+    assert dated("1.各支部7月1日（星期五）前上报总结。") == [("deadline", None, D(2024, 7, 1))]
+    assert dated("2.即日起至6月30日，开展专项整治。") == [("deadline", None, D(2024, 6, 30))]
