@@ -136,7 +136,7 @@ _SECTION_DESCRIPTIVE = re.compile(
 _DOER = re.compile(
     r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
     r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
-    r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
+    r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
     r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
     r"(?:班子成员|书记|领导)?)"
     r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
@@ -144,6 +144,7 @@ _DOER = re.compile(
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 _CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
+_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)单位\s*:\s*(?P<who>[^\n]*)")
 _WILL = re.compile(r"\s*(?:将|负责)")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
 # The branches named as doers of the same step: then it is not the committee's alone.
@@ -1021,11 +1022,35 @@ class _Builder:
         if f.kind == "phase":
             return "branch"
         if f.owner is not None and f.in_segment:
+            s, e = self.doc.sentence_at(f.expr.start)
+            if s < e and self._doer_list(s, e):
+                # "2.各支部出黑板报，院团委将于3月28日进行评定": the heading is a
+                # sentence of its own, whose clause names who does it.
+                return self._doer(s, e, f.expr.start, f.expr.end)
             return self._heading_owner(f.owner)
+        organiser = self._organiser(f.heading)
+        if organiser is not None:
+            return organiser
         s, e = self.doc.sentence_at(f.expr.start)
         if s == e:
             return "branch"
         return self._doer(s, e, f.expr.start, f.expr.end)
+
+    def _organiser(self, h: int | None) -> Owner | None:
+        """An activity card's "组织单位：学工部、组织部" names who runs it: the issuer's
+        own departments (committee), or the branches when it says 各… ."""
+        if h is None:
+            return None
+        heading = self.doc.headings[h]
+        end = (
+            self.doc.headings[h + 1].line_start
+            if h + 1 < len(self.doc.headings)
+            else len(self.norm)
+        )
+        m = _ORGANISER.search(self.norm, heading.line_start, min(end, heading.line_end + 300))
+        if m is None:
+            return None
+        return "branch" if _BRANCH_WHO.search(m.group("who")) else "committee"
 
     def _doer_list(self, s: int, e: int) -> list[tuple[int, Owner]]:
         key = (s, e)

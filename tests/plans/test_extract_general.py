@@ -426,3 +426,19 @@ def test_a_time_line_listing_activities_dates_each_not_the_stage() -> None:
 def test_a_weekday_between_a_day_and_its_limit_and_from_today_until() -> None:
     assert dated("1.各支部7月1日（星期五）前上报总结。") == [("deadline", None, D(2024, 7, 1))]
     assert dated("2.即日起至6月30日，开展专项整治。") == [("deadline", None, D(2024, 6, 30))]
+
+
+def test_an_activity_card_names_its_organiser() -> None:
+    text = (
+        "三、活动内容\n（一）大学生党员培训班\n组织单位：学工部、组织部\n活动时间：2011年4月\n"
+        "（二）学唱红歌\n组织单位：各院系\n活动时间：2011年4月—2011年6月\n"
+    )
+    assert [(i.owner, i.start, i.end) for i in items(text, None)] == [
+        ("committee", D(2011, 4, 1), D(2011, 4, 30)),
+        ("branch", D(2011, 4, 1), D(2011, 6, 30)),
+    ]
+
+
+def test_the_clause_of_a_numbered_sentence_names_its_doer() -> None:
+    text = "二、活动要求\n2.各系团支部出一期黑板报，院团委将于3月28日进行评定。\n"
+    assert [i.owner for i in items(text)] == ["committee"]
