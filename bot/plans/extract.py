@@ -316,6 +316,8 @@ class _Builder:
         self._row_titles: dict[tuple[int, str], str] = {}
         self._cell_texts: dict[tuple[int, int], str] = {}
         self._doers: dict[tuple[int, int], list[tuple[int, Owner]]] = {}
+        self._heading_owners: dict[int, Owner] = {}
+        self._organisers: dict[int, Owner | None] = {}
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -982,6 +984,11 @@ class _Builder:
     def _heading_owner(self, h: int) -> Owner:
         """A heading is the committee's when its title, or the sentence right after
         it, has the committee as its subject."""
+        if h not in self._heading_owners:
+            self._heading_owners[h] = self._compute_heading_owner(h)
+        return self._heading_owners[h]
+
+    def _compute_heading_owner(self, h: int) -> Owner:
         heading = self.doc.headings[h]
         block_end = (
             self.doc.headings[h + 1].line_start
