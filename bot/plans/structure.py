@@ -45,7 +45,9 @@ _CLUTTER_ANYWHERE = re.compile(
     r"浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+|阅读\s*:?\s*\d+\s*次|(?:发布|更新)时间\s*:"
     r"|此处隐藏|下载后查看|下载全文|不代表本站|本站观点|网友(?:投稿|上传)|版权所有|ICP备|copyright|©"
     r"|免责声明|扫一扫|返回顶部|返回列表|上一篇|下一篇|相关文章|相关阅读|推荐阅读|热门推荐|猜你喜欢"
-    r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭",
+    r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭"
+    # Site notices pasted with the text: 本文由…原创，转载请…, 客户专属热线, 资料文库.
+    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网",
     re.IGNORECASE,
 )
 # Inline site metadata and document numbers, masked wherever they are:

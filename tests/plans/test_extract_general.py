@@ -442,3 +442,12 @@ def test_an_activity_card_names_its_organiser() -> None:
 def test_the_clause_of_a_numbered_sentence_names_its_doer() -> None:
     text = "二、活动要求\n2.各系团支部出一期黑板报，院团委将于3月28日进行评定。\n"
     assert [i.owner for i in items(text)] == ["committee"]
+
+
+def test_site_notices_around_the_text_are_not_read() -> None:
+    text = (
+        "客户专属热线\n美章网 资料文库 七一活动通知范文\n"
+        "1.各支部6月20日前上报名单。\n"
+        "本文由http://www.example.com/527.html原创,转载请备注出处,2019年3月1日\n"
+    )
+    assert dated(text) == [("deadline", None, D(2024, 6, 20))]
