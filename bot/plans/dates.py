@@ -69,7 +69,7 @@ _BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为�
 _EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -129,7 +129,14 @@ _RECUR = (
     r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
     rf"(?P<r_before>{_BEFORE})?"
 )
-_FEST = rf"{_festival('f_')}(?:(?P<f_before>{_BEFORE})|(?P<f_eve>{_EVE}))"
+# 前后/左右 a festival: one event placed around the day (a deadline on it when the
+# sentence dates the event, 于“七一”前后召开; the extractor wants that cue).
+_FEST = (
+    rf"{_festival('f_')}"
+    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右)))".format(
+        before=_BEFORE, eve=_EVE
+    )
+)
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
@@ -213,6 +220,57 @@ _FESTIVALS = {
     "国庆节": (10, 1),
     "元旦": (1, 1),
 }
+# 春节 (the lunar new year) by year: the day a plan's 春节前 falls due.
+_SPRING_FESTIVAL = {
+    2000: (2, 5),
+    2001: (1, 24),
+    2002: (2, 12),
+    2003: (2, 1),
+    2004: (1, 22),
+    2005: (2, 9),
+    2006: (1, 29),
+    2007: (2, 18),
+    2008: (2, 7),
+    2009: (1, 26),
+    2010: (2, 14),
+    2011: (2, 3),
+    2012: (1, 23),
+    2013: (2, 10),
+    2014: (1, 31),
+    2015: (2, 19),
+    2016: (2, 8),
+    2017: (1, 28),
+    2018: (2, 16),
+    2019: (2, 5),
+    2020: (1, 25),
+    2021: (2, 12),
+    2022: (2, 1),
+    2023: (1, 22),
+    2024: (2, 10),
+    2025: (1, 29),
+    2026: (2, 17),
+    2027: (2, 6),
+    2028: (1, 26),
+    2029: (2, 13),
+    2030: (2, 3),
+    2031: (1, 23),
+    2032: (2, 11),
+    2033: (1, 31),
+    2034: (2, 19),
+    2035: (2, 8),
+}
+
+
+def spring_festival_after(day: date) -> date | None:
+    """The first 春节 on or after ``day`` (None outside the table's years)."""
+    for year in (day.year, day.year + 1):
+        if year in _SPRING_FESTIVAL:
+            when = date(year, *_SPRING_FESTIVAL[year])
+            if when >= day:
+                return when
+    return None
+
+
 _XUN_DAYS = {"上": (1, 10), "中": (11, 20), "下": (21, 31)}
 _REL_OFFSET = {"次年": 1, "翌年": 1, "第二年": 1, "明年": 1, "下一年": 1, "来年": 1}
 
@@ -231,6 +289,7 @@ class DateExpr:
     before: bool = False
     explicit_year: bool = False
     unresolved: bool = False
+    festival: str | None = None  # 七一, 春节 …: the day it names
 
 
 class _NotADate(Exception):
@@ -262,10 +321,11 @@ def _last(year: int, month: int) -> int:
 
 
 def _day(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise _NotADate(f"{year}-{month}-{day}") from None
+    """The day; one a month does not have (6月31日, 2月30日) is read as its last day,
+    as a reader would."""
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        raise _NotADate(f"{year}-{month}-{day}")
+    return date(year, month, min(day, _last(year, month)))
 
 
 @dataclass(slots=True)
@@ -371,6 +431,15 @@ def _shape(first: date, last: date) -> Shape:
 def _single(m: re.Match[str], plan_year: int | None) -> DateExpr:
     atom = _atom_from(m, "s_")
     first, last = _interval(atom, _base_year(atom, plan_year, plan_year))
+    if (
+        m.group("s_before") is not None
+        and atom.month is not None
+        and atom.day is None
+        and atom.xun is None
+        and atom.month_part is None
+    ):
+        # 2017年5月前 is before May: due 4月30日 (5月底前 is due 5月31日).
+        first = last = date.fromordinal(first.toordinal() - 1)
     return DateExpr(
         m.start(),
         m.end(),
@@ -566,13 +635,25 @@ def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
 
 
 def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
-    month, day = _festival_day(m, "f_")
     if plan_year is None:
         raise _NoYear
-    when = date(plan_year, month, day)
+    if re.sub(r"[\s·]", "", m.group("f_f")) == "春节":
+        if plan_year not in _SPRING_FESTIVAL:
+            raise _NotADate("春节")
+        when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    else:
+        when = date(plan_year, *_festival_day(m, "f_"))
     if m.group("f_eve") is not None:
         when = date.fromordinal(when.toordinal() - 1)
-    return DateExpr(m.start(), m.end(), "day", when, when, before=True)
+    return DateExpr(
+        m.start(),
+        m.end(),
+        "day",
+        when,
+        when,
+        before=m.group("f_around") is None,
+        festival=re.sub(r"[\s·]", "", m.group("f_f")),
+    )
 
 
 def _rule_day(day: str | None, part: str | None, xun: str | None) -> int | None:

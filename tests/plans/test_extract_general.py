@@ -247,7 +247,9 @@ def test_a_stretch_of_time_given_to_a_task_keeps_its_window() -> None:
         ("deadline", D(2024, 10, 1), D(2024, 10, 31))
     ]
     # … but given as a limit (前, 截止, a completion label) it only has an end.
-    assert dated("1.各党支部10月份前上报。") == [("deadline", None, D(2024, 10, 31))]
+    assert dated("1.各党支部10月底前上报。") == [("deadline", None, D(2024, 10, 31))]
+    # A month with 前 and no 底 is before that month.
+    assert dated("1.各党支部2024年10月前上报。") == [("deadline", None, D(2024, 9, 30))]
     assert dated("1.规范台账\n完成时限：2024年6月") == [("deadline", None, D(2024, 6, 30))]
 
 
