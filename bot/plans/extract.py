@@ -54,8 +54,12 @@ from bot.plans.structure import (
     strip_punct,
 )
 
+# A numbered line that is a field of its parent ("1、活动主题：…", "3、活动时间 …").
+_FIELD_HEADING = re.compile(
+    rf"\s*[\u3400-\u9fff]{{0,4}}(?:主题|要求|地点|对象|形式|单位|人员|目的|内容|{LABEL})\s*(?::|\s)"
+)
 _LINE_LABEL = re.compile(rf"\s*(?P<label>{LABEL})\s*:")
-_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)\s*$")
+_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})(?:\s*(?::|为|是)\s*|\s+)$")
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
 _AT_BEFORE = re.compile(
@@ -502,12 +506,13 @@ class _Builder:
             heading_phase = heading_phase and c.label_direct
         if (
             c.label is not None
-            and c.heading is not None
-            and self.doc.headings[c.heading].depth >= 1
+            and self._activity_heading(c.heading) is not None
             and _EVENT_LABEL.search(self.norm, max(0, x.start - 12), x.start)
             and not self._names_stage(c)
         ):
-            # 活动时间：2011年4月—6月 dates one activity (a task's window), not a stage.
+            # 活动时间：2011年4月—6月 under one activity of the plan dates that activity
+            # (a task's window), not a stage; under the plan's own 活动时间 heading, or
+            # before any heading, it is the whole campaign's window.
             heading_phase = False
             named_stretch = c.paren is not None
         if x.shape in ("range", "period") and self._batch_or_named_period(x):
@@ -515,7 +520,13 @@ class _Builder:
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
-            if (c.stage_sentence or c.schedule_line) and not self._under_phase(c.heading):
+            if (
+                (c.stage_sentence or c.schedule_line)
+                and not self._under_phase(c.heading)
+                and (c.stage_sentence or c.heading is None or self._schedule_heading(c.heading))
+            ):
+                # "3月—4月：动员部署" lists the plan's stages; under a heading of work
+                # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
             return "deadline", False  # a window given to one task: due at its end
         if c.starts:
@@ -525,6 +536,26 @@ class _Builder:
         if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
             return "deadline", False
         return None, False
+
+    def _activity_heading(self, h: int | None) -> int | None:
+        """The heading of the activity a time label belongs to: the heading itself, or
+        its parent when the heading is only a field of it ("3、活动时间：…" under
+        "（一）一次理论征文"); None when that is the plan's own time heading or there
+        is none."""
+        while h is not None:
+            heading = self.doc.headings[h]
+            if not _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
+                break
+            h = heading.parent
+        if h is None or self._label_heading(h) is not None:
+            return None
+        return h
+
+    def _schedule_heading(self, h: int) -> bool:
+        """A heading under which "date：work" lines are the plan's stages: it names a
+        schedule, steps or stages, or is a time heading."""
+        title = normalize(self.heading_title(h))
+        return bool(_STEP_SECTION.search(title)) or self._label_heading(h) is not None
 
     def _line_label(self, line: Line) -> str | None:
         """ "时间：院级初赛4月-5月，校级决赛6月中旬": a time label opening the line
