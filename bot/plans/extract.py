@@ -76,12 +76,13 @@ _LIMIT_BEFORE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展"
-    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
+    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展"
+    r"|(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核))"
 )
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
 # 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
-_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的]{1,4}的")
+_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
@@ -149,6 +150,7 @@ _DOER = re.compile(
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 _CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
 _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)单位\s*:\s*(?P<who>[^\n]*)")
+_CHECK_AFTER = re.compile(r"\s*(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核)")
 _WILL = re.compile(r"\s*(?:将|负责)")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
 # The branches named as doers of the same step: then it is not the committee's alone.
@@ -542,11 +544,10 @@ class _Builder:
         its parent when the heading is only a field of it ("3、活动时间：…" under
         "（一）一次理论征文"); None when that is the plan's own time heading or there
         is none."""
-        while h is not None:
+        if h is not None:
             heading = self.doc.headings[h]
-            if not _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
-                break
-            h = heading.parent
+            if _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
+                h = heading.parent
         if h is None or self._label_heading(h) is not None:
             return None
         return h
@@ -1119,6 +1120,8 @@ class _Builder:
             return after[0]
         if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
             return "committee"
+        if _CHECK_AFTER.match(self.norm, end):
+            return "committee"  # "3月31日检查", "5月6日统一评比": the committee checks
         return "branch"
 
     def _holds_work(self, h: int) -> bool:
