@@ -76,8 +76,7 @@ _LIMIT_BEFORE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展"
-    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展"
-    r"|(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核))"
+    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
@@ -432,10 +431,16 @@ class _Builder:
             and norm[colon] == ":"
             and _TIME_OF_DAY.fullmatch(norm, x.end, line.end) is not None
         )
-        cue = key_value or bool(
-            _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
-            or _VERB_AFTER.match(after)
-            or initial
+        # "3月31日检查": a day followed by the check held on it (not 年终考核, a name).
+        checked = norm[x.end - 1] in "日号" and _CHECK_AFTER.match(norm, x.end) is not None
+        cue = (
+            key_value
+            or checked
+            or bool(
+                _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
+                or _VERB_AFTER.match(after)
+                or initial
+            )
         )
         return _Context(
             heading=h,
