@@ -182,7 +182,7 @@ _LONG = r"长期(?:坚持)?"
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
-    r"(?=[xX×从自\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
 )
 _GRAMMAR = re.compile(
     _START

@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.plans.dates import DateExpr, scan_dates, year_mentions
+from bot.plans.dates import DateExpr, scan_dates, spring_festival_after, year_mentions
 from bot.plans.model import (
     MAX_YEAR,
     MIN_YEAR,
@@ -1217,6 +1217,9 @@ def _read_after_issue(x: DateExpr, issued: date, plan_year: int, cover: bool) ->
     """
     if x.explicit_year or x.first is None or x.last is None:
         return x
+    if x.festival == "春节":  # the next Spring Festival after the document was issued
+        spring = spring_festival_after(issued)
+        return x if spring is None else replace(x, first=spring, last=spring)
     if not cover and plan_year != issued.year:
         by = issued.year - plan_year
         first, last = _shift_year(x.first, by), _shift_year(x.last, by)

@@ -453,3 +453,33 @@ def test_site_notices_around_the_text_are_not_read() -> None:
         "本文由http://www.example.com/527.html原创,转载请备注出处,2019年3月1日\n"
     )
     assert dated(text) == [("deadline", None, D(2024, 6, 20))]
+
+
+def test_festivals_spring_festival_and_around_a_day() -> None:
+    assert dated("3.各支部于春节前完成走访慰问。", 2018) == [("deadline", None, D(2018, 2, 16))]
+    # In a notice of late 2016, 春节前 is the next Spring Festival.
+    text = "1.各支部于春节前完成走访慰问。\n机关党委\n2016年11月20日\n"
+    assert dated(text, None) == [("deadline", None, D(2017, 1, 28))]
+    assert dated("4.社区于“七一”前后召开表彰大会。") == [("deadline", None, D(2024, 7, 1))]
+    assert dated("今年“七一”前后，将组织系列活动。") == []
+
+
+def test_by_quarter_is_a_quarterly_rule() -> None:
+    found = items("2.各党支部按季度将党费交党委组织部。")
+    assert [(i.kind, i.rule and i.rule.freq) for i in found] == [("recurring", "quarterly")]
+
+
+def test_an_impossible_day_is_the_months_last() -> None:
+    assert dated("1.2015年6月18日--2015年6月31日开展自查。", None) == [
+        ("deadline", D(2015, 6, 18), D(2015, 6, 30))
+    ]
+
+
+def test_a_check_after_a_day_is_the_committees() -> None:
+    text = "一、外环境卫生治理\n3月1-30日：清除杂草等死角。3月31日检查\n"
+    found = items(text, 2011)
+    assert [(i.kind, i.start, i.end, i.owner) for i in found] == [
+        ("deadline", D(2011, 3, 1), D(2011, 3, 30), "branch"),
+        ("deadline", None, D(2011, 3, 31), "committee"),
+    ]
+    assert dated("作为年终考核评议党支部工作的内容之一。") == []
