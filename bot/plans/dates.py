@@ -85,7 +85,7 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)\s*(?:[日号]|(?=\s*(?:之前|以前)))"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
         rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
         rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
@@ -119,7 +119,7 @@ def _festival(p: str) -> str:
 _RECUR = (
     r"(?:每\s*(?:个\s*)?月(?:的)?"
     rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
-    r"|(?:每\s*(?:个\s*)?|按\s*(?=季))季度?(?:的)?"
+    r"|(?:每\s*(?:个\s*)?|按\s*(?=季))(?:季度?|(?<=每)\s*(?:三|3)\s*个\s*月)(?:的)?"
     rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第一个月|首月)\s*(?P<r_qd1>{_D})\s*[日号]"
     rf"|\s*{_NB}(?P<r_qd>{_D})(?!\d)\s*[日号])?"
     r"|每\s*年(?:度)?(?:的)?"
@@ -155,8 +155,10 @@ _RANGE = (
 # expressions the grammar found on their own (see _join_from_to), which costs nothing
 # where no date is.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
-_FROM_BETWEEN = re.compile(r"\s*(?:开始|(?P<qi>起))\s*[,，、]?\s*(?:(?:到|至|于|在|并于|并在)\s*)?")
-_TO_AFTER = re.compile(r"\s*(?:前)?\s*(?:基本|全面|全部|顺利|正式)?\s*(?:结束|完成|完毕|收尾)")
+_FROM_BETWEEN = re.compile(
+    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:到|至|于|在|并于|并在))?\s*"
+)
+_TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
@@ -173,7 +175,12 @@ _NRANGE = (
     + r"(?:\s*日)?"
 )
 # 7月1日（星期五）前: the weekday may stand between a day and its 前.
-_WEEKDAY = r"(?:\s*\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\))?"
+_WEEKDAY = (
+    r"(?:\s*\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\))?"
+    # … and the time of day: 6月25日（周二）中午12点前, 12月18日下午15:00点前
+    # (never two \s* side by side around an optional part: quadratic on spaces)
+    r"(?:\s*(?:(?:上午|下午|中午|晚上|早上)\s*)?\d{1,2}\s*[:点时](?:\s*\d{1,2}(?:\s*分)?)?(?:\s*点)?)?"
+)
 _NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_WEEKDAY}{_BEFORE})?"
 _SINGLE = rf"{_atom('s_')}(?P<s_before>{_WEEKDAY}{_BEFORE})?"
 _LONG = r"长期(?:坚持)?"
@@ -707,6 +714,35 @@ def _recurring(m: re.Match[str]) -> DateExpr:
     )
 
 
+# 第一、二、三、四季度, 第二三季度: quarters listed under one 季度.
+_QUARTER_LIST = re.compile(
+    r"(?<![\d〇零○一二三四五六七八九十])(?=[第一二三四1-4])第?\s*[一二三四1-4]"
+    r"(?:(?:\s*[、和及与])?\s*[一二三四1-4]){1,3}\s*季度"
+)
+_QUARTER_NUMERAL = re.compile(r"[一二三四1-4]")
+
+
+def _quarter_lists(text: str, plan_year: int | None) -> list[DateExpr]:
+    """One expression per quarter of a list, each spanning its own numeral (the first
+    with its 第, the last with its 季度)."""
+    out: list[DateExpr] = []
+    if plan_year is None:
+        return out
+    for m in _QUARTER_LIST.finditer(text):
+        numerals = list(_QUARTER_NUMERAL.finditer(text, m.start(), m.end()))
+        quarters = [_num(n.group()) for n in numerals]
+        if len(set(quarters)) != len(quarters) or quarters != sorted(quarters):
+            continue
+        for i, n in enumerate(numerals):
+            q = quarters[i]
+            start = m.start() if i == 0 else n.start()
+            end = m.end() if i == len(numerals) - 1 else n.end()
+            first = date(plan_year, 3 * q - 2, 1)
+            last = date(plan_year, 3 * q, _last(plan_year, 3 * q))
+            out.append(DateExpr(start, end, "period", first, last))
+    return out
+
+
 def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
     """Every date expression in ``text`` (normalised), in order.
 
@@ -724,6 +760,16 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
         except _NotADate:
             continue
+    listed = _quarter_lists(text, plan_year)
+    if listed:
+        taken = [(x.start, x.end) for x in listed]
+        lo, hi = taken[0][0], taken[-1][1]
+        found = [
+            x
+            for x in found
+            if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
+        ]
+        found = sorted(found + listed, key=lambda x: x.start)
     return _join_from_to(text, found)
 
 

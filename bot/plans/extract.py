@@ -123,6 +123,7 @@ _TIME_OF_DAY = re.compile(
     r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?"
     r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
 )
+_SPACE = re.compile(r"\s+")
 _BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
 # 六月份为开展…宣传活动月, 第三季度为集中整改期.
 _NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
@@ -429,7 +430,8 @@ class _Builder:
         key_value = (
             colon >= 0
             and norm[colon] == ":"
-            and _TIME_OF_DAY.fullmatch(norm, x.end, line.end) is not None
+            and line.end - x.end <= 40
+            and _TIME_OF_DAY.fullmatch(_SPACE.sub("", norm[x.end : line.end])) is not None
         )
         # "3月31日检查": a day followed by the check held on it (not 年终考核, a name).
         checked = norm[x.end - 1] in "日号" and _CHECK_AFTER.match(norm, x.end) is not None

@@ -483,3 +483,23 @@ def test_a_check_after_a_day_is_the_committees() -> None:
         ("deadline", None, D(2011, 3, 31), "committee"),
     ]
     assert dated("作为年终考核评议党支部工作的内容之一。") == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "从6月开始" + " " * 100_000 + "，8月底基本结束",
+        "6月开始，8月底" + " " * 100_000 + "基本结束",
+        "第一" + " " * 100_000 + "、二季度",
+        "7月1日（星期五）" + " " * 100_000 + "前",
+        "7月1日" + " " * 100_000 + "下午3点前",
+        "6月27" + " " * 100_000 + "中午",
+        "每" + " " * 100_000 + "三个月召开一次",
+        "活动时间：3月" + " " * 100_000 + "检查",
+        "演讲：2012.10.17" + " " * 100_000,
+    ],
+    ids=["from", "to", "quarters", "weekday", "time", "no-day-sign", "every", "label", "value"],
+)
+def test_runs_of_spaces_inside_the_new_patterns_stay_linear(line: str) -> None:
+    # Quadratic backtracking (two \s* side by side) would make these take minutes.
+    extract("2024年方案\n" + line)
