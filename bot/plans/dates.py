@@ -156,7 +156,7 @@ _RANGE = (
 # where no date is.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_BETWEEN = re.compile(
-    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:到|至|于|在|并于|并在))?\s*"
+    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
 )
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
@@ -509,7 +509,8 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
                 (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
                 or between.group("qi") is None
             )
-            and _TO_AFTER.match(text, b.end)
+            # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
+            and (between.group("to") is not None or _TO_AFTER.match(text, b.end))
         ):
             out.append(
                 DateExpr(
@@ -677,7 +678,9 @@ def _recurring(m: re.Match[str]) -> DateExpr:
     text = m.group("RECUR")
     head = re.sub(r"\s", "", text)[:3]
     try:
-        if head.startswith("每月") or head.startswith("每个月"):
+        if re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
+            rule = RecurringRule(freq="quarterly")
+        elif head.startswith("每月") or head.startswith("每个月"):
             rule = RecurringRule(
                 freq="monthly", day=_rule_day(m.group("r_md"), m.group("r_mp"), m.group("r_mx"))
             )

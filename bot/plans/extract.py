@@ -124,6 +124,13 @@ _TIME_OF_DAY = re.compile(
     r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
 )
 _SPACE = re.compile(r"\s+")
+_DAYTIME_AFTER = re.compile(r"\s*(?:上午|下午|中午|晚上|早上)")
+_PAST_TENSE = re.compile(r"(?:召开|举行|举办|开展|进行|部署|完成)了")
+_WILL_HOLD = re.compile(r"将(?:召开|举行|举办)")
+_WILL_BE_HELD = re.compile(r"将于\s*$")
+_NATIONAL = re.compile(
+    r"全国人大|全国政协|中共中央|党中央|国务院|人民大会堂|中央广播|北京召开|北京举行"
+)
 _BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
 # 六月份为开展…宣传活动月, 第三季度为集中整改期.
 _NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
@@ -409,9 +416,9 @@ class _Builder:
         sent_start, sent_end = doc.sentence_at(x.start)
         lead = heading.title_start if heading is not None and in_segment else line.start
         after = norm[x.end : x.end + 8]
-        initial = (
-            after.lstrip()[:1] in (",", ":")
-            and self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start) < 0
+        before_start = self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start)
+        initial = after.lstrip()[:1] in (",", ":") and (
+            before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
         )
         cell = self._cell_span(x.start, x.end, line)
         first_body = (
@@ -434,7 +441,15 @@ class _Builder:
             and _TIME_OF_DAY.fullmatch(_SPACE.sub("", norm[x.end : line.end])) is not None
         )
         # "3月31日检查": a day followed by the check held on it (not 年终考核, a name).
-        checked = norm[x.end - 1] in "日号" and _CHECK_AFTER.match(norm, x.end) is not None
+        # … and "4月30日下午组织…": a day given its time of day is when something is done.
+        checked = norm[x.end - 1] in "日号" and (
+            _CHECK_AFTER.match(norm, x.end) is not None
+            or (
+                _DAYTIME_AFTER.match(norm, x.end) is not None
+                # not a report of what was done: "1月19日上午，…召开了部署会议"
+                and _PAST_TENSE.search(norm, x.end, sent_end) is None
+            )
+        )
         cue = (
             key_value
             or checked
@@ -542,7 +557,12 @@ class _Builder:
             return None, False
         if x.shape == "period" and heading_phase and named_stretch:
             return "phase", True  # "（一）调查摸底，健全台帐（2022年4月）"
-        if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
+        if (
+            c.label is not None
+            or c.cue
+            or (c.in_segment and c.paren is not None)
+            or c.cell is not None  # a task table's cell: 上半年、三季度任务分别为…
+        ):
             return "deadline", False
         return None, False
 
@@ -619,6 +639,19 @@ class _Builder:
             return True
         line = self.doc.line_at(x.start)
         return self._stripped_empty(line.start, line.end, expression, " 。.")
+
+    def _held_by_others(self, x: DateExpr) -> bool:
+        """ "全国人大…将于2022年3月5日在北京召开": when a national body holds its own
+        meeting is background to the plan, not anybody's deadline in it."""
+        s, e = self.doc.sentence_at(x.start)
+        if not _WILL_BE_HELD.search(self.norm, max(0, x.start - 3), x.start):
+            # "2018年12月18日上午10:00，中共中央、国务院将召开…大会"
+            return bool(
+                _NATIONAL.search(self.norm, s, e) and _WILL_HOLD.search(self.norm, x.end, e)
+            )
+        lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
+        hi = self._first_from(self._clause_seps, x.end, e)
+        return _NATIONAL.search(self.norm, lo, hi) is not None
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
@@ -805,6 +838,8 @@ class _Builder:
             c = self._context(x)
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
+                continue
+            if kind == "deadline" and self._held_by_others(x):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
             f.limit = (

@@ -503,3 +503,43 @@ def test_a_check_after_a_day_is_the_committees() -> None:
 def test_runs_of_spaces_inside_the_new_patterns_stay_linear(line: str) -> None:
     # Quadratic backtracking (two \s* side by side) would make these take minutes.
     extract("2024年方案\n" + line)
+
+
+def test_more_rules_from_the_development_corpus() -> None:
+    # every three months is a quarter
+    found = items("二、党支部党员大会每三个月召开一次。")
+    assert [(i.kind, i.rule and i.rule.freq) for i in found] == [("recurring", "quarterly")]
+    # 开始至 is a range by itself
+    text = "二、活动时间\n从6月下旬开始至7月中旬。\n三、活动形式\n"
+    assert dated(text, 2023) == [("phase", D(2023, 6, 21), D(2023, 7, 20))]
+    # a clause that opens with a date
+    assert dated("记者从培训会获悉，5月底，我县全部乡镇将完成换届工作。", 2011) == [
+        ("deadline", None, D(2011, 5, 31))
+    ]
+    # a day and its time of day dates what follows
+    assert dated("三、活动安排\n4月30日下午组织团员青年清洁会议室。\n", 2022) == [
+        ("deadline", None, D(2022, 4, 30))
+    ]
+    # a task table's cells
+    text = "工作任务 | 目标及质量要求 |\n争取资金 | 上半年、三季度任务分别为80、60万元。 |\n"
+    assert dated(text, 2020) == [
+        ("deadline", D(2020, 1, 1), D(2020, 6, 30)),
+        ("deadline", D(2020, 7, 1), D(2020, 9, 30)),
+    ]
+    text = (
+        "工作任务 | 目标 |\n招商引资 | 第一、二、三、四季度任务分别为500、600、500、400万元。 |\n"
+    )
+    assert [i.end for i in items(text, 2020)] == [
+        D(2020, 3, 31),
+        D(2020, 6, 30),
+        D(2020, 9, 30),
+        D(2020, 12, 31),
+    ]
+
+
+def test_when_a_national_body_meets_is_background() -> None:
+    text = (
+        "各二级党委：\n十三届全国人大五次会议将于2022年3月5日在北京召开。"
+        "现就组织收听收看有关事项通知如下：\n（一）请各党委于3月4日前报送名单。\n"
+    )
+    assert dated(text, None) == [("deadline", None, D(2022, 3, 4))]
