@@ -447,7 +447,7 @@ class _Builder:
             or (
                 _DAYTIME_AFTER.match(norm, x.end) is not None
                 # not a report of what was done: "1月19日上午，…召开了部署会议"
-                and _PAST_TENSE.search(norm, x.end, sent_end) is None
+                and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
             )
         )
         cue = (
@@ -644,6 +644,8 @@ class _Builder:
         """ "全国人大…将于2022年3月5日在北京召开": when a national body holds its own
         meeting is background to the plan, not anybody's deadline in it."""
         s, e = self.doc.sentence_at(x.start)
+        # Look near the date only: a sentence of thousands of dates must cost no more.
+        s, e = max(s, x.start - 60), min(max(e, x.end), x.end + 60)
         if not _WILL_BE_HELD.search(self.norm, max(0, x.start - 3), x.start):
             # "2018年12月18日上午10:00，中共中央、国务院将召开…大会"
             return bool(
