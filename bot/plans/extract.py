@@ -651,9 +651,10 @@ class _Builder:
             return bool(
                 _NATIONAL.search(self.norm, s, e) and _WILL_HOLD.search(self.norm, x.end, e)
             )
+        # From the clause's start to a little past the date (a time of day such as
+        # 10:00 holds a colon, so the clause's end is no bound).
         lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
-        hi = self._first_from(self._clause_seps, x.end, e)
-        return _NATIONAL.search(self.norm, lo, hi) is not None
+        return _NATIONAL.search(self.norm, lo, e) is not None
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""

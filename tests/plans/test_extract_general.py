@@ -543,3 +543,11 @@ def test_when_a_national_body_meets_is_background() -> None:
         "现就组织收听收看有关事项通知如下：\n（一）请各党委于3月4日前报送名单。\n"
     )
     assert dated(text, None) == [("deadline", None, D(2022, 3, 4))]
+
+
+def test_a_national_meeting_with_its_time_of_day_is_background() -> None:
+    text = (
+        "各黨總支、各院部：\n慶祝改革開放40周年大會將于2018年12月18日（周二）上午10:00在北京人民大會堂"
+        "隆重舉行。\n3.請各黨總支于12月18日下午5:00前報送收聽收看情況。\n"
+    )
+    assert dated(text, None) == [("deadline", None, D(2018, 12, 18))]
