@@ -47,22 +47,29 @@ Shape = Literal["range", "period", "day", "recurring", "ongoing"]
 
 # --- building blocks ------------------------------------------------------------------
 
-_Y = r"(?:\d{4}|[〇零○一二三四五六七八九]{4})"
-_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+# Years in Chinese numerals are often typed with an Arabic or Latin zero: 二0一五, 二O一五.
+_CN_YEAR_DIGIT = "0〇零○Oo一二三四五六七八九"
+_Y = rf"(?:\d{{4}}|[〇零○一二三四五六七八九][{_CN_YEAR_DIGIT}]{{3}})"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]|元(?=\s*月))"
 _D = (
     r"(?:3[01]|[12]\d|0?[1-9]"
     r"|[二三]?十[一二三四五六七八九]?|廿[一二三四五六七八九]?|卅一?|[一二三四五六七八九])"
 )
 # A number must not continue another number (…2016 年, 十八大, 第三). A dot before it
 # is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
-_NB = r"(?<![\d〇零○一二三四五六七八九十百千万第])"
-_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年)"
-_SEP = r"\s*(?:-{1,3}|~|至|到)\s*"
+_NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
+# 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
+_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×]{2}|[xX×]{4})\s*年)"
+# 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
+# where it cannot be the numeral.
+_SEP = r"\s*(?:-{1,3}|~|至|到|(?<=[日号月旬])一(?=\s*\d))\s*"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
-_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后])|为止)"
+_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
+# 前夕 (the eve): due the day before.
+_EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -78,7 +85,7 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)\s*[日号]"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
         rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
         rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
@@ -86,7 +93,7 @@ def _month_part(p: str) -> str:
 
 
 def _atom(p: str) -> str:
-    with_year_only = rf"(?<=[年度])(?P<{p}yp>年?(?:底|末(?!尾))|内(?![容部涵在外]))"
+    with_year_only = rf"(?<=[年度])(?P<{p}yp>年?(?:底|末(?!尾)|终(?!身))|内(?![容部涵在外]))"
     periods = (
         rf"{_month_part(p)}"
         rf"|第?\s*(?P<{p}q>[一二三四1-4])\s*季度(?P<{p}qp>初|末|底)?"
@@ -94,7 +101,8 @@ def _atom(p: str) -> str:
     )
     # 年底 alone means this plan's year; but not 去年底, 近年底, 每年底 (the latter is RECUR).
     bare_year_end = (
-        rf"(?<![去前往近历多每今本次翌明来当上下全])(?P<{p}yb>年底|年末|年内(?![容部涵在外]))"
+        r"(?<![去前往近历多每今本次翌明来当上下全])"
+        rf"(?P<{p}yb>年底|年末|年终(?!身)|年内(?![容部涵在外]))"
     )
     # 底/末/内 right after a year (2016年底) only when the year is there: a regex
     # conditional on the prefix group; without it, 年底/年末/年内 stand alone.
@@ -111,7 +119,7 @@ def _festival(p: str) -> str:
 _RECUR = (
     r"(?:每\s*(?:个\s*)?月(?:的)?"
     rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
-    r"|每\s*(?:个\s*)?季度?(?:的)?"
+    r"|(?:每\s*(?:个\s*)?|按\s*(?=季))(?:季度?|(?<=每)\s*(?:三|3)\s*个\s*月)(?:的)?"
     rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第一个月|首月)\s*(?P<r_qd1>{_D})\s*[日号]"
     rf"|\s*{_NB}(?P<r_qd>{_D})(?!\d)\s*[日号])?"
     r"|每\s*年(?:度)?(?:的)?"
@@ -121,7 +129,14 @@ _RECUR = (
     r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
     rf"(?P<r_before>{_BEFORE})?"
 )
-_FEST = rf"{_festival('f_')}(?P<f_before>{_BEFORE})"
+# 前后/左右 a festival: one event placed around the day (a deadline on it when the
+# sentence dates the event, 于“七一”前后召开; the extractor wants that cue).
+_FEST = (
+    rf"{_festival('f_')}"
+    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右)))".format(
+        before=_BEFORE, eve=_EVE
+    )
+)
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
@@ -136,8 +151,18 @@ _RANGE = (
     rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
     rf"(?P<rg_before>{_BEFORE})?"
 )
+# 从6月开始，8月底基本结束: a start and an end said in two clauses. Read by joining two
+# expressions the grammar found on their own (see _join_from_to), which costs nothing
+# where no date is.
+_FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
+_FROM_BETWEEN = re.compile(
+    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
+)
+_TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
+_LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
     r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
@@ -149,14 +174,23 @@ _NRANGE = (
     + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
     + r"(?:\s*日)?"
 )
-_NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_BEFORE})?"
-_SINGLE = rf"{_atom('s_')}(?P<s_before>{_BEFORE})?"
+# 7月1日（星期五）前: the weekday may stand between a day and its 前.
+_WEEKDAY = (
+    r"(?:\s*\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\))?"
+    # … and the time of day: 6月25日（周二）中午12点前, 12月18日下午15:00点前
+    # (never two \s* side by side around an optional part: quadratic on spaces)
+    r"(?:\s*(?:(?:上午|下午|中午|晚上|早上)\s*)?\d{1,2}\s*[:点时](?:\s*\d{1,2}(?:\s*分)?)?(?:\s*点)?)?"
+)
+_NUM = _NUMDATE.format(p="n_") + rf"(?:\s*日)?(?P<n_before>{_WEEKDAY}{_BEFORE})?"
+_SINGLE = rf"{_atom('s_')}(?P<s_before>{_WEEKDAY}{_BEFORE})?"
 _LONG = r"长期(?:坚持)?"
 
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
-_START = r"(?=[\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+_START = (
+    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+)
 _GRAMMAR = re.compile(
     _START
     + "(?:"
@@ -169,6 +203,7 @@ _GRAMMAR = re.compile(
             ("SDAY", _SDAY),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
+            ("LOSTMONTH", _LOSTMONTH),
             ("NRANGE", _NRANGE),
             ("NUM", _NUM),
             ("SINGLE", _SINGLE),
@@ -192,6 +227,57 @@ _FESTIVALS = {
     "国庆节": (10, 1),
     "元旦": (1, 1),
 }
+# 春节 (the lunar new year) by year: the day a plan's 春节前 falls due.
+_SPRING_FESTIVAL = {
+    2000: (2, 5),
+    2001: (1, 24),
+    2002: (2, 12),
+    2003: (2, 1),
+    2004: (1, 22),
+    2005: (2, 9),
+    2006: (1, 29),
+    2007: (2, 18),
+    2008: (2, 7),
+    2009: (1, 26),
+    2010: (2, 14),
+    2011: (2, 3),
+    2012: (1, 23),
+    2013: (2, 10),
+    2014: (1, 31),
+    2015: (2, 19),
+    2016: (2, 8),
+    2017: (1, 28),
+    2018: (2, 16),
+    2019: (2, 5),
+    2020: (1, 25),
+    2021: (2, 12),
+    2022: (2, 1),
+    2023: (1, 22),
+    2024: (2, 10),
+    2025: (1, 29),
+    2026: (2, 17),
+    2027: (2, 6),
+    2028: (1, 26),
+    2029: (2, 13),
+    2030: (2, 3),
+    2031: (1, 23),
+    2032: (2, 11),
+    2033: (1, 31),
+    2034: (2, 19),
+    2035: (2, 8),
+}
+
+
+def spring_festival_after(day: date) -> date | None:
+    """The first 春节 on or after ``day`` (None outside the table's years)."""
+    for year in (day.year, day.year + 1):
+        if year in _SPRING_FESTIVAL:
+            when = date(year, *_SPRING_FESTIVAL[year])
+            if when >= day:
+                return when
+    return None
+
+
 _XUN_DAYS = {"上": (1, 10), "中": (11, 20), "下": (21, 31)}
 _REL_OFFSET = {"次年": 1, "翌年": 1, "第二年": 1, "明年": 1, "下一年": 1, "来年": 1}
 
@@ -210,6 +296,7 @@ class DateExpr:
     before: bool = False
     explicit_year: bool = False
     unresolved: bool = False
+    festival: str | None = None  # 七一, 春节 …: the day it names
 
 
 class _NotADate(Exception):
@@ -221,6 +308,8 @@ class _NoYear(Exception):
 
 
 def _num(text: str) -> int:
+    if text.strip() == "元":  # 元月: January
+        return 1
     value = cn_to_int(text.replace(" ", ""))
     if value is None:
         raise _NotADate(text)
@@ -239,10 +328,11 @@ def _last(year: int, month: int) -> int:
 
 
 def _day(year: int, month: int, day: int) -> date:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise _NotADate(f"{year}-{month}-{day}") from None
+    """The day; one a month does not have (6月31日, 2月30日) is read as its last day,
+    as a reader would."""
+    if not 1 <= month <= 12 or not 1 <= day <= 31:
+        raise _NotADate(f"{year}-{month}-{day}")
+    return date(year, month, min(day, _last(year, month)))
 
 
 @dataclass(slots=True)
@@ -336,8 +426,7 @@ def _interval(atom: _Atom, year: int) -> tuple[date, date]:
         if atom.half == "上半年":
             return date(year, 1, 1), date(year, 6, 30)
         return date(year, 7, 1), date(year, 12, 31)
-    if atom.year_part is not None and atom.year_part.endswith("内"):
-        return date(year, 1, 1), date(year, 12, 31)
+    # 年内 (within the year) is due by its end, like 年底: no window of its own.
     # 年底, 年末, 2016年底
     return date(year, 12, 31), date(year, 12, 31)
 
@@ -349,6 +438,15 @@ def _shape(first: date, last: date) -> Shape:
 def _single(m: re.Match[str], plan_year: int | None) -> DateExpr:
     atom = _atom_from(m, "s_")
     first, last = _interval(atom, _base_year(atom, plan_year, plan_year))
+    if (
+        m.group("s_before") is not None
+        and atom.month is not None
+        and atom.day is None
+        and atom.xun is None
+        and atom.month_part is None
+    ):
+        # 2017年5月前 is before May: due 4月30日 (5月底前 is due 5月31日).
+        first = last = date.fromordinal(first.toordinal() - 1)
     return DateExpr(
         m.start(),
         m.end(),
@@ -387,6 +485,48 @@ def _range(m: re.Match[str], plan_year: int | None) -> DateExpr:
     first, _ = _interval(a, a_year)
     last = _range_end(a, b, first, a_year, plan_year)
     return _make_range(m, first, last, a.explicit or b.explicit, m.group("rg_before"))
+
+
+def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Join "6月开始，8月底基本结束" (and 从/自…起，…完成) into one range: the start of
+    the first and the end of the second, when the words between and after say so."""
+    out: list[DateExpr] = []
+    i = 0
+    while i < len(found):
+        a = found[i]
+        b = found[i + 1] if i + 1 < len(found) else None
+        if (
+            b is not None
+            and a.shape in ("day", "period")
+            and b.shape in ("day", "period")
+            and a.first is not None
+            and b.last is not None
+            and a.first <= b.last
+            and not a.before
+            and (between := _FROM_BETWEEN.match(text, a.end)) is not None
+            and between.end() == b.start
+            and (
+                (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
+                or between.group("qi") is None
+            )
+            # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
+            and (between.group("to") is not None or _TO_AFTER.match(text, b.end))
+        ):
+            out.append(
+                DateExpr(
+                    frm.start() if frm is not None else a.start,
+                    b.end,
+                    "range",
+                    a.first,
+                    b.last,
+                    explicit_year=a.explicit_year or b.explicit_year,
+                )
+            )
+            i += 2
+            continue
+        out.append(a)
+        i += 1
+    return out
 
 
 def _make_range(
@@ -456,6 +596,23 @@ def _lost_separator(m: re.Match[str]) -> DateExpr:
     return _make_range(m, first, last, True, None)
 
 
+def _lost_month(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    """``526日前`` is ``5月26日前`` without its 月, when exactly one split is a date
+    (115日 could be 1月15日 or 11月5日: not read)."""
+    digits = m.group("lm_md")
+    valid = []
+    for i in range(1, len(digits)):
+        month, day = int(digits[:i]), int(digits[i:])
+        if digits[i] != "0" and 1 <= month <= 12 and 1 <= day <= _last(2000, month):
+            valid.append((month, day))
+    if len(valid) != 1:
+        raise _NotADate(digits)
+    if plan_year is None:
+        raise _NoYear
+    when = _day(plan_year, *valid[0])
+    return DateExpr(m.start(), m.end(), "day", when, when, before=m.group("lm_before") is not None)
+
+
 def _numeric(m: re.Match[str], p: str) -> date:
     return _day(_year(m.group(p + "y")), int(m.group(p + "m")), int(m.group(p + "d")))
 
@@ -486,11 +643,25 @@ def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
 
 
 def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
-    month, day = _festival_day(m, "f_")
     if plan_year is None:
         raise _NoYear
-    when = date(plan_year, month, day)
-    return DateExpr(m.start(), m.end(), "day", when, when, before=True)
+    if re.sub(r"[\s·]", "", m.group("f_f")) == "春节":
+        if plan_year not in _SPRING_FESTIVAL:
+            raise _NotADate("春节")
+        when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    else:
+        when = date(plan_year, *_festival_day(m, "f_"))
+    if m.group("f_eve") is not None:
+        when = date.fromordinal(when.toordinal() - 1)
+    return DateExpr(
+        m.start(),
+        m.end(),
+        "day",
+        when,
+        when,
+        before=m.group("f_around") is None,
+        festival=re.sub(r"[\s·]", "", m.group("f_f")),
+    )
 
 
 def _rule_day(day: str | None, part: str | None, xun: str | None) -> int | None:
@@ -507,7 +678,9 @@ def _recurring(m: re.Match[str]) -> DateExpr:
     text = m.group("RECUR")
     head = re.sub(r"\s", "", text)[:3]
     try:
-        if head.startswith("每月") or head.startswith("每个月"):
+        if re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
+            rule = RecurringRule(freq="quarterly")
+        elif head.startswith("每月") or head.startswith("每个月"):
             rule = RecurringRule(
                 freq="monthly", day=_rule_day(m.group("r_md"), m.group("r_mp"), m.group("r_mx"))
             )
@@ -544,6 +717,35 @@ def _recurring(m: re.Match[str]) -> DateExpr:
     )
 
 
+# 第一、二、三、四季度, 第二三季度: quarters listed under one 季度.
+_QUARTER_LIST = re.compile(
+    r"(?<![\d〇零○一二三四五六七八九十])(?=[第一二三四1-4])第?\s*[一二三四1-4]"
+    r"(?:(?:\s*[、和及与])?\s*[一二三四1-4]){1,3}\s*季度"
+)
+_QUARTER_NUMERAL = re.compile(r"[一二三四1-4]")
+
+
+def _quarter_lists(text: str, plan_year: int | None) -> list[DateExpr]:
+    """One expression per quarter of a list, each spanning its own numeral (the first
+    with its 第, the last with its 季度)."""
+    out: list[DateExpr] = []
+    if plan_year is None:
+        return out
+    for m in _QUARTER_LIST.finditer(text):
+        numerals = list(_QUARTER_NUMERAL.finditer(text, m.start(), m.end()))
+        quarters = [_num(n.group()) for n in numerals]
+        if len(set(quarters)) != len(quarters) or quarters != sorted(quarters):
+            continue
+        for i, n in enumerate(numerals):
+            q = quarters[i]
+            start = m.start() if i == 0 else n.start()
+            end = m.end() if i == len(numerals) - 1 else n.end()
+            first = date(plan_year, 3 * q - 2, 1)
+            last = date(plan_year, 3 * q, _last(plan_year, 3 * q))
+            out.append(DateExpr(start, end, "period", first, last))
+    return out
+
+
 def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
     """Every date expression in ``text`` (normalised), in order.
 
@@ -561,7 +763,17 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
         except _NotADate:
             continue
-    return found
+    listed = _quarter_lists(text, plan_year)
+    if listed:
+        taken = [(x.start, x.end) for x in listed]
+        lo, hi = taken[0][0], taken[-1][1]
+        found = [
+            x
+            for x in found
+            if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
+        ]
+        found = sorted(found + listed, key=lambda x: x.start)
+    return _join_from_to(text, found)
 
 
 def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
@@ -577,6 +789,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _range(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
+    if kind == "LOSTMONTH":
+        return _lost_month(m, plan_year)
     if kind == "NRANGE":
         return _numeric_range(m)
     if kind == "NUM":

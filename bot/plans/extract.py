@@ -28,7 +28,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date
 
-from bot.plans.dates import DateExpr, scan_dates, year_mentions
+from bot.plans.dates import DateExpr, scan_dates, spring_festival_after, year_mentions
 from bot.plans.model import (
     MAX_YEAR,
     MIN_YEAR,
@@ -36,9 +36,11 @@ from bot.plans.model import (
     ExtractedTask,
     Extraction,
     ItemKind,
+    Owner,
+    RecurringRule,
     YearSource,
 )
-from bot.plans.normalize import normalize
+from bot.plans.normalize import normalize, strip_glosses
 from bot.plans.structure import (
     LABEL,
     ROW_SEPARATOR,
@@ -52,21 +54,34 @@ from bot.plans.structure import (
     strip_punct,
 )
 
-_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})\s*:\s*$")
+# A numbered line that is a field of its parent ("1、活动主题：…", "3、活动时间 …").
+_FIELD_HEADING = re.compile(
+    rf"\s*[\u3400-\u9fff]{{0,4}}(?:主题|要求|地点|对象|形式|单位|人员|目的|内容|{LABEL})\s*(?::|\s)"
+)
+_LINE_LABEL = re.compile(rf"\s*(?P<label>{LABEL})\s*:")
+_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})(?:\s*(?::|为|是)\s*|\s+)$")
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
 _AT_BEFORE = re.compile(
     r"(?:(?<![关属至对等由基鉴在处善敢勇乐便利易忠限源出位用过])于"
     r"|(?<![存现正实所旨内自好])在"
-    r"|截止到?|截至到?|不晚于|最迟|最晚|直到"
+    r"|截止到?|截至到?|截止(?:日期|时间)(?:为|是)?|不晚于|不迟于|不超过|最迟|最晚|直到"
+    r"|(?:即日|今日|现在|今)?起\s*(?:至|到)"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
+# An upper limit, whose date is an end and no window: 截止到10月, 不超过10月上旬.
+_LIMIT_BEFORE = re.compile(
+    r"(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?\s*$"
+)
 _VERB_AFTER = re.compile(
-    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展)"
+    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展"
+    r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
+# 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
+_QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
@@ -92,16 +107,68 @@ _PARENS = re.compile(r"[()]")
 _COMMAS = re.compile(r"[,;]")
 _CLAUSE_SEPARATOR = re.compile(f"[{_CLAUSE_SEPARATORS}]")
 # The longest cue _AT_BEFORE ends with (截止到, 不晚于 …) and the longest year word (今年).
-_AT_WORD_MAX = 3
+_AT_WORD_MAX = 5
 _AT_YEAR_MAX = 2
 _STAGE_MARKER = re.compile(r"^第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章)$")
 # Sections that hold work, and those that describe or exhort. 保障措施 and 工作要求
 # are advice even though 措施 and 工作 sound like work, so they are checked first.
 _SECTION_ADVICE = re.compile(r"保障|指导思想|基本情况|存在问题|组织领导|工作要求|有关要求")
 _SECTION_OF_WORK = re.compile(r"任务|措施|步骤|安排|内容|举措|重点|方法|活动|实施|推进")
+# A heading that is nothing but a time label: 时间, 会议时间, 完成时限 (not 时间安排,
+# which heads a schedule of several phases).
+# What may follow a date on its line when the date is a key's value: the weekday and
+# the time of day (2024年10月28日(星期一)19:00, 6月30日下午2:30。).
+_TIME_OF_DAY = re.compile(
+    r"\s*(?:\(\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)|(?:星期|周)[一二三四五六日天])?\s*"
+    r"(?:(?:上午|下午|晚上|中午|早上|凌晨|傍晚)?\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?"
+    r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
+)
+_SPACE = re.compile(r"\s+")
+_DAYTIME_AFTER = re.compile(r"\s*(?:上午|下午|中午|晚上|早上)")
+_PAST_TENSE = re.compile(r"(?:召开|举行|举办|开展|进行|部署|完成)了")
+_WILL_HOLD = re.compile(r"将(?:召开|举行|举办)")
+_WILL_BE_HELD = re.compile(r"将于\s*$")
+_NATIONAL = re.compile(
+    r"全国人大|全国政协|中共中央|党中央|国务院|人民大会堂|中央广播|北京召开|北京举行"
+)
+_BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
+# 六月份为开展…宣传活动月, 第三季度为集中整改期.
+_NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
+_EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
+_LABEL_TITLE = re.compile(
+    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:安排|布置|要求|节点)?"
+)
+_STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
 )
+
+# Who does what in a sentence: a body named as the subject of a clause. The issuing
+# body (区委, 镇党委, 工委, 学校, 集团公司, 党群工作部 …) or the branches (各支部, 党支部 …).
+_DOER = re.compile(
+    r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
+    r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
+    r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
+    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
+    r"(?:班子成员|书记|领导)?)"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
+    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
+)
+# A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
+_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
+_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)单位\s*:\s*(?P<who>[^\n]*)")
+_CHECK_AFTER = re.compile(r"\s*(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核)")
+_WILL = re.compile(r"\s*(?:将|负责)")
+_BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
+# The branches named as doers of the same step: then it is not the committee's alone.
+_BRANCH_DOER = re.compile(r"各[^,;。]{0,8}(?:党组织|支部|单位|党委|党总支|部门)|党支部|党小组")
+# A criterion is not a task: 有精准的品牌选题, 有健全的工作机制.
+_CRITERION = re.compile(r"^\s*(?:\d+\.?\s*)?有[^,;。:]{1,24}的")
+_FIELD = re.compile(
+    r"\s*[\u3400-\u9fff]{0,4}(?:主题|要求|地点|对象|形式|单位|人员|目的|意义|原则|口号|名称|内容)\s*:"
+)
+_SECTION_CRITERIA = re.compile(r"标准|条件|指标")
+_SECTION_CRITERIA_EXCEPT = re.compile(r"任务|步骤|措施|安排|阶段")
 
 
 @dataclass(slots=True)
@@ -114,6 +181,8 @@ class _Found:
     owner: int | None = None  # heading that owns a non-phase item (None: its sentence)
     title: str = ""
     cell: tuple[int, int] | None = None  # table cell, for items found in a table row
+    who: Owner = "branch"  # whose duty: a branch's, or the committee's own
+    limit: bool = False  # given as an upper limit (前, 截止到, 不超过): no window
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +197,8 @@ class _Context:
     schedule_line: bool  # "3月1日—15日：动员部署" at the start of a line
     cell: tuple[int, int] | None  # the table cell holding it, when in a table row
     cell_alone: bool  # the cell holds nothing else: a 完成时限 column
+    first_body: bool  # in the first sentence that follows its heading's title
+    label_direct: bool = False  # the label stands right before it (not only opens its line)
 
 
 def extract(text: str, *, year: int | None = None, source_date: date | None = None) -> Extraction:
@@ -140,9 +211,22 @@ def extract(text: str, *, year: int | None = None, source_date: date | None = No
     """
     if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
         raise ValueError(f"year must be between {MIN_YEAR} and {MAX_YEAR}, got {year}")
-    doc = parse(text, normalize(text))
+    read, where = strip_glosses(text)
+    doc = parse(read, normalize(read))
     plan_year, year_source, warnings = _infer_year(doc, year, source_date)
-    return _Builder(doc, plan_year).build(find_title(doc), year_source, warnings)
+    issued = doc.date_line_dates[-1] if year is None and doc.date_line_dates else None
+    builder = _Builder(doc, plan_year, issued, cover=_cover_year(doc) is not None)
+    found = builder.build(find_title(doc), year_source, warnings)
+    if where is None:
+        return found
+    return found.model_copy(update={"items": [_map_back(i, text, where) for i in found.items]})
+
+
+def _map_back(item: ExtractedItem, text: str, where: list[int]) -> ExtractedItem:
+    """An item found in the text without glosses, with its span in the original."""
+    a, b = item.span
+    span = (where[a], where[b - 1] + 1) if b > a else (where[a], where[a])
+    return item.model_copy(update={"span": span, "text": text[span[0] : span[1]]})
 
 
 def _infer_year(
@@ -150,6 +234,9 @@ def _infer_year(
 ) -> tuple[int | None, YearSource | None, list[str]]:
     if year is not None:
         return year, "argument", []
+    cover = _cover_year(doc)
+    if cover is not None:
+        return cover, "text", []
     mentions = year_mentions(doc.scan)
     if mentions:
         # A year the plan dates things in (2022年4月, 2016年底) weighs more than one
@@ -166,6 +253,9 @@ def _infer_year(
         return best, "text", []
     if doc.date_line_years:
         return doc.date_line_years[0], "document_date", []
+    if doc.docno_years:
+        y = doc.docno_years[0]
+        return y, "document_date", [f"年份取自文号（{y}年），请核对"]
     if doc.meta_years:
         y = doc.meta_years[0]
         return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
@@ -175,8 +265,46 @@ def _infer_year(
     return None, None, []
 
 
+# "活动时间：2013年3月—4月" above the first heading: the cover says when the plan runs.
+_COVER_LABEL = re.compile(r"\s*[\u3400-\u9fff]{0,6}(?:时间|日期|期限|时限|年度)\s*:")
+
+
+def _cover_year(doc: Document) -> int | None:
+    """The year the plan's title or cover line gives it ("2023年度…工作要点",
+    "活动时间：2013年3月—4月"), which a stale year left in the body must not
+    override. None when neither names one."""
+    end = doc.headings[0].line_start if doc.headings else len(doc.norm)
+    title_years: list[int] = []
+    for line in doc.lines:
+        if line.start >= end or line.start > 2000:
+            break
+        if line.kind != "body":
+            continue
+        label = _COVER_LABEL.match(doc.scan, line.start, line.end)
+        mentions = year_mentions(doc.scan[line.start : line.end])
+        if label is not None:
+            dated = [y for _, y, weight in mentions if weight == 3]
+            if dated:
+                return dated[0]
+        elif _PLAN_TITLE.search(doc.norm, line.start, line.end):
+            title_years.extend(y for _, y, weight in mentions if weight)
+    return title_years[0] if len(set(title_years)) == 1 else None
+
+
+# A plan's title names the year it plans ("2023年度党建工作要点"); a notice's title
+# may name the year it looks back on ("关于召开2018年度组织生活会的通知", sent in 2019).
+_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\)|》)?\s*$")
+
+
 class _Builder:
-    def __init__(self, doc: Document, year: int | None) -> None:
+    def __init__(
+        self, doc: Document, year: int | None, issued: date | None = None, *, cover: bool = False
+    ) -> None:
+        #: The document's issue date when the plan's year was not given: year-less dates
+        #: are read from it (all of them when the year was inferred from the body, only
+        #: those that would land a year late when the cover printed the year).
+        self.issued = issued
+        self.cover = cover
         self.doc = doc
         self.norm = doc.norm
         self.year = year
@@ -200,6 +328,9 @@ class _Builder:
         self._row_cells: dict[int, list[str]] = {}
         self._row_titles: dict[tuple[int, str], str] = {}
         self._cell_texts: dict[tuple[int, int], str] = {}
+        self._doers: dict[tuple[int, int], list[tuple[int, Owner]]] = {}
+        self._heading_owners: dict[int, Owner] = {}
+        self._organisers: dict[int, Owner | None] = {}
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -285,26 +416,61 @@ class _Builder:
         sent_start, sent_end = doc.sentence_at(x.start)
         lead = heading.title_start if heading is not None and in_segment else line.start
         after = norm[x.end : x.end + 8]
-        initial = (
-            after.lstrip()[:1] in (",", ":")
-            and self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start) < 0
+        before_start = self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start)
+        initial = after.lstrip()[:1] in (",", ":") and (
+            before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
         )
         cell = self._cell_span(x.start, x.end, line)
-        cue = bool(
-            _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
-            or _VERB_AFTER.match(after)
-            or initial
+        first_body = (
+            heading is not None
+            and not in_segment
+            and sent_start
+            == self._next_sentence_start(
+                heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
+            )
+        )
+        direct_label = lm.group("label") if lm else None
+        if direct_label is None and first_body:
+            direct_label = self._label_heading(h)
+        # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
+        colon = self._last(_NON_SPACE, line.start, x.start)
+        key_value = (
+            colon >= 0
+            and norm[colon] == ":"
+            and line.end - x.end <= 40
+            and _TIME_OF_DAY.fullmatch(_SPACE.sub("", norm[x.end : line.end])) is not None
+        )
+        # "3月31日检查": a day followed by the check held on it (not 年终考核, a name).
+        # … and "4月30日下午组织…": a day given its time of day is when something is done.
+        checked = norm[x.end - 1] in "日号" and (
+            _CHECK_AFTER.match(norm, x.end) is not None
+            or (
+                _DAYTIME_AFTER.match(norm, x.end) is not None
+                # not a report of what was done: "1月19日上午，…召开了部署会议"
+                and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
+            )
+        )
+        cue = (
+            key_value
+            or checked
+            or bool(
+                _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
+                or _VERB_AFTER.match(after)
+                or initial
+            )
         )
         return _Context(
             heading=h,
             in_segment=in_segment,
             paren=paren,
-            label=lm.group("label") if lm else None,
+            label=direct_label or self._line_label(line),
+            label_direct=direct_label is not None,
             cue=cue,
             starts=bool(_START_AFTER.match(after)),
             stage_sentence=self._stage_sentence(sent_start, sent_end),
             schedule_line=after.lstrip()[:1] == ":" and self._last(_NON_SPACE, lead, x.start) < 0,
             cell=cell,
+            first_body=first_body,
             cell_alone=cell is not None
             and self._last(_NOT_CELL_FILL, cell[0], x.start) < 0
             and _NOT_CELL_FILL.search(norm, x.end, cell[1]) is None,
@@ -329,7 +495,9 @@ class _Builder:
         if x.shape == "recurring":
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
-            if bare and _RATE_AFTER.match(self.norm, x.end):
+            if bare and (
+                _RATE_AFTER.match(self.norm, x.end) or _QUALIFIES.match(self.norm, x.start)
+            ):
                 return None, False
             return "recurring", False
         if x.shape == "ongoing":
@@ -345,28 +513,111 @@ class _Builder:
             c.heading is not None
             and c.heading not in self.phase_headings
             and not self._under_phase(c.heading)
-            and (c.in_segment or c.label is not None)
+            and (c.in_segment or c.label_direct or c.first_body)
         )
         # A stretch of time names a heading's phase when the heading presents it as
         # one: in brackets "(3月上旬—4月中旬)", after a time label, in a heading that
         # says 阶段, or as the heading's key "3月—4月：动员部署". "（一）3-5月，开展学习"
         # only gives one task its window.
         named_stretch = (
-            c.label is not None or c.paren is not None or c.schedule_line or self._names_stage(c)
+            c.label_direct
+            or c.paren is not None
+            or c.schedule_line
+            or self._names_stage(c)
+            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
         )
+        if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
+            heading_phase = heading_phase and c.label_direct
+        if (
+            c.label is not None
+            and self._activity_heading(c.heading) is not None
+            and _EVENT_LABEL.search(self.norm, max(0, x.start - 12), x.start)
+            and not self._names_stage(c)
+        ):
+            # 活动时间：2011年4月—6月 under one activity of the plan dates that activity
+            # (a task's window), not a stage; under the plan's own 活动时间 heading, or
+            # before any heading, it is the whole campaign's window.
+            heading_phase = False
+            named_stretch = c.paren is not None
+        if x.shape in ("range", "period") and self._batch_or_named_period(x):
+            return "phase", False
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
-            if (c.stage_sentence or c.schedule_line) and not self._under_phase(c.heading):
+            if (
+                (c.stage_sentence or c.schedule_line)
+                and not self._under_phase(c.heading)
+                and (c.stage_sentence or c.heading is None or self._schedule_heading(c.heading))
+            ):
+                # "3月—4月：动员部署" lists the plan's stages; under a heading of work
+                # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
             return "deadline", False  # a window given to one task: due at its end
         if c.starts:
             return None, False
         if x.shape == "period" and heading_phase and named_stretch:
             return "phase", True  # "（一）调查摸底，健全台帐（2022年4月）"
-        if c.label is not None or c.cue or (c.in_segment and c.paren is not None):
+        if (
+            c.label is not None
+            or c.cue
+            or (c.in_segment and c.paren is not None)
+            or c.cell is not None  # a task table's cell: 上半年、三季度任务分别为…
+        ):
             return "deadline", False
         return None, False
+
+    def _activity_heading(self, h: int | None) -> int | None:
+        """The heading of the activity a time label belongs to: the heading itself, or
+        its parent when the heading is only a field of it ("3、活动时间：…" under
+        "（一）一次理论征文"); None when that is the plan's own time heading or there
+        is none."""
+        if h is not None:
+            heading = self.doc.headings[h]
+            if _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
+                h = heading.parent
+        if h is None or self._label_heading(h) is not None:
+            return None
+        return h
+
+    def _schedule_heading(self, h: int) -> bool:
+        """A heading under which "date：work" lines are the plan's stages: it names a
+        schedule, steps or stages, or is a time heading."""
+        title = normalize(self.heading_title(h))
+        return bool(_STEP_SECTION.search(title)) or self._label_heading(h) is not None
+
+    def _line_label(self, line: Line) -> str | None:
+        """ "时间：院级初赛4月-5月，校级决赛6月中旬": a time label opening the line
+        governs every date on it."""
+        m = _LINE_LABEL.match(self.norm, line.start, line.end)
+        return m.group("label") if m else None
+
+    def _label_heading(self, h: int | None) -> str | None:
+        """A heading that is a time label ("一、时间", "五、活动时间", "一、会议时间"):
+        the date that follows it is its value, as after "时间：" on one line."""
+        if h is None:
+            return None
+        heading = self.doc.headings[h]
+        title = clean(self.norm[heading.title_start : heading.seg_end]).rstrip(":")
+        return title if _LABEL_TITLE.fullmatch(title) else None
+
+    def _next_sentence_start(self, pos: int) -> int:
+        m = _NON_SPACE.search(self.norm, pos)
+        return m.start() if m else -1
+
+    def _is_step(self, h: int | None) -> bool:
+        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排)."""
+        if h is None or self.doc.headings[h].parent is None:
+            return False
+        parent = self.doc.headings[h].parent
+        assert parent is not None
+        return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+
+    def _batch_or_named_period(self, x: DateExpr) -> bool:
+        """A stretch of time that is a stage by what the sentence calls it: a batch
+        ("第一批从6月开始，8月底基本结束") or a named period ("六月份为…宣传活动月")."""
+        if x.shape == "range" and _BATCH_BEFORE.search(self.norm, max(0, x.start - 6), x.start):
+            return True
+        return x.shape == "period" and bool(_NAMED_PERIOD.match(self.norm, x.end))
 
     def _names_stage(self, c: _Context) -> bool:
         """Whether the heading presents a stage: it says 阶段 or 第X步, or it is nothing
@@ -388,6 +639,22 @@ class _Builder:
             return True
         line = self.doc.line_at(x.start)
         return self._stripped_empty(line.start, line.end, expression, " 。.")
+
+    def _held_by_others(self, x: DateExpr) -> bool:
+        """ "全国人大…将于2022年3月5日在北京召开": when a national body holds its own
+        meeting is background to the plan, not anybody's deadline in it."""
+        s, e = self.doc.sentence_at(x.start)
+        # Look near the date only: a sentence of thousands of dates must cost no more.
+        s, e = max(s, x.start - 60), min(max(e, x.end), x.end + 60)
+        if not _WILL_BE_HELD.search(self.norm, max(0, x.start - 3), x.start):
+            # "2018年12月18日上午10:00，中共中央、国务院将召开…大会"
+            return bool(
+                _NATIONAL.search(self.norm, s, e) and _WILL_HOLD.search(self.norm, x.end, e)
+            )
+        # From the clause's start to a little past the date (a time of day such as
+        # 10:00 holds a colon, so the clause's end is no bound).
+        lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
+        return _NATIONAL.search(self.norm, lo, e) is not None
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
@@ -561,6 +828,9 @@ class _Builder:
     def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
         doc = self.doc
         self.exprs = scan_dates(doc.scan, self.year)
+        if self.issued is not None and self.year is not None:
+            issued, year = self.issued, self.year
+            self.exprs = [_read_after_issue(x, issued, year, self.cover) for x in self.exprs]
         self._expr_starts = [x.start for x in self.exprs]
         found: list[_Found] = []
         for x in self.exprs:
@@ -572,7 +842,14 @@ class _Builder:
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
+            if kind == "deadline" and self._held_by_others(x):
+                continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
+            f.limit = (
+                x.before
+                or bool(_LIMIT_BEFORE.search(self.norm, max(0, x.start - 6), x.start))
+                or (c.label is not None and bool(_COMPLETION_LABEL.search(c.label)))
+            )
             if names_heading:
                 assert c.heading is not None
                 self.phase_headings[c.heading] = f
@@ -580,9 +857,12 @@ class _Builder:
             elif kind == "phase":
                 f.phase_title = self._stage_title(x)
             found.append(f)
+        found = self._standing_dates(found)
         self._roll_phases(found)
         self._assign_owners(found)
         self._set_titles(found)
+        for f in found:
+            f.who = self._item_owner(f)
         return Extraction(
             title=title,
             year=self.year,
@@ -591,6 +871,83 @@ class _Builder:
             year_source=year_source,
             warnings=warnings,
         )
+
+    def _standing_dates(self, found: list[_Found]) -> list[_Found]:
+        """Dates that repeat rather than fall once.
+
+        "每年工作结束后，于次年元月十日前交…" is one yearly rule due 1月10日: a bare
+        每年 and the 次年 date that completes it in the same sentence become one item.
+        A day without a year that falls well before the document was issued cannot
+        be a one-off deadline of it ("6月10日和12月10日之前" in a notice of October):
+        it is a yearly rule, and so are the dates listed with it in its clause.
+        """
+        out: list[_Found] = []
+        for f in found:
+            x = f.expr
+            previous = out[-1] if out else None
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and previous.expr.rule is not None
+                and previous.expr.rule.freq == "annual"
+                and previous.expr.rule.month is None
+                and f.kind == "deadline"
+                and x.last is not None
+                and _NEXT_YEAR.match(self.norm, x.start)
+                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+            ):
+                out[-1] = f
+                f.kind = "recurring"
+                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(previous.expr)
+                and not _bare(x)
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+            ):
+                # "每年进行一次，时间为每年的12月份": one schedule, said twice.
+                out[-1] = f
+                continue
+            out.append(f)
+        issued = self.issued
+        if issued is None or self.cover:
+            return out
+        clauses: set[tuple[int, int]] = set()
+        for f in out:
+            x = f.expr
+            if (
+                f.kind == "deadline"
+                and not x.explicit_year
+                and x.shape == "day"
+                and x.last is not None
+                and (issued - x.last).days > 7
+            ):
+                clauses.add(self._clause(x.start))
+        if not clauses:
+            return out
+        for f in out:
+            x = f.expr
+            if (
+                f.kind == "deadline"
+                and not x.explicit_year
+                and x.shape == "day"
+                and x.last is not None
+                and self._clause(x.start) in clauses
+            ):
+                f.kind = "recurring"
+                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+        return out
+
+    def _clause(self, pos: int) -> tuple[int, int]:
+        s, e = self.doc.sentence_at(pos)
+        before = self._last_before(self._clause_seps, s, pos)
+        return (before + 1 if before >= 0 else s, self._first_from(self._clause_seps, pos, e))
 
     def _roll_phases(self, found: list[_Found]) -> None:
         """Phases listed one after another whose dates give no year: one that starts
@@ -673,9 +1030,10 @@ class _Builder:
             kind=f.kind,
             title=f.title,
             text=self.doc.text[x.start : x.end],
-            start=x.first if f.kind == "phase" else None,
+            start=_window_start(f),
             end=x.last if f.kind in ("phase", "deadline") else None,
             rule=x.rule if f.kind == "recurring" else None,
+            owner=f.who,
             span=(x.start, x.end),
         )
 
@@ -688,6 +1046,128 @@ class _Builder:
             if f is not None:
                 return f.title
         return None
+
+    def _is_criterion(self, h: int) -> bool:
+        """A standard to meet, not work to do: "有精准的品牌选题", or anything listed
+        under a section of standards or conditions (评选标准, 申报条件)."""
+        heading = self.doc.headings[h]
+        if _CRITERION.match(self.norm, heading.title_start, heading.seg_end):
+            return True
+        if _FIELD.match(self.norm, heading.title_start, heading.seg_end):
+            return True  # "1、活动主题：…", "1.内容要求：…": a field of a form, not work
+        top = normalize(self.heading_title(self.doc.top(h)))
+        return bool(_SECTION_CRITERIA.search(top)) and not _SECTION_CRITERIA_EXCEPT.search(top)
+
+    def _heading_owner(self, h: int) -> Owner:
+        """A heading is the committee's when its title, or the sentence right after
+        it, has the committee as its subject."""
+        if h not in self._heading_owners:
+            self._heading_owners[h] = self._compute_heading_owner(h)
+        return self._heading_owners[h]
+
+    def _compute_heading_owner(self, h: int) -> Owner:
+        heading = self.doc.headings[h]
+        block_end = (
+            self.doc.headings[h + 1].line_start
+            if h + 1 < len(self.doc.headings)
+            else len(self.norm)
+        )
+        same = self.doc.sentence_at(min(heading.seg_end + 1, heading.line_end))
+        nxt = self.doc.sentence_at(self._next_non_space(heading.line_end))
+        first = same if heading.seg_end < same[0] < heading.line_end else nxt
+        if heading.seg_end < first[0] < block_end:
+            # "各党组织自评申报后，党工委将…考核评定": the main clause's subject, last.
+            last = self._doer_list(*first)[-1:]
+            if (
+                last
+                and last[0][1] == "committee"
+                and _WILL.match(self.norm, self._doer_end(last[0][0]))
+            ):
+                return "committee"
+        if _BRANCH_DOER.search(
+            self.norm, heading.title_start, min(block_end, heading.line_end + 400)
+        ):
+            return "branch"
+        if "committee" in self._doers_in(heading.title_start, heading.seg_end):
+            return "committee"
+        s, e = self.doc.sentence_at(min(heading.seg_end + 1, heading.line_end))
+        if heading.seg_end < s < heading.line_end and self._doers_in(s, e)[:1] == ["committee"]:
+            return "committee"
+        nxt = self.doc.sentence_at(self._next_non_space(heading.line_end))
+        if heading.line_end < nxt[0] < block_end and self._doers_in(*nxt)[:1] == ["committee"]:
+            return "committee"
+        return "branch"
+
+    def _next_non_space(self, pos: int) -> int:
+        m = _NON_SPACE.search(self.norm, pos)
+        return m.start() if m else pos
+
+    def _item_owner(self, f: _Found) -> Owner:
+        if f.kind == "phase":
+            return "branch"
+        if f.owner is not None and f.in_segment:
+            s, e = self.doc.sentence_at(f.expr.start)
+            if s < e and self._doer_list(s, e):
+                # "2.各支部出黑板报，院团委将于3月28日进行评定": the heading is a
+                # sentence of its own, whose clause names who does it.
+                return self._doer(s, e, f.expr.start, f.expr.end)
+            return self._heading_owner(f.owner)
+        organiser = self._organiser(f.heading)
+        if organiser is not None:
+            return organiser
+        s, e = self.doc.sentence_at(f.expr.start)
+        if s == e:
+            return "branch"
+        return self._doer(s, e, f.expr.start, f.expr.end)
+
+    def _organiser(self, h: int | None) -> Owner | None:
+        """An activity card's "组织单位：学工部、组织部" names who runs it: the issuer's
+        own departments (committee), or the branches when it says 各… ."""
+        if h is None:
+            return None
+        heading = self.doc.headings[h]
+        end = (
+            self.doc.headings[h + 1].line_start
+            if h + 1 < len(self.doc.headings)
+            else len(self.norm)
+        )
+        m = _ORGANISER.search(self.norm, heading.line_start, min(end, heading.line_end + 300))
+        if m is None:
+            return None
+        return "branch" if _BRANCH_WHO.search(m.group("who")) else "committee"
+
+    def _doer_list(self, s: int, e: int) -> list[tuple[int, Owner]]:
+        key = (s, e)
+        if key not in self._doers:
+            self._doers[key] = [
+                (m.start(), "branch" if _BRANCH_WHO.search(m.group("who")) else "committee")
+                for m in _DOER.finditer(self.norm, s, e)
+            ]
+        return self._doers[key]
+
+    def _doer_end(self, pos: int) -> int:
+        m = _DOER.match(self.norm, pos)
+        return m.end() if m else pos
+
+    def _doers_in(self, s: int, e: int) -> list[Owner]:
+        return [who for _, who in self._doer_list(s, e)]
+
+    def _doer(self, s: int, e: int, start: int, end: int) -> Owner:
+        """Whose duty a date in ``norm[s:e]`` is: the subject named last before it in
+        its sentence (学校将情况汇总，并于每月20日前… is the school's), else the first
+        named after it ("七一"前夕，各党支部…); the branches' when nobody is named."""
+        doers = self._doer_list(s, e)
+        before = [who for pos, who in doers if pos < start]
+        if before:
+            return before[-1]
+        after = [who for pos, who in doers if pos >= end]
+        if after:
+            return after[0]
+        if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
+            return "committee"
+        if _CHECK_AFTER.match(self.norm, end):
+            return "committee"  # "3月31日检查", "5月6日统一评比": the committee checks
+        return "branch"
 
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
@@ -706,10 +1186,17 @@ class _Builder:
             f = owned.get(i)
             if f is not None:
                 anchored.append((heading.line_start, _task(f, self.heading_title(i), phase)))
-            elif not heading.children and heading.depth >= 1 and self._holds_work(i):
+            elif (
+                not heading.children
+                and heading.depth >= 1
+                and self._holds_work(i)
+                and not self._is_criterion(i)
+            ):
                 title = self.heading_title(i)
                 if title:
-                    anchored.append((heading.line_start, ExtractedTask(title=title, phase=phase)))
+                    who = self._heading_owner(i)
+                    task = ExtractedTask(title=title, phase=phase, owner=who)
+                    anchored.append((heading.line_start, task))
         for f in found:
             if f.kind != "phase" and f.owner is None:
                 phase = self._phase_of(f.heading)
@@ -728,9 +1215,70 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
         title=title,
         phase=phase,
         due=f.expr.last if f.kind == "deadline" else None,
+        start=_window_start(f) if f.kind == "deadline" else None,
         ongoing=f.kind == "ongoing",
         recurring=f.expr.rule if f.kind == "recurring" else None,
+        owner=f.who,
     )
+
+
+_NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
+
+
+def _bare(x: DateExpr) -> bool:
+    return x.rule is not None and x.rule.day is None and x.rule.month is None
+
+
+def _annual(day: date) -> RecurringRule:
+    return RecurringRule(freq="annual", month=day.month, day=day.day)
+
+
+def _window_start(f: _Found) -> date | None:
+    """A phase's first day, or a task window's: a range given to one task keeps both
+    ends (6月20日—7月5日 is due 7月5日 and open from 6月20日), and so does a stretch
+    of time (10月份上报: 10月1日—31日; 上半年: 1月1日—6月30日) unless it is given
+    as a limit (6月前, 截止到10月上旬), which only has an end."""
+    x = f.expr
+    if f.kind == "phase":
+        return x.first
+    if f.kind == "deadline" and x.first != x.last and (x.shape == "range" or not f.limit):
+        return x.first
+    return None
+
+
+def _read_after_issue(x: DateExpr, issued: date, plan_year: int, cover: bool) -> DateExpr:
+    """A date without its year, read in the year the document was issued, unless that
+    puts it in the past of a plan whose text is about a later year.
+
+    "12月28日下班前" in a notice dated 2023年12月27日 about the 2024 holiday is
+    2023-12-28; "1月22日前" in a notice of 2019年1月9日 about the 2018年度 review is
+    2019-01-22; "3月底前" in a 2024 plan issued in December 2023 stays 2024-03-31.
+    The year the body names most need not be every date's year.
+    """
+    if x.explicit_year or x.first is None or x.last is None:
+        return x
+    if x.festival == "春节":  # the next Spring Festival after the document was issued
+        spring = spring_festival_after(issued)
+        return x if spring is None else replace(x, first=spring, last=spring)
+    if not cover and plan_year != issued.year:
+        by = issued.year - plan_year
+        first, last = _shift_year(x.first, by), _shift_year(x.last, by)
+        if (issued - last).days <= 7 or plan_year < issued.year:
+            x = replace(x, first=first, last=last)
+    assert x.first is not None and x.last is not None
+    if (x.last - issued).days > 300:  # a year late, while a year earlier still follows the issue
+        first, last = _shift_year(x.first, -1), _shift_year(x.last, -1)
+        if last >= issued:
+            x = replace(x, first=first, last=last)
+    return x
+
+
+def _shift_year(day: date, by: int) -> date:
+    year = day.year + by
+    last = calendar.monthrange(year, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return day.replace(year=year, day=last)
+    return day.replace(year=year, day=min(day.day, last))
 
 
 def _next_year(day: date) -> date:

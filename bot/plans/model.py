@@ -240,8 +240,10 @@ class RecurringRule(_Frozen):
 class ExtractedItem(_Frozen):
     """One dated thing found in the text, with the span that gave its dates.
 
-    ``span`` (offsets into the extracted text, end exclusive) is kept for
-    callers that highlight the source; it is not part of the JSON shape.
+    ``span`` (offsets into the text given to :func:`bot.plans.extract.extract`, end
+    exclusive) is kept for callers that highlight the source; it is not part of the
+    JSON shape. A ``deadline`` may carry a ``start``: the first day of a task's
+    window ("6月20日—7月5日完成" is due 7月5日, open from 6月20日).
     """
 
     kind: ItemKind
@@ -258,7 +260,7 @@ class ExtractedItem(_Frozen):
         dated = (self.start is not None, self.end is not None, self.rule is not None)
         expected = {
             "phase": (True, True, False),
-            "deadline": (False, True, False),
+            "deadline": (self.start is not None, True, False),
             "recurring": (False, False, True),
             "ongoing": (False, False, False),
         }[self.kind]
@@ -278,6 +280,7 @@ class ExtractedItem(_Frozen):
             "rule": None
             if self.rule is None
             else {"freq": self.rule.freq, "day": self.rule.day, "month": self.rule.month},
+            "owner": self.owner,
         }
 
 
@@ -291,13 +294,17 @@ class ExtractedTask(_Frozen):
     ongoing: bool = False
     owner: Owner = "branch"
     recurring: RecurringRule | None = Field(default=None, exclude=True)
+    #: First day of the task's window (6月20日—7月5日), only with ``due``.
+    start: date | None = None
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
             "title": self.title,
             "phase": self.phase,
+            "start": self.start.isoformat() if self.start else None,
             "due": self.due.isoformat() if self.due else None,
             "ongoing": self.ongoing,
+            "owner": self.owner,
         }
 
 
@@ -366,6 +373,7 @@ class Extraction(_Frozen):
                     ongoing=task.ongoing,
                     recurring=task.recurring,
                     owner=task.owner,
+                    start=task.start if task.due is not None else None,
                 )
             )
             taken.add(tasks[-1].title)
@@ -418,9 +426,16 @@ class TaskSpec(_Frozen):
     recurring: RecurringRule | None = None
     branches: Branches = "all"
     owner: Owner = "branch"
+    #: First day of the task's window (任务 6月20日—7月5日): optional, only with ``due``.
+    start: StrictDate | None = None
 
     @model_validator(mode="after")
     def _one_schedule(self) -> Self:
+        if self.start is not None:
+            if self.due is None:
+                raise ValueError("a task with a start needs a due date (the window's end)")
+            if self.start > self.due:
+                raise ValueError(f"start {self.start} is after due {self.due}")
         given = [
             name
             for name, present in (

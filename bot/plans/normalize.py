@@ -9,6 +9,8 @@ full-width stays full-width) in what the coordinator sees.
 
 from __future__ import annotations
 
+import re
+
 # Traditional → simplified, limited to characters that occur in the words the
 # extractor looks for (date words, labels, section keywords, web clutter,
 # measure words). Pairs are written "繁简". A full converter is not needed:
@@ -28,6 +30,7 @@ _TRAD_SIMP = (
     "冊册臺台賬账帳账訂订肅肃樹树雙双爭争創创鬥斗視视聽听聞闻僅仅嗎吗麼么邊边現现顧顾"
     "爲为裏里裡里衆众眾众啓启兇凶鬧闹簡简雜杂極极壹一貳二佰百僞伪請请詢询聲声隨随燈灯"
     "墻墙廳厅銜衔餘余曆历雲云隻只醫医衛卫鐘钟"
+    "過过決决負负順顺賽赛競竞門门統统"
 )
 
 _SIMPLIFY: dict[int, str] = {
@@ -87,6 +90,11 @@ _CN_DIGIT = {
     "七": 7,
     "八": 8,
     "九": 9,
+    # A year typed in Chinese numerals with a Latin zero: 二0一五, 二O一五.
+    "0": 0,
+    "O": 0,
+    "o": 0,
+    **{str(d): d for d in range(1, 10)},
 }
 
 
@@ -124,3 +132,30 @@ def cn_to_int(token: str) -> int | None:
             return None
         value = value * 10 + digit
     return value
+
+
+# Web copies that gloss characters with pinyin: 創(chuàng)建, 時(shí)間. A gloss is a
+# bracketed lowercase syllable (tone marks or none) right after a Chinese character.
+_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+_PINYIN = re.compile(
+    rf"(?<=[\u3400-\u9fff])[(（]\s*(?=[a-z{_TONED}]*[aeiou{_TONED}])[a-z{_TONED}]{{1,7}}\s*[)）]"
+)
+
+
+def strip_glosses(text: str) -> tuple[str, list[int] | None]:
+    """``text`` without pinyin glosses, and where each kept character was in ``text``
+    (None when nothing was removed). Offsets found in the result map back to the
+    source through that list, so spans stay valid in what the user gave."""
+    spans = [m.span() for m in _PINYIN.finditer(text)]
+    if not spans:
+        return text, None
+    kept: list[str] = []
+    where: list[int] = []
+    pos = 0
+    for a, b in spans:
+        kept.append(text[pos:a])
+        where.extend(range(pos, a))
+        pos = b
+    kept.append(text[pos:])
+    where.extend(range(pos, len(text)))
+    return "".join(kept), where

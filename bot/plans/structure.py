@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Literal
 
 from bot.plans.normalize import cn_to_int, normalize
@@ -44,7 +45,9 @@ _CLUTTER_ANYWHERE = re.compile(
     r"浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+|阅读\s*:?\s*\d+\s*次|(?:发布|更新)时间\s*:"
     r"|此处隐藏|下载后查看|下载全文|不代表本站|本站观点|网友(?:投稿|上传)|版权所有|ICP备|copyright|©"
     r"|免责声明|扫一扫|返回顶部|返回列表|上一篇|下一篇|相关文章|相关阅读|推荐阅读|热门推荐|猜你喜欢"
-    r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭",
+    r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭"
+    # Site notices pasted with the text: 本文由…原创，转载请…, 客户专属热线, 资料文库.
+    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网",
     re.IGNORECASE,
 )
 # Inline site metadata and document numbers, masked wherever they are:
@@ -57,7 +60,7 @@ _INLINE_MASK = re.compile(
 )
 _DOCNO_LINE = re.compile(rf"^\s*{_CJK}{{1,16}}\s*\(\s*\d{{4}}\s*\)\s*(?:第\s*)?\d+\s*号\s*$")
 _DATE_LINE = re.compile(
-    r"^\s*\(?\s*(?:(?:\d{4}|[〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2})\s*月"
+    r"^\s*\(?\s*(?:(?:\d{4}|[0〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2}|元)\s*月"
     r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
     r"\s*(?:印发|发布)?\s*\)?\s*$"
 )
@@ -129,6 +132,8 @@ class Document:
     sentences: list[tuple[int, int]]
     date_line_years: list[int]
     meta_years: list[int]
+    date_line_dates: list[date] = field(default_factory=list)  # the issue dates, in order
+    docno_years: list[int] = field(default_factory=list)  # 直党组〔2010〕10号
     _heading_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -318,8 +323,12 @@ def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
 def parse(text: str, norm: str) -> Document:
     """Split the (normalised) text into lines, headings and sentences, and mask clutter."""
     lines = [Line(s, e, _classify(norm[s:e])) for s, e in _split_lines(norm)]
+    _rejoin_broken_days(norm, lines)
+    _values_of_time_labels(norm, lines)
     scan = list(norm)
     date_line_years: list[int] = []
+    date_line_dates: list[date] = []
+    docno_years: list[int] = []
     meta_years: list[int] = []
     for line in lines:
         if line.kind in ("clutter", "docno", "dateline"):
@@ -328,6 +337,11 @@ def parse(text: str, norm: str) -> Document:
                 year = _line_year(raw)
                 if year is not None:
                     date_line_years.append(year)
+                    issued = _line_date(raw)
+                    if issued is not None:
+                        date_line_dates.append(issued)
+            elif line.kind == "docno" and (m := re.search(r"\(\s*(\d{4})\s*\)", raw)):
+                docno_years.append(int(m.group(1)))
             elif line.kind == "clutter" and (m := _META_DATE.search(raw)) and _is_meta(raw):
                 meta_years.append(int(m.group("y")))
             scan[line.start : line.end] = MASK * (line.end - line.start)
@@ -344,16 +358,76 @@ def parse(text: str, norm: str) -> Document:
         headings=headings,
         sentences=_sentences(norm, lines, headings),
         date_line_years=date_line_years,
+        date_line_dates=date_line_dates,
+        docno_years=docno_years,
         meta_years=meta_years,
     )
+
+
+def _rejoin_broken_days(norm: str, lines: list[Line]) -> None:
+    """A web copy breaks "7月15日" into "7月", "15", "日前完成" on lines of their own;
+    the bare number is part of the date, not a page number to mask."""
+    following: Line | None = None
+    for line in reversed(lines):
+        if line.kind == "blank":
+            continue
+        if (
+            line.kind == "clutter"
+            and following is not None
+            and _BARE_DAY.fullmatch(norm, line.start, line.end)
+            and norm[following.start : following.end].lstrip()[:1] in ("日", "号")
+        ):
+            line.kind = "body"
+        following = line
+
+
+def _values_of_time_labels(norm: str, lines: list[Line]) -> None:
+    """A date alone on its line right under "二、活动时间" or "时间：" is that label's
+    value, not the document's date line."""
+    previous: Line | None = None
+    for line in lines:
+        if line.kind == "blank":
+            continue
+        if (
+            line.kind == "dateline"
+            and previous is not None
+            and _TIME_LABEL_END.search(norm, previous.start, previous.end)
+        ):
+            line.kind = "body"
+        previous = line
+
+
+_TIME_LABEL_END = re.compile(r"(?:时间|日期|时限|期限)(?:[和、及与]?地点)?\s*:?\s*$")
+_BARE_DAY = re.compile(r"\s*\d{1,2}\s*")
 
 
 def _is_meta(line: str) -> bool:
     return bool(re.search(r"(?:时间|日期)\s*:", line))
 
 
+_LINE_DATE = re.compile(
+    r"(?P<y>\d{4}|[0〇零○一二三四五六七八九]{4})\s*(?:年|[-/.])\s*(?P<m>\d{1,2}|[十一二三四五六七八九]{1,2}|元)"
+    r"\s*(?:月|[-/.])\s*(?P<d>\d{1,2}|[十一二三四五六七八九廿卅]{1,3})"
+)
+
+
+def _line_date(line: str) -> date | None:
+    """The date a date line states (2023年12月27日, 二〇一四年元月二十三日, 2023-12-27)."""
+    m = _LINE_DATE.search(line)
+    if m is None:
+        return None
+    parts = [cn_to_int(m["y"]), 1 if m["m"] == "元" else cn_to_int(m["m"]), cn_to_int(m["d"])]
+    if any(p is None for p in parts):
+        return None
+    y, mo, d = (int(p) for p in parts if p is not None)
+    try:
+        return date(y, mo, d)
+    except ValueError:
+        return None
+
+
 def _line_year(line: str) -> int | None:
-    m = re.search(r"(\d{4}|[〇零○一二三四五六七八九]{4})", line)
+    m = re.search(r"(\d{4}|[0〇零○一二三四五六七八九]{4})", line)
     return cn_to_int(m.group(1)) if m else None
 
 

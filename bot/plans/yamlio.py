@@ -133,6 +133,8 @@ def _task_data(task: TaskSpec) -> dict[str, Any]:
     out: dict[str, Any] = {"title": task.title}
     if task.phase is not None:
         out["phase"] = task.phase
+    if task.start is not None:
+        out["start"] = task.start
     if task.due is not None:
         out["due"] = task.due
     if task.ongoing:

@@ -206,5 +206,12 @@ def test_to_plan_spec_needs_a_year_and_a_title() -> None:
 
 def test_json_dict_leaves_out_the_task_rule_and_the_span() -> None:
     data = _extraction().to_json_dict()
-    assert data["tasks"][2] == {"title": "报送", "phase": None, "due": None, "ongoing": False}
+    assert data["tasks"][2] == {
+        "title": "报送",
+        "phase": None,
+        "start": None,
+        "due": None,
+        "ongoing": False,
+        "owner": "branch",
+    }
     assert "span" not in data["items"][0]

@@ -37,6 +37,13 @@ def deadline(text: str, year: int | None = 2024) -> tuple[str, date | None]:
     return item.text, item.end
 
 
+def window(text: str, year: int | None = 2024) -> tuple[str, date | None, date | None]:
+    """A deadline that is a stretch of time (10月下旬召开, 上半年完成): its window."""
+    item = one_item(text, year)
+    assert item.kind == "deadline", item
+    return item.text, item.start, item.end
+
+
 def rule(text: str) -> tuple[str, RecurringRule | None]:
     item = one_item(text)
     assert item.kind == "recurring"
@@ -163,14 +170,18 @@ def test_year_end_before() -> None:
 
 
 def test_at_a_xun() -> None:
-    assert deadline("于2024年10月下旬召开专题组织生活会。", year=None) == (
+    assert window("于2024年10月下旬召开专题组织生活会。", year=None) == (
         "2024年10月下旬",
+        date(2024, 10, 21),
         date(2024, 10, 31),
     )
-    assert deadline("於2024年10月下旬召開專題組織生活會。", year=None) == (
+    assert window("於2024年10月下旬召開專題組織生活會。", year=None) == (
         "2024年10月下旬",
+        date(2024, 10, 21),
         date(2024, 10, 31),
     )
+    # Given as a limit, a 旬 is an end only.
+    assert deadline("不超过2024年10月上旬。", year=None) == ("2024年10月上旬", date(2024, 10, 10))
 
 
 def test_completion_label() -> None:
@@ -221,7 +232,7 @@ def test_deadline_in_a_heading_names_the_task() -> None:
 
 def test_quarter_end_half_year_and_festival_deadlines() -> None:
     assert deadline("第三季度末前完成。") == ("第三季度末前", date(2024, 9, 30))
-    assert deadline("上半年完成党支部换届。") == ("上半年", date(2024, 6, 30))
+    assert window("上半年完成党支部换届。") == ("上半年", date(2024, 1, 1), date(2024, 6, 30))
     assert deadline("国庆节前完成。") == ("国庆节前", date(2024, 10, 1))
     assert deadline("“七一”前完成评选。") == ("“七一”前", date(2024, 7, 1))
 

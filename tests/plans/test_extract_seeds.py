@@ -78,11 +78,11 @@ def test_json_shape_is_exactly_the_documented_one(seed: str) -> None:
     data = extract(_text(seed)).to_json_dict()
     assert list(data) == ["title", "year", "items", "tasks"]
     for item in data["items"]:
-        assert list(item) == ["kind", "title", "text", "start", "end", "rule"]
+        assert list(item) == ["kind", "title", "text", "start", "end", "rule", "owner"]
         if item["rule"] is not None:
             assert list(item["rule"]) == ["freq", "day", "month"]
     for task in data["tasks"]:
-        assert list(task) == ["title", "phase", "due", "ongoing"]
+        assert list(task) == ["title", "phase", "start", "due", "ongoing", "owner"]
     # and it survives JSON unchanged
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
 

@@ -70,10 +70,16 @@ def test_sentences_without_a_date_or_deadline_give_no_item(text: str) -> None:
 
 
 def test_document_numbers_do_not_vote_for_the_year() -> None:
+    # A year in the text wins over the document number's.
+    extraction = extract("蒲教党发〔2012〕4号\n（一）动员部署阶段（2013年3月上旬—4月中旬）")
+    assert (extraction.year, extraction.year_source) == (2013, "text")
+
+
+def test_a_document_number_is_the_last_resort_for_the_year_and_says_so() -> None:
     extraction = extract("蒲教党发〔2012〕4号\n（一）动员部署阶段（3月上旬—4月中旬）")
-    assert extraction.year is None
-    assert extraction.items == []
-    assert extraction.warnings  # the phase was seen but has no year
+    assert (extraction.year, extraction.year_source) == (2012, "document_date")
+    assert [(i.start, i.end) for i in extraction.items] == [(date(2012, 3, 1), date(2012, 4, 20))]
+    assert any("文号" in warning for warning in extraction.warnings)
 
 
 @pytest.mark.parametrize(
