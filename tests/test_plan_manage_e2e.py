@@ -174,7 +174,11 @@ async def test_plan_docx_corrected_enabled_managed_circular_at_200(sim: Sim) -> 
     check(view, "plan_mg_head", year=2026)
     assert_within_limits([view])
     naming = [x for x in tasks if NAMING in x.title]
-    victim = naming[0] if naming else next(x for x in tasks if x.owner == "branch")
+    victim = (
+        naming[0]
+        if naming
+        else next(x for x in tasks if x.owner == "branch" and x.id != mid_row.id)
+    )
     index = [x.id for x in tasks].index(victim.id) + 1
     confirm = await press_exact(sim, ADMIN, view, f"🗑{index}")
     check(confirm, "plan_task_del_confirm")
