@@ -68,7 +68,7 @@ def _head(ctx: Ctx, fs: form_counts.FieldStatus) -> list[Html]:
             title=fs.form.title,
         )
     ]
-    if fs.total is not None:
+    if fs.total is not None and fs.total.of:  # "0/0个支部" says nothing: no one answered yet
         head.append(Html(esc(form_counts.total_text(ctx.lang, fs.total))))
     if fs.not_reported or fs.free_text:
         head.append(ctx.t("form_status_others", missing=fs.not_reported, free=fs.free_text))

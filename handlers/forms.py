@@ -3,7 +3,9 @@
 Reached from handlers/reports.py when the month has a form: `/report`, a reply
 to a reminder, text filed as a report, and the «修改» button. Buttons:
 
-- ``fa:<branch>:<YYYY-MM>:<i>:<y|n|s|choice>`` answers field i (yes, no, skip, a choice)
+- ``fa:<branch>:<YYYY-MM>:<i>:<y|n|s|choice>:<version>`` answers field i (yes, no, skip,
+  a choice) of that form version (a button of an older version is stale: field i may
+  be another question now)
 - ``fp:<branch>:<YYYY-MM>`` asks for the one-message template
 - ``fc:<branch>:<YYYY-MM>`` goes on field by field
 - ``fe:<branch>:<YYYY-MM>`` lists the fields to change one; ``fk:…:<i>`` picks field i
@@ -74,6 +76,7 @@ async def _next(ctx: Ctx, state: FormState) -> None:
 
 async def _ask(ctx: Ctx, state: FormState, f: Field, error: Invalid | None = None) -> None:
     where = f"{_where(state.branch.id, state.month)}:{state.form.index(f.key)}"
+    version = state.version.id
     n, of = state.position(f)
     lines: list[Html] = []
     if error is not None:
@@ -94,12 +97,15 @@ async def _ask(ctx: Ctx, state: FormState, f: Field, error: Invalid | None = Non
     rows: list[list[tuple[str, str]]] = []
     if f.type == "yesno":
         rows.append(
-            [(ctx.t("form_btn_yes"), f"fa:{where}:y"), (ctx.t("form_btn_no"), f"fa:{where}:n")]
+            [
+                (ctx.t("form_btn_yes"), f"fa:{where}:y:{version}"),
+                (ctx.t("form_btn_no"), f"fa:{where}:n:{version}"),
+            ]
         )
     elif f.type == "choice":
-        rows.extend([(c, f"fa:{where}:{i}")] for i, c in enumerate(f.choices))
+        rows.extend([(c, f"fa:{where}:{i}:{version}")] for i, c in enumerate(f.choices))
     if not f.required:
-        rows.append([(ctx.t("form_btn_skip"), f"fa:{where}:s")])
+        rows.append([(ctx.t("form_btn_skip"), f"fa:{where}:s:{version}")])
     await ctx.reply(join(lines), buttons(*rows) if rows else None)
 
 
@@ -254,13 +260,22 @@ def _target(args: list[str], count: int) -> tuple[int, Month]:
         raise UserError("bad_button") from None
 
 
+def _index(args: list[str], at: int) -> int | None:
+    """A field's 0-based position in button data (`int_arg` takes ids, which start at 1,
+    so it would refuse the first field)."""
+    raw = args[at] if at < len(args) else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else None
+
+
 async def answer_pressed(ctx: Ctx, args: list[str]) -> None:
-    """`fa:<branch>:<month>:<i>:<y|n|s|choice index>`."""
-    branch_id, month = _target(args, 4)
-    index = int_arg(args, 2)
+    """`fa:<branch>:<month>:<i>:<y|n|s|choice index>:<version>`."""
+    branch_id, month = _target(args, 5)
+    index = _index(args, 2)
     state = await forms.summary(ctx.env, ctx.actor, branch_id, month)
     if index is None or not 0 <= index < len(state.form.fields):
         raise UserError("bad_button")
+    if args[4] != str(state.version.id):  # the form changed since: field i is another question
+        raise UserError("form_button_old")
     f, pick = state.form.fields[index], args[3]
     value: bool | str | None = None
     if f.type == "yesno" and pick in ("y", "n"):
@@ -313,7 +328,7 @@ async def change_pressed(ctx: Ctx, args: list[str]) -> None:
 async def field_pressed(ctx: Ctx, args: list[str]) -> None:
     """`fk:<branch>:<month>:<i>`: ask field i again."""
     branch_id, month = _target(args, 3)
-    index = int_arg(args, 2)
+    index = _index(args, 2)
     if index is None:
         raise UserError("bad_button")
     state = await forms.ask(ctx.env, ctx.actor, branch_id, month, index, ctx.now)

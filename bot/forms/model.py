@@ -135,6 +135,16 @@ class Field(BaseModel):
         return {"number": "sum", "yesno": "count_yes"}.get(self.type, "none")  # type: ignore[return-value]
 
 
+class FieldProblem(ValueError):
+    """A mistake in the form that belongs to one field (fields[`index`].`attr`), so the
+    YAML loader can name that field's line rather than the form's first."""
+
+    def __init__(self, index: int, attr: str, message: str) -> None:
+        self.index = index
+        self.attr = attr
+        super().__init__(message)
+
+
 class Form(BaseModel):
     """The monthly form: a title and the fields in the order they are asked."""
 
@@ -148,13 +158,13 @@ class Form(BaseModel):
         keys: set[str] = set()
         labels: set[str] = set()
         kinds: dict[str, FieldType] = {}
-        for f in self.fields:
+        for i, f in enumerate(self.fields):
             if f.key in keys:
-                raise ValueError(f"key {f.key!r} appears twice")
+                raise FieldProblem(i, "key", f"key {f.key!r} appears twice")
             if f.label.casefold() in labels:
-                raise ValueError(f"label {f.label!r} appears twice")
+                raise FieldProblem(i, "label", f"label {f.label!r} appears twice")
             if f.ask_if is not None and kinds.get(f.ask_if) != "yesno":
-                raise ValueError(f"{f.key}: ask_if must name an earlier yes/no field")
+                raise FieldProblem(i, "ask_if", "ask_if must name an earlier yes/no field")
             keys.add(f.key)
             labels.add(f.label.casefold())
             kinds[f.key] = f.type
@@ -463,7 +473,10 @@ def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
     for line in text.splitlines():
         m = _HEAD.match(line)
         key = _head_key(form, m["head"]) if m else None
-        if m is not None and key is not None and key not in raw:
+        if m is not None and key is not None:
+            if key in raw:  # the template pasted twice: the first copy counts, not the rest
+                current = None
+                continue
             raw[key] = [m["rest"]]
             current = key
         elif current is not None:
@@ -476,6 +489,13 @@ def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
             continue
         joined = "\n".join(raw[f.key]).strip() if f.type == "text" else " ".join(raw[f.key])
         parsed = parse_answer(f, joined, month)
+        if isinstance(parsed, Invalid) and f.type != "text":
+            # A stray line under a yes/no or number (a label we do not know, a note)
+            # must not spoil the answer written after the colon.
+            first = next((part for part in raw[f.key] if part.strip()), "")
+            if first.strip() != joined.strip():
+                again = parse_answer(f, first, month)
+                parsed = parsed if isinstance(again, Invalid) else again
         if isinstance(parsed, Invalid):
             unread.append(f.key)
             problems[f.key] = parsed

@@ -533,4 +533,5 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "yes or no",
     "form_kind_choice": "choice: {choices}",
     "form_kind_date": "date",
+    "form_button_old": "The form has changed since; this button no longer applies. Send /report to go on with the new form.",
 }

@@ -525,4 +525,5 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "是/否",
     "form_kind_choice": "选择：{choices}",
     "form_kind_date": "日期",
+    "form_button_old": "报表已更新，这个按钮已失效。请发送 /report 按新报表继续填写。",
 }

@@ -568,4 +568,5 @@ MESSAGES: dict[str, str] = {
     "form_kind_yesno": "是/否",
     "form_kind_choice": "選擇：{choices}",
     "form_kind_date": "日期",
+    "form_button_old": "報表已更新，這個按鈕已失效。請發送 /report 按新報表繼續填寫。",
 }
