@@ -168,6 +168,9 @@ async def _after_answer(ctx: Ctx, state: FormState, key: str, before: int | None
     if state.error is not None and state.asking is not None:
         await _ask(ctx, state, state.asking, state.error)
         return
+    if state.error is not None:  # nothing left to ask: the reason, then the summary
+        await _summary(ctx, state, ctx.t(state.error.key, **state.error.params))
+        return
     if state.submitted and state.report is not None:
         f = state.form.field(key)
         if f is not None and before != state.report.revisions:

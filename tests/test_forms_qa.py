@@ -195,3 +195,57 @@ async def test_a_yes_no_as_the_forms_first_question_answers_by_button(sim: Sim) 
     out = await sim.say(JIA, "/report")
     out = await sim.press(JIA, _asked(out, "主题党日"), label("form_btn_yes"))
     check(out, "form_summary_ready")
+
+
+# ----------------------------------------------- pressing and typing out of turn
+
+
+SMALL = Form(
+    title="简表",
+    fields=[
+        Field(key="lecture", label="党课", type="number"),
+        Field(key="theme_day", label="主题党日", type="yesno"),
+    ],
+)
+
+
+async def test_submit_pressed_twice_says_it_is_in_not_that_a_draft_is_lost(sim: Sim) -> None:
+    """The second tap said 没有待提交的草稿，发送 /report 重新开始: as if the report were lost."""
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, SMALL, Month(2026, 11), sim.clock())
+    await sim.say(JIA, "/report")
+    out = await sim.say(JIA, "1")
+    out = await sim.press(JIA, _asked(out, "主题党日"), label("form_btn_no"))
+    summary = out[-1]
+    out = await sim.press(JIA, summary, label("form_btn_submit"))
+    check(out, "form_submitted", branch="甲支部")
+    out = await sim.press(JIA, summary, label("form_btn_submit"))
+    assert out == []
+    check(_toast(sim), "form_already_submitted")
+
+
+async def test_typing_after_the_form_was_cleared_is_free_text_again(sim: Sim) -> None:
+    """An open form question outlived the form: every message then got
+    这个按钮已失效 until the question lapsed, and nothing typed could be filed."""
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, SMALL, Month(2026, 11), sim.clock())
+    _asked(await sim.say(JIA, "/report"), "党课")
+    await forms.set_form(sim.env, None, Month(2026, 11), sim.clock())
+    out = await sim.say(JIA, "本月开展了主题党日活动")
+    assert not matches(out, "stale_button"), text_of(out)
+    check(out, "typed_held")
+    out = await sim.press(JIA, out[-1], "甲支部")
+    check(out, "report_saved", branch="甲支部")
+
+
+async def test_typing_to_a_question_the_new_form_dropped_asks_the_next(sim: Sim) -> None:
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, SMALL, Month(2026, 11), sim.clock())
+    _asked(await sim.say(JIA, "/report"), "党课")
+    fewer = Form(title="简表二", fields=[Field(key="theme_day", label="主题党日", type="yesno")])
+    await forms.set_form(sim.env, fewer, Month(2026, 11), sim.clock())
+    out = await sim.say(JIA, "2")
+    assert not matches(out, "stale_button"), text_of(out)
+    check(out, "form_question_gone")
+    out = await sim.press(JIA, _asked(out, "主题党日"), label("form_btn_yes"))
+    check(out, "form_summary_ready")

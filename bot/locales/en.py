@@ -534,4 +534,6 @@ MESSAGES: dict[str, str] = {
     "form_kind_choice": "choice: {choices}",
     "form_kind_date": "date",
     "form_button_old": "The form has changed since; this button no longer applies. Send /report to go on with the new form.",
+    "form_already_submitted": "This report is already submitted. To change an item, tap “Change an item”.",
+    "form_question_gone": "The form has just changed and that question is no longer in it, so this reply was not saved. Please answer the question below:",
 }

@@ -526,4 +526,6 @@ MESSAGES: dict[str, str] = {
     "form_kind_choice": "选择：{choices}",
     "form_kind_date": "日期",
     "form_button_old": "报表已更新，这个按钮已失效。请发送 /report 按新报表继续填写。",
+    "form_already_submitted": "这份报告已经提交了，不用再点。需要修改时点“修改某项”。",
+    "form_question_gone": "报表刚更新过，刚才的问题已不在表中，这条回复没有保存。请回答下面的问题：",
 }

@@ -569,4 +569,6 @@ MESSAGES: dict[str, str] = {
     "form_kind_choice": "選擇：{choices}",
     "form_kind_date": "日期",
     "form_button_old": "報表已更新，這個按鈕已失效。請發送 /report 按新報表繼續填寫。",
+    "form_already_submitted": "這份報告已經提交了，不用再點。需要修改時點“修改某項”。",
+    "form_question_gone": "報表剛更新過，剛纔的問題已不在表中，這條回覆沒有保存。請回答下面的問題：",
 }
