@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.calendar import Month
-from bot.forms.model import Field, Form, parse_filled
+from bot.forms.model import Field, Form, Invalid, parse_answer, parse_filled
 from bot.forms.yamlio import FormFormatError, load_form_file, load_form_yaml
 from bot.services import forms
 from bot.services.base import TgUser, identify
@@ -249,3 +249,38 @@ async def test_typing_to_a_question_the_new_form_dropped_asks_the_next(sim: Sim)
     check(out, "form_question_gone")
     out = await sim.press(JIA, _asked(out, "主题党日"), label("form_btn_yes"))
     check(out, "form_summary_ready")
+
+
+# ------------------------------------------------------- what secretaries type
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [("3次。", 3), ("无。", 0), ("2 次", 2), ("3,000", 3000), ("１２", 12), ("两次", 2)],
+)
+def test_numbers_as_typed_in_chat(typed: str, value: int) -> None:
+    f = Field(key="lecture", label="党课", type="number")
+    assert parse_answer(f, typed) == value
+
+
+def test_a_full_width_comma_between_two_numbers_is_not_twelve() -> None:
+    """ "1，2" (one, two) read as 12: a comma is a thousands separator only before 3 digits."""
+    f = Field(key="lecture", label="党课", type="number")
+    assert parse_answer(f, "1，2") == Invalid("form_bad_number", {"example": 2})
+    assert parse_answer(f, "1,2,3") == Invalid("form_bad_number", {"example": 2})
+
+
+@pytest.mark.parametrize(
+    ("typed", "value"),
+    [
+        ("已收缴", True),
+        ("已按时足额收缴", True),
+        ("有的", True),
+        ("没开展", False),
+        ("未缴纳。", False),
+        ("不是的", False),
+    ],
+)
+def test_yes_and_no_as_typed_in_chat(typed: str, value: bool) -> None:
+    f = Field(key="dues_paid", label="党费收缴", type="yesno")
+    assert parse_answer(f, typed) is value

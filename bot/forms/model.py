@@ -48,11 +48,11 @@ Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL)]
 
 YES_WORDS = frozenset(
-    {"是", "是的", "有", "已", "已开展", "已召开", "已缴", "已完成", "对"}
+    {"是", "是的", "有", "有的", "已", "已开展", "已召开", "已缴", "已完成", "对", "对的"}
     | {"y", "yes", "true", "√", "✓", "✔"}
 )
 NO_WORDS = frozenset(
-    {"否", "不是", "无", "没有", "未", "未开展", "未召开", "未缴", "未完成", "不"}
+    {"否", "不是", "不是的", "无", "没有", "未", "未开展", "未召开", "未缴", "未完成", "不"}
     | {"n", "no", "false", "×", "✗", "✘"}
 )
 #: Words that skip an optional field when typed (the 跳过 button does the same).
@@ -225,14 +225,27 @@ def parse_answer(f: Field, text: str | None, month: Month | None = None) -> Pars
             return True
         if word in NO_WORDS:
             return False
+        # 已收缴、已按时开展 … say it was done; 未缴纳、没开展 … that it was not.
+        if word.startswith("已"):
+            return True
+        if word.startswith(("未", "没")):
+            return False
         return Invalid("form_bad_yesno", {})
     if f.type == "choice":
         return _choice(f, raw)
     return _date(raw, month)
 
 
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_END_MARKS = "。！!～~"
+
+
 def _number(f: Field, raw: str) -> Value | Invalid:
-    word = raw.replace(",", "").replace(" ", "").rstrip(_UNITS)
+    word = raw.replace(" ", "").rstrip(_END_MARKS)
+    if "," in word and not _THOUSANDS.fullmatch(word.rstrip(_UNITS)):
+        # "1，2" is two numbers, not twelve; only 3,000 is a thousands separator.
+        return Invalid("form_bad_number", {"example": int(max(f.low, min(2, f.high)))})
+    word = word.replace(",", "").rstrip(_UNITS)
     if word in NO_WORDS:
         word = "0"
     value: float | None
