@@ -244,6 +244,24 @@ async def pause(ctx: Ctx) -> bool:
     return True
 
 
+async def not_text(ctx: Ctx) -> bool:
+    """A sticker, voice … while a form question is open: the question wants text (the
+    free-text hint, "send this month's work as text", would lead astray). False when
+    no form question is open."""
+    if await forms.open_question(ctx.env, ctx.actor, ctx.now) is None:
+        return False
+    await ctx.reply(ctx.t("form_need_text"))
+    return True
+
+
+async def evidence_saved_key(ctx: Ctx, branch_id: int, month: Month) -> str:
+    """The note after evidence saved before the report is in: with a form, the month
+    counts once the form is submitted (not "send a written report")."""
+    if await forms.has_form(ctx.env, branch_id, month):
+        return "attach_saved_form"
+    return "attach_saved_need_text"
+
+
 async def open_target(ctx: Ctx) -> tuple[int, Month] | None:
     """The (branch, month) of the open form question: evidence sent meanwhile is for it."""
     found = await forms.open_question(ctx.env, ctx.actor, ctx.now)

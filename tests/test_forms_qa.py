@@ -284,3 +284,18 @@ def test_a_full_width_comma_between_two_numbers_is_not_twelve() -> None:
 def test_yes_and_no_as_typed_in_chat(typed: str, value: bool) -> None:
     f = Field(key="dues_paid", label="党费收缴", type="yesno")
     assert parse_answer(f, typed) is value
+
+
+async def test_a_sticker_or_photo_mid_form_does_not_ask_for_a_written_report(sim: Sim) -> None:
+    """Both said "send a written report" while a question was open: typed, that text
+    then became the answer to the question, not a report."""
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, SMALL, Month(2026, 11), sim.clock())
+    _asked(await sim.say(JIA, "/report"), "党课")
+    out = await sim.feed(sim.factory.sticker(JIA))
+    check(out, "form_need_text")
+    assert not matches(out, "report_sticker")
+    out = await sim.feed(sim.factory.photo(JIA, caption="党课现场"))
+    check(out, "attach_saved_form", branch="甲支部")
+    assert not matches(out, "attach_saved_need_text")
+    _asked(await sim.say(JIA, "2"), "主题党日")  # the question is still open

@@ -536,4 +536,6 @@ MESSAGES: dict[str, str] = {
     "form_button_old": "The form has changed since; this button no longer applies. Send /report to go on with the new form.",
     "form_already_submitted": "This report is already submitted. To change an item, tap “Change an item”.",
     "form_question_gone": "The form has just changed and that question is no longer in it, so this reply was not saved. Please answer the question below:",
+    "form_need_text": "Please answer this item in text (stickers, voice and the like cannot be answers), or tap a button above. Send /cancel to pause; your answers are kept.",
+    "attach_saved_form": "📎 Saved as a supporting document for <b>{branch}</b>, {month}. The month counts as reported once the form is filled in and submitted.",
 }

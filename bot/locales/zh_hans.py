@@ -528,4 +528,6 @@ MESSAGES: dict[str, str] = {
     "form_button_old": "报表已更新，这个按钮已失效。请发送 /report 按新报表继续填写。",
     "form_already_submitted": "这份报告已经提交了，不用再点。需要修改时点“修改某项”。",
     "form_question_gone": "报表刚更新过，刚才的问题已不在表中，这条回复没有保存。请回答下面的问题：",
+    "form_need_text": "这一项请用文字回答（表情、语音等无法作为答案），也可以点上面的按钮。发送 /cancel 可暂停，已填内容会保存。",
+    "attach_saved_form": "📎 已保存为 <b>{branch}</b> {month}的佐证材料。报表各项填完并点“提交”后，本月才算报送。",
 }
