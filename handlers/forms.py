@@ -194,13 +194,12 @@ async def answer_open(ctx: Ctx, text: str | None) -> bool:
     if found is None:
         return False
     branch_id, month, held = found
-    if held == forms.PASTE:
-        state, _ = await forms.paste(ctx.env, ctx.actor, branch_id, month, text or "", ctx.now)
-        await _summary(ctx, state)
-        return True
     key = held.partition(":")[2]
     before = await _revisions(ctx, branch_id, month)
-    state = await forms.answer(ctx.env, ctx.actor, branch_id, month, key, text, ctx.now)
+    state, filled = await forms.typed(ctx.env, ctx.actor, branch_id, month, held, text, ctx.now)
+    if filled is not None:  # the filled template
+        await _summary(ctx, state)
+        return True
     await _after_answer(ctx, state, key, before)
     return True
 

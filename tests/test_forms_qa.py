@@ -19,7 +19,7 @@ from bot.testing.botapi_double import SentMessage
 from bot.testing.sim import Sim
 from storage import branches
 from tests.catalog import check, label, matches
-from tests.conftest import COORD_GROUP
+from tests.conftest import COORD_GROUP, at
 from tests.helpers import founded, text_of
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "forms" / "机关党支部.yaml"
@@ -299,3 +299,26 @@ async def test_a_sticker_or_photo_mid_form_does_not_ask_for_a_written_report(sim
     check(out, "attach_saved_form", branch="甲支部")
     assert not matches(out, "attach_saved_need_text")
     _asked(await sim.say(JIA, "2"), "主题党日")  # the question is still open
+
+
+async def test_a_whole_template_pasted_at_the_first_question_is_read_as_one(sim: Sim) -> None:
+    """It became the answer to 本月重点工作 (a text field), every label with it."""
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, load_form_file(SAMPLE), Month(2026, 11), sim.clock())
+    _asked(await sim.say(JIA, "/report"), "本月重点工作")
+    out = await sim.say(
+        JIA,
+        "本月重点工作：学习党章\n支部党员大会：1\n支委会：1\n党小组会：2\n党课：1\n"
+        "主题党日：否\n党费收缴：是\n发展党员：0\n下月计划：继续",
+    )
+    check(out, "form_summary_ready")
+    check(out, "form_summary_line", label="本月重点工作", value="学习党章")
+    check(out, "form_summary_line", label="党小组会", value="2")
+    out = await sim.press(JIA, out[-1], label("form_btn_submit"))
+    check(out, "form_submitted", branch="甲支部", count=9)
+    # One labelled line is still the answer to the question asked.
+    await forms.set_form(sim.env, load_form_file(SAMPLE), Month(2026, 12), sim.clock())
+    await sim.advance_to(at(2026, 12, 1, 9))
+    out = await sim.say(JIA, "/report")
+    _asked(out, "本月重点工作")
+    _asked(await sim.say(JIA, "党课：讲了一次"), "支部党员大会")

@@ -475,6 +475,13 @@ def looks_filled(form: Form, text: str) -> bool:
     )
 
 
+def named_fields(form: Form, text: str) -> int:
+    """How many different fields the ``标签：`` lines of a message name (two or more: it
+    is the filled template, even when sent as the answer to one question)."""
+    keys = {_head_key(form, m["head"]) for line in text.splitlines() if (m := _HEAD.match(line))}
+    return len(keys - {None})
+
+
 def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
     """Read a filled template back: each ``标签：值`` line (labels in any order, keys
     accepted too, numbering and the bracketed hints ignored); the lines under a

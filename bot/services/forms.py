@@ -40,6 +40,7 @@ from bot.forms.model import (
     load_answers,
     looks_filled,
     missing,
+    named_fields,
     next_field,
     parse_answer,
     parse_filled,
@@ -537,6 +538,22 @@ async def paste(
         await _save(tx, actor, state, now)
         await _pend(tx, actor, branch_id, month, None, now)
         return state, filled
+
+
+async def typed(
+    env: Env, actor: Actor, branch_id: int, month: Month, held: str, text: str | None, now: datetime
+) -> tuple[FormState, Filled | None]:
+    """Text typed while a form question is open: the filled template when it was asked
+    for, or when it names two or more fields (a whole template pasted at one question
+    would otherwise become that one field's answer); else the answer to the question."""
+    body = text or ""
+    if held == PASTE:
+        return await paste(env, actor, branch_id, month, body, now)
+    version = await form_for(env, month)
+    if version is not None and version.form and named_fields(version.form, body) >= 2:
+        return await paste(env, actor, branch_id, month, body, now)
+    key = held.partition(":")[2]
+    return await answer(env, actor, branch_id, month, key, text, now), None
 
 
 async def route_text(
