@@ -322,3 +322,19 @@ async def test_a_whole_template_pasted_at_the_first_question_is_read_as_one(sim:
     out = await sim.say(JIA, "/report")
     _asked(out, "本月重点工作")
     _asked(await sim.say(JIA, "党课：讲了一次"), "支部党员大会")
+
+
+async def test_status_of_a_field_that_does_not_exist_names_the_forms_items(sim: Sim) -> None:
+    """Was only 没有找到支部“主题党曰”: a mistyped item read as a missing branch."""
+    await founded(sim, {"甲支部": JIA})
+    await forms.set_form(sim.env, SMALL, Month(2026, 11), sim.clock())
+    out = await sim.say(1, "/status 主题党曰")
+    check(out, "form_status_not_found", name="主题党曰", fields="党课、主题党日")
+    out = await sim.say_in_group(COORD_GROUP, 1, "/status 主题党曰")
+    check(out, "form_status_not_found", name="主题党曰")
+    check(await sim.say(1, "/status 甲支部"), "status_branch_none", name="甲支部")
+
+
+async def test_status_of_an_unknown_name_without_a_form_is_as_before(sim: Sim) -> None:
+    await founded(sim, {"甲支部": JIA})
+    check(await sim.say(1, "/status 乙支部"), "branch_not_found", name="乙支部")

@@ -538,4 +538,5 @@ MESSAGES: dict[str, str] = {
     "form_question_gone": "The form has just changed and that question is no longer in it, so this reply was not saved. Please answer the question below:",
     "form_need_text": "Please answer this item in text (stickers, voice and the like cannot be answers), or tap a button above. Send /cancel to pause; your answers are kept.",
     "attach_saved_form": "📎 Saved as a supporting document for <b>{branch}</b>, {month}. The month counts as reported once the form is filled in and submitted.",
+    "form_status_not_found": "No branch or form item “{name}”. The form's items: {fields}. For the branches, send /branches.",
 }

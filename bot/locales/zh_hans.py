@@ -530,4 +530,5 @@ MESSAGES: dict[str, str] = {
     "form_question_gone": "报表刚更新过，刚才的问题已不在表中，这条回复没有保存。请回答下面的问题：",
     "form_need_text": "这一项请用文字回答（表情、语音等无法作为答案），也可以点上面的按钮。发送 /cancel 可暂停，已填内容会保存。",
     "attach_saved_form": "📎 已保存为 <b>{branch}</b> {month}的佐证材料。报表各项填完并点“提交”后，本月才算报送。",
+    "form_status_not_found": "没有找到支部或报表项“{name}”。报表项有：{fields}。支部列表请发送 /branches。",
 }

@@ -573,4 +573,5 @@ MESSAGES: dict[str, str] = {
     "form_question_gone": "報表剛更新過，剛纔的問題已不在表中，這條回覆沒有保存。請回答下面的問題：",
     "form_need_text": "這一項請用文字回答（表情、語音等無法作爲答案），也可以點上面的按鈕。發送 /cancel 可暫停，已填內容會保存。",
     "attach_saved_form": "📎 已保存爲 <b>{branch}</b> {month}的佐證材料。報表各項填完並點“提交”後，本月纔算報送。",
+    "form_status_not_found": "沒有找到支部或報表項“{name}”。報表項有：{fields}。支部列表請發送 /branches。",
 }
