@@ -230,8 +230,7 @@ async def status_command(ctx: Ctx) -> None:
     target = status.status_target(ctx.actor, args_text(ctx), current_month(ctx.env, ctx.now))
     if isinstance(target, str):
         # A field of the report form (`/status 主题党日`) before a branch's name.
-        if not await form_status.try_field(ctx, target):
-            await _branch_status(ctx, target)
+        await form_status.field_or_branch(ctx, target, _branch_status)
         return
     summary = await status.month_status(ctx.env, ctx.actor, target.month, ctx.now)
     groups = await grouping.status_groups(ctx.env, summary)  # None: no 总支, as before

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import InlineKeyboardMarkup
 
 from bot.calendar import Month
@@ -68,7 +70,7 @@ def _head(ctx: Ctx, fs: form_counts.FieldStatus) -> list[Html]:
             title=fs.form.title,
         )
     ]
-    if fs.total is not None:
+    if fs.total is not None and fs.total.of:  # "0/0个支部" says nothing: no one answered yet
         head.append(Html(esc(form_counts.total_text(ctx.lang, fs.total))))
     if fs.not_reported or fs.free_text:
         head.append(ctx.t("form_status_others", missing=fs.not_reported, free=fs.free_text))
@@ -98,6 +100,20 @@ async def try_field(ctx: Ctx, arg: str) -> bool:
     text, markup = _render(ctx, fs, 1)
     await ctx.reply(text, markup)
     return True
+
+
+async def field_or_branch(
+    ctx: Ctx, arg: str, branch_status: Callable[[Ctx, str], Awaitable[None]]
+) -> None:
+    """`/status <arg>`: a field of the form, else a branch; naming neither, the
+    answer lists the form's items as well as pointing to /branches."""
+    if await try_field(ctx, arg):
+        return
+    try:
+        await branch_status(ctx, arg)
+    except UserError as exc:
+        _, month = _split_month(ctx, arg)
+        raise await form_counts.not_found(ctx.env, arg.strip(), month, exc) from None
 
 
 async def field_page(ctx: Ctx, args: list[str]) -> None:

@@ -3,7 +3,9 @@
 Reached from handlers/reports.py when the month has a form: `/report`, a reply
 to a reminder, text filed as a report, and the «修改» button. Buttons:
 
-- ``fa:<branch>:<YYYY-MM>:<i>:<y|n|s|choice>`` answers field i (yes, no, skip, a choice)
+- ``fa:<branch>:<YYYY-MM>:<i>:<y|n|s|choice>:<version>`` answers field i (yes, no, skip,
+  a choice) of that form version (a button of an older version is stale: field i may
+  be another question now)
 - ``fp:<branch>:<YYYY-MM>`` asks for the one-message template
 - ``fc:<branch>:<YYYY-MM>`` goes on field by field
 - ``fe:<branch>:<YYYY-MM>`` lists the fields to change one; ``fk:…:<i>`` picks field i
@@ -74,6 +76,7 @@ async def _next(ctx: Ctx, state: FormState) -> None:
 
 async def _ask(ctx: Ctx, state: FormState, f: Field, error: Invalid | None = None) -> None:
     where = f"{_where(state.branch.id, state.month)}:{state.form.index(f.key)}"
+    version = state.version.id
     n, of = state.position(f)
     lines: list[Html] = []
     if error is not None:
@@ -94,12 +97,15 @@ async def _ask(ctx: Ctx, state: FormState, f: Field, error: Invalid | None = Non
     rows: list[list[tuple[str, str]]] = []
     if f.type == "yesno":
         rows.append(
-            [(ctx.t("form_btn_yes"), f"fa:{where}:y"), (ctx.t("form_btn_no"), f"fa:{where}:n")]
+            [
+                (ctx.t("form_btn_yes"), f"fa:{where}:y:{version}"),
+                (ctx.t("form_btn_no"), f"fa:{where}:n:{version}"),
+            ]
         )
     elif f.type == "choice":
-        rows.extend([(c, f"fa:{where}:{i}")] for i, c in enumerate(f.choices))
+        rows.extend([(c, f"fa:{where}:{i}:{version}")] for i, c in enumerate(f.choices))
     if not f.required:
-        rows.append([(ctx.t("form_btn_skip"), f"fa:{where}:s")])
+        rows.append([(ctx.t("form_btn_skip"), f"fa:{where}:s:{version}")])
     await ctx.reply(join(lines), buttons(*rows) if rows else None)
 
 
@@ -162,6 +168,9 @@ async def _after_answer(ctx: Ctx, state: FormState, key: str, before: int | None
     if state.error is not None and state.asking is not None:
         await _ask(ctx, state, state.asking, state.error)
         return
+    if state.error is not None:  # nothing left to ask: the reason, then the summary
+        await _summary(ctx, state, ctx.t(state.error.key, **state.error.params))
+        return
     if state.submitted and state.report is not None:
         f = state.form.field(key)
         if f is not None and before != state.report.revisions:
@@ -185,13 +194,12 @@ async def answer_open(ctx: Ctx, text: str | None) -> bool:
     if found is None:
         return False
     branch_id, month, held = found
-    if held == forms.PASTE:
-        state, _ = await forms.paste(ctx.env, ctx.actor, branch_id, month, text or "", ctx.now)
-        await _summary(ctx, state)
-        return True
     key = held.partition(":")[2]
     before = await _revisions(ctx, branch_id, month)
-    state = await forms.answer(ctx.env, ctx.actor, branch_id, month, key, text, ctx.now)
+    state, filled = await forms.typed(ctx.env, ctx.actor, branch_id, month, held, text, ctx.now)
+    if filled is not None:  # the filled template
+        await _summary(ctx, state)
+        return True
     await _after_answer(ctx, state, key, before)
     return True
 
@@ -235,6 +243,24 @@ async def pause(ctx: Ctx) -> bool:
     return True
 
 
+async def not_text(ctx: Ctx) -> bool:
+    """A sticker, voice … while a form question is open: the question wants text (the
+    free-text hint, "send this month's work as text", would lead astray). False when
+    no form question is open."""
+    if await forms.open_question(ctx.env, ctx.actor, ctx.now) is None:
+        return False
+    await ctx.reply(ctx.t("form_need_text"))
+    return True
+
+
+async def evidence_saved_key(ctx: Ctx, branch_id: int, month: Month) -> str:
+    """The note after evidence saved before the report is in: with a form, the month
+    counts once the form is submitted (not "send a written report")."""
+    if await forms.has_form(ctx.env, branch_id, month):
+        return "attach_saved_form"
+    return "attach_saved_need_text"
+
+
 async def open_target(ctx: Ctx) -> tuple[int, Month] | None:
     """The (branch, month) of the open form question: evidence sent meanwhile is for it."""
     found = await forms.open_question(ctx.env, ctx.actor, ctx.now)
@@ -254,13 +280,22 @@ def _target(args: list[str], count: int) -> tuple[int, Month]:
         raise UserError("bad_button") from None
 
 
+def _index(args: list[str], at: int) -> int | None:
+    """A field's 0-based position in button data (`int_arg` takes ids, which start at 1,
+    so it would refuse the first field)."""
+    raw = args[at] if at < len(args) else ""
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else None
+
+
 async def answer_pressed(ctx: Ctx, args: list[str]) -> None:
-    """`fa:<branch>:<month>:<i>:<y|n|s|choice index>`."""
-    branch_id, month = _target(args, 4)
-    index = int_arg(args, 2)
+    """`fa:<branch>:<month>:<i>:<y|n|s|choice index>:<version>`."""
+    branch_id, month = _target(args, 5)
+    index = _index(args, 2)
     state = await forms.summary(ctx.env, ctx.actor, branch_id, month)
     if index is None or not 0 <= index < len(state.form.fields):
         raise UserError("bad_button")
+    if args[4] != str(state.version.id):  # the form changed since: field i is another question
+        raise UserError("form_button_old")
     f, pick = state.form.fields[index], args[3]
     value: bool | str | None = None
     if f.type == "yesno" and pick in ("y", "n"):
@@ -313,7 +348,7 @@ async def change_pressed(ctx: Ctx, args: list[str]) -> None:
 async def field_pressed(ctx: Ctx, args: list[str]) -> None:
     """`fk:<branch>:<month>:<i>`: ask field i again."""
     branch_id, month = _target(args, 3)
-    index = int_arg(args, 2)
+    index = _index(args, 2)
     if index is None:
         raise UserError("bad_button")
     state = await forms.ask(ctx.env, ctx.actor, branch_id, month, index, ctx.now)

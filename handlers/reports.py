@@ -259,7 +259,8 @@ async def on_media(ctx: Ctx) -> None:
     if not attached.added:
         await ctx.reply(ctx.t("attach_duplicate"))
     elif attached.report is None:
-        await ctx.reply(ctx.t("attach_saved_need_text", branch=attached.branch.name, month=month))
+        key = await form_handlers.evidence_saved_key(ctx, attached.branch.id, attached.month)
+        await ctx.reply(ctx.t(key, branch=attached.branch.name, month=month))
     else:
         await ctx.reply(
             ctx.t("attach_saved", branch=attached.branch.name, month=month, count=attached.count)
@@ -310,6 +311,8 @@ async def on_other(ctx: Ctx) -> None:
     if message is None:
         return
     if ctx.chat_kind != "private" and await _where(ctx, message) is None:
+        return
+    if ctx.chat_kind == "private" and await form_handlers.not_text(ctx):
         return
     await ctx.reply(ctx.t("report_sticker" if message.sticker else "report_unsupported"))
 

@@ -481,7 +481,7 @@ def genuine(world: World, action: str) -> tuple[str, int]:
         "wdok": (f"wdok:{world.report_id}", SECRETARY),
         "mv": (f"mv:{world.report_id}", SECRETARY),
         "mvto": (f"mvto:{world.report_id}:{world.branch_id}:2026-11", SECRETARY),
-        "fa": (f"fa:{world.branch_id}:2026-11:5:y", SECRETARY),
+        "fa": (f"fa:{world.branch_id}:2026-11:5:y:1", SECRETARY),
         "fp": (f"fp:{world.branch_id}:2026-11", SECRETARY),
         "fc": (f"fc:{world.branch_id}:2026-11", SECRETARY),
         "fe": (f"fe:{world.branch_id}:2026-11", SECRETARY),

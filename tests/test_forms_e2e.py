@@ -94,7 +94,7 @@ async def test_a_month_with_the_sample_form(tmp_path: Path) -> None:
         assert asked(out, "主题党日主题")  # asked only because 主题党日 is 是
         # Evidence while filling in: kept for this branch and month, the caption is no report.
         out = await sim.feed(sim.factory.photo(JIA, caption="主题党日合影"))
-        check(out, "attach_saved_need_text", branch="甲支部")
+        check(out, "attach_saved_form", branch="甲支部")
         stopped_at = sim.clock()
 
     # A new process, the next day: the question has lapsed, the draft has not.

@@ -48,11 +48,11 @@ Key = Annotated[str, StringConstraints(pattern=KEY_PATTERN)]
 Label = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_LABEL)]
 
 YES_WORDS = frozenset(
-    {"是", "是的", "有", "已", "已开展", "已召开", "已缴", "已完成", "对"}
+    {"是", "是的", "有", "有的", "已", "已开展", "已召开", "已缴", "已完成", "对", "对的"}
     | {"y", "yes", "true", "√", "✓", "✔"}
 )
 NO_WORDS = frozenset(
-    {"否", "不是", "无", "没有", "未", "未开展", "未召开", "未缴", "未完成", "不"}
+    {"否", "不是", "不是的", "无", "没有", "未", "未开展", "未召开", "未缴", "未完成", "不"}
     | {"n", "no", "false", "×", "✗", "✘"}
 )
 #: Words that skip an optional field when typed (the 跳过 button does the same).
@@ -135,6 +135,16 @@ class Field(BaseModel):
         return {"number": "sum", "yesno": "count_yes"}.get(self.type, "none")  # type: ignore[return-value]
 
 
+class FieldProblem(ValueError):
+    """A mistake in the form that belongs to one field (fields[`index`].`attr`), so the
+    YAML loader can name that field's line rather than the form's first."""
+
+    def __init__(self, index: int, attr: str, message: str) -> None:
+        self.index = index
+        self.attr = attr
+        super().__init__(message)
+
+
 class Form(BaseModel):
     """The monthly form: a title and the fields in the order they are asked."""
 
@@ -148,13 +158,13 @@ class Form(BaseModel):
         keys: set[str] = set()
         labels: set[str] = set()
         kinds: dict[str, FieldType] = {}
-        for f in self.fields:
+        for i, f in enumerate(self.fields):
             if f.key in keys:
-                raise ValueError(f"key {f.key!r} appears twice")
+                raise FieldProblem(i, "key", f"key {f.key!r} appears twice")
             if f.label.casefold() in labels:
-                raise ValueError(f"label {f.label!r} appears twice")
+                raise FieldProblem(i, "label", f"label {f.label!r} appears twice")
             if f.ask_if is not None and kinds.get(f.ask_if) != "yesno":
-                raise ValueError(f"{f.key}: ask_if must name an earlier yes/no field")
+                raise FieldProblem(i, "ask_if", "ask_if must name an earlier yes/no field")
             keys.add(f.key)
             labels.add(f.label.casefold())
             kinds[f.key] = f.type
@@ -215,14 +225,27 @@ def parse_answer(f: Field, text: str | None, month: Month | None = None) -> Pars
             return True
         if word in NO_WORDS:
             return False
+        # 已收缴、已按时开展 … say it was done; 未缴纳、没开展 … that it was not.
+        if word.startswith("已"):
+            return True
+        if word.startswith(("未", "没")):
+            return False
         return Invalid("form_bad_yesno", {})
     if f.type == "choice":
         return _choice(f, raw)
     return _date(raw, month)
 
 
+_THOUSANDS = re.compile(r"-?\d{1,3}(,\d{3})+(\.\d+)?")
+_END_MARKS = "。！!～~"
+
+
 def _number(f: Field, raw: str) -> Value | Invalid:
-    word = raw.replace(",", "").replace(" ", "").rstrip(_UNITS)
+    word = raw.replace(" ", "").rstrip(_END_MARKS)
+    if "," in word and not _THOUSANDS.fullmatch(word.rstrip(_UNITS)):
+        # "1，2" is two numbers, not twelve; only 3,000 is a thousands separator.
+        return Invalid("form_bad_number", {"example": int(max(f.low, min(2, f.high)))})
+    word = word.replace(",", "").rstrip(_UNITS)
     if word in NO_WORDS:
         word = "0"
     value: float | None
@@ -452,6 +475,13 @@ def looks_filled(form: Form, text: str) -> bool:
     )
 
 
+def named_fields(form: Form, text: str) -> int:
+    """How many different fields the ``标签：`` lines of a message name (two or more: it
+    is the filled template, even when sent as the answer to one question)."""
+    keys = {_head_key(form, m["head"]) for line in text.splitlines() if (m := _HEAD.match(line))}
+    return len(keys - {None})
+
+
 def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
     """Read a filled template back: each ``标签：值`` line (labels in any order, keys
     accepted too, numbering and the bracketed hints ignored); the lines under a
@@ -463,7 +493,10 @@ def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
     for line in text.splitlines():
         m = _HEAD.match(line)
         key = _head_key(form, m["head"]) if m else None
-        if m is not None and key is not None and key not in raw:
+        if m is not None and key is not None:
+            if key in raw:  # the template pasted twice: the first copy counts, not the rest
+                current = None
+                continue
             raw[key] = [m["rest"]]
             current = key
         elif current is not None:
@@ -476,6 +509,13 @@ def parse_filled(form: Form, text: str, month: Month | None = None) -> Filled:
             continue
         joined = "\n".join(raw[f.key]).strip() if f.type == "text" else " ".join(raw[f.key])
         parsed = parse_answer(f, joined, month)
+        if isinstance(parsed, Invalid) and f.type != "text":
+            # A stray line under a yes/no or number (a label we do not know, a note)
+            # must not spoil the answer written after the colon.
+            first = next((part for part in raw[f.key] if part.strip()), "")
+            if first.strip() != joined.strip():
+                again = parse_answer(f, first, month)
+                parsed = parsed if isinstance(again, Invalid) else again
         if isinstance(parsed, Invalid):
             unread.append(f.key)
             problems[f.key] = parsed

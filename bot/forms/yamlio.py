@@ -15,7 +15,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from bot.forms.model import Form
+from bot.forms.model import FieldProblem, Form
+
+KEY_RULE = (
+    "a key is ASCII letters, digits and _, starting with a letter, at most 32 characters"
+    " (e.g. theme_day); the label is what people read"
+)
 
 
 class FormFormatError(ValueError):
@@ -86,10 +91,15 @@ def load_form_yaml(text: str) -> Form:
         problems = []
         for e in exc.errors():
             loc = tuple(e["loc"])
+            cause = e.get("ctx", {}).get("error")
+            if isinstance(cause, FieldProblem):  # a form-wide rule that one field broke
+                loc = ("fields", cause.index, cause.attr)
             line, path = _locate(root, loc)
             message = e["msg"].removeprefix("Value error, ")
             if e["type"] == "extra_forbidden":
                 message = "unknown field"
+            elif e["type"] == "string_pattern_mismatch" and loc[-1:] in (("key",), ("ask_if",)):
+                message = KEY_RULE
             problems.append(_at(line, path, message))
         raise FormFormatError(problems) from None
 

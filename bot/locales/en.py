@@ -683,4 +683,10 @@ MESSAGES: dict[str, str] = {
     "rec_review_groups_head": "<b>By general branch:</b>",
     "rec_review_group_line": "▸ {name} ({units}) | on time {rate} | late {late} | missing {missing} | good {good} · fair {fair} · average {average} · poor {poor}",
     "apv_sent_for_review": "📝 Your general branch reviews reports: sent to its secretary, and you will be told the outcome. It counts as sent now.",
+    "form_button_old": "The form has changed since; this button no longer applies. Send /report to go on with the new form.",
+    "form_already_submitted": "This report is already submitted. To change an item, tap “Change an item”.",
+    "form_question_gone": "The form has just changed and that question is no longer in it, so this reply was not saved. Please answer the question below:",
+    "form_need_text": "Please answer this item in text (stickers, voice and the like cannot be answers), or tap a button above. Send /cancel to pause; your answers are kept.",
+    "attach_saved_form": "📎 Saved as a supporting document for <b>{branch}</b>, {month}. The month counts as reported once the form is filled in and submitted.",
+    "form_status_not_found": "No branch or form item “{name}”. The form's items: {fields}. For the branches, send /branches.",
 }

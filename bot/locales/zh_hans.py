@@ -675,4 +675,10 @@ MESSAGES: dict[str, str] = {
     "rec_review_groups_head": "<b>按党总支：</b>",
     "rec_review_group_line": "▸ {name}（{units}个）｜按时率 {rate}｜迟报 {late}｜未报 {missing}｜好 {good} · 较好 {fair} · 一般 {average} · 差 {poor}",
     "apv_sent_for_review": "📝 本支部的报告需经党总支审核：已送总支书记审核，审核结果会通知你。报送时间按本次提交计算。",
+    "form_button_old": "报表已更新，这个按钮已失效。请发送 /report 按新报表继续填写。",
+    "form_already_submitted": "这份报告已经提交了，不用再点。需要修改时点“修改某项”。",
+    "form_question_gone": "报表刚更新过，刚才的问题已不在表中，这条回复没有保存。请回答下面的问题：",
+    "form_need_text": "这一项请用文字回答（表情、语音等无法作为答案），也可以点上面的按钮。发送 /cancel 可暂停，已填内容会保存。",
+    "attach_saved_form": "📎 已保存为 <b>{branch}</b> {month}的佐证材料。报表各项填完并点“提交”后，本月才算报送。",
+    "form_status_not_found": "没有找到支部或报表项“{name}”。报表项有：{fields}。支部列表请发送 /branches。",
 }

@@ -740,4 +740,10 @@ MESSAGES: dict[str, str] = {
     "rec_review_groups_head": "<b>按黨總支：</b>",
     "rec_review_group_line": "▸ {name}（{units}個）｜按時率 {rate}｜遲報 {late}｜未報 {missing}｜好 {good} · 較好 {fair} · 一般 {average} · 差 {poor}",
     "apv_sent_for_review": "📝 本支部的報告需經黨總支審覈：已送總支書記審覈，審覈結果會通知你。報送時間按本次提交計算。",
+    "form_button_old": "報表已更新，這個按鈕已失效。請發送 /report 按新報表繼續填寫。",
+    "form_already_submitted": "這份報告已經提交了，不用再點。需要修改時點“修改某項”。",
+    "form_question_gone": "報表剛更新過，剛纔的問題已不在表中，這條回覆沒有保存。請回答下面的問題：",
+    "form_need_text": "這一項請用文字回答（表情、語音等無法作爲答案），也可以點上面的按鈕。發送 /cancel 可暫停，已填內容會保存。",
+    "attach_saved_form": "📎 已保存爲 <b>{branch}</b> {month}的佐證材料。報表各項填完並點“提交”後，本月纔算報送。",
+    "form_status_not_found": "沒有找到支部或報表項“{name}”。報表項有：{fields}。支部列表請發送 /branches。",
 }

@@ -152,6 +152,16 @@ async def field_status(
     )
 
 
+async def not_found(env: Env, word: str, month: Month, error: UserError) -> UserError:
+    """`/status <word>` named neither a branch nor a field: with a form in force, the
+    answer names the form's items too (the coordinator may have mistyped one)."""
+    version = await forms.form_for(env, month)
+    if error.key != "branch_not_found" or version is None or version.form is None:
+        return error
+    labels = "、".join(f.label for f in version.form.fields)
+    return UserError("form_status_not_found", name=word, fields=labels)
+
+
 async def field_status_at(
     env: Env, actor: Actor, code: str, position: int, now: datetime
 ) -> FieldStatus:

@@ -40,6 +40,7 @@ from bot.forms.model import (
     load_answers,
     looks_filled,
     missing,
+    named_fields,
     next_field,
     parse_answer,
     parse_filled,
@@ -369,7 +370,14 @@ async def open_question(env: Env, actor: Actor, now: datetime) -> tuple[int, Mon
         or actor.member_of(pending.branch_id) is None
     ):
         return None
-    return pending.branch_id, Month.parse(pending.month), pending.held_text
+    month = Month.parse(pending.month)
+    if not await has_form(env, pending.branch_id, month):
+        # The form was cleared since the question was asked: the question is gone, and
+        # what the person types now is free text again (not "this button is stale").
+        async with env.db.transaction() as tx:
+            await report_store.clear_pending(tx, actor.user_id)
+        return None
+    return pending.branch_id, month, pending.held_text
 
 
 async def answer(
@@ -402,7 +410,14 @@ async def answer(
         assert form is not None
         f = form.field(key)
         if f is None or not applies(form, f, answers):
-            raise UserError("stale_button")
+            if value is not None or skip or submitted:
+                raise UserError("stale_button")
+            # Typed to a question the form no longer has (it changed meanwhile): not
+            # stored; said so, and the form's next question asked instead.
+            nxt = next_field(form, answers)
+            await _pend(tx, actor, branch_id, month, f"{ASK}:{nxt.key}" if nxt else None, now)
+            gone = Invalid("form_question_gone", {})
+            return FormState(branch, month, v, answers, report, False, nxt, unread, gone)
         parsed: Value | Invalid | None
         if skip:
             parsed = None if not f.required else Invalid("form_required", {"label": f.label})
@@ -525,6 +540,22 @@ async def paste(
         return state, filled
 
 
+async def typed(
+    env: Env, actor: Actor, branch_id: int, month: Month, held: str, text: str | None, now: datetime
+) -> tuple[FormState, Filled | None]:
+    """Text typed while a form question is open: the filled template when it was asked
+    for, or when it names two or more fields (a whole template pasted at one question
+    would otherwise become that one field's answer); else the answer to the question."""
+    body = text or ""
+    if held == PASTE:
+        return await paste(env, actor, branch_id, month, body, now)
+    version = await form_for(env, month)
+    if version is not None and version.form and named_fields(version.form, body) >= 2:
+        return await paste(env, actor, branch_id, month, body, now)
+    key = held.partition(":")[2]
+    return await answer(env, actor, branch_id, month, key, text, now), None
+
+
 async def route_text(
     env: Env, actor: Actor, branch_id: int, month: Month, text: str | None, now: datetime
 ) -> tuple[FormState, Filled | None]:
@@ -555,8 +586,8 @@ async def submit(
             raise UserError("stale_button")
         _, v, _, _, report, submitted = loaded
         draft = await store.get_draft(tx, branch_id, str(month))
-        if draft is None:
-            raise UserError("form_no_draft")
+        if draft is None:  # a second tap on 提交 finds the report in, not a lost draft
+            raise UserError("form_already_submitted" if submitted else "form_no_draft")
         if report is None and month not in (current, current.prev()):
             raise UserError("stale_button")
         if submitted:  # nothing waits: changes to a submitted report are made at once
