@@ -235,6 +235,8 @@ def _overdue(task: store.TaskRow, status: str, today: date) -> bool:
 
 async def progress(env: Env, tx: Tx, today: date) -> list[PlanProgress]:
     plans = await store.active_plans(tx)
+    if not plans:
+        return []  # most months: nothing to walk ten thousand branches for
     tasks = await store.tasks_of(tx, [p.id for p in plans])
     states = await store.statuses(tx, [task.id for task in tasks])
     branches = await branch_store.list_branches(tx)
