@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from bot import rules
-from bot.calendar import Month
+from bot.calendar import Month, end_of
 from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
 from bot.rules import State as State
 from bot.services import months, plans
@@ -174,6 +174,11 @@ async def summarize(
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
     lines: list[Line] = []
+    # `rules.branch_month_state` for each branch, its month-wide parts worked out
+    # once (ten thousand branches share one clock and one month end);
+    # tests/test_perf2_summary.py proves the states equal.
+    overdue = rules.is_overdue(cycle.due_on, now, tz)
+    month_end = end_of(month.last_day, tz)
     for row in await standing.month_rows(tx, str(month)):
         archived = row["archived_at"]
         branch = BranchRow(
@@ -184,14 +189,11 @@ async def summarize(
             archived_at=None if archived is None else parse_ts(archived),
         )
         late = row["r_late"]
-        state = rules.branch_month_state(
-            branch,
-            month,
+        state = rules.month_state(
             reported_late=None if late is None else bool(late),
             exempt=row["e_branch_id"] is not None,
-            due_on=cycle.due_on,
-            now=now,
-            tz=tz,
+            expected=rules.alive_at_end(branch, month_end),
+            overdue=overdue,
         )
         if state is not None:
             lines.append(Line(row, branch, state))
@@ -204,7 +206,7 @@ async def summarize(
         month=month,
         due_on=cycle.due_on,
         nominal_due=nominal_due(env, month),
-        overdue=rules.is_overdue(cycle.due_on, now, tz),
+        overdue=overdue,
         lines=lines,
         failures=failures,
     )
