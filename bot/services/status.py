@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from bot import rules
@@ -178,7 +178,9 @@ async def summarize(
     # once (ten thousand branches share one clock and one month end);
     # tests/test_perf2_summary.py proves the states equal.
     overdue = rules.is_overdue(cycle.due_on, now, tz)
-    month_end = end_of(month.last_day, tz)
+    # In UTC: comparing it with ten thousand fixed-offset times then needs no
+    # zone look-up each (the same instant, so the same answers).
+    month_end = end_of(month.last_day, tz).astimezone(UTC)
     for row in await standing.month_rows(tx, str(month)):
         archived = row["archived_at"]
         branch = BranchRow(
