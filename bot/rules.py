@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from functools import lru_cache
 from typing import Protocol
@@ -216,8 +216,9 @@ def expected_in(branch: Lifetime, month: Month, tz: ZoneInfo) -> bool:
 
 @lru_cache(maxsize=256)
 def _month_end(month: Month, tz: ZoneInfo) -> datetime:
-    """The first instant after `month` (asked once per branch of ten thousand: cached)."""
-    return end_of(month.last_day, tz)
+    """The first instant after `month` (asked once per branch of ten thousand: cached),
+    in UTC: compared with stored fixed-offset times it then needs no zone look-up."""
+    return end_of(month.last_day, tz).astimezone(UTC)
 
 
 def alive_at_end(branch: Lifetime, month_end: datetime) -> bool:

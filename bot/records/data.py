@@ -7,15 +7,25 @@ so the ledger, the review and the chart can never disagree with them.
 A year of ten thousand branches is some 120,000 reports: they are read page
 by page as plain rows (`ReportRow`, slotted, no pydantic model each), so the
 event loop is never held for long and the year fits in a fraction of the
-memory; `assemble` then runs in a worker thread.
+memory; `assemble` then runs in a worker thread. Their texts, the bulk of a
+year, are not held: each page's texts go to a temporary file (`TextSpill`) as
+they are read, and the ledger's reports sheet reads them back one by one
+(`YearData.report_text`); nothing else needs them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
+import os
+import tempfile
+import threading
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from typing import IO, Any
 from zoneinfo import ZoneInfo
 
 from bot import rules
@@ -73,6 +83,71 @@ class ReportRow:
     revised_at: datetime | None
     late: bool
     revisions: int
+    # Where `TextSpill` keeps the text (then `text` is empty); -1: `text` holds it.
+    text_ref: int = -1
+
+
+def _remove(file: IO[bytes], path: str) -> None:
+    file.close()
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+
+
+class TextSpill:
+    """Report texts kept in a temporary file while a year is in memory.
+
+    `add` appends a text (its UTF-8 length, then the bytes) and returns where;
+    `get` reads it back. Written while the year loads, read while the ledger is
+    written in a worker thread (a lock keeps a read's seek and read together).
+    The file goes when the spill does.
+    """
+
+    def __init__(self) -> None:
+        # A named file, so that the ledger's worker process (bot/services/job_worker.py)
+        # can open it by path when the year is pickled to it; closed and removed by the
+        # finalizer below, when the spill goes (it outlives any `with`).
+        self._file: IO[bytes] = tempfile.NamedTemporaryFile(delete=False)  # noqa: SIM115
+        self._path = self._file.name
+        self._end = 0
+        self._at_end = True
+        self._lock = threading.Lock()
+        self._finalizer: Any = weakref.finalize(self, _remove, self._file, self._path)
+
+    def __getstate__(self) -> dict[str, object]:
+        with self._lock:
+            self._file.flush()
+        return {"path": self._path, "end": self._end}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        # In the worker: read-only, and the file stays the loading process's to remove.
+        self._path = str(state["path"])
+        self._file = open(self._path, "rb")  # noqa: SIM115
+        self._end = int(str(state["end"]))
+        self._at_end = False
+        self._lock = threading.Lock()
+        self._finalizer = weakref.finalize(self, self._file.close)
+
+    def add(self, text: str) -> int:
+        data = text.encode("utf-8")
+        with self._lock:
+            if not self._at_end:
+                self._file.seek(self._end)
+                self._at_end = True
+            at = self._end
+            self._file.write(len(data).to_bytes(4, "little"))
+            self._file.write(data)
+            self._end += 4 + len(data)
+        return at
+
+    def get(self, ref: int) -> str:
+        with self._lock:
+            self._at_end = False
+            self._file.seek(ref)
+            size = int.from_bytes(self._file.read(4), "little")
+            return self._file.read(size).decode("utf-8")
+
+    def close(self) -> None:
+        self._finalizer()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,12 +172,17 @@ class YearData:
     branches: list[Branch]
     cells: dict[tuple[int, Month], Cell]
     authors: dict[int, User] = field(default_factory=dict)
+    # Authors' display names by id, as `load_span` keeps them (not ten thousand
+    # models); `author_name` looks here before `authors`.
+    author_names: dict[int, str] = field(default_factory=dict)
     circulars: list[Circular] = field(default_factory=list)
     tasks: list[TaskStatusRow] = field(default_factory=list)
     # The report form's answers by month (only months where some report used a form).
     form_answers: dict[Month, MonthAnswers] = field(default_factory=dict)
     # Every unit, 总支 that only gather included: the tree the ledger groups by 总支.
     units: dict[int, Branch] = field(default_factory=dict)
+    # The reports' texts when they were spilled as the year loaded (`load_span`).
+    texts: TextSpill | None = None
 
     @property
     def year(self) -> int:
@@ -123,6 +203,13 @@ class YearData:
             for m in self.months
             if (c := self.cells.get((b.id, m))) is not None and c.report is not None
         ]
+
+    def report_text(self, report: ReportRow) -> str:
+        """A report's full text, from the spill when it was loaded into one (a text
+        given in the row wins: a spilled row holds none)."""
+        if report.text or report.text_ref < 0 or self.texts is None:
+            return report.text
+        return self.texts.get(report.text_ref)
 
     def tally(self, month: Month) -> dict[State, int]:
         counts = dict.fromkeys(State, 0)
@@ -148,6 +235,9 @@ class YearData:
         return (counts[State.ON_TIME] + counts[State.LATE]) / expected
 
     def author_name(self, author_id: int) -> str:
+        name = self.author_names.get(author_id)
+        if name is not None:
+            return name
         user = self.authors.get(author_id)
         return user.display_name if user is not None else str(author_id)
 
@@ -188,16 +278,28 @@ def assemble(
         if first <= month <= last:
             infos[month] = MonthInfo(month, cycle.due_on, rules.is_overdue(cycle.due_on, now, tz))
     by_str = {str(m): m for m in months}
-    by_key = {(r.branch_id, by_str.get(r.month) or Month.parse(r.month)): r for r in reports}
+    # The reports by branch then month, walked beside the branches: no index of
+    # 120,000 keys next to the cells (the peak of a big year's memory).
+    ordered = reports if isinstance(reports, list) else list(reports)
+    if not _in_order(ordered):
+        ordered = sorted(ordered, key=lambda r: (r.branch_id, r.month))
+    at = 0
     # The first instant after each month, once, rather than once per branch and month.
     ends = {m: end_of(m.last_day, tz) for m in months}
     cells: dict[tuple[int, Month], Cell] = {}
     kept: list[Branch] = []
     for branch in sorted(branches, key=lambda b: b.id):
+        while at < len(ordered) and ordered[at].branch_id < branch.id:
+            at += 1  # a report of a branch not given: as before, not shown
+        mine: dict[Month, ReportRow] = {}
+        while at < len(ordered) and ordered[at].branch_id == branch.id:
+            r = ordered[at]
+            mine[by_str.get(r.month) or Month.parse(r.month)] = r
+            at += 1
         in_span = False
         for month in months:
             existed = rules.alive_at_end(branch, ends[month])
-            report = by_key.get((branch.id, month))
+            report = mine.get(month)
             in_span = in_span or existed or report is not None
             info = infos.get(month)
             if info is None:
@@ -232,6 +334,14 @@ def assemble(
     )
 
 
+def _in_order(reports: Sequence[ReportRow]) -> bool:
+    """Whether the reports are by branch then month (as `load_span` reads them)."""
+    return all(
+        a.branch_id < b.branch_id or (a.branch_id == b.branch_id and a.month <= b.month)
+        for a, b in itertools.pairwise(reports)
+    )
+
+
 async def load_span(
     env: Env,
     first: Month,
@@ -248,10 +358,14 @@ async def load_span(
         units = await q.branches_all(tx)
         branches = [b for b in units if b.reports]
         cycles = await q.cycles_between(tx, lo, hi)
-        reports = await _report_rows(tx, lo, hi)
+        texts = TextSpill()
+        reports = await _report_rows(tx, lo, hi, texts)
         exemptions = await q.exemptions_between(tx, lo, hi)
         attachments = await q.attachment_counts_between(tx, lo, hi)
-        authors = await q.report_authors_between(tx, lo, hi)
+        author_names = {
+            uid: user.display_name
+            for uid, user in (await q.report_authors_between(tx, lo, hi)).items()
+        }
         circulars = await q.circulars_between(tx, lo, hi)
         form_answers: dict[Month, MonthAnswers] = {}
         for month in months_between(first, last):
@@ -271,18 +385,19 @@ async def load_span(
         reports=reports,
         exemptions=exemptions,
         attachments=attachments,
-        authors=authors,
         circulars=circulars,
         units=units,
         tasks=tasks,
     )
-    return replace(data, form_answers=form_answers) if form_answers else data
+    return replace(data, form_answers=form_answers, texts=texts, author_names=author_names)
 
 
-async def _report_rows(tx: Tx, lo: str, hi: str) -> list[ReportRow]:
-    """The span's reports, a page per query; months share one string each."""
+async def _report_rows(tx: Tx, lo: str, hi: str, texts: TextSpill) -> list[ReportRow]:
+    """The span's reports, a page per query; months share one string each, the
+    texts go to `texts` as each page is read."""
     out: list[ReportRow] = []
     months: dict[str, str] = {}
+    ids: dict[int, int] = {}  # one int object per branch and author, not one per report
     after: tuple[int, str] | None = None
     while True:
         page = await q.report_page_between(tx, lo, hi, after, REPORT_PAGE)
@@ -290,14 +405,15 @@ async def _report_rows(tx: Tx, lo: str, hi: str) -> list[ReportRow]:
             out.append(
                 ReportRow(
                     id=rid,
-                    branch_id=branch_id,
+                    branch_id=ids.setdefault(branch_id, branch_id),
                     month=months.setdefault(month, month),
-                    author_id=author,
-                    text=text,
+                    author_id=ids.setdefault(author, author),
+                    text="",
                     submitted_at=parse_ts(submitted),
                     revised_at=parse_ts_opt(revised),
                     late=bool(late),
                     revisions=revisions,
+                    text_ref=texts.add(text),
                 )
             )
         if len(page) < REPORT_PAGE:

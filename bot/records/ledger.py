@@ -454,7 +454,7 @@ def _reports(wb: LedgerBook, data: YearData) -> None:
             L.STATE_LABEL[State.LATE if report.late else State.ON_TIME],
             report.revisions - 1,  # the first version is not a revision
             cell.attachments if cell is not None else 0,
-            report.text,
+            data.report_text(report),
         ]
         if generals is not None:
             row.insert(1, generals.get(report.branch_id, ""))

@@ -29,9 +29,19 @@ from storage.approvals import PENDING
 from storage.db import Tx
 
 
+class Named(Protocol):
+    """What the grouping reads of a unit: a `bot.models.Branch` or a summary's lean row."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def name(self) -> str: ...
+
+
 class HasBranch(Protocol):
     @property
-    def branch(self) -> Branch: ...
+    def branch(self) -> Named: ...
 
 
 class HasState(HasBranch, Protocol):

@@ -2,33 +2,96 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from bot import rules
-from bot.calendar import Month
-from bot.models import Branch, BranchView, Exemption, OutboxItem, Report, User
+from bot.calendar import Month, end_of
+from bot.models import Branch, BranchKind, BranchView, Exemption, OutboxItem, Report, User
 from bot.rules import State as State
 from bot.services import months, plans
 from bot.services.base import COMMITTEE, Actor, Env, Scope, UserError, nominal_due, peek_cycle
 from bot.services.tree import resolve_in_scope
-from storage import branches, outbox
+from storage import branches, outbox, standing
 from storage import reports as report_store
-from storage.db import Tx
+from storage.db import Tx, parse_ts
+from storage.rows import model_from
 
 
-@dataclass(frozen=True)
-class Line:
-    view: BranchView
-    state: State
-    report: Report | None
-    exemption: Exemption | None
-    attachments: int
+@dataclass(frozen=True, slots=True)
+class BranchRow:
+    """A branch as a month's summary reads it: what `Line.branch` gives (lean, no
+    validation; a `rules.Lifetime` like `bot.models.Branch`)."""
+
+    id: int
+    name: str
+    category: str
+    created_at: datetime
+    archived_at: datetime | None
+    # The tree (docs/tree.md): as `bot.models.Branch` has them.
+    parent_id: int | None = None
+    kind: BranchKind = BranchKind.BRANCH
+    reports: bool = True
 
     @property
-    def branch(self) -> Branch:
-        return self.view.branch
+    def active(self) -> bool:
+        return self.archived_at is None
+
+    @property
+    def is_general(self) -> bool:
+        return self.kind is BranchKind.GENERAL
+
+
+class Line:
+    """A branch's place in a month. Read from one row of `storage.standing`: the
+    state and the branch are decided at once, the models (`view`, `report`,
+    `exemption`) built from the row on first use, since a summary of ten thousand
+    branches mostly needs names and states."""
+
+    __slots__ = ("_exemption", "_report", "_row", "_view", "attachments", "branch", "state")
+
+    def __init__(self, row: sqlite3.Row, branch: BranchRow, state: State) -> None:
+        self._row = row
+        self.branch = branch
+        self.state = state
+        self.attachments: int = row["attachments"]
+        self._view: BranchView | None = None
+        self._report: Report | None = None
+        self._exemption: Exemption | None = None
+
+    @property
+    def view(self) -> BranchView:
+        if self._view is None:
+            row = self._row
+            self._view = BranchView(
+                branch=model_from(Branch, row),
+                secretary=None if row["s_user_id"] is None else model_from(User, row, "s_"),
+                deputy=None if row["d_user_id"] is None else model_from(User, row, "d_"),
+            )
+        return self._view
+
+    @property
+    def report(self) -> Report | None:
+        if self._report is None and self._row["r_id"] is not None:
+            self._report = model_from(Report, self._row, "r_")
+        return self._report
+
+    @property
+    def exemption(self) -> Exemption | None:
+        if self._exemption is None and self._row["e_branch_id"] is not None:
+            self._exemption = model_from(Exemption, self._row, "e_")
+        return self._exemption
+
+    @property
+    def has_secretary(self) -> bool:
+        return self._row["s_user_id"] is not None
+
+    @property
+    def highlighted(self) -> bool:
+        """Whether its report was picked for the circular's highlights."""
+        return self._row["r_highlighted_by"] is not None
 
     @property
     def unreachable(self) -> list[User]:
@@ -62,7 +125,7 @@ class MonthSummary:
         return [
             ln
             for ln in self.lines
-            if ln.view.secretary is None and ln.state in (State.WAITING, State.MISSING)
+            if not ln.has_secretary and ln.state in (State.WAITING, State.MISSING)
         ]
 
     @property
@@ -126,31 +189,37 @@ async def summarize(
     its 支部 owes none: docs/tree.md)."""
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
-    views = await branches.branch_views(tx)
-    for branch in await branches.archived_branches(tx):
-        views.append(BranchView(branch=branch))  # archived: history still counts it
-    reports = {r.branch_id: r for r in await report_store.reports_for_month(tx, str(month))}
-    exemptions = await report_store.exemptions_for_month(tx, str(month))
-    counts = await report_store.attachment_counts(tx, str(month))
     lines: list[Line] = []
-    for view in sorted(views, key=lambda v: v.branch.id):
-        b = view.branch
-        if not b.reports or not scope.covers(b.id):
-            continue
-        report = reports.get(b.id)
-        exemption = exemptions.get(b.id)
-        state = rules.branch_month_state(
-            b,
-            month,
-            reported_late=None if report is None else report.late,
-            exempt=exemption is not None,
-            due_on=cycle.due_on,
-            now=now,
-            tz=tz,
+    # `rules.branch_month_state` for each branch, its month-wide parts worked out
+    # once (ten thousand branches share one clock and one month end);
+    # tests/test_perf2_summary.py proves the states equal.
+    overdue = rules.is_overdue(cycle.due_on, now, tz)
+    # In UTC: comparing it with ten thousand fixed-offset times then needs no
+    # zone look-up each (the same instant, so the same answers).
+    month_end = end_of(month.last_day, tz).astimezone(UTC)
+    for row in await standing.month_rows(tx, str(month)):
+        if not row["reports"] or not scope.covers(row["id"]):
+            continue  # a 总支 that only gathers owes no report; outside the scope
+        archived = row["archived_at"]
+        branch = BranchRow(
+            id=row["id"],
+            name=row["name"],
+            category=row["category"],
+            created_at=parse_ts(row["created_at"]),
+            archived_at=None if archived is None else parse_ts(archived),
+            parent_id=row["parent_id"],
+            kind=BranchKind(row["kind"]),
+            reports=bool(row["reports"]),
         )
-        if state is None:
-            continue
-        lines.append(Line(view, state, report, exemption, counts.get(b.id, 0)))
+        late = row["r_late"]
+        state = rules.month_state(
+            reported_late=None if late is None else bool(late),
+            exempt=row["e_branch_id"] is not None,
+            expected=rules.alive_at_end(branch, month_end),
+            overdue=overdue,
+        )
+        if state is not None:
+            lines.append(Line(row, branch, state))
     failures: list[OutboxItem] = []
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), tz)
@@ -166,7 +235,7 @@ async def summarize(
         month=month,
         due_on=cycle.due_on,
         nominal_due=nominal_due(env, month),
-        overdue=rules.is_overdue(cycle.due_on, now, tz),
+        overdue=overdue,
         lines=lines,
         failures=failures,
         scope=scope,
