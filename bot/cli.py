@@ -16,6 +16,8 @@ from bot.logs import setup_logging
 from bot.settings import Settings, SettingsError, load_settings
 
 if TYPE_CHECKING:
+    from bot.calendar import Month
+    from bot.forms.model import Form
     from bot.services.base import Env
 
 EXIT_USAGE = 2
@@ -224,84 +226,83 @@ def cmd_plan_import(args: argparse.Namespace) -> int:
     return _with_database(cfg, go)
 
 
-def cmd_form_import(args: argparse.Namespace) -> int:
-    """`zhibu form import form.yaml [--from 2026-07]`: the form from that month on."""
-    cfg = _settings()
+def _month_option(env: Env, option: str, value: str | None, now: datetime) -> Month | None:
+    """`--from`/`--month` as a month, this month when not given; None (said why) if unreadable."""
     from bot.calendar import Month
-    from bot.forms.yamlio import FormFormatError, load_form_file
-    from bot.services import forms
-    from bot.services.base import UserError, current_month
+    from bot.services.base import current_month
 
     try:
-        form = load_form_file(args.file)
-    except FormFormatError as exc:
-        print(f"zhibu: {args.file}: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        return Month.parse(value) if value else current_month(env, now)
+    except ValueError:
+        print(f"zhibu: {option} {value}: write the month as 2026-07", file=sys.stderr)
+        return None
+
+
+def _set_form(
+    cfg: Settings, form: Form | None, from_month: str | None, done: Callable[[Month], str]
+) -> int:
+    """`form import` and `form clear`: set the form (None: free text) from `--from` on;
+    `done` says what was set."""
+    from bot.services import forms
+    from bot.services.base import UserError
+
     if not _database_ok(cfg):
         return EXIT_USAGE
 
     async def go(env: Env) -> int:
         now = datetime.now(UTC)
-        try:
-            month = Month.parse(args.from_month) if args.from_month else current_month(env, now)
-        except ValueError:
-            print(f"zhibu: --from {args.from_month}: write the month as 2026-07", file=sys.stderr)
+        month = _month_option(env, "--from", from_month, now)
+        if month is None:
             return EXIT_USAGE
         try:
             version = await forms.set_form(env, form, month, now)
         except UserError as exc:
             print(f"zhibu: {_plain(cfg.language, exc)}", file=sys.stderr)
             return EXIT_USAGE
-        print(f"form {version.id}: {form.title}, {len(form.fields)} fields, from {month} on")
+        print(f"form {version.id}: {done(month)}")
         return 0
 
     return _with_database(cfg, go)
+
+
+def cmd_form_import(args: argparse.Namespace) -> int:
+    """`zhibu form import form.yaml [--from 2026-07]`: the form from that month on."""
+    cfg = _settings()
+    from bot.forms.yamlio import FormFormatError, load_form_file
+
+    try:
+        form = load_form_file(args.file)
+    except FormFormatError as exc:
+        print(f"zhibu: {args.file}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+    def done(month: Month) -> str:
+        return f"{form.title}, {len(form.fields)} fields, from {month} on"
+
+    return _set_form(cfg, form, args.from_month, done)
 
 
 def cmd_form_clear(args: argparse.Namespace) -> int:
     """`zhibu form clear [--from 2026-08]`: free-text reports again from that month on."""
-    cfg = _settings()
-    from bot.calendar import Month
-    from bot.services import forms
-    from bot.services.base import UserError, current_month
 
-    if not _database_ok(cfg):
-        return EXIT_USAGE
+    def done(month: Month) -> str:
+        return f"no form from {month} on; a report is one free text"
 
-    async def go(env: Env) -> int:
-        now = datetime.now(UTC)
-        try:
-            month = Month.parse(args.from_month) if args.from_month else current_month(env, now)
-        except ValueError:
-            print(f"zhibu: --from {args.from_month}: write the month as 2026-07", file=sys.stderr)
-            return EXIT_USAGE
-        try:
-            version = await forms.set_form(env, None, month, now)
-        except UserError as exc:
-            print(f"zhibu: {_plain(cfg.language, exc)}", file=sys.stderr)
-            return EXIT_USAGE
-        print(f"form {version.id}: no form from {month} on; a report is one free text")
-        return 0
-
-    return _with_database(cfg, go)
+    return _set_form(_settings(), None, args.from_month, done)
 
 
 def cmd_form_show(args: argparse.Namespace) -> int:
     """`zhibu form show [--month 2026-07]`: the versions, and the month's form as YAML."""
     cfg = _settings()
-    from bot.calendar import Month
     from bot.forms.yamlio import dump_form_yaml
     from bot.services import forms
-    from bot.services.base import current_month
 
     if not _database_ok(cfg):
         return EXIT_USAGE
 
     async def go(env: Env) -> int:
-        try:
-            month = Month.parse(args.month) if args.month else current_month(env, datetime.now(UTC))
-        except ValueError:
-            print(f"zhibu: --month {args.month}: write the month as 2026-07", file=sys.stderr)
+        month = _month_option(env, "--month", args.month, datetime.now(UTC))
+        if month is None:
             return EXIT_USAGE
         for v in await forms.versions(env):
             what = "no form (free text)" if v.form is None else v.form.title

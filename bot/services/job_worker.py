@@ -23,18 +23,15 @@ everybody else never noticed.
 from __future__ import annotations
 
 import asyncio
-import functools
-import multiprocessing
-import sys
-import weakref
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from bot.i18n import Ref
 from bot.services.base import UserError
+from bot.services.worker_pool import WorkerPool, limit_memory
+from bot.services.worker_pool import start_fork_server as start_fork_server
 
 T = TypeVar("T")
 GiB = 1024**3
@@ -88,90 +85,25 @@ def user_error(exc: OverBudget) -> UserError:
     return UserError("job_too_much_memory", what=what)
 
 
-_pool: ProcessPoolExecutor | None = None
-_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
-    weakref.WeakKeyDictionary()
-)
+_worker = WorkerPool()
 
 
 def _within(memory: int | None, fn: Callable[..., T], *args: Any) -> T:
     """In the worker: `fn(*args)` with the address space capped at `memory` (Linux),
     lifted again afterwards, so the next job gets its own budget."""
-    if memory is None or not sys.platform.startswith("linux"):
-        return fn(*args)
-    import resource
-
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    cap = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    before = limit_memory(memory)
     try:
         return fn(*args)
     finally:
-        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+        if before is not None:
+            import resource
 
-
-def _context() -> Any:
-    # The fork server (not a fork of the bot and its threads), shared with the plan
-    # worker: whichever starts it first sets what it preloads, so both ask for both.
-    # The renderers import their libraries (openpyxl, python-docx, matplotlib) on first use.
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        from bot.services.plan_worker import _PRELOAD as PLAN_PRELOAD
-
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([*PLAN_PRELOAD, __name__])
-        return context
-    return multiprocessing.get_context("spawn")
-
-
-def start_fork_server() -> None:
-    """Start the fork server now. It imports by the sys.path of its own start (Python
-    3.11 does not pass the parent's), where '' is the directory it started in: the test
-    suite starts it before any test changes directory."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        from multiprocessing import forkserver
-
-        _context()
-        forkserver.ensure_running()
-
-
-def _get_pool() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        _pool = ProcessPoolExecutor(max_workers=1, mp_context=_context())
-    return _pool
-
-
-def _lock() -> asyncio.Lock:
-    loop = asyncio.get_running_loop()
-    lock = _locks.get(loop)
-    if lock is None:
-        lock = _locks[loop] = asyncio.Lock()
-    return lock
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's worker (a running job cannot be cancelled otherwise) and wait for
-    the pool's threads and process to end."""
-    processes: dict[int, Any] = getattr(pool, "_processes", None) or {}
-    for process in list(processes.values()):
-        if process.is_alive():
-            process.kill()
-    pool.shutdown(wait=True, cancel_futures=True)
+            resource.setrlimit(resource.RLIMIT_AS, before)
 
 
 def shutdown() -> None:
     """Stop the worker, if one was started. Safe to call at any time, and twice."""
-    global _pool
-    pool, _pool = _pool, None
-    if pool is not None:
-        _stop(pool)
-
-
-async def _discard() -> None:
-    global _pool
-    pool, _pool = _pool, None
-    if pool is not None:
-        await asyncio.get_running_loop().run_in_executor(None, functools.partial(_stop, pool))
+    _worker.shutdown()
 
 
 async def run(budget: Budget, fn: Callable[..., T], *args: Any) -> T:
@@ -183,16 +115,9 @@ async def run(budget: Budget, fn: Callable[..., T], *args: Any) -> T:
             return await asyncio.wait_for(asyncio.to_thread(fn, *args), budget.seconds)
         except TimeoutError:
             raise TimedOut(budget) from None
-    async with _lock():
-        pool = _get_pool()
-        future: Future[T] = await asyncio.to_thread(pool.submit, _within, budget.memory, fn, *args)
-        try:
-            return await asyncio.wait_for(asyncio.wrap_future(future), budget.seconds)
-        except TimeoutError:
-            await _discard()
-            raise TimedOut(budget) from None
-        except MemoryError:
-            raise OutOfMemory(budget) from None
-        except BrokenProcessPool:
-            await _discard()
-            raise OutOfMemory(budget) from None
+    try:
+        return await _worker.run(budget.seconds, _within, budget.memory, fn, *args)
+    except TimeoutError:
+        raise TimedOut(budget) from None
+    except (MemoryError, BrokenProcessPool):
+        raise OutOfMemory(budget) from None
