@@ -647,4 +647,8 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task} (overdue): {count}/{total} branches not done: {names}",
     "plan_ledger_disabled": " (disabled)",
     "plan_ledger_deleted": " (deleted)",
+    "tree_archived_lifted": "Its {count} units now sit directly under the level above it (the committee or the 总支 above): {names}. To put them under another 总支: /movebranch unit 总支",
+    "tree_csv_parent_not_general": "<b>{name}</b> is not a 总支 and cannot be a parent: write 总支 in the kind column (the 4th) of its row in the file.",
+    "tree_self_parent": "<b>{unit}</b> cannot be its own parent.",
+    "tree_csv_parent_missing": "The parent “{name}” is neither in the file nor an existing unit: check the name, or add a row “{name},,,总支” to the file.",
 }

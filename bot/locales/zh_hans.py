@@ -639,4 +639,8 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task}（已逾期）：{count}/{total}个支部未完成：{names}",
     "plan_ledger_disabled": "（已停用）",
     "plan_ledger_deleted": "（已删除）",
+    "tree_archived_lifted": "原属该总支的 {count} 个单位已改为直属它的上一级（工委或上级总支）：{names}。如需归入其他总支：/movebranch 支部名 总支名",
+    "tree_csv_parent_not_general": "<b>{name}</b> 不是党总支，不能设为上级：请在文件中它那一行的类型列（第4列）写“总支”。",
+    "tree_self_parent": "<b>{unit}</b> 不能做它自己的上级。",
+    "tree_csv_parent_missing": "上级“{name}”既不在文件中，也不是已有的单位：请核对名称，或在文件中加一行“{name},,,总支”。",
 }

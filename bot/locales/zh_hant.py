@@ -686,4 +686,8 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task}（已逾期）：{count}/{total}個支部未完成：{names}",
     "plan_ledger_disabled": "（已停用）",
     "plan_ledger_deleted": "（已刪除）",
+    "tree_archived_lifted": "原屬該總支的 {count} 個單位已改爲直屬它的上一級（工委或上級總支）：{names}。如需歸入其他總支：/movebranch 支部名 總支名",
+    "tree_csv_parent_not_general": "<b>{name}</b> 不是黨總支，不能設爲上級：請在文件中它那一行的類型列（第4列）寫“總支”。",
+    "tree_self_parent": "<b>{unit}</b> 不能做它自己的上級。",
+    "tree_csv_parent_missing": "上級“{name}”既不在文件中，也不是已有的單位：請覈對名稱，或在文件中加一行“{name},,,總支”。",
 }

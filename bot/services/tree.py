@@ -154,7 +154,10 @@ def placed(actor: Actor, place: ChatPlace) -> Actor:
 PARENT_KEYS = frozenset({"上级", "上級", "parent", "总支", "總支"})
 KIND_KEYS = frozenset({"类型", "類型", "kind", "type"})
 REPORTS_KEYS = frozenset({"报送", "報送", "reports", "report"})
-GENERAL_WORDS = frozenset({"总支", "總支", "党总支", "黨總支", "general"})
+# 党总支部 is the full name; clerks write any of its short forms.
+GENERAL_WORDS = frozenset(
+    {"总支", "總支", "党总支", "黨總支", "总支部", "總支部", "党总支部", "黨總支部", "general"}
+)
 BRANCH_WORDS = frozenset({"支部", "党支部", "黨支部", "branch"})
 YES_WORDS = frozenset({"是", "要", "yes", "y", "true", "1"})
 NO_WORDS = frozenset({"否", "不", "no", "n", "false", "0"})
@@ -174,10 +177,19 @@ class UnitOptions:
     kind_given: bool = False  # a CSV row that names its kind (else an existing unit keeps its)
 
 
+OPTION_KEYS = PARENT_KEYS | KIND_KEYS | REPORTS_KEYS
+
+
 def _option(word: str) -> tuple[str, str] | None:
     for sep in ("=", "＝"):
         if sep in word:
             key, _, value = word.partition(sep)
+            return key.strip().lower(), value.strip()
+    # `上级：一总支` is how a Chinese keyboard writes it; a colon counts only after a key
+    # we know, so a name with a colon in it stays a name.
+    for sep in ("：", ":"):
+        key, found, value = word.partition(sep)
+        if found and key.strip().lower() in OPTION_KEYS:
             return key.strip().lower(), value.strip()
     return None
 
@@ -282,6 +294,32 @@ def _csv_error(env: Env, line: int, key: str, **params: object) -> UserError:
     return UserError("csv_bad_row", line=line, reason=t(env.cfg.language, key, **params))
 
 
+HEADER_FIRST = frozenset({"name", "名称", "名稱", "支部", "支部名称"})
+HEADER_WORDS = frozenset(
+    {"上级", "上級", "parent", "类型", "類型", "kind", "type", "报送", "報送", "reports"}
+    | {"上级党组织", "上級黨組織", "所属总支", "所屬總支", "是否报送", "是否報送"}
+)
+
+
+def csv_header(row: list[str]) -> bool:
+    """Whether the first row is a header: a name column called …名称 (单位名称,
+    党组织名称), or a tree column called 上级/类型/报送 (else it would be read as a unit
+    under a 总支 called «上级»)."""
+    cells = [c.strip().lower() for c in row] + [""] * 5
+    first = cells[0].lstrip("\ufeff")
+    if first in HEADER_FIRST or first.endswith(("名称", "名稱")):
+        return True
+    return any(c in HEADER_WORDS for c in cells[2:5])
+
+
+def csv_cells(row: list[str]) -> list[str]:
+    """A row typed with a Chinese keyboard's commas (甲支部，机关，一总支) is one cell to
+    the csv module; a unit's name never holds a full-width comma, so split it there."""
+    if len(row) == 1 and "，" in row[0]:
+        return row[0].split("，")
+    return row
+
+
 def csv_place(env: Env, line: int, row: list[str]) -> UnitOptions:
     """The tree columns of a `zhibu branches import` row: name, category, then optional
     parent (a 总支's name; empty: directly under the committee), kind (支部/总支) and
@@ -314,9 +352,11 @@ async def place_imported(env: Env, tx: Tx, rows: list[tuple[int, Branch, UnitOpt
             continue
         parent = await branches.find_branch(tx, " ".join(place.parent.split()))
         if parent is None:
-            raise _csv_error(env, line, "branch_not_found", name=place.parent)
-        if not parent.is_general:
-            raise _csv_error(env, line, "tree_parent_not_general", name=parent.name)
+            raise _csv_error(env, line, "tree_csv_parent_missing", name=place.parent)
+        if not parent.is_general:  # the fix is in the file, not a command
+            raise _csv_error(env, line, "tree_csv_parent_not_general", name=parent.name)
+        if parent.id == branch.id:
+            raise _csv_error(env, line, "tree_self_parent", unit=branch.name)
         nodes = await load_nodes(tx)
         if tree.would_cycle(nodes, branch.id, parent.id):
             raise _csv_error(env, line, "tree_cycle", unit=branch.name, target=parent.name)
@@ -365,6 +405,8 @@ async def move_unit(env: Env, actor: Actor, args: list[str], now: datetime) -> M
         nodes = await load_nodes(tx)
         before_id = tree.parent_of(nodes, unit.id)
         before = nodes.get(before_id) if before_id is not None else None
+        if target is not None and target.id == unit.id:
+            raise UserError("tree_self_parent", unit=unit.name)
         if tree.would_cycle(nodes, unit.id, target.id if target else None):
             raise UserError("tree_cycle", unit=unit.name, target=target.name if target else "")
         await tree_store.set_parent(tx, unit.id, target.id if target else None)
