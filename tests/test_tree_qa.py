@@ -148,3 +148,27 @@ async def test_a_general_group_keeps_its_menu_when_it_becomes_a_supergroup(sim: 
     await sim.feed(sim.factory.migrate_message(GROUP1, new, G1))
     assert sim.double.commands_for({"type": "chat", "chat_id": new}) == menu
     assert "一总支" in text_of(await sim.say_in_group(new, G1, "/status"))
+
+
+async def test_a_general_group_is_not_taken_by_a_plain_bindgroup(sim: Sim) -> None:
+    """一总支's group: 二总支's secretary (a member there too) cannot take it over, and an
+    admin's plain /bindgroup does not silently make it the committee's group (which would
+    also leave the committee's real group): `/bindgroup 工委` says so in words."""
+    from tests.conftest import COORD_GROUP
+    from tests.test_tree_e2e import G2
+
+    await build(sim)
+    sim.group(GROUP1, "一总支群")
+    check(await sim.say_in_group(GROUP1, G1, "/bindgroup"), "bindgroup_general_done")
+    check(await sim.say_in_group(GROUP1, G2, "/bindgroup"), "tree_group_taken", name="一总支")
+    check(await sim.say_in_group(GROUP1, G2, "/bindgroup 二总支"), "tree_group_taken")
+    check(await sim.say_in_group(GROUP1, ADMIN, "/bindgroup"), "tree_group_is_generals")
+    assert "甲支部" in text_of(await sim.say_in_group(GROUP1, G1, "/status"))
+    assert "丁支部" in text_of(await sim.say_in_group(COORD_GROUP, ADMIN, "/status"))
+    # Its own secretary may bind it again; an admin may hand it to another 总支.
+    check(await sim.say_in_group(GROUP1, G1, "/bindgroup"), "bindgroup_general_done")
+    out = await sim.say_in_group(GROUP1, ADMIN, "/bindgroup 二总支")
+    check(out, "bindgroup_general_done", name="二总支")
+    check(await sim.say_in_group(GROUP1, G1, "/bindgroup 工委"), "denied_admin")
+    check(await sim.say_in_group(GROUP1, ADMIN, "/bindgroup 工委"), "bindgroup_done")
+    assert "丁支部" in text_of(await sim.say_in_group(GROUP1, ADMIN, "/status"))

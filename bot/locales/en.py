@@ -651,4 +651,6 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_not_general": "<b>{name}</b> is not a 总支 and cannot be a parent: write 总支 in the kind column (the 4th) of its row in the file.",
     "tree_self_parent": "<b>{unit}</b> cannot be its own parent.",
     "tree_csv_parent_missing": "The parent “{name}” is neither in the file nor an existing unit: check the name, or add a row “{name},,,总支” to the file.",
+    "tree_group_is_generals": "This group is already <b>{name}</b>'s group; nothing changed. To make it the committee's coordination group instead, send /bindgroup 工委.",
+    "tree_group_taken": "This group is already <b>{name}</b>'s group; nothing changed. Only an admin or {name}'s secretary can bind it to another 总支.",
 }

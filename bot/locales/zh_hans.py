@@ -643,4 +643,6 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_not_general": "<b>{name}</b> 不是党总支，不能设为上级：请在文件中它那一行的类型列（第4列）写“总支”。",
     "tree_self_parent": "<b>{unit}</b> 不能做它自己的上级。",
     "tree_csv_parent_missing": "上级“{name}”既不在文件中，也不是已有的单位：请核对名称，或在文件中加一行“{name},,,总支”。",
+    "tree_group_is_generals": "本群已是 <b>{name}</b> 的总支群，未改动。如确要把它改为工委的协调群，请发送 /bindgroup 工委。",
+    "tree_group_taken": "本群已是 <b>{name}</b> 的总支群，未改动。如需改绑，请由管理员或 {name} 的书记操作。",
 }

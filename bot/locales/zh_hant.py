@@ -690,4 +690,6 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_not_general": "<b>{name}</b> 不是黨總支，不能設爲上級：請在文件中它那一行的類型列（第4列）寫“總支”。",
     "tree_self_parent": "<b>{unit}</b> 不能做它自己的上級。",
     "tree_csv_parent_missing": "上級“{name}”既不在文件中，也不是已有的單位：請覈對名稱，或在文件中加一行“{name},,,總支”。",
+    "tree_group_is_generals": "本群已是 <b>{name}</b> 的總支群，未改動。如確要把它改爲工委的協調群，請發送 /bindgroup 工委。",
+    "tree_group_taken": "本群已是 <b>{name}</b> 的總支群，未改動。如需改綁，請由管理員或 {name} 的書記操作。",
 }

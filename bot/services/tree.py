@@ -460,14 +460,25 @@ async def bind_general_group(
     总支's group; with a 总支's name, it becomes that 总支's group (an admin, or whoever
     leads that 总支). Returns the 总支 bound."""
     name = name.strip()
+    async with env.db.reading() as tx:
+        holder_id = await tree_store.general_of_chat(tx, chat_id)
+        holder = await branches.get_branch(tx, holder_id) if holder_id is not None else None
+    if name.lower() in COMMITTEE_WORDS or name == env.cfg.org_name:
+        actor.require_admin()
+        return None  # `/bindgroup 工委`: the committee's group, said in so many words
     if not name:
-        if actor.is_admin:
+        if holder is not None and actor.governs(holder.id):
+            general = holder  # bound again by whoever leads it (an admin too)
+        elif actor.is_admin:
+            if holder is not None:  # a plain /bindgroup must not take a 总支's group away
+                raise UserError("tree_group_is_generals", name=holder.name)
             return None  # the committee's group, as before
-        led = [m.branch for m in actor.memberships if m.branch.id in actor.generals]
-        if not led:
-            actor.require_admin()  # the refusal everyone but an admin had before
-            raise UserError("denied_admin")
-        general = led[0]
+        else:
+            led = [m.branch for m in actor.memberships if m.branch.id in actor.generals]
+            if not led:
+                actor.require_admin()  # the refusal everyone but an admin had before
+                raise UserError("denied_admin")
+            general = led[0]
     else:
         if not (actor.is_admin or actor.leads_general):
             raise UserError("denied_admin")
@@ -477,6 +488,10 @@ async def bind_general_group(
             raise UserError("tree_not_general", name=general.name)
         if not (actor.is_admin or actor.governs(general.id)):
             raise UserError("denied_outside")
+    # Another 总支's group: only an admin or that 总支's own secretary hands it over.
+    taken = holder is not None and holder.id != general.id
+    if taken and holder is not None and not (actor.is_admin or actor.governs(holder.id)):
+        raise UserError("tree_group_taken", name=holder.name)
     async with env.db.transaction() as tx:
         stored = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         if stored == str(chat_id) or (stored is None and env.cfg.coordination_chat_id == chat_id):
