@@ -6,6 +6,8 @@ Each test here failed before the fix it comes with (see the commit that added it
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from bot.models import BranchKind
@@ -15,9 +17,9 @@ from bot.services.base import Env, UserError
 from bot.testing.sim import Sim
 from storage import branches
 from tests.catalog import check, matches
-from tests.conftest import ADMIN, at
+from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.helpers import text_of
-from tests.test_tree_e2e import G1, GROUP1, build
+from tests.test_tree_e2e import G1, G2, GROUP1, A, build
 
 NOW = at(2026, 11, 10, 10)
 
@@ -154,9 +156,6 @@ async def test_a_general_group_is_not_taken_by_a_plain_bindgroup(sim: Sim) -> No
     """一总支's group: 二总支's secretary (a member there too) cannot take it over, and an
     admin's plain /bindgroup does not silently make it the committee's group (which would
     also leave the committee's real group): `/bindgroup 工委` says so in words."""
-    from tests.conftest import COORD_GROUP
-    from tests.test_tree_e2e import G2
-
     await build(sim)
     sim.group(GROUP1, "一总支群")
     check(await sim.say_in_group(GROUP1, G1, "/bindgroup"), "bindgroup_general_done")
@@ -172,3 +171,21 @@ async def test_a_general_group_is_not_taken_by_a_plain_bindgroup(sim: Sim) -> No
     check(await sim.say_in_group(GROUP1, G1, "/bindgroup 工委"), "denied_admin")
     check(await sim.say_in_group(GROUP1, ADMIN, "/bindgroup 工委"), "bindgroup_done")
     assert "丁支部" in text_of(await sim.say_in_group(GROUP1, ADMIN, "/status"))
+
+
+async def test_a_move_takes_effect_at_once_for_every_month(sim: Sim) -> None:
+    """As docs/tree.md says: after 甲支部 moves from 一总支 to 二总支, 二总支's secretary
+    sees its November report (history goes with the unit) and 一总支's no longer lists it,
+    for November too; the committee's month is unchanged."""
+    await build(sim)
+    await sim.say(A, "/report")
+    await sim.say(A, "甲支部十一月的报告")
+    await sim.advance_to(at(2026, 12, 3, 10), step=timedelta(days=1))
+    committee_before = text_of(await sim.say(ADMIN, "/status 2026-11"))
+    check(await sim.say(ADMIN, "/movebranch 甲支部 二总支"), "tree_moved", name="甲支部")
+    assert "甲支部" not in text_of(await sim.say(G1, "/status 2026-11"))
+    check(await sim.say(G1, "/status 甲支部"), "denied_outside")
+    november = text_of(await sim.say(G2, "/status 2026-11"))
+    assert "甲支部" in november and "丙支部" in november
+    check(await sim.say(G2, "/status 甲支部"), "status_branch")
+    assert text_of(await sim.say(ADMIN, "/status 2026-11")) == committee_before
