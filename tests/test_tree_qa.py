@@ -189,3 +189,18 @@ async def test_a_move_takes_effect_at_once_for_every_month(sim: Sim) -> None:
     assert "甲支部" in november and "丙支部" in november
     check(await sim.say(G2, "/status 甲支部"), "status_branch")
     assert text_of(await sim.say(ADMIN, "/status 2026-11")) == committee_before
+
+
+async def test_adding_an_existing_unit_under_a_general_says_how_to_move_it(sim: Sim) -> None:
+    """`/addbranch 丁支部 上级=一总支` for a 丁支部 that exists under the committee does not
+    move it (moves are /movebranch's, audited as such): the reply says so, with the command.
+    `/movebranch 丁支部 到 一总支` (the word 到 typed between) then moves it."""
+    await build(sim)
+    out = await sim.say(ADMIN, "/addbranch 丁支部 上级=一总支")
+    check(out, "tree_existed_not_moved", name="丁支部", parent="一总支")
+    out = await sim.say(ADMIN, "/addbranch 上级=一总支\n丁支部\n戊支部\n甲支部")
+    check(out, "tree_added_under", parent="一总支")
+    check(out, "tree_existed_not_moved", names="丁支部")  # 甲支部 is there already
+    assert (await places(sim.env))["丁支部"][0] is None
+    check(await sim.say(ADMIN, "/movebranch 丁支部 到 一总支"), "tree_moved", name="丁支部")
+    assert (await places(sim.env))["丁支部"][0] == "一总支"

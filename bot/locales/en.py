@@ -653,4 +653,5 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_missing": "The parent “{name}” is neither in the file nor an existing unit: check the name, or add a row “{name},,,总支” to the file.",
     "tree_group_is_generals": "This group is already <b>{name}</b>'s group; nothing changed. To make it the committee's coordination group instead, send /bindgroup 工委.",
     "tree_group_taken": "This group is already <b>{name}</b>'s group; nothing changed. Only an admin or {name}'s secretary can bind it to another 总支.",
+    "tree_existed_not_moved": "Existing units were not moved: {names}. To put one under <b>{parent}</b>, send /movebranch {name} {parent}",
 }

@@ -645,4 +645,5 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_missing": "上级“{name}”既不在文件中，也不是已有的单位：请核对名称，或在文件中加一行“{name},,,总支”。",
     "tree_group_is_generals": "本群已是 <b>{name}</b> 的总支群，未改动。如确要把它改为工委的协调群，请发送 /bindgroup 工委。",
     "tree_group_taken": "本群已是 <b>{name}</b> 的总支群，未改动。如需改绑，请由管理员或 {name} 的书记操作。",
+    "tree_existed_not_moved": "已有的单位没有移动：{names}。要把它移到 <b>{parent}</b> 之下，请发送 /movebranch {name} {parent}",
 }

@@ -692,4 +692,5 @@ MESSAGES: dict[str, str] = {
     "tree_csv_parent_missing": "上級“{name}”既不在文件中，也不是已有的單位：請覈對名稱，或在文件中加一行“{name},,,總支”。",
     "tree_group_is_generals": "本群已是 <b>{name}</b> 的總支群，未改動。如確要把它改爲工委的協調群，請發送 /bindgroup 工委。",
     "tree_group_taken": "本群已是 <b>{name}</b> 的總支群，未改動。如需改綁，請由管理員或 {name} 的書記操作。",
+    "tree_existed_not_moved": "已有的單位沒有移動：{names}。要把它移到 <b>{parent}</b> 之下，請發送 /movebranch {name} {parent}",
 }

@@ -24,7 +24,7 @@ API for the other features (the committee's grouping by 总支, 审核):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot import tree
@@ -242,6 +242,8 @@ class AddedUnits:
     existed: list[str]
     near: list[tuple[str, str]]  # (new name, the existing name it resembles)
     parent: Branch | None
+    # Existing units named with a 上级 they are not under: /addbranch does not move them.
+    elsewhere: list[str] = field(default_factory=list)
 
 
 async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUnits:
@@ -259,6 +261,7 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
     added: list[Branch] = []
     existed: list[str] = []
     near: list[tuple[str, str]] = []
+    elsewhere: list[str] = []
     async with env.db.transaction() as tx:
         parent = await _parent(tx, options.parent)
         others = [b.name for b in await branches.list_branches(tx)]
@@ -274,6 +277,9 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
             )
             if branch is None:
                 existed.append(name)
+                there = await branches.find_branch(tx, name)
+                if there is not None and parent is not None and there.parent_id != parent.id:
+                    elsewhere.append(name)
                 continue
             detail = name if parent is None else f"{name} ⊂ {parent.name}"
             await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, detail)
@@ -282,7 +288,7 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
                 near.append((name, similar))
             others.append(name)
             added.append(branch)
-    return AddedUnits(added=added, existed=existed, near=near, parent=parent)
+    return AddedUnits(added, existed, near, parent, elsewhere)
 
 
 # ------------------------------------------------------------------ CSV import
@@ -366,6 +372,7 @@ async def place_imported(env: Env, tx: Tx, rows: list[tuple[int, Branch, UnitOpt
 # ------------------------------------------------------------------ /movebranch
 
 MOVE_SEPARATORS = ("|", "｜", "→", "->", "=>")
+MOVE_WORDS = frozenset({"到", "至", "移到", "移至", "归入", "歸入", "to"})
 
 
 def split_move(args: list[str]) -> tuple[str, str]:
@@ -378,6 +385,8 @@ def split_move(args: list[str]) -> tuple[str, str]:
                 return unit.strip(), target.strip()
     if len(args) < 2:
         raise UserError("arg_missing", usage=Ref("usage_movebranch"))
+    if len(args) >= 3 and args[-2] in MOVE_WORDS:  # `/movebranch 甲支部 到 一总支`
+        return " ".join(args[:-2]), args[-1]
     return " ".join(args[:-1]), args[-1]
 
 
