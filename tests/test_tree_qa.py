@@ -18,7 +18,7 @@ from bot.testing.sim import Sim
 from storage import branches
 from tests.catalog import check, matches
 from tests.conftest import ADMIN, COORD_GROUP, at
-from tests.helpers import text_of
+from tests.helpers import join, text_of
 from tests.test_tree_e2e import G1, G2, GROUP1, A, build
 
 NOW = at(2026, 11, 10, 10)
@@ -204,3 +204,19 @@ async def test_adding_an_existing_unit_under_a_general_says_how_to_move_it(sim: 
     assert (await places(sim.env))["丁支部"][0] is None
     check(await sim.say(ADMIN, "/movebranch 丁支部 到 一总支"), "tree_moved", name="丁支部")
     assert (await places(sim.env))["丁支部"][0] == "一总支"
+
+
+async def test_a_secretary_of_two_generals_posts_one_generals_circular(sim: Sim) -> None:
+    """一总支's secretary is also 二总支's (换届 there). `/circular post` in private posts
+    into 一总支's group 一总支's circular: not 丙支部, which is 二总支's."""
+    await build(sim)
+    await join(sim, G1, "一总支书记", "二总支")
+    sim.group(GROUP1, "一总支群")
+    out = await sim.say_in_group(GROUP1, G1, "/bindgroup 一总支")
+    check(out, "bindgroup_general_done", name="一总支")
+    await sim.advance_to(at(2026, 11, 26, 1), step=timedelta(hours=6))  # before circular time
+    mark = len(sim.double.messages)
+    await sim.say(G1, "/circular post")
+    posted = [m for m in sim.double.messages[mark:] if m.chat_id == GROUP1]
+    assert posted and matches(posted, "gcirc_to")
+    assert "甲支部" in text_of(posted) and "丙支部" not in text_of(posted)
