@@ -207,13 +207,15 @@ async def test_adding_an_existing_unit_under_a_general_says_how_to_move_it(sim: 
 
 
 async def test_a_secretary_of_two_generals_posts_one_generals_circular(sim: Sim) -> None:
-    """一总支's secretary is also 二总支's (换届 there). `/circular post` in private posts
-    into 一总支's group 一总支's circular: not 丙支部, which is 二总支's."""
+    """一总支's secretary is also 二总支's (换届 there). `/circular` in private previews, and
+    `/circular post` posts into 一总支's group, 一总支's circular: not 丙支部, 二总支's."""
     await build(sim)
     await join(sim, G1, "一总支书记", "二总支")
     sim.group(GROUP1, "一总支群")
     out = await sim.say_in_group(GROUP1, G1, "/bindgroup 一总支")
     check(out, "bindgroup_general_done", name="一总支")
+    preview = text_of(await sim.say(G1, "/circular"))  # the same circular, previewed
+    assert "甲支部" in preview and "丙支部" not in preview
     await sim.advance_to(at(2026, 11, 26, 1), step=timedelta(hours=6))  # before circular time
     mark = len(sim.double.messages)
     await sim.say(G1, "/circular post")
