@@ -15,6 +15,7 @@ from bot.commands import PRIVATE
 from bot.i18n import Html, esc, join
 from bot.models import Branch, Invite, User
 from bot.services import grouping, onboarding, reports, status
+from bot.services import tree as tree_service
 from bot.services.base import UserError, current_month, set_reachability
 from bot.services.fmt import date_label, month_label, names_list, time_label
 from bot.services.status import MonthSummary, Only, State
@@ -31,7 +32,7 @@ from handlers.common import (
     page_row,
     paginate,
 )
-from handlers.menus import refresh_group_menu
+from handlers.menus import refresh_group_menu, set_general_group_menu
 from handlers.moves import manage_row
 
 GROUP_BRANCHES = 10  # branches a group's /status names before "and N more"
@@ -61,8 +62,12 @@ async def renamebranch(ctx: Ctx) -> None:
 
 
 async def archivebranch(ctx: Ctx) -> None:
-    branch = await onboarding.archive_branch(ctx.env, ctx.actor, args_text(ctx), ctx.now)
-    await ctx.reply(ctx.t("branch_archived", name=branch.name))
+    branch, lifted = await onboarding.archive_unit(ctx.env, ctx.actor, args_text(ctx), ctx.now)
+    lines = [ctx.t("branch_archived", name=branch.name)]
+    if lifted:  # a 总支's units: say where they went
+        names = names_list(ctx.lang, lifted, 30)
+        lines.append(ctx.t("tree_archived_lifted", count=len(lifted), names=names))
+    await ctx.reply(join(lines))
 
 
 def _person(ctx: Ctx, user: User | None) -> Html:
@@ -221,6 +226,8 @@ async def on_migrate(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         return
     if await onboarding.chat_migrated(env_of(context), old, new, clock_of(context)()):
         await refresh_group_menu(context.bot, env_of(context))
+    elif (await tree_service.place_of_chat(env_of(context), new)).focus is not None:
+        await set_general_group_menu(context.bot, new)  # a 总支's group keeps its menu
 
 
 # ------------------------------------------------------------------ /status

@@ -34,6 +34,15 @@ async def addbranch(ctx: Ctx) -> None:
     elif done.added:
         names = names_list(ctx.lang, [b.name for b in done.added], 50)
         lines.append(ctx.t("branches_added", count=len(done.added), names=names))
+    if done.elsewhere and done.parent is not None:  # /addbranch does not move: say how
+        names = names_list(ctx.lang, done.elsewhere, 20)
+        hint = ctx.t(
+            "tree_existed_not_moved", names=names, name=done.elsewhere[0], parent=done.parent.name
+        )
+        if not done.added:
+            await ctx.reply(hint)
+            return
+        lines.append(hint)
     if done.existed and not done.added and len(done.existed) == 1:
         raise UserError("branch_exists", name=done.existed[0])
     if done.existed:

@@ -56,6 +56,21 @@ async def has_children(tx: Tx, branch_id: int) -> bool:
     return row is not None
 
 
+async def lift_children(tx: Tx, branch_id: int, parent_id: int | None) -> list[str]:
+    """A 总支 is archived: its active units go up to where it sat (its own 总支, or the
+    committee), so that a 支部 under a middle 总支 stays in the 总支 above rather than
+    jumping to the committee. Returns their names, in id order."""
+    rows = await tx.all(
+        "SELECT name FROM branches WHERE parent_id = ? AND archived_at IS NULL ORDER BY id",
+        (branch_id,),
+    )
+    await tx.run(
+        "UPDATE branches SET parent_id = ? WHERE parent_id = ? AND archived_at IS NULL",
+        (parent_id, branch_id),
+    )
+    return [str(r["name"]) for r in rows]
+
+
 async def reporting_branch_ids(tx: Tx) -> set[int]:
     """Active units that owe a monthly report (every one but a 总支 that only gathers)."""
     rows = await tx.all("SELECT id FROM branches WHERE archived_at IS NULL AND reports = 1")

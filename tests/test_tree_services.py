@@ -99,7 +99,7 @@ async def test_move_keeps_history_and_refuses_cycles(env: Env) -> None:
     assert err.value.key == "tree_cycle"
     with pytest.raises(UserError) as err:
         await tree_service.move_unit(env, a, ["一总支", "一总支"], NOW)
-    assert err.value.key == "tree_cycle"
+    assert err.value.key == "tree_self_parent"
 
 
 async def test_a_general_secretary_coordinates_its_subtree_only(env: Env) -> None:
@@ -226,8 +226,8 @@ async def test_csv_import_places_units_in_the_tree(env: Env) -> None:
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("甲支部,,无此总支\n", "branch_not_found"),
-        ("甲支部\n乙支部,,甲支部\n", "tree_parent_not_general"),
+        ("甲支部,,无此总支\n", "tree_csv_parent_missing"),
+        ("甲支部\n乙支部,,甲支部\n", "tree_csv_parent_not_general"),
         ("甲支部,,,颜色\n", "tree_bad_option"),
         ("甲支部,,,支部,否\n", "tree_only_general_gathers"),
         ("一总支,,二总支,总支\n二总支,,一总支,总支\n", "tree_cycle"),

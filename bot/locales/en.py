@@ -689,4 +689,11 @@ MESSAGES: dict[str, str] = {
     "form_need_text": "Please answer this item in text (stickers, voice and the like cannot be answers), or tap a button above. Send /cancel to pause; your answers are kept.",
     "attach_saved_form": "📎 Saved as a supporting document for <b>{branch}</b>, {month}. The month counts as reported once the form is filled in and submitted.",
     "form_status_not_found": "No branch or form item “{name}”. The form's items: {fields}. For the branches, send /branches.",
+    "tree_archived_lifted": "Its {count} units now sit directly under the level above it (the committee or the general branch above): {names}. To put them under another general branch: /movebranch unit general-branch",
+    "tree_csv_parent_not_general": "<b>{name}</b> is not a general branch and cannot be a parent: write general in the kind column (the 4th) of its row in the file.",
+    "tree_self_parent": "<b>{unit}</b> cannot be its own parent.",
+    "tree_csv_parent_missing": "The parent “{name}” is neither in the file nor an existing unit: check the name, or add a row “{name},,,general” to the file.",
+    "tree_group_is_generals": "This group is already <b>{name}</b>'s group; nothing changed. To make it the committee's coordination group instead, send /bindgroup committee.",
+    "tree_group_taken": "This group is already <b>{name}</b>'s group; nothing changed. Only an admin or {name}'s secretary can bind it to another general branch.",
+    "tree_existed_not_moved": "Existing units were not moved: {names}. To put one under <b>{parent}</b>, send /movebranch {name} {parent}",
 }

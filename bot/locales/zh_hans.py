@@ -681,4 +681,11 @@ MESSAGES: dict[str, str] = {
     "form_need_text": "这一项请用文字回答（表情、语音等无法作为答案），也可以点上面的按钮。发送 /cancel 可暂停，已填内容会保存。",
     "attach_saved_form": "📎 已保存为 <b>{branch}</b> {month}的佐证材料。报表各项填完并点“提交”后，本月才算报送。",
     "form_status_not_found": "没有找到支部或报表项“{name}”。报表项有：{fields}。支部列表请发送 /branches。",
+    "tree_archived_lifted": "原属该总支的 {count} 个单位已改为直属它的上一级（工委或上级总支）：{names}。如需归入其他总支：/movebranch 支部名 总支名",
+    "tree_csv_parent_not_general": "<b>{name}</b> 不是党总支，不能设为上级：请在文件中它那一行的类型列（第4列）写“总支”。",
+    "tree_self_parent": "<b>{unit}</b> 不能做它自己的上级。",
+    "tree_csv_parent_missing": "上级“{name}”既不在文件中，也不是已有的单位：请核对名称，或在文件中加一行“{name},,,总支”。",
+    "tree_group_is_generals": "本群已是 <b>{name}</b> 的总支群，未改动。如确要把它改为工委的协调群，请发送 /bindgroup 工委。",
+    "tree_group_taken": "本群已是 <b>{name}</b> 的总支群，未改动。如需改绑，请由管理员或 {name} 的书记操作。",
+    "tree_existed_not_moved": "已有的单位没有移动：{names}。要把它移到 <b>{parent}</b> 之下，请发送 /movebranch {name} {parent}",
 }

@@ -746,4 +746,11 @@ MESSAGES: dict[str, str] = {
     "form_need_text": "這一項請用文字回答（表情、語音等無法作爲答案），也可以點上面的按鈕。發送 /cancel 可暫停，已填內容會保存。",
     "attach_saved_form": "📎 已保存爲 <b>{branch}</b> {month}的佐證材料。報表各項填完並點“提交”後，本月纔算報送。",
     "form_status_not_found": "沒有找到支部或報表項“{name}”。報表項有：{fields}。支部列表請發送 /branches。",
+    "tree_archived_lifted": "原屬該總支的 {count} 個單位已改爲直屬它的上一級（工委或上級總支）：{names}。如需歸入其他總支：/movebranch 支部名 總支名",
+    "tree_csv_parent_not_general": "<b>{name}</b> 不是黨總支，不能設爲上級：請在文件中它那一行的類型列（第4列）寫“總支”。",
+    "tree_self_parent": "<b>{unit}</b> 不能做它自己的上級。",
+    "tree_csv_parent_missing": "上級“{name}”既不在文件中，也不是已有的單位：請覈對名稱，或在文件中加一行“{name},,,總支”。",
+    "tree_group_is_generals": "本群已是 <b>{name}</b> 的總支群，未改動。如確要把它改爲工委的協調群，請發送 /bindgroup 工委。",
+    "tree_group_taken": "本群已是 <b>{name}</b> 的總支群，未改動。如需改綁，請由管理員或 {name} 的書記操作。",
+    "tree_existed_not_moved": "已有的單位沒有移動：{names}。要把它移到 <b>{parent}</b> 之下，請發送 /movebranch {name} {parent}",
 }

@@ -34,7 +34,7 @@ from bot.services.base import (
 from bot.services.files import CHART_KIND, DOCX_KIND
 from bot.services.fmt import date_label, month_label, names_list
 from bot.services.status import Line, MonthSummary, summarize
-from bot.services.tree import resolve_in_scope
+from bot.services.tree import resolve_in_scope, scope_of_general
 from storage import branches, circulars, meta, outbox, people, reminders, reports
 from storage.db import Tx
 
@@ -465,6 +465,8 @@ async def circular_preview(env: Env, actor: Actor, month: Month, now: datetime) 
     scope = actor.require_scope()
     if not scope.whole:
         async with env.db.reading() as tx:
+            if scope.general is not None:  # one 总支's, as `/circular post` posts it
+                scope = await scope_of_general(tx, scope.general.id)
             model = await circular_mod.build(env, tx, month, now, scope=scope)
         return CircularView(circular_mod.chat_messages(model), None)
     async with env.db.transaction() as tx:

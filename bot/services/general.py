@@ -142,5 +142,8 @@ async def post(env: Env, tx: Tx, scope: Scope, month: Month, now: datetime) -> t
         raise UserError("circular_too_early", due=date_label(env.cfg.language, cycle.due_on))
     if await outbox.outbox_keys(tx, f"{circular_prefix(month)}{scope.general.id}:"):
         return True, 0  # posted (or queued) once: never again, not even a part of it
-    queued = await _enqueue(env, tx, month, scope, chat_id, now)
+    # The 总支's own units only: a secretary of two 总支 has both in their private scope,
+    # and one 总支's group must not get the other's circular.
+    own = await scope_of_general(tx, scope.general.id)
+    queued = await _enqueue(env, tx, month, own, chat_id, now)
     return queued == 0, queued

@@ -92,7 +92,7 @@ async def add_branch(
 
 
 MAX_NAMES_AT_ONCE = 500
-NAME_SUFFIXES = ("党总支", "党支部", "支部", "党委")
+NAME_SUFFIXES = ("党总支部", "总支部", "党总支", "党支部", "总支", "支部", "党委")
 
 
 def split_names(text: str) -> list[str]:
@@ -106,7 +106,7 @@ def split_names(text: str) -> list[str]:
 
 
 def _core(name: str) -> str:
-    """A name without its 党支部/支部/党委 suffix and spaces, for comparing."""
+    """A name without its suffix (党支部, 党总支, 支部, 党委…) and spaces, for comparing."""
     core = name.replace(" ", "")
     for suffix in NAME_SUFFIXES:
         if core.endswith(suffix) and len(core) > len(suffix):
@@ -158,6 +158,14 @@ async def rename_branch(
 
 
 async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Branch:
+    return (await archive_unit(env, actor, name, now))[0]
+
+
+async def archive_unit(
+    env: Env, actor: Actor, name: str, now: datetime
+) -> tuple[Branch, list[str]]:
+    """/archivebranch: the unit, and (a 总支's) the names of its units, moved up to where
+    the 总支 sat (docs/tree.md)."""
     actor.require_coordinator()
     if not name.strip():
         raise UserError("arg_missing", usage=Ref("usage_archivebranch"))
@@ -165,7 +173,11 @@ async def archive_branch(env: Env, actor: Actor, name: str, now: datetime) -> Br
         branch = await resolve_branch(tx, name, exact=True)
         await branches.archive_branch(tx, branch.id, now)
         await meta.audit(tx, "branch_archived", now, actor.user_id, branch.id, branch.name)
-        return branch
+        lifted = await tree_store.lift_children(tx, branch.id, branch.parent_id)
+        if lifted:
+            detail = f"{branch.name}: {'、'.join(lifted)}"
+            await meta.audit(tx, "branch_moved", now, actor.user_id, branch.id, detail)
+        return branch, lifted
 
 
 # ------------------------------------------------------------------ invites
@@ -463,11 +475,11 @@ async def import_branches_csv(
     from bot.services import tree as tree_service  # tree builds on this module
 
     rows = [
-        (n, r)
+        (n, tree_service.csv_cells(r))
         for n, r in enumerate(csv.reader(io.StringIO(text)), 1)
         if r and any(c.strip() for c in r)
     ]
-    if rows and rows[0][1][0].strip().lower() in {"name", "名称", "名稱", "支部", "支部名称"}:
+    if rows and tree_service.csv_header(rows[0][1]):
         rows = rows[1:]
     out: list[ImportedBranch] = []
     placed: list[tuple[int, Branch, tree_service.UnitOptions]] = []

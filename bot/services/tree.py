@@ -24,7 +24,7 @@ API for the other features (the committee's grouping by 总支, 审核):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from bot import tree
@@ -154,7 +154,10 @@ def placed(actor: Actor, place: ChatPlace) -> Actor:
 PARENT_KEYS = frozenset({"上级", "上級", "parent", "总支", "總支"})
 KIND_KEYS = frozenset({"类型", "類型", "kind", "type"})
 REPORTS_KEYS = frozenset({"报送", "報送", "reports", "report"})
-GENERAL_WORDS = frozenset({"总支", "總支", "党总支", "黨總支", "general"})
+# 党总支部 is the full name; clerks write any of its short forms.
+GENERAL_WORDS = frozenset(
+    {"总支", "總支", "党总支", "黨總支", "总支部", "總支部", "党总支部", "黨總支部", "general"}
+)
 BRANCH_WORDS = frozenset({"支部", "党支部", "黨支部", "branch"})
 YES_WORDS = frozenset({"是", "要", "yes", "y", "true", "1"})
 NO_WORDS = frozenset({"否", "不", "no", "n", "false", "0"})
@@ -174,10 +177,19 @@ class UnitOptions:
     kind_given: bool = False  # a CSV row that names its kind (else an existing unit keeps its)
 
 
+OPTION_KEYS = PARENT_KEYS | KIND_KEYS | REPORTS_KEYS
+
+
 def _option(word: str) -> tuple[str, str] | None:
     for sep in ("=", "＝"):
         if sep in word:
             key, _, value = word.partition(sep)
+            return key.strip().lower(), value.strip()
+    # `上级：一总支` is how a Chinese keyboard writes it; a colon counts only after a key
+    # we know, so a name with a colon in it stays a name.
+    for sep in ("：", ":"):
+        key, found, value = word.partition(sep)
+        if found and key.strip().lower() in OPTION_KEYS:
             return key.strip().lower(), value.strip()
     return None
 
@@ -230,6 +242,8 @@ class AddedUnits:
     existed: list[str]
     near: list[tuple[str, str]]  # (new name, the existing name it resembles)
     parent: Branch | None
+    # Existing units named with a 上级 they are not under: /addbranch does not move them.
+    elsewhere: list[str] = field(default_factory=list)
 
 
 async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUnits:
@@ -247,6 +261,7 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
     added: list[Branch] = []
     existed: list[str] = []
     near: list[tuple[str, str]] = []
+    elsewhere: list[str] = []
     async with env.db.transaction() as tx:
         parent = await _parent(tx, options.parent)
         others = [b.name for b in await branches.list_branches(tx)]
@@ -262,6 +277,9 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
             )
             if branch is None:
                 existed.append(name)
+                there = await branches.find_branch(tx, name)
+                if there is not None and parent is not None and there.parent_id != parent.id:
+                    elsewhere.append(name)
                 continue
             detail = name if parent is None else f"{name} ⊂ {parent.name}"
             await meta.audit(tx, "branch_created", now, actor.user_id, branch.id, detail)
@@ -270,7 +288,7 @@ async def add_units(env: Env, actor: Actor, text: str, now: datetime) -> AddedUn
                 near.append((name, similar))
             others.append(name)
             added.append(branch)
-    return AddedUnits(added=added, existed=existed, near=near, parent=parent)
+    return AddedUnits(added, existed, near, parent, elsewhere)
 
 
 # ------------------------------------------------------------------ CSV import
@@ -280,6 +298,32 @@ def _csv_error(env: Env, line: int, key: str, **params: object) -> UserError:
     from bot.i18n import t
 
     return UserError("csv_bad_row", line=line, reason=t(env.cfg.language, key, **params))
+
+
+HEADER_FIRST = frozenset({"name", "名称", "名稱", "支部", "支部名称"})
+HEADER_WORDS = frozenset(
+    {"上级", "上級", "parent", "类型", "類型", "kind", "type", "报送", "報送", "reports"}
+    | {"上级党组织", "上級黨組織", "所属总支", "所屬總支", "是否报送", "是否報送"}
+)
+
+
+def csv_header(row: list[str]) -> bool:
+    """Whether the first row is a header: a name column called …名称 (单位名称,
+    党组织名称), or a tree column called 上级/类型/报送 (else it would be read as a unit
+    under a 总支 called «上级»)."""
+    cells = [c.strip().lower() for c in row] + [""] * 5
+    first = cells[0].lstrip("\ufeff")
+    if first in HEADER_FIRST or first.endswith(("名称", "名稱")):
+        return True
+    return any(c in HEADER_WORDS for c in cells[2:5])
+
+
+def csv_cells(row: list[str]) -> list[str]:
+    """A row typed with a Chinese keyboard's commas (甲支部，机关，一总支) is one cell to
+    the csv module; a unit's name never holds a full-width comma, so split it there."""
+    if len(row) == 1 and "，" in row[0]:
+        return row[0].split("，")
+    return row
 
 
 def csv_place(env: Env, line: int, row: list[str]) -> UnitOptions:
@@ -314,9 +358,11 @@ async def place_imported(env: Env, tx: Tx, rows: list[tuple[int, Branch, UnitOpt
             continue
         parent = await branches.find_branch(tx, " ".join(place.parent.split()))
         if parent is None:
-            raise _csv_error(env, line, "branch_not_found", name=place.parent)
-        if not parent.is_general:
-            raise _csv_error(env, line, "tree_parent_not_general", name=parent.name)
+            raise _csv_error(env, line, "tree_csv_parent_missing", name=place.parent)
+        if not parent.is_general:  # the fix is in the file, not a command
+            raise _csv_error(env, line, "tree_csv_parent_not_general", name=parent.name)
+        if parent.id == branch.id:
+            raise _csv_error(env, line, "tree_self_parent", unit=branch.name)
         nodes = await load_nodes(tx)
         if tree.would_cycle(nodes, branch.id, parent.id):
             raise _csv_error(env, line, "tree_cycle", unit=branch.name, target=parent.name)
@@ -326,6 +372,7 @@ async def place_imported(env: Env, tx: Tx, rows: list[tuple[int, Branch, UnitOpt
 # ------------------------------------------------------------------ /movebranch
 
 MOVE_SEPARATORS = ("|", "｜", "→", "->", "=>")
+MOVE_WORDS = frozenset({"到", "至", "移到", "移至", "归入", "歸入", "to"})
 
 
 def split_move(args: list[str]) -> tuple[str, str]:
@@ -338,6 +385,8 @@ def split_move(args: list[str]) -> tuple[str, str]:
                 return unit.strip(), target.strip()
     if len(args) < 2:
         raise UserError("arg_missing", usage=Ref("usage_movebranch"))
+    if len(args) >= 3 and args[-2] in MOVE_WORDS:  # `/movebranch 甲支部 到 一总支`
+        return " ".join(args[:-2]), args[-1]
     return " ".join(args[:-1]), args[-1]
 
 
@@ -365,6 +414,8 @@ async def move_unit(env: Env, actor: Actor, args: list[str], now: datetime) -> M
         nodes = await load_nodes(tx)
         before_id = tree.parent_of(nodes, unit.id)
         before = nodes.get(before_id) if before_id is not None else None
+        if target is not None and target.id == unit.id:
+            raise UserError("tree_self_parent", unit=unit.name)
         if tree.would_cycle(nodes, unit.id, target.id if target else None):
             raise UserError("tree_cycle", unit=unit.name, target=target.name if target else "")
         await tree_store.set_parent(tx, unit.id, target.id if target else None)
@@ -418,14 +469,25 @@ async def bind_general_group(
     总支's group; with a 总支's name, it becomes that 总支's group (an admin, or whoever
     leads that 总支). Returns the 总支 bound."""
     name = name.strip()
+    async with env.db.reading() as tx:
+        holder_id = await tree_store.general_of_chat(tx, chat_id)
+        holder = await branches.get_branch(tx, holder_id) if holder_id is not None else None
+    if name.lower() in COMMITTEE_WORDS or name == env.cfg.org_name:
+        actor.require_admin()
+        return None  # `/bindgroup 工委`: the committee's group, said in so many words
     if not name:
-        if actor.is_admin:
+        if holder is not None and actor.governs(holder.id):
+            general = holder  # bound again by whoever leads it (an admin too)
+        elif actor.is_admin:
+            if holder is not None:  # a plain /bindgroup must not take a 总支's group away
+                raise UserError("tree_group_is_generals", name=holder.name)
             return None  # the committee's group, as before
-        led = [m.branch for m in actor.memberships if m.branch.id in actor.generals]
-        if not led:
-            actor.require_admin()  # the refusal everyone but an admin had before
-            raise UserError("denied_admin")
-        general = led[0]
+        else:
+            led = [m.branch for m in actor.memberships if m.branch.id in actor.generals]
+            if not led:
+                actor.require_admin()  # the refusal everyone but an admin had before
+                raise UserError("denied_admin")
+            general = led[0]
     else:
         if not (actor.is_admin or actor.leads_general):
             raise UserError("denied_admin")
@@ -435,6 +497,10 @@ async def bind_general_group(
             raise UserError("tree_not_general", name=general.name)
         if not (actor.is_admin or actor.governs(general.id)):
             raise UserError("denied_outside")
+    # Another 总支's group: only an admin or that 总支's own secretary hands it over.
+    taken = holder is not None and holder.id != general.id
+    if taken and holder is not None and not (actor.is_admin or actor.governs(holder.id)):
+        raise UserError("tree_group_taken", name=holder.name)
     async with env.db.transaction() as tx:
         stored = await meta.kv_get(tx, COORDINATION_CHAT_KEY)
         if stored == str(chat_id) or (stored is None and env.cfg.coordination_chat_id == chat_id):
