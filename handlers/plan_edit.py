@@ -54,6 +54,8 @@ def preview_screen(ctx: Ctx, edited: Edited, page: int = 1) -> tuple[Html, Inlin
         lines.append(ctx.t("plan_pv_page", page=page, pages=pages))
     lines += plan_preview.page_lines(ctx.lang, preview, page, _today(ctx))
     notes = _clip_notes(ctx, list(edited.notes))
+    if preview.year < _today(ctx).year:  # from the year shown now, so a corrected year clears it
+        notes.append(ctx.t("plan_warn_past_year", year=preview.year))
     if notes:
         lines += [Html(""), *notes]
     lines += [Html(""), ctx.t("plan_pv_help")]

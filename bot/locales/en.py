@@ -647,4 +647,7 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task} (overdue): {count}/{total} branches not done: {names}",
     "plan_ledger_disabled": " (disabled)",
     "plan_ledger_deleted": " (deleted)",
+    "plan_pv_date_early": "{value} is before the plan's year {year}. If the year is wrong, change the year first; otherwise type the date again.",
+    "plan_title_empty": "A task's title cannot be empty; type it again (or “cancel”).",
+    "plan_title_long": "A task's title has at most {limit} characters; this one has {count}. Shorten it and send it again (or “cancel”).",
 }

@@ -639,4 +639,7 @@ MESSAGES: dict[str, str] = {
     "circ_task_detail_late": "{task}（已逾期）：{count}/{total}个支部未完成：{names}",
     "plan_ledger_disabled": "（已停用）",
     "plan_ledger_deleted": "（已删除）",
+    "plan_pv_date_early": "{value}早于方案年度{year}年。如果方案年度不对，请先修改年度；否则请重新输入日期。",
+    "plan_title_empty": "任务名称不能为空，请重新输入（发送“取消”放弃）。",
+    "plan_title_long": "任务名称最多{limit}字，这次输入了{count}字，请缩短后重新发送（发送“取消”放弃）。",
 }

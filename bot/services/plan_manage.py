@@ -148,7 +148,10 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
             await report_store.clear_pending(tx, actor.user_id)
             return DROPPED
         if not answer:
-            raise UserError("plan_pv_date_bad", value="")
+            field = what.get("field")
+            raise UserError(
+                "plan_title_empty" if field == "title" else "plan_pv_date_bad", value=""
+            )
         if "draft" in what:
             draft_id = int(what["draft"])
             row = await _open_draft(tx, actor, draft_id)
@@ -166,7 +169,10 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
             return Edited(draft_id, row.version + 1, after, _notes(row), edited_item)
         task = await _task(tx, actor, int(what["task"]))
         if what.get("field") == "title":
-            title = answer[: plan_preview.TITLE_MAX]
+            if len(answer) > plan_preview.TITLE_MAX:
+                # Cut silently, the end of what the clerk wrote would be lost unseen.
+                raise UserError("plan_title_long", limit=plan_preview.TITLE_MAX, count=len(answer))
+            title = answer
             await store.set_task_title(tx, task.id, title)
             await _changed(tx, actor, task, "task_title", f"{task.title} → {title}", now)
         else:
