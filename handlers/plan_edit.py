@@ -182,7 +182,7 @@ async def maybe_plan_input(ctx: Ctx, text: str | None) -> bool:
     if done is None:
         return False
     if isinstance(done, Dropped):
-        await ctx.reply(ctx.t("plan_input_dropped"))
+        await ctx.reply(ctx.t("plan_input_gone" if done.gone else "plan_input_dropped"))
         return True
     if isinstance(done, Edited):
         # A new message under the typed text; the old one's buttons are now stale.

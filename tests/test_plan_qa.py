@@ -211,3 +211,23 @@ async def test_a_deadline_before_the_plans_year_is_refused_under_plan(sim: Sim) 
         (plan,) = await store.active_plans(tx)
         first = (await store.tasks_of(tx, [plan.id]))[0]
     assert first.due_on == date(2026, 6, 30)
+
+
+async def test_a_question_whose_preview_or_task_is_gone_does_not_hold_the_chat(sim: Sim) -> None:
+    """📅 tapped, then 启用 (or the task deleted) before the date is typed: the typed
+    text is answered once, and the coordinator's next messages are theirs again."""
+    msg = await start_preview(sim)
+    await press_exact(sim, ADMIN, msg, "📅1")
+    await press_exact(sim, ADMIN, msg, label("plan_btn_enable"))
+    check(await sim.say(ADMIN, "6月30日"), "plan_input_gone")
+    out = await sim.say(ADMIN, "你好")
+    assert not matches(out, "stale_button") and not matches(out, "plan_input_gone")
+    # The same under /plan: ✏️ on a task, the task deleted from the view, then a title.
+    overview = await sim.say(ADMIN, "/plan")
+    shown = await sim.press(ADMIN, overview[-1], "⚙")
+    view = shown[-1] if shown else overview[-1]
+    await press_exact(sim, ADMIN, view, "✏️1")
+    confirm = await press_exact(sim, ADMIN, view, "🗑1")
+    await sim.press(ADMIN, confirm[-1], label("plan_btn_task_delete_confirm"))
+    check(await sim.say(ADMIN, "新名称"), "plan_input_gone")
+    assert not matches(await sim.say(ADMIN, "你好"), "stale_button")

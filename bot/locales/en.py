@@ -649,5 +649,6 @@ MESSAGES: dict[str, str] = {
     "plan_ledger_deleted": " (deleted)",
     "plan_pv_date_early": "{value} is before the plan's year {year}. If the year is wrong, change the year first; otherwise type the date again.",
     "plan_title_empty": "A task's title cannot be empty; type it again (or “cancel”).",
+    "plan_input_gone": "The plan preview or task you were changing has since been enabled, cancelled or deleted; nothing was changed.",
     "plan_title_long": "A task's title has at most {limit} characters; this one has {count}. Shorten it and send it again (or “cancel”).",
 }

@@ -641,5 +641,6 @@ MESSAGES: dict[str, str] = {
     "plan_ledger_deleted": "（已删除）",
     "plan_pv_date_early": "{value}早于方案年度{year}年。如果方案年度不对，请先修改年度；否则请重新输入日期。",
     "plan_title_empty": "任务名称不能为空，请重新输入（发送“取消”放弃）。",
+    "plan_input_gone": "刚才要修改的方案预览或任务已经启用、取消或删除，这次输入未作处理。",
     "plan_title_long": "任务名称最多{limit}字，这次输入了{count}字，请缩短后重新发送（发送“取消”放弃）。",
 }

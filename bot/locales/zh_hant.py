@@ -688,5 +688,6 @@ MESSAGES: dict[str, str] = {
     "plan_ledger_deleted": "（已刪除）",
     "plan_pv_date_early": "{value}早於方案年度{year}年。如果方案年度不對，請先修改年度；否則請重新輸入日期。",
     "plan_title_empty": "任務名稱不能爲空，請重新輸入（發送“取消”放棄）。",
+    "plan_input_gone": "剛纔要修改的方案預覽或任務已經啓用、取消或刪除，這次輸入未作處理。",
     "plan_title_long": "任務名稱最多{limit}字，這次輸入了{count}字，請縮短後重新發送（發送“取消”放棄）。",
 }

@@ -125,10 +125,14 @@ class TaskEdited:
 
 @dataclass(frozen=True)
 class Dropped:
-    """The coordinator typed 取消: the question is closed, nothing changed."""
+    """The coordinator typed 取消: the question is closed, nothing changed. `gone`: the
+    preview or task it was about was enabled, cancelled or deleted since; closed too."""
+
+    gone: bool = False
 
 
 DROPPED = Dropped()
+GONE = Dropped(gone=True)
 Typed = Edited | TaskEdited | Dropped
 
 
@@ -147,6 +151,10 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
         if answer.lower() in NO_INPUT:
             await report_store.clear_pending(tx, actor.user_id)
             return DROPPED
+        if await _question_gone(tx, what):
+            # Left open, it would answer every text for PENDING_TTL with "stale button".
+            await report_store.clear_pending(tx, actor.user_id)
+            return GONE
         if not answer:
             field = what.get("field")
             raise UserError(
@@ -190,6 +198,16 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
         fresh = await store.get_task(tx, task.id)
         assert fresh is not None
         return TaskEdited(task.plan_id, fresh)
+
+
+async def _question_gone(tx: Tx, what: dict[str, object]) -> bool:
+    """The draft was enabled or cancelled, or the task (or its plan) deleted."""
+    if "draft" in what:
+        row = await store.get_draft(tx, int(str(what["draft"])))
+        return row is None or row.decided_at is not None
+    task = await store.get_task(tx, int(str(what["task"])))
+    plan = None if task is None else await store.get_plan(tx, task.plan_id)
+    return plan is None or plan.deleted_at is not None
 
 
 # ------------------------------------------------------------ enabled plans
