@@ -4,16 +4,17 @@ and typed dates, enabled, then managed under /plan."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from bot.testing.botapi_double import SentMessage
+from bot.services.base import Env
+from bot.testing.botapi_double import BotApiDouble, SentMessage
 from bot.testing.sim import Sim
 from storage import plans as store
 from tests.catalog import check, label, matches
-from tests.conftest import ADMIN, COORD_GROUP
+from tests.conftest import ADMIN, COORD_GROUP, at
 from tests.docs import word_file
-from tests.helpers import committee, text_of
+from tests.helpers import committee, founded, open_env, text_of
 from tests.test_onetap import assert_within_limits
 from tests.test_plan_manage_e2e import (
     answers_since,
@@ -231,3 +232,115 @@ async def test_a_question_whose_preview_or_task_is_gone_does_not_hold_the_chat(s
     await sim.press(ADMIN, confirm[-1], label("plan_btn_task_delete_confirm"))
     check(await sim.say(ADMIN, "新名称"), "plan_input_gone")
     assert not matches(await sim.say(ADMIN, "你好"), "stale_button")
+
+
+LONG_PLAN = ["2026年党建工作安排", ""] + [
+    f"{i}. 各支部{i % 12 + 1}月{i % 27 + 1}日前报送第{i}项<材料>&清单。" for i in range(1, 66)
+]
+
+
+async def test_a_plan_of_65_items_pages_within_limits(sim: Sim) -> None:
+    await committee(sim, {"甲支部": 701})
+    out = await sim.feed(
+        sim.factory.document(ADMIN, file_name="安排.docx", content=word_file(*LONG_PLAN))
+    )
+    msg = out[-1]
+    draft = draft_of(msg)
+    preview = await stored_preview(sim, draft)
+    assert len(preview.items) >= 60
+    seen = set()
+    for page in range(1, preview.pages + 1):
+        check(msg, "plan_pv_page", page=page, pages=preview.pages)
+        assert_within_limits([msg])
+        all_callbacks_fit([msg])
+        assert len(msg.buttons()) <= 100
+        assert "<材料>&清单" in (msg.plain_text or "")  # the plan's own text, escaped
+        seen |= {b for b, _ in msg.buttons() if b.startswith("✅") and b[1:].isdigit()}
+        if page < preview.pages:
+            await sim.press(ADMIN, msg, "›")
+    assert len(seen) == len(preview.items)
+    # The last item unticked on the last page, then ‹ back: the page is kept per edit.
+    last = len(preview.items)
+    await sim.feed(sim.factory.callback(ADMIN, msg, exact(msg, f"✅{last}")))
+    check(msg, "plan_pv_page", page=preview.pages, pages=preview.pages)
+    check(msg, "plan_pv_off", off=1)
+    check(await press_exact(sim, ADMIN, msg, label("plan_btn_enable")), "plan_enabled")
+    mine = await sim.say(701, "/mytasks")
+    assert_within_limits(mine)
+    all_callbacks_fit(mine)
+
+
+async def test_disable_enable_delete_reach_mytasks_status_and_the_circular(
+    tmp_path: Path,
+) -> None:
+    """Each /plan change shows in the secretary's /mytasks, in /status 支部名 and in the
+    month's circular; a restart between the steps changes nothing (the typed deadline's
+    question survives it too)."""
+    path = tmp_path / "zhibu.sqlite3"
+    double = BotApiDouble()
+    lines = ["2026年工作方案", "各支部11月5日前报送总结。", "各支部11月8日前上报名单。"]
+
+    async def world(moment: datetime) -> tuple[Env, Sim]:
+        env = await open_env(path)
+        return env, Sim(env, moment, double=double)
+
+    env, sim = await world(at(2026, 11, 2, 10))
+    async with sim:
+        await founded(sim, {"甲支部": 701, "乙支部": 702})
+        out = await sim.feed(
+            sim.factory.document(ADMIN, file_name="p.docx", content=word_file(*lines))
+        )
+        check(await press_exact(sim, ADMIN, out[-1], label("plan_btn_enable")), "plan_enabled")
+        overview = await sim.say(ADMIN, "/plan")
+        shown = await sim.press(ADMIN, overview[-1], "⚙")
+        view = shown[-1] if shown else overview[-1]
+        await press_exact(sim, ADMIN, view, "📅2")
+    await env.db.close()
+
+    env, sim = await world(at(2026, 11, 2, 11))
+    async with sim:
+        check(await sim.say(ADMIN, "11月20日"), "plan_task_updated")  # asked before
+        check(await sim.say(ADMIN, "/exempt 乙支部 2026-11 换届"), "exempt_done")
+        await sim.advance_to(at(2026, 11, 6, 10), step=timedelta(hours=6))
+        status = await sim.say(ADMIN, "/status 甲支部")
+        check(status, "status_overdue_tasks", count=1)
+        assert "报送总结" in text_of(status) and "上报名单" not in text_of(status)
+        await sim.press(ADMIN, view, label("plan_btn_disable"))
+        check(view, "plan_mg_state_off")
+    await env.db.close()
+
+    env, sim = await world(at(2026, 11, 6, 11))
+    async with sim:
+        sim.forget_messages()  # the double is shared: only what this world sends
+        assert not matches(await sim.say(ADMIN, "/status 甲支部"), "status_overdue_tasks")
+        check(await sim.say(701, "/mytasks"), "mytasks_none")
+        await sim.advance_to(at(2026, 11, 26, 10), step=timedelta(hours=6))
+        group = sim.double.sent_to(COORD_GROUP)
+        titled = [i for i, m in enumerate(group) if matches(m, "circ_title", y=2026, m=11)]
+        assert len(titled) == 1
+        parts = group[titled[0] :]
+        assert not matches(parts, "circ_sec_plans")  # a disabled plan is not in it
+        await sim.press(ADMIN, view, label("plan_btn_reenable"))
+        check(view, "plan_mg_state_on")
+        mine = await sim.say(701, "/mytasks")
+        assert "报送总结" in text_of(mine) and "上报名单" in text_of(mine)
+        confirm = await sim.press(ADMIN, view, label("plan_btn_delete"))
+        back = await sim.press(ADMIN, confirm[-1], label("plan_btn_back"))  # cancelled
+        assert back == [] and matches(confirm[-1], "plan_mg_head")
+        async with sim.env.db.reading() as tx:
+            assert len(await store.active_plans(tx)) == 1
+        confirm = await sim.press(ADMIN, view, label("plan_btn_delete"))
+        await sim.press(ADMIN, confirm[-1], label("plan_btn_delete_confirm"))
+        check(confirm[-1], "plan_deleted")
+    await env.db.close()
+
+    env, sim = await world(at(2026, 11, 26, 11))
+    async with sim:
+        sim.forget_messages()
+        check(await sim.say(701, "/mytasks"), "mytasks_none")
+        assert not matches(await sim.say(ADMIN, "/status 甲支部"), "status_overdue_tasks")
+        check(await sim.say(ADMIN, "/plan"), "plan_none")
+        pressed = len(sim.double.callback_answers)
+        await sim.feed(sim.factory.callback(ADMIN, view, exact(view, "📅1"), allow_forged=True))
+        check(await answers_since(sim, pressed), "stale_button")
+    await env.db.close()
