@@ -54,6 +54,8 @@ def preview_screen(ctx: Ctx, edited: Edited, page: int = 1) -> tuple[Html, Inlin
         lines.append(ctx.t("plan_pv_page", page=page, pages=pages))
     lines += plan_preview.page_lines(ctx.lang, preview, page, _today(ctx))
     notes = _clip_notes(ctx, list(edited.notes))
+    if preview.year < _today(ctx).year:  # from the year shown now, so a corrected year clears it
+        notes.append(ctx.t("plan_warn_past_year", year=preview.year))
     if notes:
         lines += [Html(""), *notes]
     lines += [Html(""), ctx.t("plan_pv_help")]
@@ -180,7 +182,7 @@ async def maybe_plan_input(ctx: Ctx, text: str | None) -> bool:
     if done is None:
         return False
     if isinstance(done, Dropped):
-        await ctx.reply(ctx.t("plan_input_dropped"))
+        await ctx.reply(ctx.t("plan_input_gone" if done.gone else "plan_input_dropped"))
         return True
     if isinstance(done, Edited):
         # A new message under the typed text; the old one's buttons are now stale.

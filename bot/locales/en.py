@@ -696,4 +696,8 @@ MESSAGES: dict[str, str] = {
     "tree_group_is_generals": "This group is already <b>{name}</b>'s group; nothing changed. To make it the committee's coordination group instead, send /bindgroup committee.",
     "tree_group_taken": "This group is already <b>{name}</b>'s group; nothing changed. Only an admin or {name}'s secretary can bind it to another general branch.",
     "tree_existed_not_moved": "Existing units were not moved: {names}. To put one under <b>{parent}</b>, send /movebranch {name} {parent}",
+    "plan_pv_date_early": "{value} is before the plan's year {year}. If the year is wrong, change the year first; otherwise type the date again.",
+    "plan_title_empty": "A task's title cannot be empty; type it again (or “cancel”).",
+    "plan_input_gone": "The plan preview or task you were changing has since been enabled, cancelled or deleted; nothing was changed.",
+    "plan_title_long": "A task's title has at most {limit} characters; this one has {count}. Shorten it and send it again (or “cancel”).",
 }

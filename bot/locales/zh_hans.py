@@ -688,4 +688,8 @@ MESSAGES: dict[str, str] = {
     "tree_group_is_generals": "本群已是 <b>{name}</b> 的总支群，未改动。如确要把它改为工委的协调群，请发送 /bindgroup 工委。",
     "tree_group_taken": "本群已是 <b>{name}</b> 的总支群，未改动。如需改绑，请由管理员或 {name} 的书记操作。",
     "tree_existed_not_moved": "已有的单位没有移动：{names}。要把它移到 <b>{parent}</b> 之下，请发送 /movebranch {name} {parent}",
+    "plan_pv_date_early": "{value}早于方案年度{year}年。如果方案年度不对，请先修改年度；否则请重新输入日期。",
+    "plan_title_empty": "任务名称不能为空，请重新输入（发送“取消”放弃）。",
+    "plan_input_gone": "刚才要修改的方案预览或任务已经启用、取消或删除，这次输入未作处理。",
+    "plan_title_long": "任务名称最多{limit}字，这次输入了{count}字，请缩短后重新发送（发送“取消”放弃）。",
 }

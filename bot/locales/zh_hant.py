@@ -753,4 +753,8 @@ MESSAGES: dict[str, str] = {
     "tree_group_is_generals": "本群已是 <b>{name}</b> 的總支群，未改動。如確要把它改爲工委的協調群，請發送 /bindgroup 工委。",
     "tree_group_taken": "本群已是 <b>{name}</b> 的總支群，未改動。如需改綁，請由管理員或 {name} 的書記操作。",
     "tree_existed_not_moved": "已有的單位沒有移動：{names}。要把它移到 <b>{parent}</b> 之下，請發送 /movebranch {name} {parent}",
+    "plan_pv_date_early": "{value}早於方案年度{year}年。如果方案年度不對，請先修改年度；否則請重新輸入日期。",
+    "plan_title_empty": "任務名稱不能爲空，請重新輸入（發送“取消”放棄）。",
+    "plan_input_gone": "剛纔要修改的方案預覽或任務已經啓用、取消或刪除，這次輸入未作處理。",
+    "plan_title_long": "任務名稱最多{limit}字，這次輸入了{count}字，請縮短後重新發送（發送“取消”放棄）。",
 }

@@ -125,10 +125,14 @@ class TaskEdited:
 
 @dataclass(frozen=True)
 class Dropped:
-    """The coordinator typed 取消: the question is closed, nothing changed."""
+    """The coordinator typed 取消: the question is closed, nothing changed. `gone`: the
+    preview or task it was about was enabled, cancelled or deleted since; closed too."""
+
+    gone: bool = False
 
 
 DROPPED = Dropped()
+GONE = Dropped(gone=True)
 Typed = Edited | TaskEdited | Dropped
 
 
@@ -147,8 +151,15 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
         if answer.lower() in NO_INPUT:
             await report_store.clear_pending(tx, actor.user_id)
             return DROPPED
+        if await _question_gone(tx, what):
+            # Left open, it would answer every text for PENDING_TTL with "stale button".
+            await report_store.clear_pending(tx, actor.user_id)
+            return GONE
         if not answer:
-            raise UserError("plan_pv_date_bad", value="")
+            field = what.get("field")
+            raise UserError(
+                "plan_title_empty" if field == "title" else "plan_pv_date_bad", value=""
+            )
         if "draft" in what:
             draft_id = int(what["draft"])
             row = await _open_draft(tx, actor, draft_id)
@@ -166,7 +177,10 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
             return Edited(draft_id, row.version + 1, after, _notes(row), edited_item)
         task = await _task(tx, actor, int(what["task"]))
         if what.get("field") == "title":
-            title = answer[: plan_preview.TITLE_MAX]
+            if len(answer) > plan_preview.TITLE_MAX:
+                # Cut silently, the end of what the clerk wrote would be lost unseen.
+                raise UserError("plan_title_long", limit=plan_preview.TITLE_MAX, count=len(answer))
+            title = answer
             await store.set_task_title(tx, task.id, title)
             await _changed(tx, actor, task, "task_title", f"{task.title} → {title}", now)
         else:
@@ -184,6 +198,16 @@ async def typed(env: Env, actor: Actor, text: str | None, now: datetime) -> Type
         fresh = await store.get_task(tx, task.id)
         assert fresh is not None
         return TaskEdited(task.plan_id, fresh)
+
+
+async def _question_gone(tx: Tx, what: dict[str, object]) -> bool:
+    """The draft was enabled or cancelled, or the task (or its plan) deleted."""
+    if "draft" in what:
+        row = await store.get_draft(tx, int(str(what["draft"])))
+        return row is None or row.decided_at is not None
+    task = await store.get_task(tx, int(str(what["task"])))
+    plan = None if task is None else await store.get_plan(tx, task.plan_id)
+    return plan is None or plan.deleted_at is not None
 
 
 # ------------------------------------------------------------ enabled plans

@@ -218,6 +218,7 @@ _DATE = re.compile(
     r"(?:(?P<y>\d{4})\s*(?:年|[-/.．])\s*)?(?P<m>\d{1,2})\s*(?:月|[-/.．])\s*(?P<d>\d{1,2})\s*[日号]?"
 )
 _BETWEEN = re.compile(r"^[\s至到~～—–\-－一,，]*$")
+_BEFORE = re.compile(r"\s*[之以]?前\s*$")
 _YEAR = re.compile(r"^\s*(\d{4})\s*年?\s*$")
 
 
@@ -225,6 +226,8 @@ def parse_dates(text: str, year: int) -> list[date]:
     """One date or a range of two, as a coordinator types them; anything else is
     refused with the forms that work."""
     text = text.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    # "6月30日前" is how plans themselves say a deadline; the 前 adds nothing.
+    text = _BEFORE.sub("", text)
     found: list[date] = []
     rest: list[str] = []
     last = 0
@@ -240,6 +243,11 @@ def parse_dates(text: str, year: int) -> list[date]:
         raise UserError("plan_pv_date_bad", value=text.strip()[:40])
     if any(not MIN_YEAR <= d.year <= MAX_YEAR for d in found):
         raise UserError("plan_pv_date_bad", value=text.strip()[:40])
+    # A date typed with an earlier year than the plan's is a slip (2025 for 2026) or a
+    # sign the plan's year is wrong: either way the task would be overdue on enabling.
+    early = next((d for d in found if d.year < year), None)
+    if early is not None:
+        raise UserError("plan_pv_date_early", value=early.isoformat(), year=year)
     return found
 
 

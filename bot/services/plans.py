@@ -132,8 +132,8 @@ async def draft(env: Env, actor: Actor, file_name: str, data: bytes, now: dateti
     lang = actor.lang
     # The extractor's own findings quote the plan's text; each is one warning line.
     notes = [t(lang, "plan_pv_warning", text=w) for w in warnings]
-    if spec.year < today.year:
-        notes.append(t(lang, "plan_warn_past_year", year=spec.year))
+    # (A past year is warned about by the preview itself, from its current year:
+    # a stored note would outlive the coordinator's correction of the year.)
     if not spec.phases and not spec.tasks:
         raise UserError("plan_empty")
     async with env.db.transaction() as tx:
