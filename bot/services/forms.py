@@ -302,6 +302,17 @@ async def _load(
     return branch, current, clean(current.form, answers), unread, report, False
 
 
+async def _loaded(
+    env: Env, tx: Tx, actor: Actor, branch_id: int, month: Month
+) -> tuple[Branch, FormVersion, Answers, tuple[str, ...], Report | None, bool]:
+    """:func:`_load` for a button or answer that needs the form: a month without one
+    (the form was cleared since the button was made) is a stale button."""
+    loaded = await _load(env, tx, actor, branch_id, month)
+    if loaded is None:
+        raise UserError("stale_button")
+    return loaded
+
+
 async def _pend(
     tx: Tx, actor: Actor, branch_id: int, month: Month, held: str | None, now: datetime
 ) -> None:
@@ -402,9 +413,7 @@ async def answer(
     field asked again.
     """
     async with env.db.transaction() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-        if loaded is None:
-            raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
         branch, v, answers, unread, report, submitted = loaded
         form = v.form
         assert form is not None
@@ -465,9 +474,7 @@ async def ask(
 ) -> FormState:
     """«修改某项» then a field: ask that one field again (draft or submitted report)."""
     async with env.db.transaction() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-        if loaded is None:
-            raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
         branch, v, answers, unread, report, submitted = loaded
         form = v.form
         assert form is not None
@@ -482,9 +489,7 @@ async def ask(
 async def summary(env: Env, actor: Actor, branch_id: int, month: Month) -> FormState:
     """The answers so far (or as submitted), for the summary."""
     async with env.db.reading() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-    if loaded is None:
-        raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
     branch, v, answers, unread, report, submitted = loaded
     return FormState(branch, month, v, answers, report, submitted, None, unread)
 
@@ -494,9 +499,7 @@ async def want_paste(
 ) -> FormState:
     """«整份填写»: the next message is the filled template."""
     async with env.db.transaction() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-        if loaded is None:
-            raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
         branch, v, answers, unread, report, submitted = loaded
         await _pend(tx, actor, branch_id, month, PASTE, now)
         return FormState(branch, month, v, answers, report, submitted, None, unread, mode=PASTE)
@@ -509,9 +512,7 @@ async def paste(
     fields it could not read are named; nothing is submitted before confirming.
     On a submitted report the read answers become a draft to confirm as well."""
     async with env.db.transaction() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-        if loaded is None:
-            raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
         branch, v, answers, _, report, submitted = loaded
         form = v.form
         assert form is not None
@@ -581,9 +582,7 @@ async def submit(
     revision. Refused, naming them, while required fields have no answer."""
     current = current_month(env, now)
     async with env.db.transaction() as tx:
-        loaded = await _load(env, tx, actor, branch_id, month)
-        if loaded is None:
-            raise UserError("stale_button")
+        loaded = await _loaded(env, tx, actor, branch_id, month)
         _, v, _, _, report, submitted = loaded
         draft = await store.get_draft(tx, branch_id, str(month))
         if draft is None:  # a second tap on 提交 finds the report in, not a lost draft
