@@ -103,6 +103,14 @@ def _page_of(n: int) -> int:
     return (n - 1) // ITEMS_PER_PAGE + 1
 
 
+def _only_id(args: list[str]) -> int:
+    """The one id a plan or task button carries; anything else is a forged button."""
+    found = int_arg(args)
+    if len(args) != 1 or found is None:
+        raise UserError("bad_button")
+    return found
+
+
 async def preview_tick(ctx: Ctx, args: list[str]) -> None:
     """`pvt:<draft>:<version>:<item>`: tick or untick an item."""
     await _edit(ctx, args, "t")
@@ -301,9 +309,7 @@ async def manage_plan(ctx: Ctx, args: list[str]) -> None:
 
 async def plan_toggle(ctx: Ctx, args: list[str]) -> None:
     """`pld:<plan>`: disable the plan, or enable it again."""
-    plan_id = int_arg(args)
-    if len(args) != 1 or plan_id is None:
-        raise UserError("bad_button")
+    plan_id = _only_id(args)
     view = await plan_manage.view(ctx.env, ctx.actor, plan_id)
     await plan_manage.set_active(ctx.env, ctx.actor, plan_id, not view.plan.active, ctx.now)
     view = await plan_manage.view(ctx.env, ctx.actor, plan_id)
@@ -313,9 +319,7 @@ async def plan_toggle(ctx: Ctx, args: list[str]) -> None:
 
 async def plan_delete_ask(ctx: Ctx, args: list[str]) -> None:
     """`plx:<plan>`: the confirm step before a plan is deleted."""
-    plan_id = int_arg(args)
-    if len(args) != 1 or plan_id is None:
-        raise UserError("bad_button")
+    plan_id = _only_id(args)
     view = await plan_manage.view(ctx.env, ctx.actor, plan_id)
     await ctx.toast("")
     await ctx.reply(
@@ -331,9 +335,7 @@ async def plan_delete_ask(ctx: Ctx, args: list[str]) -> None:
 
 async def plan_delete(ctx: Ctx, args: list[str]) -> None:
     """`plxok:<plan>`: delete it (soft: the ledger keeps its history)."""
-    plan_id = int_arg(args)
-    if len(args) != 1 or plan_id is None:
-        raise UserError("bad_button")
+    plan_id = _only_id(args)
     title = await plan_manage.delete(ctx.env, ctx.actor, plan_id, ctx.now)
     await ctx.edit(ctx.t("plan_deleted", title=title))
     await ctx.toast("✓")
@@ -350,9 +352,7 @@ async def task_due_ask(ctx: Ctx, args: list[str]) -> None:
 
 
 async def _ask_task(ctx: Ctx, args: list[str], field: str, key: str) -> None:
-    task_id = int_arg(args)
-    if len(args) != 1 or task_id is None:
-        raise UserError("bad_button")
+    task_id = _only_id(args)
     task = await plan_manage.ask_task(ctx.env, ctx.actor, task_id, field, ctx.now)
     await ctx.toast("")
     await ctx.reply(ctx.t(key, task=task.title))
@@ -360,9 +360,7 @@ async def _ask_task(ctx: Ctx, args: list[str], field: str, key: str) -> None:
 
 async def task_delete_ask(ctx: Ctx, args: list[str]) -> None:
     """`ptx:<task>`: the confirm step before a task is deleted."""
-    task_id = int_arg(args)
-    if len(args) != 1 or task_id is None:
-        raise UserError("bad_button")
+    task_id = _only_id(args)
     task = await plan_manage.task_of(ctx.env, ctx.actor, task_id)
     await ctx.toast("")
     await ctx.reply(
@@ -378,9 +376,7 @@ async def task_delete_ask(ctx: Ctx, args: list[str]) -> None:
 
 async def task_delete(ctx: Ctx, args: list[str]) -> None:
     """`ptxok:<task>`: delete the task (soft), then the plan's view again, in place."""
-    task_id = int_arg(args)
-    if len(args) != 1 or task_id is None:
-        raise UserError("bad_button")
+    task_id = _only_id(args)
     task = await plan_manage.delete_task(ctx.env, ctx.actor, task_id, ctx.now)
     view = await plan_manage.view(ctx.env, ctx.actor, task.plan_id)
     text, markup = manage_screen(ctx, view, 1)
@@ -435,9 +431,7 @@ async def task_branch_toggle(ctx: Ctx, args: list[str]) -> None:
 
 async def task_branch_all(ctx: Ctx, args: list[str]) -> None:
     """`ptba:<task>`: every branch again (future ones too)."""
-    task_id = int_arg(args)
-    if len(args) != 1 or task_id is None:
-        raise UserError("bad_button")
+    task_id = _only_id(args)
     await plan_manage.assign(ctx.env, ctx.actor, task_id, None, ctx.now)
     await _picker(ctx, task_id, 1)
     await ctx.toast("✓")
