@@ -148,7 +148,7 @@ async def begin(
             await report_store.clear_pending(tx, actor.user_id)
             return HeldForForm(membership.branch, month, held)
         if held is not None:
-            return await _store(env, tx, actor, membership, month, held, now)
+            return await store_text(env, tx, actor, membership, month, held, now)
         target = await _target(env, tx, membership.branch, month, now)
         await report_store.set_pending(
             tx, actor.user_id, PENDING_REPORT, target.branch.id, str(month), now
@@ -241,7 +241,7 @@ async def file_typed(
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
         if pending is None or not pending.held_text:
             raise UserError("typed_gone")
-        return await _store(env, tx, actor, membership, month, pending.held_text, now)
+        return await store_text(env, tx, actor, membership, month, pending.held_text, now)
 
 
 async def discard_typed(env: Env, actor: Actor) -> bool:
@@ -345,10 +345,10 @@ async def submit(
     membership = actor.require_member(branch_id)
     text = clean_report_text(env, raw_text)
     async with env.db.transaction() as tx:
-        return await _store(env, tx, actor, membership, month, text, now)
+        return await store_text(env, tx, actor, membership, month, text, now)
 
 
-async def _store(
+async def store_text(
     env: Env,
     tx: Tx,
     actor: Actor,
@@ -357,6 +357,8 @@ async def _store(
     text: str,
     now: datetime,
 ) -> Submitted:
+    """Store `text` as the month's report (or its revision) inside the caller's
+    transaction: every way a report arrives (typed, held, a reply, a form) ends here."""
     branch_id = membership.branch.id
     # Runs inside the caller's transaction: stored before anything is acknowledged.
     cycle = await cycle_for(env, tx, month, now)
@@ -400,20 +402,6 @@ async def _store(
     )
 
 
-async def store_text(
-    env: Env,
-    tx: Tx,
-    actor: Actor,
-    membership: Membership,
-    month: Month,
-    text: str,
-    now: datetime,
-) -> Submitted:
-    """Store `text` as the month's report (or its revision) inside the caller's
-    transaction, exactly as a typed report is stored (report forms use it)."""
-    return await _store(env, tx, actor, membership, month, text, now)
-
-
 async def attach(
     env: Env,
     actor: Actor,
@@ -455,7 +443,7 @@ async def attach(
             )
         submitted = None
         if as_report is not None:
-            submitted = await _store(env, tx, actor, membership, month, as_report, now)
+            submitted = await store_text(env, tx, actor, membership, month, as_report, now)
         count = len(await report_store.attachments(tx, branch_id, str(month)))
         return Attached(
             branch=membership.branch,
