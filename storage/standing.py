@@ -11,6 +11,7 @@ month of ten thousand branches is read without ten thousand model validations.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from functools import cache
 
 from pydantic import BaseModel
@@ -51,3 +52,9 @@ def _sql() -> str:
 async def month_rows(tx: Tx, month: str) -> list[sqlite3.Row]:
     """Every branch with its reporters and its report, exemption and attachments of `month`."""
     return await tx.all(_sql(), (month,))
+
+
+def positions(rows: Sequence[sqlite3.Row]) -> dict[str, int]:
+    """Each column's position in `month_rows`' rows (at least one): reading ten
+    thousand rows by position spares a search along ~50 names per column."""
+    return {name: i for i, name in enumerate(rows[0].keys())}

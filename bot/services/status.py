@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
@@ -44,19 +45,38 @@ class BranchRow:
         return self.kind is BranchKind.GENERAL
 
 
+# `BranchKind(value)` without the enum's call machinery, ten thousand times.
+_KINDS = {k.value: k for k in BranchKind}
+
+
 class Line:
     """A branch's place in a month. Read from one row of `storage.standing`: the
     state and the branch are decided at once, the models (`view`, `report`,
     `exemption`) built from the row on first use, since a summary of ten thousand
     branches mostly needs names and states."""
 
-    __slots__ = ("_exemption", "_report", "_row", "_view", "attachments", "branch", "state")
+    __slots__ = (
+        "_exemption",
+        "_highlighted",
+        "_report",
+        "_row",
+        "_secretary",
+        "_view",
+        "attachments",
+        "branch",
+        "state",
+    )
 
-    def __init__(self, row: sqlite3.Row, branch: BranchRow, state: State) -> None:
+    def __init__(
+        self, row: sqlite3.Row, branch: BranchRow, state: State, col: Mapping[str, int]
+    ) -> None:
+        """`col`: the row's column positions (`standing.positions`)."""
         self._row = row
         self.branch = branch
         self.state = state
-        self.attachments: int = row["attachments"]
+        self.attachments: int = row[col["attachments"]]
+        self._secretary: bool = row[col["s_user_id"]] is not None
+        self._highlighted: bool = row[col["r_highlighted_by"]] is not None
         self._view: BranchView | None = None
         self._report: Report | None = None
         self._exemption: Exemption | None = None
@@ -86,12 +106,12 @@ class Line:
 
     @property
     def has_secretary(self) -> bool:
-        return self._row["s_user_id"] is not None
+        return self._secretary
 
     @property
     def highlighted(self) -> bool:
         """Whether its report was picked for the circular's highlights."""
-        return self._row["r_highlighted_by"] is not None
+        return self._highlighted
 
     @property
     def unreachable(self) -> list[User]:
@@ -177,6 +197,45 @@ ONLY_WORDS: dict[str, Only] = {
 }
 
 
+def _lines(rows: list[sqlite3.Row], scope: Scope, month_end: datetime, overdue: bool) -> list[Line]:
+    """The month's lines of `scope` from `standing.month_rows` (not empty)."""
+    lines: list[Line] = []
+    # Columns by position: a name is looked up along the row's ~50 columns each
+    # time, and ten thousand rows read a dozen of them.
+    col = standing.positions(rows)
+    c_id, c_name, c_category, c_created, c_archived = (
+        col[k] for k in ("id", "name", "category", "created_at", "archived_at")
+    )
+    c_parent, c_kind, c_reports, c_late, c_exempt = (
+        col[k] for k in ("parent_id", "kind", "reports", "r_late", "e_branch_id")
+    )
+    whole = scope.whole
+    for row in rows:
+        if not row[c_reports] or not (whole or scope.covers(row[c_id])):
+            continue  # a 总支 that only gathers owes no report; outside the scope
+        archived = row[c_archived]
+        branch = BranchRow(
+            id=row[c_id],
+            name=row[c_name],
+            category=row[c_category],
+            created_at=parse_ts(row[c_created]),
+            archived_at=None if archived is None else parse_ts(archived),
+            parent_id=row[c_parent],
+            kind=_KINDS[row[c_kind]],
+            reports=True,  # only a unit that reports has a line
+        )
+        late = row[c_late]
+        state = rules.month_state(
+            reported_late=None if late is None else bool(late),
+            exempt=row[c_exempt] is not None,
+            expected=rules.alive_at_end(branch, month_end),
+            overdue=overdue,
+        )
+        if state is not None:
+            lines.append(Line(row, branch, state, col))
+    return lines
+
+
 async def summarize(
     env: Env,
     tx: Tx,
@@ -189,7 +248,6 @@ async def summarize(
     its 支部 owes none: docs/tree.md)."""
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
-    lines: list[Line] = []
     # `rules.branch_month_state` for each branch, its month-wide parts worked out
     # once (ten thousand branches share one clock and one month end);
     # tests/test_perf2_summary.py proves the states equal.
@@ -197,29 +255,8 @@ async def summarize(
     # In UTC: comparing it with ten thousand fixed-offset times then needs no
     # zone look-up each (the same instant, so the same answers).
     month_end = end_of(month.last_day, tz).astimezone(UTC)
-    for row in await standing.month_rows(tx, str(month)):
-        if not row["reports"] or not scope.covers(row["id"]):
-            continue  # a 总支 that only gathers owes no report; outside the scope
-        archived = row["archived_at"]
-        branch = BranchRow(
-            id=row["id"],
-            name=row["name"],
-            category=row["category"],
-            created_at=parse_ts(row["created_at"]),
-            archived_at=None if archived is None else parse_ts(archived),
-            parent_id=row["parent_id"],
-            kind=BranchKind(row["kind"]),
-            reports=bool(row["reports"]),
-        )
-        late = row["r_late"]
-        state = rules.month_state(
-            reported_late=None if late is None else bool(late),
-            exempt=row["e_branch_id"] is not None,
-            expected=rules.alive_at_end(branch, month_end),
-            overdue=overdue,
-        )
-        if state is not None:
-            lines.append(Line(row, branch, state))
+    rows = await standing.month_rows(tx, str(month))
+    lines = _lines(rows, scope, month_end, overdue) if rows else []
     failures: list[OutboxItem] = []
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), tz)
