@@ -280,11 +280,12 @@ async def _build_and_save(
     """Build the month's circular once, keep its model and chat text; its messages.
 
     `summary`: the month's summary at `now` if the caller has it already."""
-    model = await circular_mod.build(env, tx, month, now, summary)
-    await circulars.save_circular(
-        tx, str(month), circular_mod.chat_html(model), now, model.to_json()
-    )
-    return circular_mod.chat_messages(model)
+    # Its text, messages and JSON from the draft: the same as the model's, without
+    # an item per name (bot/services/circular_names.py).
+    draft = await circular_mod.draft(env, tx, month, now, summary)
+    text, messages = circular_mod.chat_text(draft)
+    await circulars.save_circular(tx, str(month), text, now, draft.to_json())
+    return messages
 
 
 async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now: datetime) -> int:

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from typing import NamedTuple
 
 from bot import rules
 from bot.calendar import Month, end_of
@@ -21,10 +22,10 @@ from storage.db import Tx, parse_ts
 from storage.rows import model_from
 
 
-@dataclass(frozen=True, slots=True)
-class BranchRow:
+class BranchRow(NamedTuple):
     """A branch as a month's summary reads it: what `Line.branch` gives (lean, no
-    validation; a `rules.Lifetime` like `bot.models.Branch`)."""
+    validation; a `rules.Lifetime` like `bot.models.Branch`). A named tuple: ten
+    thousand are made at a stroke, each a third of a frozen dataclass's cost."""
 
     id: int
     name: str
@@ -215,14 +216,14 @@ def _lines(rows: list[sqlite3.Row], scope: Scope, month_end: datetime, overdue: 
             continue  # a 总支 that only gathers owes no report; outside the scope
         archived = row[c_archived]
         branch = BranchRow(
-            id=row[c_id],
-            name=row[c_name],
-            category=row[c_category],
-            created_at=parse_ts(row[c_created]),
-            archived_at=None if archived is None else parse_ts(archived),
-            parent_id=row[c_parent],
-            kind=_KINDS[row[c_kind]],
-            reports=True,  # only a unit that reports has a line
+            row[c_id],
+            row[c_name],
+            row[c_category],
+            parse_ts(row[c_created]),
+            None if archived is None else parse_ts(archived),
+            row[c_parent],
+            _KINDS[row[c_kind]],
+            True,  # reports: only a unit that reports has a line
         )
         late = row[c_late]
         state = rules.month_state(
