@@ -140,7 +140,9 @@ async def draft(
     lang = circular_language(env)
     lists = NameLists()
     if summary is None:
-        summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
+        summary = await summarize(
+            env, tx, month, now, with_failures=False, scope=scope, people=False
+        )
     issuer = scope.general.name if scope.general is not None else env.cfg.org_name
     tz = env.cfg.tz
     today = now.astimezone(tz).date()
@@ -245,7 +247,7 @@ async def draft(
         )
     # 补报: reports of the previous month that came in after its circular.
     prev = month.prev()
-    prev_circ = await circulars.get_circular(tx, str(prev))
+    prev_circ = await circulars.circular_built(tx, str(prev))
     if prev_circ is not None:
         after = prev_circ.posted_at or prev_circ.built_at
         makeups = await reports.reports_submitted_between(tx, str(prev), after)

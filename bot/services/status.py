@@ -59,6 +59,7 @@ class Line:
     __slots__ = (
         "_exemption",
         "_highlighted",
+        "_people",
         "_report",
         "_row",
         "_secretary",
@@ -78,6 +79,7 @@ class Line:
         self.attachments: int = row[col["attachments"]]
         self._secretary: bool = row[col["s_user_id"]] is not None
         self._highlighted: bool = row[col["r_highlighted_by"]] is not None
+        self._people: bool = "s_first_name" in col  # `standing.month_rows(people=…)`
         self._view: BranchView | None = None
         self._report: Report | None = None
         self._exemption: Exemption | None = None
@@ -86,6 +88,8 @@ class Line:
     def view(self) -> BranchView:
         if self._view is None:
             row = self._row
+            if not self._people:
+                raise LookupError("a summary read without people has no views")
             self._view = BranchView(
                 branch=model_from(Branch, row),
                 secretary=None if row["s_user_id"] is None else model_from(User, row, "s_"),
@@ -244,9 +248,12 @@ async def summarize(
     now: datetime,
     with_failures: bool = True,
     scope: Scope = COMMITTEE,
+    people: bool = True,
 ) -> MonthSummary:
     """The month for the units of `scope` that owe a report (a 总支 that only gathers
-    its 支部 owes none: docs/tree.md)."""
+    its 支部 owes none: docs/tree.md). Without `people`, a line has no `view` (nor
+    `unreachable`): the reporters are not read, only whether there is a secretary
+    (the digest and the circular, ten thousand branches a month)."""
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
     # `rules.branch_month_state` for each branch, its month-wide parts worked out
@@ -256,7 +263,7 @@ async def summarize(
     # In UTC: comparing it with ten thousand fixed-offset times then needs no
     # zone look-up each (the same instant, so the same answers).
     month_end = end_of(month.last_day, tz).astimezone(UTC)
-    rows = await standing.month_rows(tx, str(month))
+    rows = await standing.month_rows(tx, str(month), people)
     lines = _lines(rows, scope, month_end, overdue) if rows else []
     failures: list[OutboxItem] = []
     if with_failures:
