@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import NamedTuple
 
 from bot import rules
@@ -133,16 +134,30 @@ class MonthSummary:
     failures: list[OutboxItem] = field(default_factory=list)
     scope: Scope = COMMITTEE  # whose units these are: the committee's, or one 总支's
 
+    @cached_property
+    def _by_state(self) -> dict[State, list[Line]]:
+        """The lines of each state, in order: the digest and the circular ask a dozen
+        times of ten thousand lines (a summary's lines are not changed once read)."""
+        found: dict[State, list[Line]] = {}
+        for ln in self.lines:
+            found.setdefault(ln.state, []).append(ln)
+        return found
+
     def having(self, *states: State) -> list[Line]:
+        if len(states) == 1:
+            return list(self._by_state.get(states[0], ()))
         return [ln for ln in self.lines if ln.state in states]
+
+    def _count(self, *states: State) -> int:
+        return sum(len(self._by_state.get(s, ())) for s in set(states))
 
     @property
     def expected(self) -> int:
-        return len(self.lines) - len(self.having(State.EXEMPT))
+        return len(self.lines) - self._count(State.EXEMPT)
 
     @property
     def reported(self) -> int:
-        return len(self.having(State.ON_TIME, State.LATE))
+        return self._count(State.ON_TIME, State.LATE)
 
     @property
     def without_secretary(self) -> list[Line]:
