@@ -72,7 +72,7 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
         if await reports.get_cycle(tx, str(month)) is None:
             past.append(None)
             break
-        reported = await reports.reported_among(tx, str(month), running)
+        reported = running - await reports.unreported_among(tx, str(month), running)
         exempt = await reports.exemptions_for_month(tx, str(month))
         past.append(rules.PastMonth(month, frozenset(reported), frozenset(exempt)))
         running -= reported | exempt.keys()
