@@ -4,7 +4,9 @@
 chat renderer here turns it into Telegram HTML (`chat_html`, the text as
 stored and shown) and into messages split on section boundaries
 (`chat_messages`). The Word document and the chart render the same model
-(`bot.records.document`, `bot.records.publish`).
+(`bot.records.document`, `bot.records.publish`). The minute tick uses `draft`:
+the same model with its long name lists as plain entries (`circular_names`),
+whose text, messages (`chat_text`) and JSON are the model's.
 """
 
 from __future__ import annotations
