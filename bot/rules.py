@@ -295,8 +295,9 @@ def missing_runs(
     for facts in past:
         if facts is None or not open_ids:
             break
+        end = _month_end(facts.month, tz)  # `expected_in`, its month's end found once
         for branch_id in sorted(open_ids):
-            expected = expected_in(branches[branch_id], facts.month, tz)
+            expected = alive_at_end(branches[branch_id], end)
             if branch_id in facts.reported or branch_id in facts.exempt or not expected:
                 open_ids.discard(branch_id)
             else:

@@ -58,7 +58,9 @@ async def queue_stage(tx: Tx, batch: StageBatch, now: datetime) -> int:
     Owed one: a reachable secretary or deputy of an active branch created before
     the month ended, with neither a report nor an exemption for the month, and
     no reminder of this stage in the outbox (the dedupe key; INSERT OR IGNORE
-    keeps it exact under a concurrent run). Queued by branch, secretary first.
+    keeps it exact under a concurrent run). Queued by branch, secretary first (the
+    roles are 'secretary' and 'deputy', so `role DESC`: branches in id order then need
+    no sort).
     Returns how many were queued (none after the stage's first minute).
     """
     langs = list(batch.templates.items()) or [("", batch.default)]
@@ -96,7 +98,7 @@ async def queue_stage(tx: Tx, batch: StageBatch, now: datetime) -> int:
               AND NOT EXISTS (SELECT 1 FROM exemptions e
                               WHERE e.branch_id = b.id AND e.month = {month})
               AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.dedupe_key = {key})
-            ORDER BY b.id, m.role = 'deputy'""",
+            ORDER BY b.id, m.role DESC""",
         params,
     )
     outbox.QUEUED.total += max(count, 0)

@@ -133,12 +133,13 @@ async def reported_branch_ids(tx: Tx, month: str) -> set[int]:
     return {int(r["branch_id"]) for r in rows}
 
 
-async def reported_among(tx: Tx, month: str, branch_ids: Collection[int]) -> set[int]:
-    """Which of `branch_ids` reported for `month`: an index look-up each, so a few
-    branches among ten thousand cost a few, not ten thousand rows."""
+async def unreported_among(tx: Tx, month: str, branch_ids: Collection[int]) -> set[int]:
+    """Which of `branch_ids` did not report for `month`: an index look-up each, so a
+    few branches among ten thousand cost a few; and the rows that come back are the
+    few that did not (most did), not ten thousand."""
     rows = await tx.all(
-        """SELECT branch_id FROM reports
-           WHERE month = ? AND branch_id IN (SELECT value FROM json_each(?))""",
+        """SELECT value AS branch_id FROM json_each(?2)
+           WHERE NOT EXISTS (SELECT 1 FROM reports WHERE month = ?1 AND branch_id = value)""",
         (month, json.dumps(list(branch_ids))),
     )
     return {int(r["branch_id"]) for r in rows}

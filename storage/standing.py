@@ -11,6 +11,7 @@ month of ten thousand branches is read without ten thousand model validations.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from functools import cache
 
 from pydantic import BaseModel
@@ -24,14 +25,21 @@ def _columns(model: type[BaseModel], alias: str, prefix: str) -> str:
     return ", ".join(f"{alias}.{name} AS {prefix}{name}" for name in model.model_fields)
 
 
-def _sql() -> str:
+@cache
+def _sql(people: bool = True) -> str:
     # Members of an archived branch are removed when it is archived; the ON
     # clause keeps that true even for a stray row (history counts such a
-    # branch, nobody reports for it).
+    # branch, nobody reports for it). Without `people`: of the secretary and
+    # deputy only their ids (the columns a month's digest and circular never read).
+    users = (
+        f"{_columns(User, 'us', 's_')}, {_columns(User, 'ud', 'd_')}"
+        if people
+        else "us.user_id AS s_user_id, ud.user_id AS d_user_id"
+    )
     return f"""
         SELECT b.id, b.name, b.category, b.created_at, b.archived_at,
                b.parent_id, b.kind, b.reports,
-               {_columns(User, "us", "s_")}, {_columns(User, "ud", "d_")},
+               {users},
                {_columns(Report, "r", "r_")}, {_columns(Exemption, "e", "e_")},
                coalesce(a.n, 0) AS attachments
         FROM branches b
@@ -48,6 +56,13 @@ def _sql() -> str:
         ORDER BY b.id"""
 
 
-async def month_rows(tx: Tx, month: str) -> list[sqlite3.Row]:
-    """Every branch with its reporters and its report, exemption and attachments of `month`."""
-    return await tx.all(_sql(), (month,))
+async def month_rows(tx: Tx, month: str, people: bool = True) -> list[sqlite3.Row]:
+    """Every branch with its reporters and its report, exemption and attachments of
+    `month`; without `people`, its reporters' ids only (a third fewer columns)."""
+    return await tx.all(_sql(people), (month,))
+
+
+def positions(rows: Sequence[sqlite3.Row]) -> dict[str, int]:
+    """Each column's position in `month_rows`' rows (at least one): reading ten
+    thousand rows by position spares a search along ~50 names per column."""
+    return {name: i for i, name in enumerate(rows[0].keys())}

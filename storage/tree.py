@@ -56,6 +56,16 @@ async def has_children(tx: Tx, branch_id: int) -> bool:
     return row is not None
 
 
+async def any_general(tx: Tx) -> bool:
+    """Whether an active unit is a 总支: `bot.services.grouping.has_generals` over the
+    active units, without loading ten thousand of them to learn there is none."""
+    row = await tx.one(
+        "SELECT 1 FROM branches WHERE kind = ? AND archived_at IS NULL LIMIT 1",
+        (BranchKind.GENERAL.value,),
+    )
+    return row is not None
+
+
 async def lift_children(tx: Tx, branch_id: int, parent_id: int | None) -> list[str]:
     """A 总支 is archived: its active units go up to where it sat (its own 总支, or the
     committee), so that a 支部 under a middle 总支 stays in the 总支 above rather than

@@ -19,7 +19,7 @@ from bot.calendar import Month, end_of
 from bot.models import MemberRole
 from bot.services import circular
 from bot.services.base import Env, cycle_for
-from bot.services.status import summarize
+from bot.services.status import Line, summarize
 from storage import branches, people, reports
 from tests.conftest import TZ, at
 
@@ -170,3 +170,36 @@ async def test_missing_runs_equal_the_rule_over_whole_months(env: Env) -> None:
     assert got[ids["连续未报"]] == 4  # this month and the three before
     assert got[ids["无书记"]] == 2  # exempt in September: the run ends there
     assert got[ids["月末前一刻"]] == 1  # not expected before this month
+
+
+async def test_a_summary_without_people_is_the_same_but_for_views(env: Env) -> None:
+    """The digest and the circular read the month without the reporters' columns
+    (`people=False`): every line the same as the full summary's, but `view` refused."""
+    await _world(env)
+    now = at(2026, 11, 27, 9)
+    async with env.db.transaction() as tx:
+        await cycle_for(env, tx, MONTH, now)
+        full = await summarize(env, tx, MONTH, now, with_failures=False)
+        lean = await summarize(env, tx, MONTH, now, with_failures=False, people=False)
+
+    def facts(ln: Line) -> tuple[object, ...]:
+        return (
+            ln.branch,
+            ln.state,
+            ln.has_secretary,
+            ln.report,
+            ln.exemption,
+            ln.highlighted,
+            ln.attachments,
+        )
+
+    assert [facts(ln) for ln in lean.lines] == [facts(ln) for ln in full.lines]
+    assert [ln.branch.id for ln in lean.without_secretary] == [
+        ln.branch.id for ln in full.without_secretary
+    ]
+    assert any(ln.report for ln in lean.lines) and any(ln.exemption for ln in lean.lines)
+    for ln in lean.lines:
+        with pytest.raises(LookupError):
+            ln.view  # noqa: B018
+        with pytest.raises(LookupError):
+            ln.unreachable  # noqa: B018

@@ -4,12 +4,14 @@
 chat renderer here turns it into Telegram HTML (`chat_html`, the text as
 stored and shown) and into messages split on section boundaries
 (`chat_messages`). The Word document and the chart render the same model
-(`bot.records.document`, `bot.records.publish`).
+(`bot.records.document`, `bot.records.publish`). The minute tick uses `draft`:
+the same model with its long name lists as plain entries (`circular_names`),
+whose text, messages (`chat_text`) and JSON are the model's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from bot import rules
@@ -21,7 +23,6 @@ from bot.services.base import COMMITTEE, Env, Scope
 from bot.services.circular_model import (
     CircularModel,
     Counts,
-    Item,
     Para,
     Run,
     Section,
@@ -32,6 +33,7 @@ from bot.services.circular_model import (
     plain,
     runs,
 )
+from bot.services.circular_names import Draft, Entry, NameLists
 from bot.services.fmt import date_label, month_label
 from bot.services.status import Line, MonthSummary, State, summarize
 from storage import circulars, reports
@@ -72,7 +74,7 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
         if await reports.get_cycle(tx, str(month)) is None:
             past.append(None)
             break
-        reported = await reports.reported_among(tx, str(month), running)
+        reported = running - await reports.unreported_among(tx, str(month), running)
         exempt = await reports.exemptions_for_month(tx, str(month))
         past.append(rules.PastMonth(month, frozenset(reported), frozenset(exempt)))
         running -= reported | exempt.keys()
@@ -80,22 +82,22 @@ async def missing_runs(env: Env, tx: Tx, summary: MonthSummary) -> dict[int, int
     return rules.missing_runs(missing, branches, past, env.cfg.tz)
 
 
-def _names(lines: list[Line]) -> list[Item]:
-    return [item(ln.branch.name, ln.branch.id) for ln in lines]
+def _names(lines: list[Line]) -> list[Entry]:
+    return [(ln.branch.name, ln.branch.id) for ln in lines]
 
 
-def _names_para(lang: str, items: list[Item]) -> Para:
+def _names_para(lang: str, lists: NameLists, entries: list[Entry]) -> Para:
     """The names of a section, or 无 when there are none."""
-    if not items:
+    if not entries:
         return Para(lead=runs(lang, "circ_names", names=plain(lang, "circ_none")))
-    return listing(lang, "circ_names", "names", items)
+    return lists.para(lang, "circ_names", "names", entries)
 
 
-def _dated(lang: str, lines: list[Line], env: Env) -> list[Item]:
+def _dated(lang: str, lines: list[Line], env: Env) -> list[Entry]:
     """Late branches with the day their report came in: 支部A（11月27日）."""
     tz = env.cfg.tz
     return [
-        item(
+        (
             f"{ln.branch.name}（{date_label(lang, ln.report.submitted_at.astimezone(tz).date())}）",
             ln.branch.id,
         )
@@ -124,9 +126,25 @@ async def build(
     caller has it. With a 总支's `scope`: that 总支's own circular, of its units only
     and issued in its name, without the committee's plan progress (docs/tree.md).
     """
+    return (await draft(env, tx, month, now, summary, scope)).model()
+
+
+async def draft(
+    env: Env,
+    tx: Tx,
+    month: Month,
+    now: datetime,
+    summary: MonthSummary | None = None,
+    scope: Scope = COMMITTEE,
+) -> Draft:
+    """`build`, its long name lists kept as entries (`circular_names`): what the
+    minute tick stores and queues, rendered without an item per name."""
     lang = circular_language(env)
+    lists = NameLists()
     if summary is None:
-        summary = await summarize(env, tx, month, now, with_failures=False, scope=scope)
+        summary = await summarize(
+            env, tx, month, now, with_failures=False, scope=scope, people=False
+        )
     issuer = scope.general.name if scope.general is not None else env.cfg.org_name
     tz = env.cfg.tz
     today = now.astimezone(tz).date()
@@ -174,12 +192,12 @@ async def build(
     # A committee with 总支: totals per 总支, and the named lists by 总支 (None: flat).
     mg = await grouping.month_groups(tx, summary)
     if mg is not None:
-        sections.append(circular_groups.by_general(lang, mg, number()))
+        sections.append(circular_groups.by_general(lang, mg, number(), lists))
 
-    def names_paras(lines: list[Line], items: Callable[[list[Line]], list[Item]]) -> list[Para]:
+    def names_paras(lines: list[Line], entries: Callable[[list[Line]], list[Entry]]) -> list[Para]:
         if mg is None:
-            return [_names_para(lang, items(lines))]
-        return circular_groups.grouped_paras(lang, mg, lines, items)
+            return [_names_para(lang, lists, entries(lines))]
+        return circular_groups.grouped_paras(lang, mg, lines, entries, lists)
 
     sections.append(
         _section(
@@ -206,16 +224,16 @@ async def build(
     repeat = [(ln, runs_of[ln.branch.id]) for ln in missing if runs_of.get(ln.branch.id, 0) >= 2]
     if repeat:
         repeat_items = [
-            item(plain(lang, "circ_repeat_item", branch=ln.branch.name, months=k), ln.branch.id)
+            (plain(lang, "circ_repeat_item", branch=ln.branch.name, months=k), ln.branch.id)
             for ln, k in repeat
         ]
-        missing_paras.append(listing(lang, "circ_repeat", "names", repeat_items))
+        missing_paras.append(lists.para(lang, "circ_repeat", "names", repeat_items))
     sections.append(
         _section(lang, "missing", "circ_sec_missing", missing_paras, n=number(), count=len(missing))
     )
     if exempt:
         exempt_items = [
-            item(f"{ln.branch.name}（{ln.exemption.reason}）", ln.branch.id)
+            (f"{ln.branch.name}（{ln.exemption.reason}）", ln.branch.id)
             for ln in exempt
             if ln.exemption
         ]
@@ -224,22 +242,22 @@ async def build(
                 lang,
                 "exempt",
                 "circ_sec_exempt",
-                [listing(lang, "circ_names", "names", exempt_items)],
+                [lists.para(lang, "circ_names", "names", exempt_items)],
                 n=number(),
                 count=len(exempt),
             )
         )
     # 补报: reports of the previous month that came in after its circular.
     prev = month.prev()
-    prev_circ = await circulars.get_circular(tx, str(prev))
+    prev_circ = await circulars.circular_built(tx, str(prev))
     if prev_circ is not None:
         after = prev_circ.posted_at or prev_circ.built_at
         makeups = await reports.reports_submitted_between(tx, str(prev), after)
         makeups = [r for r in makeups if scope.covers(r.branch_id)]
         if makeups:
             names = {ln.branch.id: ln.branch.name for ln in summary.lines}
-            makeup_items = [
-                item(
+            makeup_items: list[Entry] = [
+                (
                     plain(
                         lang,
                         "circ_makeup_item",
@@ -256,7 +274,7 @@ async def build(
                     lang,
                     "makeup",
                     "circ_sec_makeup",
-                    [listing(lang, "circ_names", "names", makeup_items)],
+                    [lists.para(lang, "circ_names", "names", makeup_items)],
                     n=number(),
                     count=len(makeups),
                 )
@@ -292,7 +310,7 @@ async def build(
         if plan_section is not None:
             sections.append(plan_section)
     all_in = summary.reported == summary.expected
-    return CircularModel(
+    shell = CircularModel(
         lang=lang,
         month=str(month),
         due_on=summary.due_on,
@@ -316,6 +334,7 @@ async def build(
         sign=plain(lang, "circ_sign", org=issuer),
         date_line=str(date_label(lang, today, full=True)),
     )
+    return Draft(shell, lists)
 
 
 # ------------------------------------------------------------- chat renderer
@@ -340,8 +359,11 @@ def _pieces(para: Para, limit: int | None = None) -> list[str]:
     pieces: list[str] = []
     last = len(para.items) - 1
     for i, it in enumerate(para.items):
-        runs_html = [_run_html(r) for r in it.runs] or [""]
         sep = para.sep if i < last else ""
+        if len(it.runs) == 1 and not it.runs[0].bold:
+            pieces.append(esc(it.runs[0].text) + sep)  # a name: the common case, quickly
+            continue
+        runs_html = [_run_html(r) for r in it.runs] or [""]
         whole = "".join(runs_html) + sep
         if limit is not None and len(whole) > limit:
             pieces.extend([*runs_html[:-1], runs_html[-1] + sep])
@@ -350,6 +372,41 @@ def _pieces(para: Para, limit: int | None = None) -> list[str]:
     pieces[0] = lead + pieces[0]
     pieces[-1] = pieces[-1] + tail
     return pieces
+
+
+def _listed(para: Para, entries: Sequence[Entry], sep: str) -> list[str]:
+    """`_pieces` of a shell (`circular_names`) given its entries as one-run items."""
+    pieces = [esc(text) + sep for text, _ in entries]
+    pieces[-1] = pieces[-1][: len(pieces[-1]) - len(sep)]  # none after the last
+    pieces[0] = "".join(_run_html(r) for r in para.lead) + pieces[0]
+    pieces[-1] += "".join(_run_html(r) for r in para.tail)
+    return pieces
+
+
+class _Rendered:
+    """Each paragraph's pieces rendered once, for the whole text and for its
+    messages alike (a list of ten thousand names is escaped once, not three times);
+    a shell's from its entries (`names`)."""
+
+    def __init__(self, names: NameLists | None = None) -> None:
+        self._names = names
+        # By id(), each with its Para held: no other paragraph can take that id meanwhile
+        # (`_blocks` makes a heading's Para anew each time).
+        self._done: dict[int, tuple[Para, list[str]]] = {}
+
+    def pieces(self, para: Para, limit: int | None = None) -> list[str]:
+        # `limit` changes only an item of several runs (given as its runs when too long).
+        if limit is not None and any(len(it.runs) > 1 for it in para.items):
+            return _pieces(para, limit)
+        found = self._done.get(id(para))
+        if found is None:
+            listed = self._names.entries(para) if self._names is not None else None
+            done = _pieces(para) if listed is None else _listed(para, *listed)
+            found = self._done[id(para)] = (para, done)
+        return found[1]
+
+    def line(self, part: Para | str) -> str:
+        return part if isinstance(part, str) else "".join(self.pieces(part))
 
 
 def _blocks(model: CircularModel) -> list[list[Para | str]]:
@@ -375,13 +432,24 @@ def _blocks(model: CircularModel) -> list[list[Para | str]]:
     return [b for b in blocks if b]
 
 
-def _line(part: Para | str) -> str:
-    return part if isinstance(part, str) else "".join(_pieces(part))
-
-
 def chat_html(model: CircularModel) -> Html:
     """The whole circular as one Telegram HTML text (as stored and previewed)."""
-    return join([_line(p) for block in _blocks(model) for p in block])
+    return _chat_html(model, _Rendered())
+
+
+def _chat_html(model: CircularModel, done: _Rendered) -> Html:
+    return join([done.line(p) for block in _blocks(model) for p in block])
+
+
+def chat_text(model: CircularModel | Draft, limit: int = CHAT_LIMIT) -> tuple[Html, list[str]]:
+    """`chat_html` and `chat_messages` at once, each paragraph rendered once; of a
+    draft, without its model (the same text)."""
+    if isinstance(model, Draft):
+        done = _Rendered(model.names)
+        model = model.shell
+    else:
+        done = _Rendered()
+    return _chat_html(model, done), _chat_messages(model, limit, done)
 
 
 def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
@@ -393,6 +461,10 @@ def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
     between two runs. Nothing is added or dropped but the line breaks (and
     blank lines) where a message ends.
     """
+    return _chat_messages(model, limit, _Rendered())
+
+
+def _chat_messages(model: CircularModel, limit: int, done: _Rendered) -> list[str]:
     messages: list[str] = []
     current: str | None = None  # the message being filled
 
@@ -410,7 +482,7 @@ def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
         current = None
 
     for block in _blocks(model):
-        lines = [_line(p) for p in block]
+        lines = [done.line(p) for p in block]
         whole = "\n".join(lines)
         if fits(whole):
             append(whole)
@@ -428,7 +500,7 @@ def chat_messages(model: CircularModel, limit: int = CHAT_LIMIT) -> list[str]:
                 continue
             # A paragraph longer than a message: cut it between pieces, filling the
             # current message first.
-            pieces = _pieces(part, limit) if isinstance(part, Para) else [line]
+            pieces = done.pieces(part, limit) if isinstance(part, Para) else [line]
             glue = "\n" if current is not None else ""
             for piece in pieces:
                 for bit in [piece] if len(piece) <= limit else split_message(piece, limit):

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.services.circular_model import Item, Para, Section, item, listing, plain, runs
+from bot.services.circular_model import Para, Section, plain, runs
+from bot.services.circular_names import Entry, NameLists
 from bot.services.grouping import Group, MonthGroups
 from bot.services.status import Line
 
@@ -21,7 +22,7 @@ def group_label(lang: str, g: Group[Line]) -> str:
     return g.general.name if g.general is not None else plain(lang, "grp_direct")
 
 
-def by_general(lang: str, mg: MonthGroups, n: str) -> Section:
+def by_general(lang: str, mg: MonthGroups, n: str, names: NameLists) -> Section:
     """二、各党总支报送情况: one paragraph per 总支, then the reports awaiting review."""
     paras: list[Para] = []
     for g in mg.groups:
@@ -43,11 +44,11 @@ def by_general(lang: str, mg: MonthGroups, n: str) -> Section:
     waiting = [ln for g in mg.groups for ln in g.lines if ln.branch.id in mg.pending]
     if waiting:
         paras.append(
-            listing(
+            names.para(
                 lang,
                 "circ_group_pending",
                 "names",
-                [item(ln.branch.name, ln.branch.id) for ln in waiting],
+                [(ln.branch.name, ln.branch.id) for ln in waiting],
                 count=len(waiting),
             )
         )
@@ -57,7 +58,11 @@ def by_general(lang: str, mg: MonthGroups, n: str) -> Section:
 
 
 def grouped_paras(
-    lang: str, mg: MonthGroups, lines: list[Line], items: Callable[[list[Line]], list[Item]]
+    lang: str,
+    mg: MonthGroups,
+    lines: list[Line],
+    entries: Callable[[list[Line]], list[Entry]],
+    names: NameLists,
 ) -> list[Para]:
     """A named list (按时, 迟报, 未报) one paragraph per 总支 that has any; 无 if none has."""
     paras: list[Para] = []
@@ -69,7 +74,9 @@ def grouped_paras(
         mine = by_group.get(i, [])
         if mine:
             paras.append(
-                listing(lang, "circ_group_names", "names", items(mine), group=group_label(lang, g))
+                names.para(
+                    lang, "circ_group_names", "names", entries(mine), group=group_label(lang, g)
+                )
             )
     if not paras:
         paras.append(Para(lead=runs(lang, "circ_names", names=plain(lang, "circ_none"))))

@@ -19,8 +19,11 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable
 from datetime import date
 from typing import Literal
+
+from pydantic import TypeAdapter
 
 from bot.i18n import CATALOGS, DEFAULT
 from bot.models import Model
@@ -193,6 +196,17 @@ def text_para(text: str, bold: bool = False) -> Para:
 
 def item(text: str, branch_id: int | None = None) -> Item:
     return Item(runs=(Run(text=text),), branch_id=branch_id)
+
+
+_ITEMS: TypeAdapter[list[Item]] = TypeAdapter(list[Item])
+
+
+def items_from(entries: Iterable[tuple[str, int | None]]) -> list[Item]:
+    """`item(text, branch_id)` of each entry, validated in one call: pydantic-core
+    builds a list of ten thousand names at once instead of twice per name."""
+    return _ITEMS.validate_python(
+        [{"runs": ({"text": text},), "branch_id": branch_id} for text, branch_id in entries]
+    )
 
 
 # ------------------------------------------------------------- old rows

@@ -122,7 +122,8 @@ async def _reconcile_month(
             continue  # most minutes no stage is live
         result.enqueued += await _queue_stage(env, tx, month, stage, cycle.due_on, now)
         if stage.digest and await _digest_due(env, tx, month):
-            summary = await summarize(env, tx, month, now, with_failures=False)
+            # Names and states only (the digest, then the circular): no reporters read.
+            summary = await summarize(env, tx, month, now, with_failures=False, people=False)
             result.enqueued += await _digest(env, tx, month, summary, now, stage.until)
             # Each 总支 with its own group: its units' digest there (docs/tree.md).
             result.enqueued += await general.digests(env, tx, month, summary, now, stage.until)
@@ -131,15 +132,16 @@ async def _reconcile_month(
         return  # the committee had not started: a past month without branches has no circular
     result.enqueued += await general.reconcile_circulars(env, tx, month, now)  # 总支 groups
     if now >= circular_time(env, cycle.due_on):
-        circ = await circulars.get_circular(tx, str(month))
-        if circ is not None and circ.posted_at is not None:
+        built = await circulars.circular_built(tx, str(month))  # not its text and model
+        if built is not None and built.posted_at is not None:
             return
         chat = await coordination_chat(env, tx)
-        if circ is not None and (chat is None or await _circular_queued(tx, month)):
+        if built is not None and (chat is None or await _circular_queued(tx, month)):
             # Nothing to queue: no group to post to yet, or queued already (its
             # messages wait in the outbox). Rendering its messages again every
             # minute would only have the outbox's dedupe keys ignore them.
             return
+        circ = None if built is None else await circulars.get_circular(tx, str(month))
         if circ is None:
             parts = await _build_and_save(env, tx, month, now, summary)
             result.circulars_built += 1
@@ -280,11 +282,12 @@ async def _build_and_save(
     """Build the month's circular once, keep its model and chat text; its messages.
 
     `summary`: the month's summary at `now` if the caller has it already."""
-    model = await circular_mod.build(env, tx, month, now, summary)
-    await circulars.save_circular(
-        tx, str(month), circular_mod.chat_html(model), now, model.to_json()
-    )
-    return circular_mod.chat_messages(model)
+    # Its text, messages and JSON from the draft: the same as the model's, without
+    # an item per name (bot/services/circular_names.py).
+    draft = await circular_mod.draft(env, tx, month, now, summary)
+    text, messages = circular_mod.chat_text(draft)
+    await circulars.save_circular(tx, str(month), text, now, draft.to_json())
+    return messages
 
 
 async def enqueue_circular(env: Env, tx: Tx, month: Month, parts: list[str], now: datetime) -> int:

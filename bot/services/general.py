@@ -91,9 +91,9 @@ async def _enqueue(
     env: Env, tx: Tx, month: Month, scope: Scope, chat_id: int, now: datetime
 ) -> int:
     assert scope.general is not None
-    model = await circular_mod.build(env, tx, month, now, scope=scope)
+    draft = await circular_mod.draft(env, tx, month, now, scope=scope)
     added = 0
-    for i, part in enumerate(circular_mod.chat_messages(model), 1):
+    for i, part in enumerate(circular_mod.chat_text(draft)[1], 1):
         msg = NewMessage(
             dedupe_key=circular_key(month, scope.general.id, i),
             kind="circular",

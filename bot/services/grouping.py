@@ -25,6 +25,7 @@ from bot.rules import State
 from bot.services.base import Env
 from bot.services.status import Line, MonthSummary
 from storage import approvals, branches
+from storage import tree as tree_store
 from storage.approvals import PENDING
 from storage.db import Tx
 
@@ -170,6 +171,8 @@ async def month_groups(tx: Tx, summary: MonthSummary, scoped: bool = False) -> M
         if not waiting:
             return None
         return MonthGroups([Group(summary.scope.general, list(summary.lines))], waiting)
+    if not await tree_store.any_general(tx):
+        return None  # a flat committee: not grouped (`grouped`), nothing more to read
     nodes = tree.by_id(await branches.list_branches(tx))
     found = grouped(nodes, summary.lines)
     if found is None:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 from bot import rules
 from bot.calendar import Month, end_of
@@ -20,10 +23,10 @@ from storage.db import Tx, parse_ts
 from storage.rows import model_from
 
 
-@dataclass(frozen=True, slots=True)
-class BranchRow:
+class BranchRow(NamedTuple):
     """A branch as a month's summary reads it: what `Line.branch` gives (lean, no
-    validation; a `rules.Lifetime` like `bot.models.Branch`)."""
+    validation; a `rules.Lifetime` like `bot.models.Branch`). A named tuple: ten
+    thousand are made at a stroke, each a third of a frozen dataclass's cost."""
 
     id: int
     name: str
@@ -44,19 +47,40 @@ class BranchRow:
         return self.kind is BranchKind.GENERAL
 
 
+# `BranchKind(value)` without the enum's call machinery, ten thousand times.
+_KINDS = {k.value: k for k in BranchKind}
+
+
 class Line:
     """A branch's place in a month. Read from one row of `storage.standing`: the
     state and the branch are decided at once, the models (`view`, `report`,
     `exemption`) built from the row on first use, since a summary of ten thousand
     branches mostly needs names and states."""
 
-    __slots__ = ("_exemption", "_report", "_row", "_view", "attachments", "branch", "state")
+    __slots__ = (
+        "_exemption",
+        "_highlighted",
+        "_people",
+        "_report",
+        "_row",
+        "_secretary",
+        "_view",
+        "attachments",
+        "branch",
+        "state",
+    )
 
-    def __init__(self, row: sqlite3.Row, branch: BranchRow, state: State) -> None:
+    def __init__(
+        self, row: sqlite3.Row, branch: BranchRow, state: State, col: Mapping[str, int]
+    ) -> None:
+        """`col`: the row's column positions (`standing.positions`)."""
         self._row = row
         self.branch = branch
         self.state = state
-        self.attachments: int = row["attachments"]
+        self.attachments: int = row[col["attachments"]]
+        self._secretary: bool = row[col["s_user_id"]] is not None
+        self._highlighted: bool = row[col["r_highlighted_by"]] is not None
+        self._people: bool = "s_first_name" in col  # `standing.month_rows(people=…)`
         self._view: BranchView | None = None
         self._report: Report | None = None
         self._exemption: Exemption | None = None
@@ -65,6 +89,8 @@ class Line:
     def view(self) -> BranchView:
         if self._view is None:
             row = self._row
+            if not self._people:
+                raise LookupError("a summary read without people has no views")
             self._view = BranchView(
                 branch=model_from(Branch, row),
                 secretary=None if row["s_user_id"] is None else model_from(User, row, "s_"),
@@ -86,12 +112,12 @@ class Line:
 
     @property
     def has_secretary(self) -> bool:
-        return self._row["s_user_id"] is not None
+        return self._secretary
 
     @property
     def highlighted(self) -> bool:
         """Whether its report was picked for the circular's highlights."""
-        return self._row["r_highlighted_by"] is not None
+        return self._highlighted
 
     @property
     def unreachable(self) -> list[User]:
@@ -108,16 +134,30 @@ class MonthSummary:
     failures: list[OutboxItem] = field(default_factory=list)
     scope: Scope = COMMITTEE  # whose units these are: the committee's, or one 总支's
 
+    @cached_property
+    def _by_state(self) -> dict[State, list[Line]]:
+        """The lines of each state, in order: the digest and the circular ask a dozen
+        times of ten thousand lines (a summary's lines are not changed once read)."""
+        found: dict[State, list[Line]] = {}
+        for ln in self.lines:
+            found.setdefault(ln.state, []).append(ln)
+        return found
+
     def having(self, *states: State) -> list[Line]:
+        if len(states) == 1:
+            return list(self._by_state.get(states[0], ()))
         return [ln for ln in self.lines if ln.state in states]
+
+    def _count(self, *states: State) -> int:
+        return sum(len(self._by_state.get(s, ())) for s in set(states))
 
     @property
     def expected(self) -> int:
-        return len(self.lines) - len(self.having(State.EXEMPT))
+        return len(self.lines) - self._count(State.EXEMPT)
 
     @property
     def reported(self) -> int:
-        return len(self.having(State.ON_TIME, State.LATE))
+        return self._count(State.ON_TIME, State.LATE)
 
     @property
     def without_secretary(self) -> list[Line]:
@@ -177,6 +217,45 @@ ONLY_WORDS: dict[str, Only] = {
 }
 
 
+def _lines(rows: list[sqlite3.Row], scope: Scope, month_end: datetime, overdue: bool) -> list[Line]:
+    """The month's lines of `scope` from `standing.month_rows` (not empty)."""
+    lines: list[Line] = []
+    # Columns by position: a name is looked up along the row's ~50 columns each
+    # time, and ten thousand rows read a dozen of them.
+    col = standing.positions(rows)
+    c_id, c_name, c_category, c_created, c_archived = (
+        col[k] for k in ("id", "name", "category", "created_at", "archived_at")
+    )
+    c_parent, c_kind, c_reports, c_late, c_exempt = (
+        col[k] for k in ("parent_id", "kind", "reports", "r_late", "e_branch_id")
+    )
+    whole = scope.whole
+    for row in rows:
+        if not row[c_reports] or not (whole or scope.covers(row[c_id])):
+            continue  # a 总支 that only gathers owes no report; outside the scope
+        archived = row[c_archived]
+        branch = BranchRow(
+            row[c_id],
+            row[c_name],
+            row[c_category],
+            parse_ts(row[c_created]),
+            None if archived is None else parse_ts(archived),
+            row[c_parent],
+            _KINDS[row[c_kind]],
+            True,  # reports: only a unit that reports has a line
+        )
+        late = row[c_late]
+        state = rules.month_state(
+            reported_late=None if late is None else bool(late),
+            exempt=row[c_exempt] is not None,
+            expected=rules.alive_at_end(branch, month_end),
+            overdue=overdue,
+        )
+        if state is not None:
+            lines.append(Line(row, branch, state, col))
+    return lines
+
+
 async def summarize(
     env: Env,
     tx: Tx,
@@ -184,12 +263,14 @@ async def summarize(
     now: datetime,
     with_failures: bool = True,
     scope: Scope = COMMITTEE,
+    people: bool = True,
 ) -> MonthSummary:
     """The month for the units of `scope` that owe a report (a 总支 that only gathers
-    its 支部 owes none: docs/tree.md)."""
+    its 支部 owes none: docs/tree.md). Without `people`, a line has no `view` (nor
+    `unreachable`): the reporters are not read, only whether there is a secretary
+    (the digest and the circular, ten thousand branches a month)."""
     cycle = await peek_cycle(env, tx, month)
     tz = env.cfg.tz
-    lines: list[Line] = []
     # `rules.branch_month_state` for each branch, its month-wide parts worked out
     # once (ten thousand branches share one clock and one month end);
     # tests/test_perf2_summary.py proves the states equal.
@@ -197,29 +278,8 @@ async def summarize(
     # In UTC: comparing it with ten thousand fixed-offset times then needs no
     # zone look-up each (the same instant, so the same answers).
     month_end = end_of(month.last_day, tz).astimezone(UTC)
-    for row in await standing.month_rows(tx, str(month)):
-        if not row["reports"] or not scope.covers(row["id"]):
-            continue  # a 总支 that only gathers owes no report; outside the scope
-        archived = row["archived_at"]
-        branch = BranchRow(
-            id=row["id"],
-            name=row["name"],
-            category=row["category"],
-            created_at=parse_ts(row["created_at"]),
-            archived_at=None if archived is None else parse_ts(archived),
-            parent_id=row["parent_id"],
-            kind=BranchKind(row["kind"]),
-            reports=bool(row["reports"]),
-        )
-        late = row["r_late"]
-        state = rules.month_state(
-            reported_late=None if late is None else bool(late),
-            exempt=row["e_branch_id"] is not None,
-            expected=rules.alive_at_end(branch, month_end),
-            overdue=overdue,
-        )
-        if state is not None:
-            lines.append(Line(row, branch, state))
+    rows = await standing.month_rows(tx, str(month), people)
+    lines = _lines(rows, scope, month_end, overdue) if rows else []
     failures: list[OutboxItem] = []
     if with_failures:
         since = datetime.combine(month.first_day, datetime.min.time(), tz)
