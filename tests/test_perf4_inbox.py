@@ -27,7 +27,7 @@ from bot.testing.botapi_double import BotApiDouble
 from bot.testing.sim import Sim
 from storage import inbox as inbox_store
 from storage import reports as report_store
-from storage.db import Tx
+from storage.db import Database, Tx
 from tests.catalog import matches
 from tests.conftest import at
 from tests.helpers import founded, open_env
@@ -282,6 +282,22 @@ async def test_a_mark_that_cannot_be_written_leaves_the_update_for_start_up(
         await sim.process(after)
         assert await state(env, after.update_id) is InboxState.HANDLED
     await env.db.close()
+
+
+async def test_storage_record_new_and_mark_many(db: Database) -> None:
+    async with db.transaction() as tx:
+        assert await inbox_store.record_new(tx, [(5, "{}"), (6, "{}")], WHEN) == [5, 6]
+        assert await inbox_store.record_new(tx, [(5, "again"), (7, "{}")], WHEN) == [7]
+        many = [(i, "{}") for i in range(100, 350)]  # past one statement's 100 rows
+        assert await inbox_store.record_new(tx, many, WHEN) == list(range(100, 350))
+        item = await inbox_store.item(tx, 5)
+        assert item is not None and item.payload == "{}"  # the first one stays
+        assert await inbox_store.mark_many(tx, [(5, None), (6, "ValueError: x")], WHEN) == 2
+        assert await inbox_store.mark_many(tx, [(5, None), (7, None), (99, None)], WHEN) == 1
+        failed = await inbox_store.item(tx, 6)
+        assert failed is not None and failed.state is InboxState.HANDLED
+        assert failed.failure == "ValueError: x" and failed.handled_at == WHEN
+        assert [i.update_id for i in await inbox_store.unhandled(tx)] == list(range(100, 350))
 
 
 def test_the_ledger_is_the_inboxs() -> None:
