@@ -167,6 +167,11 @@ class Proc:
                 return int(line.split()[1]) / 1024
         raise RuntimeError(f"{self.name}: no VmRSS")
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time of the process so far (all its threads), from /proc."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def alive(self) -> bool:
         return self.process.returncode is None
 

@@ -9,9 +9,11 @@ each, and zhibu's ratio to the peer. Both send through the same AIORateLimiter
 (30/s), so 1.0 means zhibu's own work costs nothing visible.
 
 Also printed: the 99th percentile of the time from the burst to each chat's
-answer, for each, and zhibu's ÷ the peer's. At the default 30/s both are paced
-by the limiter; `--rate-limit R` raises it for both (and lifts the fake
-server's limits), so the bots' own work shows.
+answer, for each, and zhibu's ÷ the peer's; and each process's CPU time (all its
+threads, from /proc) per update while the burst was handled, which the machine's
+load disturbs less than the rates. At the default 30/s both are paced by the
+limiter; `--rate-limit R` raises it for both (and lifts the fake server's limits),
+so the bots' own work shows.
 
 Run: python -m benchmarks.http_reports [--quick] [--repeats 3] [-n K] [--rate-limit R]
 """
@@ -55,6 +57,7 @@ async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
             await _http.first_poll(server, ZHIBU_TOKEN, zhibu, 60)
             await _http.first_poll(server, PEER_TOKEN, peer, 60)
             await asyncio.sleep(0.5)  # both idle in a long poll
+            cpu = {"zhibu": zhibu.cpu_seconds(), "peer": peer.cpu_seconds()}
             burst = time.perf_counter()
             for i in range(count):
                 server.push_text(
@@ -72,6 +75,11 @@ async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
                 ),
                 budget,
             )
+            # CPU while the burst was handled: steadier than wall time on a shared machine.
+            cpu = {
+                "zhibu": zhibu.cpu_seconds() - cpu["zhibu"],
+                "peer": peer.cpu_seconds() - cpu["peer"],
+            }
             if not done:
                 raise BenchError(
                     f"answers: zhibu {len(_answers(server, ZHIBU_TOKEN, burst))}, peer "
@@ -91,9 +99,12 @@ async def one_run(count: int, rate_limit: float = LIMIT) -> dict[str, float]:
         "peer_p99": _p99(pt, burst),
         "acknowledged": len({c.chat_id for c in saved}),
         "too_many": server.too_many(ZHIBU_TOKEN) + server.too_many(PEER_TOKEN),
+        "zhibu_cpu": cpu["zhibu"] / count * 1000,
+        "peer_cpu": cpu["peer"] / count * 1000,
     }
     figures["ratio"] = figures["zhibu"] / figures["peer"]
     figures["p99_ratio"] = figures["zhibu_p99"] / figures["peer_p99"]
+    figures["cpu_ratio"] = figures["zhibu_cpu"] / figures["peer_cpu"]
     return figures
 
 
@@ -109,6 +120,9 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
         "zhibu_p99": Series("zhibu p99 burst → answer", "s"),
         "peer_p99": Series("peer p99 burst → answer", "s"),
         "p99_ratio": Series("p99 zhibu / peer (aim ≤ 2)", ""),
+        "zhibu_cpu": Series("zhibu CPU per update", "ms"),
+        "peer_cpu": Series("peer CPU per update", "ms"),
+        "cpu_ratio": Series("CPU per update, zhibu / peer", ""),
     }
     await _http.repeat_runs(
         repeats,
@@ -126,6 +140,9 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT) -> None:
     print(series["zhibu_p99"].line())
     print(series["peer_p99"].line())
     print(series["p99_ratio"].line(".3f"))
+    print(series["zhibu_cpu"].line())
+    print(series["peer_cpu"].line())
+    print(series["cpu_ratio"].line())
 
 
 if __name__ == "__main__":

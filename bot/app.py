@@ -202,7 +202,7 @@ def build_application(
     # Updates: stored in the inbox before PTB can confirm them (bot/inbox.py); chats run
     # concurrently, each chat's updates in order (bot/updates.py).
     ledger = inbox.InboxLedger(env.db, clock)
-    builder = builder.get_updates_request(inbox.request(request, env.db, clock))
+    builder = builder.get_updates_request(inbox.request(request, env.db, clock, ledger))
     builder = builder.concurrent_updates(ChatOrderedProcessor(ledger=ledger))
     if rate_limit:
         # Telegram: ~30 messages/s in all, 20/min into one group. Sends are paced

@@ -11,7 +11,14 @@ before the batch's handlers have run, so a crash then lost them. Here:
 - `InboxLedger` is the update processor's ledger (`bot/updates.py`): an update whose row
   is `handled` already (Telegram sent it again) is skipped; after its handlers ran the
   row becomes `handled`, with the failure's reason when a handler raised (the error
-  handler reports it to the admins as before).
+  handler reports it to the admins as before). An update this process has just stored
+  is known to be waiting, so asking whether it was handled reads nothing.
+- The mark is written after everything the update's handlers did, writes and answers
+  alike, as it always was: a crash before it means the update runs again (the answer
+  may come twice, nothing is lost). What is cheaper is the writing: the marks of the
+  updates that finish while one mark's transaction waits for the database go into that
+  transaction together (one transaction, one statement for them all), and each update
+  waits for its own mark to commit before its chat's next update runs.
 - `install(app)`: at start-up, after `post_init` and before polling begins, rows still
   `received` (a crash between storing and handling) are queued for the application,
   oldest first, ahead of anything polled; handled rows older than `KEEP` are pruned.
@@ -19,6 +26,7 @@ before the batch's handlers have run, so a crash then lost them. Here:
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import sqlite3
@@ -37,6 +45,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 
+FRESH_MAX = 100_000  # update ids remembered as just stored (past it, the ledger reads)
 KEEP = timedelta(days=3)  # handled rows are kept this long (update ids are not reused sooner)
 PRUNE_EVERY = timedelta(hours=1)
 
@@ -62,10 +71,15 @@ def _updates_of(payload: bytes) -> list[tuple[int, str]]:
 class InboxRequest(BaseRequest):
     """PTB's getUpdates request, storing each update before PTB sees it."""
 
-    def __init__(self, inner: BaseRequest, db: Database, clock: Clock) -> None:
+    def __init__(
+        self, inner: BaseRequest, db: Database, clock: Clock, fresh: set[int] | None = None
+    ) -> None:
         self.inner = inner
         self._db = db
         self._clock = clock
+        # The update ids this request stored new (shared with the ledger): waiting for
+        # their handlers, so the ledger need not read their state.
+        self.fresh: set[int] = set() if fresh is None else fresh
 
     @property
     def read_timeout(self) -> float | None:
@@ -101,10 +115,12 @@ class InboxRequest(BaseRequest):
             if updates:
                 try:
                     async with self._db.transaction() as tx:
-                        await inbox_store.record(tx, updates, self._clock())
+                        new = await inbox_store.record_new(tx, updates, self._clock())
                 except sqlite3.Error as exc:
                     # Not confirmed: Telegram keeps them and PTB asks again after a pause.
                     raise NetworkError(f"inbox: cannot record updates: {exc}") from exc
+                if len(self.fresh) < FRESH_MAX:
+                    self.fresh.update(new)
         return code, payload
 
 
@@ -116,8 +132,14 @@ class InboxLedger:
         self._clock = clock
         self._failures: dict[int, str] = {}
         self._pruned: datetime | None = None
+        self.fresh: set[int] = set()  # filled by the InboxRequest (`request(..., ledger)`)
+        self._marks: list[tuple[int, str | None]] = []  # done, waiting for a transaction
+        self._batch: asyncio.Future[None] | None = None  # the transaction that takes them
 
     async def handled(self, update_id: int) -> bool:
+        if update_id in self.fresh:
+            self.fresh.discard(update_id)  # stored new by this process just now: waiting
+            return False
         try:
             async with self._db.reading() as tx:
                 state = await inbox_store.state(tx, update_id)
@@ -129,18 +151,37 @@ class InboxLedger:
         return state is InboxState.HANDLED
 
     async def done(self, update_id: int, raised: BaseException | None) -> None:
+        """Mark it handled; return once the mark is committed (or could not be)."""
         failure = self._failures.pop(update_id, None)
         if raised is not None:
             failure = failure or _reason(raised)
-        now = self._clock()
+        self._marks.append((update_id, failure))
+        if self._batch is not None:  # a transaction waits for the database: it takes ours
+            await asyncio.shield(self._batch)
+            return
+        batch = self._batch = asyncio.get_running_loop().create_future()
+        try:
+            await self._write_marks()
+        finally:
+            if self._batch is batch:  # stopped before it took the marks: the next one will
+                self._batch = None
+            if not batch.done():
+                batch.set_result(None)
+
+    async def _write_marks(self) -> None:
+        marks: list[tuple[int, str | None]] = []
         try:
             async with self._db.transaction() as tx:
-                await inbox_store.mark_handled(tx, update_id, now, failure)
+                # The database is ours now: every mark made meanwhile goes in; a mark
+                # made from here on starts the next transaction.
+                marks, self._marks, self._batch = self._marks, [], None
+                now = self._clock()
+                await inbox_store.mark_many(tx, marks, now)
                 if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
                     await inbox_store.prune(tx, now - KEEP)
                     self._pruned = now
-        except sqlite3.Error as exc:  # it stays 'received' and is handled again at start-up
-            log.warning("inbox: cannot mark update %d handled: %s", update_id, exc)
+        except sqlite3.Error as exc:  # they stay 'received' and are handled again at start-up
+            log.warning("inbox: cannot mark %d update(s) handled: %s", len(marks), exc)
 
     async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An error handler: remember why an update's handler failed, for `done`."""
@@ -152,13 +193,16 @@ def _reason(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
-def request(inner: BaseRequest | None, db: Database, clock: Clock) -> InboxRequest:
-    """The getUpdates request: `inner` (the double), or what PTB would have built."""
+def request(
+    inner: BaseRequest | None, db: Database, clock: Clock, ledger: InboxLedger | None = None
+) -> InboxRequest:
+    """The getUpdates request: `inner` (the double), or what PTB would have built; with
+    `ledger`, the ids it stores new are known to the ledger as waiting."""
     if inner is None:
         from telegram.request import HTTPXRequest
 
         inner = HTTPXRequest(connection_pool_size=1)  # ApplicationBuilder's default
-    return InboxRequest(inner, db, clock)
+    return InboxRequest(inner, db, clock, None if ledger is None else ledger.fresh)
 
 
 async def requeue(app: Application) -> int:  # type: ignore[type-arg]

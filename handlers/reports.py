@@ -10,8 +10,10 @@ from bot.calendar import Month, end_of
 from bot.i18n import Html, join
 from bot.models import Branch
 from bot.services import report_files, reports
+from bot.services.approval import PENDING_RETURN
 from bot.services.base import UserError
 from bot.services.fmt import date_label, month_label, time_label
+from bot.services.moves import PENDING_MOVE, PENDING_WITHDRAW
 from bot.services.reports import HeldForForm, MonthChoice, Submitted, Target, TypedChoice
 from handlers import approval
 from handlers import forms as form_handlers
@@ -123,11 +125,15 @@ async def on_text(ctx: Ctx) -> None:
     message = ctx.message
     if message is None:
         return
-    if await maybe_reason(ctx, message.text):  # a coordinator's reason to withdraw or move
+    # One read says which question is open; the answers to questions not asked are skipped.
+    asked = await reports.pending_kind(ctx.env, ctx.actor)
+    # a coordinator's reason to withdraw or move
+    if asked in (PENDING_WITHDRAW, PENDING_MOVE) and await maybe_reason(ctx, message.text):
         return
     if await maybe_plan_input(ctx, message.text):  # a date/year/title asked for by a plan button
         return
-    if await approval.maybe_comment(ctx, message.text):  # a 总支 secretary's 退回 comment
+    # a 总支 secretary's 退回 comment
+    if asked == PENDING_RETURN and await approval.maybe_comment(ctx, message.text):
         return
     target = await _where(ctx, message)
     if target is None and ctx.chat_kind == "private":

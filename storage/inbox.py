@@ -24,6 +24,21 @@ async def record(tx: Tx, updates: Iterable[tuple[int, str]], now: datetime) -> i
     )
 
 
+async def record_new(tx: Tx, updates: list[tuple[int, str]], now: datetime) -> list[int]:
+    """Store (update_id, JSON) pairs not stored yet; return the ids that were new."""
+    new: list[int] = []
+    for start in range(0, len(updates), 100):  # getUpdates returns at most 100
+        chunk = updates[start : start + 100]
+        rows = await tx.all(
+            "INSERT OR IGNORE INTO inbox(update_id, payload, state, received_at) VALUES "
+            + ", ".join(["(?, ?, 'received', ?)"] * len(chunk))
+            + " RETURNING update_id",  # the ignored (known) ones are not returned
+            [v for update_id, payload in chunk for v in (update_id, payload, ts(now))],
+        )
+        new.extend(int(r[0]) for r in rows)
+    return new
+
+
 async def state(tx: Tx, update_id: int) -> InboxState | None:
     row = await tx.one("SELECT state FROM inbox WHERE update_id = ?", (update_id,))
     return None if row is None else InboxState(row["state"])
@@ -38,6 +53,16 @@ async def mark_handled(tx: Tx, update_id: int, now: datetime, failure: str | Non
         (ts(now), failure, update_id),
     )
     return changed == 1
+
+
+async def mark_many(tx: Tx, marks: Iterable[tuple[int, str | None]], now: datetime) -> int:
+    """`mark_handled` for many (update_id, failure) pairs in one statement's trip; return
+    how many were waiting."""
+    return await tx.many(
+        "UPDATE inbox SET state = 'handled', handled_at = ?, failure = ? "
+        "WHERE update_id = ? AND state = 'received'",
+        ((ts(now), failure, update_id) for update_id, failure in marks),
+    )
 
 
 async def unhandled(tx: Tx) -> list[InboxItem]:

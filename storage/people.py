@@ -7,7 +7,7 @@ from datetime import datetime
 
 from bot.models import User
 from storage.db import Tx, ts
-from storage.rows import fetch_all, fetch_one
+from storage.rows import fetch_all, fetch_one, model_from
 
 # -------------------------------------------------------------------- users
 
@@ -35,6 +35,16 @@ async def upsert_user(
 
 async def get_user(tx: Tx, user_id: int) -> User | None:
     return await fetch_one(tx, User, "SELECT * FROM users WHERE user_id = ?", (user_id,))
+
+
+async def get_user_and_role(tx: Tx, user_id: int) -> tuple[User, bool] | None:
+    """The user and whether they are a coordinator, in one query (every update asks)."""
+    row = await tx.one(
+        "SELECT u.*, EXISTS (SELECT 1 FROM coordinators c WHERE c.user_id = u.user_id) "
+        "AS is_coordinator FROM users u WHERE u.user_id = ?",
+        (user_id,),
+    )
+    return None if row is None else (model_from(User, row), bool(row["is_coordinator"]))
 
 
 async def set_user_language(tx: Tx, user_id: int, language: str) -> None:

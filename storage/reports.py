@@ -60,21 +60,22 @@ async def insert_report(
     # A withdrawn report leaves `reports` but keeps its id in `report_moves`: a new
     # report never takes that id, or the withdrawn one's history, buttons and pending
     # questions would reach it (SQLite reuses the largest rowid once it is deleted).
-    _, rowid = await tx.run(
+    # RETURNING: the stored row comes back with the insert, not with a second query.
+    [row] = await tx.all(
         """INSERT INTO reports(id, branch_id, month, author_id, text, submitted_at, late,
                                revisions)
            VALUES (1 + max(coalesce((SELECT max(id) FROM reports), 0),
                            coalesce((SELECT max(report_id) FROM report_moves), 0)),
-                   ?, ?, ?, ?, ?, ?, 1)""",
+                   ?, ?, ?, ?, ?, ?, 1)
+           RETURNING *""",
         (branch_id, month, author_id, text, ts(now), int(late)),
     )
+    report = model_from(Report, row)
     await tx.run(
         """INSERT INTO report_revisions(report_id, revision, text, author_id, submitted_at)
            VALUES (?, 1, ?, ?, ?)""",
-        (rowid, text, author_id, ts(now)),
+        (report.id, text, author_id, ts(now)),
     )
-    report = await get_report_by_id(tx, rowid)
-    assert report is not None
     return report
 
 

@@ -8,7 +8,6 @@ from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
-import aiosqlite
 import pytest
 
 from bot import app as app_module
@@ -81,20 +80,11 @@ async def test_no_drain_without_background_delivery(env: Env, fake_app: FakeAppl
     assert fake_app.kicks == 0
 
 
-async def test_a_known_unchanged_sender_costs_no_write(
-    env: Env, monkeypatch: pytest.MonkeyPatch
-) -> None:
+async def test_a_known_unchanged_sender_costs_no_write(env: Env) -> None:
     who = TgUser(user_id=77, first_name="张", username="zhang", language_code="zh-hans")
     first = await identify(env, who, NOW)  # first seen: written
-    begun: Counter[str] = Counter()
-    original = aiosqlite.Connection.execute
-
-    def counting(self: aiosqlite.Connection, sql: str, *args: Any) -> Any:
-        if sql.startswith("BEGIN"):
-            begun[sql] += 1
-        return original(self, sql, *args)
-
-    monkeypatch.setattr(aiosqlite.Connection, "execute", counting)
+    begun = env.db.begun
+    begun.clear()
     again = await identify(env, who, NOW + timedelta(minutes=1))
     assert again.user == first.user
     assert begun == Counter({"BEGIN": 1})  # one read, no BEGIN IMMEDIATE

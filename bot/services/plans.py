@@ -37,6 +37,7 @@ from storage import branches as branch_store
 from storage import meta, outbox, reports
 from storage import plans as store
 from storage.db import Tx
+from storage.plans import PlanRow
 
 STATUSES = ("todo", "doing", "done")
 PLAN_FILE_TYPES = (".txt", ".docx", ".yaml", ".yml")
@@ -314,8 +315,11 @@ async def plan_overview(env: Env, actor: Actor, now: datetime) -> list[PlanProgr
         return await progress(env, tx, now.astimezone(env.cfg.tz).date())
 
 
-async def branch_tasks(tx: Tx, branch: Branch, today: date) -> list[TaskState]:
-    plans = {p.id: p for p in await store.active_plans(tx)}
+async def branch_tasks(
+    tx: Tx, branch: Branch, today: date, active: list[PlanRow] | None = None
+) -> list[TaskState]:
+    """The branch's tasks of the active plans (`active`: when the caller has read them)."""
+    plans = {p.id: p for p in (await store.active_plans(tx) if active is None else active)}
     tasks = [x for x in await store.tasks_of(tx, list(plans)) if x.applies_to(branch.name)]
     states = await store.statuses(tx, [task.id for task in tasks])
     out: list[TaskState] = []
@@ -405,11 +409,15 @@ async def open_tasks(env: Env, actor: Actor, branch_id: int, now: datetime) -> l
     membership = actor.require_member(branch_id)
     today = now.astimezone(env.cfg.tz).date()
     async with env.db.reading() as tx:
-        states = await branch_tasks(tx, membership.branch, today)
-        current = {
-            p.id: PlanSpec.model_validate_json(p.spec).current_phase(today)
-            for p in await store.active_plans(tx)
-        }
+        active = await store.active_plans(tx)
+        states = await branch_tasks(tx, membership.branch, today, active)
+    # Only the plans with a task for this branch: each spec is parsed JSON.
+    wanted = {s.task.plan_id for s in states}
+    current = {
+        p.id: PlanSpec.model_validate_json(p.spec).current_phase(today)
+        for p in active
+        if p.id in wanted
+    }
     out = []
     for s in states:
         phase = current.get(s.task.plan_id)

@@ -296,6 +296,14 @@ async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice |
     return MonthChoice(branch=membership.branch, missing=current.prev(), current=current)
 
 
+async def pending_kind(env: Env, actor: Actor) -> str | None:
+    """The kind of question this person was asked last (a reason, a comment…), if any:
+    read once per message, so the questions not asked are not each read again."""
+    async with env.db.reading() as tx:
+        pending = await report_store.get_pending(tx, actor.user_id)
+    return None if pending is None else pending.kind
+
+
 async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
     """The (branch, month) the user was asked to report for, if still a member and recent."""
     async with env.db.reading() as tx:
