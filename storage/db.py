@@ -147,14 +147,41 @@ class Database:
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:
-        """A consistent read: a deferred transaction, so a multi-query read sees one snapshot."""
+        """A consistent read: a deferred transaction, so a multi-query read sees one snapshot.
+
+        Its COMMIT is not waited for when nothing was written: it is queued on aiosqlite's
+        thread without a reply (`_end_read`), so the next statement of this connection,
+        queued after it, runs after it. Waiting would cost a trip (a future, a wake-up of
+        the event loop) per read for an answer that cannot matter.
+        """
         async with self._lock:
             tx = Tx(self._conn, "BEGIN", self.begun)
             try:
                 yield tx
             finally:
                 if tx.open:
-                    await self._conn.execute("COMMIT")
+                    if tx.wrote:
+                        await self._conn.execute("COMMIT")
+                    else:
+                        self._end_read()
+
+    def _end_read(self) -> None:
+        """End a read transaction without waiting: one item on aiosqlite's queue, in order
+        behind the read's statements and ahead of anything queued later (one worker thread
+        runs the queue first in, first out; no future: aiosqlite then sends no reply).
+        A read-only COMMIT does not fail in practice; if it did, ROLLBACK ends the
+        transaction all the same (nothing was written), so the next BEGIN still works."""
+        raw = self._conn._conn
+
+        def end() -> None:
+            if not raw.in_transaction:
+                return
+            try:
+                raw.execute("COMMIT")
+            except sqlite3.Error:
+                raw.execute("ROLLBACK")
+
+        self._conn._tx.put_nowait((None, end))
 
 
 class Tx:
@@ -175,6 +202,7 @@ class Tx:
         self._begin = begin  # not issued yet
         self._begun = begun
         self.open = False  # BEGIN has succeeded: COMMIT or ROLLBACK is due
+        self.wrote = False  # a write ran: its COMMIT must be waited for
 
     async def _call(self, fn: Callable[[sqlite3.Connection, str], _T], sql: str) -> _T:
         """Run `fn(connection, sql)` in aiosqlite's thread, after BEGIN if it is due."""
@@ -199,6 +227,8 @@ class Tx:
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         values = tuple(params)
+        if not self.wrote and sql.lstrip()[:6].upper() != "SELECT":
+            self.wrote = True  # … RETURNING: a write that answers rows
         return await self._call(lambda raw, sql: raw.execute(sql, values).fetchall(), sql)
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
@@ -208,6 +238,7 @@ class Tx:
     async def run(self, sql: str, params: Iterable[Any] = ()) -> tuple[int, int]:
         """Execute a write; return (rowcount, lastrowid)."""
         values = tuple(params)
+        self.wrote = True
 
         def write(raw: sqlite3.Connection, sql: str) -> tuple[int, int]:
             cur = raw.execute(sql, values)
@@ -218,6 +249,7 @@ class Tx:
     async def many(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
         """Execute a write for many rows in one call; return the rows changed."""
         values = [tuple(r) for r in rows]
+        self.wrote = True
 
         def write(raw: sqlite3.Connection, sql: str) -> int:
             before = raw.total_changes
