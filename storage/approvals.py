@@ -68,9 +68,14 @@ async def set_enabled(tx: Tx, general_id: int, enabled: bool, by: int, now: date
 
 
 async def enabled_generals(tx: Tx) -> frozenset[int]:
-    """The 总支 that review their 支部's reports."""
-    rows = await tx.all("SELECT general_id FROM approval_settings WHERE enabled = 1")
-    return frozenset(int(r["general_id"]) for r in rows)
+    """The 总支 that review their 支部's reports (read with every report: kept until the
+    settings change, storage/cache.py)."""
+
+    async def load() -> frozenset[int]:
+        rows = await tx.all("SELECT general_id FROM approval_settings WHERE enabled = 1")
+        return frozenset(int(r["general_id"]) for r in rows)
+
+    return await tx.kept("enabled_generals", ("approval_settings",), load)
 
 
 # ------------------------------------------------------------------ steps

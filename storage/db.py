@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import aiosqlite
 
+from storage.cache import Kept, table_written
+
 BUSY_TIMEOUT_MS = 10_000
 _T = TypeVar("_T")
 
@@ -57,6 +59,7 @@ class Database:
         # Transactions begun, by kind ("BEGIN", "BEGIN IMMEDIATE"): what benchmarks and
         # tests count (the BEGIN no longer passes through aiosqlite's `execute`).
         self.begun: Counter[str] = Counter()
+        self.kept = Kept()  # reads of rarely changed tables (storage/cache.py)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -129,12 +132,13 @@ class Database:
                 except BaseException:
                     await self._conn.execute("ROLLBACK")
                     raise
+            self.kept.touch("*")
             return version
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self._lock:
-            tx = Tx(self._conn, "BEGIN IMMEDIATE", self.begun)
+            tx = Tx(self._conn, "BEGIN IMMEDIATE", self.begun, self.kept)
             try:
                 yield tx
             except BaseException:
@@ -144,6 +148,8 @@ class Database:
             else:
                 if tx.open:
                     await self._conn.execute("COMMIT")
+            finally:
+                tx.ended()
 
     @asynccontextmanager
     async def reading(self) -> AsyncIterator[Tx]:
@@ -155,7 +161,7 @@ class Database:
         the event loop) per read for an answer that cannot matter.
         """
         async with self._lock:
-            tx = Tx(self._conn, "BEGIN", self.begun)
+            tx = Tx(self._conn, "BEGIN", self.begun, self.kept)
             try:
                 yield tx
             finally:
@@ -164,6 +170,7 @@ class Database:
                         await self._conn.execute("COMMIT")
                     else:
                         self._end_read()
+                tx.ended()
 
     def _end_read(self) -> None:
         """End a read transaction without waiting: one item on aiosqlite's queue, in order
@@ -197,12 +204,33 @@ class Tx:
         conn: aiosqlite.Connection,
         begin: str | None = None,
         begun: Counter[str] | None = None,
+        kept: Kept | None = None,
     ) -> None:
         self._conn = conn
         self._begin = begin  # not issued yet
         self._begun = begun
+        self._kept = kept if kept is not None else Kept()
         self.open = False  # BEGIN has succeeded: COMMIT or ROLLBACK is due
         self.wrote = False  # a write ran: its COMMIT must be waited for
+        self._touched: set[str] = set()  # the tables written (storage/cache.py)
+
+    def _write(self, sql: str) -> None:
+        """A write statement is about to run: what it changes is no longer kept."""
+        self.wrote = True
+        table = table_written(sql)
+        self._touched.add(table)
+        self._kept.touch(table)
+
+    def ended(self) -> None:
+        """Committed or rolled back: reads of the tables it wrote, made meanwhile, go."""
+        for table in self._touched:
+            self._kept.touch(table)
+
+    async def kept(
+        self, key: object, tables: tuple[str, ...], load: Callable[[], Awaitable[_T]]
+    ) -> _T:
+        """A read of rarely changed `tables`, kept across transactions (storage/cache.py)."""
+        return await self._kept.read(key, tables, load, frozenset(self._touched))
 
     async def _call(self, fn: Callable[[sqlite3.Connection, str], _T], sql: str) -> _T:
         """Run `fn(connection, sql)` in aiosqlite's thread, after BEGIN if it is due."""
@@ -211,8 +239,12 @@ class Tx:
         if begin is None:
             step: Callable[[str], _T] = functools.partial(fn, raw)
         else:
+            kept = self._kept
 
             def step(sql: str) -> _T:
+                # Before the snapshot: what another connection committed since the last
+                # look (storage/cache.py); in this trip, not one of its own.
+                kept.data_version = raw.execute("PRAGMA data_version").fetchone()[0]
                 raw.execute(begin)
                 self.open = True
                 return fn(raw, sql)
@@ -227,8 +259,8 @@ class Tx:
 
     async def all(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         values = tuple(params)
-        if not self.wrote and sql.lstrip()[:6].upper() != "SELECT":
-            self.wrote = True  # … RETURNING: a write that answers rows
+        if sql.lstrip()[:6].upper() != "SELECT":
+            self._write(sql)  # … RETURNING: a write that answers rows
         return await self._call(lambda raw, sql: raw.execute(sql, values).fetchall(), sql)
 
     async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
@@ -238,7 +270,7 @@ class Tx:
     async def run(self, sql: str, params: Iterable[Any] = ()) -> tuple[int, int]:
         """Execute a write; return (rowcount, lastrowid)."""
         values = tuple(params)
-        self.wrote = True
+        self._write(sql)
 
         def write(raw: sqlite3.Connection, sql: str) -> tuple[int, int]:
             cur = raw.execute(sql, values)
@@ -249,7 +281,7 @@ class Tx:
     async def many(self, sql: str, rows: Iterable[Iterable[Any]]) -> int:
         """Execute a write for many rows in one call; return the rows changed."""
         values = [tuple(r) for r in rows]
-        self.wrote = True
+        self._write(sql)
 
         def write(raw: sqlite3.Connection, sql: str) -> int:
             before = raw.total_changes

@@ -73,13 +73,18 @@ async def get_form(tx: Tx, form_id: int) -> FormRow | None:
 
 
 async def form_for(tx: Tx, month: str) -> FormRow | None:
-    """The version in force in `month`: the latest set from that month or before."""
-    return await fetch_one(
-        tx,
-        FormRow,
-        "SELECT * FROM forms WHERE from_month <= ? ORDER BY from_month DESC, id DESC LIMIT 1",
-        (month,),
-    )
+    """The version in force in `month`: the latest set from that month or before (read
+    with every report: kept until the forms change, storage/cache.py)."""
+
+    async def load() -> FormRow | None:
+        return await fetch_one(
+            tx,
+            FormRow,
+            "SELECT * FROM forms WHERE from_month <= ? ORDER BY from_month DESC, id DESC LIMIT 1",
+            (month,),
+        )
+
+    return await tx.kept(("form_for", month), ("forms",), load)
 
 
 async def uses_form(tx: Tx, month: str) -> bool:

@@ -131,9 +131,18 @@ async def rename_assignments(tx: Tx, old: str, new: str) -> int:
 
 
 async def active_plans(tx: Tx) -> list[PlanRow]:
-    return await fetch_all(
-        tx, PlanRow, "SELECT * FROM plans WHERE active = 1 AND deleted_at IS NULL ORDER BY id"
-    )
+    """Read after every report: kept until the plans change (storage/cache.py)."""
+
+    async def load() -> tuple[PlanRow, ...]:
+        return tuple(
+            await fetch_all(
+                tx,
+                PlanRow,
+                "SELECT * FROM plans WHERE active = 1 AND deleted_at IS NULL ORDER BY id",
+            )
+        )
+
+    return list(await tx.kept("active_plans", ("plans",), load))
 
 
 async def kept_plans(tx: Tx) -> list[PlanRow]:
