@@ -165,14 +165,28 @@ async def member_reachability(tx: Tx) -> list[tuple[int, int, bool]]:
     return [(int(r["branch_id"]), int(r["user_id"]), bool(r["reachable"])) for r in rows]
 
 
-async def memberships(tx: Tx, user_id: int) -> list[Membership]:
-    rows = await tx.all(
-        """SELECT b.*, m.role AS m_role, m.since AS m_since FROM branch_members m
+_MEMBERSHIPS = """SELECT b.*, m.role AS m_role, m.since AS m_since FROM branch_members m
            JOIN branches b ON b.id = m.branch_id
-           WHERE m.user_id = ? AND b.archived_at IS NULL ORDER BY b.id""",
-        (user_id,),
-    )
+           WHERE m.user_id = ? AND b.archived_at IS NULL ORDER BY b.id"""
+
+
+def _memberships_from(rows: list[sqlite3.Row]) -> list[Membership]:
     return [model_from(Membership, r, "m_", branch=model_from(Branch, r)) for r in rows]
+
+
+async def memberships(tx: Tx, user_id: int) -> list[Membership]:
+    return _memberships_from(await tx.all(_MEMBERSHIPS, (user_id,)))
+
+
+async def user_and_memberships(
+    tx: Tx, user_id: int
+) -> tuple[tuple[User, bool] | None, list[Membership]]:
+    """The user, whether a coordinator, and their memberships in one trip: every update
+    identifies its sender (`bot.services.base.identify`)."""
+    user_rows, member_rows = await tx.selects(
+        (people.USER_AND_ROLE, (user_id,)), (_MEMBERSHIPS, (user_id,))
+    )
+    return people.user_and_role_from(user_rows), _memberships_from(member_rows)
 
 
 # ------------------------------------------------------------------ invites

@@ -263,6 +263,19 @@ class Tx:
             self._write(sql)  # … RETURNING: a write that answers rows
         return await self._call(lambda raw, sql: raw.execute(sql, values).fetchall(), sql)
 
+    async def selects(self, *queries: tuple[str, Iterable[Any]]) -> tuple[list[sqlite3.Row], ...]:
+        """Several SELECTs in one trip (in this transaction, in order): for reads that
+        every update makes together, whatever the first one answers."""
+        batch = [(sql, tuple(params)) for sql, params in queries]
+        for sql, _ in batch:
+            if sql.lstrip()[:6].upper() != "SELECT":
+                raise ValueError("selects() runs SELECTs only")
+
+        def read(raw: sqlite3.Connection, _sql: str) -> tuple[list[sqlite3.Row], ...]:
+            return tuple(raw.execute(sql, values).fetchall() for sql, values in batch)
+
+        return await self._call(read, " ; ".join(sql for sql, _ in batch))
+
     async def one(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         """The first row (the queries asking for one row look up a key)."""
         return next(iter(await self.all(sql, params)), None)

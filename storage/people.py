@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -37,14 +38,20 @@ async def get_user(tx: Tx, user_id: int) -> User | None:
     return await fetch_one(tx, User, "SELECT * FROM users WHERE user_id = ?", (user_id,))
 
 
+USER_AND_ROLE = (
+    "SELECT u.*, EXISTS (SELECT 1 FROM coordinators c WHERE c.user_id = u.user_id) "
+    "AS is_coordinator FROM users u WHERE u.user_id = ?"
+)
+
+
+def user_and_role_from(rows: list[sqlite3.Row]) -> tuple[User, bool] | None:
+    row = next(iter(rows), None)
+    return None if row is None else (model_from(User, row), bool(row["is_coordinator"]))
+
+
 async def get_user_and_role(tx: Tx, user_id: int) -> tuple[User, bool] | None:
     """The user and whether they are a coordinator, in one query (every update asks)."""
-    row = await tx.one(
-        "SELECT u.*, EXISTS (SELECT 1 FROM coordinators c WHERE c.user_id = u.user_id) "
-        "AS is_coordinator FROM users u WHERE u.user_id = ?",
-        (user_id,),
-    )
-    return None if row is None else (model_from(User, row), bool(row["is_coordinator"]))
+    return user_and_role_from(await tx.all(USER_AND_ROLE, (user_id,)))
 
 
 async def set_user_language(tx: Tx, user_id: int, language: str) -> None:

@@ -76,3 +76,17 @@ async def test_a_failed_read_ends_its_transaction(db: Database) -> None:
             await tx.all("SELECT * FROM no_such_table")
     async with db.transaction() as tx:
         await tx.run("INSERT INTO t(k, v) VALUES (3, 'c')")
+
+
+async def test_several_selects_in_one_trip(db: Database) -> None:
+    async with db.transaction() as tx:
+        await tx.many("INSERT INTO t(k, v) VALUES (?, ?)", [(1, "a"), (2, "b")])
+    async with db.reading() as tx:
+        first, second = await tx.selects(
+            ("SELECT v FROM t WHERE k = ?", (1,)), ("SELECT v FROM t WHERE k > ?", (0,))
+        )
+        assert [r["v"] for r in first] == ["a"] and [r["v"] for r in second] == ["a", "b"]
+        with pytest.raises(ValueError):
+            await tx.selects(("DELETE FROM t", ()))
+    async with db.reading() as tx:
+        assert len(await tx.all("SELECT * FROM t")) == 2

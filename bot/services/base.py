@@ -186,9 +186,9 @@ async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
     the row is written only when something changed (`seen_at` then records when).
     """
     async with env.db.reading() as tx:
-        found = await people.get_user_and_role(tx, who.user_id)
+        found, held = await branches.user_and_memberships(tx, who.user_id)
         if found is not None and _unchanged(found[0], who):
-            return await _actor(env, tx, who.user_id, *found)
+            return await _actor(env, tx, who.user_id, *found, held=held)
     async with env.db.transaction() as tx:
         await people.upsert_user(
             tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
@@ -213,15 +213,23 @@ async def actor_of(env: Env, user_id: int) -> Actor | None:
 
 
 async def _actor(
-    env: Env, tx: Tx, user_id: int, user: User | None = None, coordinator: bool | None = None
+    env: Env,
+    tx: Tx,
+    user_id: int,
+    user: User | None = None,
+    coordinator: bool | None = None,
+    *,
+    held: list[Membership] | None = None,
 ) -> Actor:
-    """The user's roles; `user` (and `coordinator`) when the caller has just read them in `tx`."""
+    """The user's roles; `user` (`coordinator`, `held`) when the caller has just read them
+    in `tx`."""
     if user is None:
         user = await people.get_user(tx, user_id)
     assert user is not None
     if coordinator is None:
         coordinator = await people.is_coordinator(tx, user_id)
-    held = await branches.memberships(tx, user_id)
+    if held is None:
+        held = await branches.memberships(tx, user_id)
     generals: dict[int, frozenset[int]] = {}
     for m in held:  # a 总支's secretary or deputy: its subtree, one indexed query each
         if m.branch.is_general:
