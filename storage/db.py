@@ -60,6 +60,7 @@ class Database:
         # tests count (the BEGIN no longer passes through aiosqlite's `execute`).
         self.begun: Counter[str] = Counter()
         self.kept = Kept()  # reads of rarely changed tables (storage/cache.py)
+        self._ends = _ReadEnd(conn)  # a read's COMMIT, due (`reading`)
 
     @classmethod
     async def open(cls, path: str | Path) -> Database:
@@ -77,10 +78,13 @@ class Database:
         return db
 
     async def close(self) -> None:
+        self._ends.flush()
         await self._conn.close()
 
     @property
     def connection(self) -> aiosqlite.Connection:
+        """The raw connection (tests, benchmarks): a read's COMMIT still due goes first."""
+        self._ends.flush()
         return self._conn
 
     async def migrate(self) -> int:
@@ -138,7 +142,7 @@ class Database:
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         async with self._lock:
-            tx = Tx(self._conn, "BEGIN IMMEDIATE", self.begun, self.kept)
+            tx = Tx(self._conn, "BEGIN IMMEDIATE", self.begun, self.kept, self._ends)
             try:
                 yield tx
             except BaseException:
@@ -155,13 +159,13 @@ class Database:
     async def reading(self) -> AsyncIterator[Tx]:
         """A consistent read: a deferred transaction, so a multi-query read sees one snapshot.
 
-        Its COMMIT is not waited for when nothing was written: it is queued on aiosqlite's
-        thread without a reply (`_end_read`), so the next statement of this connection,
-        queued after it, runs after it. Waiting would cost a trip (a future, a wake-up of
-        the event loop) per read for an answer that cannot matter.
+        Its COMMIT is not waited for when nothing was written (`_ReadEnd`): it travels
+        with the connection's next statement, or alone without a reply at the event
+        loop's next turn, whichever comes first. Waiting would cost a trip (a future, a
+        wake-up of each thread) per read for an answer that cannot matter.
         """
         async with self._lock:
-            tx = Tx(self._conn, "BEGIN", self.begun, self.kept)
+            tx = Tx(self._conn, "BEGIN", self.begun, self.kept, self._ends)
             try:
                 yield tx
             finally:
@@ -169,26 +173,51 @@ class Database:
                     if tx.wrote:
                         await self._conn.execute("COMMIT")
                     else:
-                        self._end_read()
+                        self._ends.defer()
                 tx.ended()
 
-    def _end_read(self) -> None:
-        """End a read transaction without waiting: one item on aiosqlite's queue, in order
-        behind the read's statements and ahead of anything queued later (one worker thread
-        runs the queue first in, first out; no future: aiosqlite then sends no reply).
-        A read-only COMMIT does not fail in practice; if it did, ROLLBACK ends the
-        transaction all the same (nothing was written), so the next BEGIN still works."""
-        raw = self._conn._conn
 
-        def end() -> None:
-            if not raw.in_transaction:
-                return
-            try:
-                raw.execute("COMMIT")
-            except sqlite3.Error:
-                raw.execute("ROLLBACK")
+def _end_read(raw: sqlite3.Connection) -> None:
+    """End a read transaction (in aiosqlite's thread). A read-only COMMIT does not fail in
+    practice; if it did, ROLLBACK ends the transaction all the same (nothing was
+    written), so the next BEGIN still works."""
+    if not raw.in_transaction:
+        return
+    try:
+        raw.execute("COMMIT")
+    except sqlite3.Error:
+        raw.execute("ROLLBACK")
 
-        self._conn._tx.put_nowait((None, end))
+
+class _ReadEnd:
+    """The COMMIT of a finished read transaction, due but not sent yet.
+
+    The next statement of the connection takes it (`take`) and runs it first, in the
+    same trip; if none comes by the event loop's next turn, `flush` queues it alone,
+    without a reply (aiosqlite sends none for an item without a future). Either way it
+    runs before anything queued after it: one worker thread runs aiosqlite's queue
+    first in, first out. So no read transaction stays open past the loop's next turn.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self.due = False
+        self._scheduled = False
+
+    def defer(self) -> None:
+        self.due = True
+        if not self._scheduled:
+            self._scheduled = True
+            asyncio.get_running_loop().call_soon(self.flush)
+
+    def take(self) -> bool:
+        due, self.due = self.due, False
+        return due
+
+    def flush(self) -> None:
+        self._scheduled = False
+        if self.take():
+            self._conn._tx.put_nowait((None, functools.partial(_end_read, self._conn._conn)))
 
 
 class Tx:
@@ -205,8 +234,10 @@ class Tx:
         begin: str | None = None,
         begun: Counter[str] | None = None,
         kept: Kept | None = None,
+        ends: _ReadEnd | None = None,
     ) -> None:
         self._conn = conn
+        self._ends = ends
         self._begin = begin  # not issued yet
         self._begun = begun
         self._kept = kept if kept is not None else Kept()
@@ -236,12 +267,21 @@ class Tx:
         """Run `fn(connection, sql)` in aiosqlite's thread, after BEGIN if it is due."""
         raw = self._conn._conn
         begin = self._begin
-        if begin is None:
+        end_read = self._ends is not None and self._ends.take()
+        if begin is None and not end_read:
             step: Callable[[str], _T] = functools.partial(fn, raw)
+        elif begin is None:
+
+            def step(sql: str) -> _T:
+                _end_read(raw)  # the last read's COMMIT, in this trip
+                return fn(raw, sql)
+
         else:
             kept = self._kept
 
             def step(sql: str) -> _T:
+                if end_read:
+                    _end_read(raw)  # the last read's COMMIT, in this trip
                 # Before the snapshot: what another connection committed since the last
                 # look (storage/cache.py); in this trip, not one of its own.
                 kept.data_version = raw.execute("PRAGMA data_version").fetchone()[0]

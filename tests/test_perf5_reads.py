@@ -8,6 +8,7 @@ for its COMMIT, so the write is durable when the block ends.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -90,3 +91,23 @@ async def test_several_selects_in_one_trip(db: Database) -> None:
             await tx.selects(("DELETE FROM t", ()))
     async with db.reading() as tx:
         assert len(await tx.all("SELECT * FROM t")) == 2
+
+
+async def test_a_reads_commit_goes_by_the_loops_next_turn(db: Database) -> None:
+    """Nothing else comes: the COMMIT is sent alone, so no snapshot stays open (it would
+    hold back the WAL's checkpoints and hide other connections' commits)."""
+    conn = db._conn  # not `connection`, which would send it at once
+    async with db.reading() as tx:
+        await tx.all("SELECT * FROM t")
+    assert await conn._execute(lambda: conn._conn.in_transaction)  # taken by no one yet
+    await asyncio.sleep(0)
+    assert not await conn._execute(lambda: conn._conn.in_transaction)
+
+
+async def test_the_next_statement_carries_a_reads_commit(db: Database) -> None:
+    async with db.reading() as tx:
+        await tx.all("SELECT * FROM t")
+    async with db.transaction() as tx:  # in the same turn: its first trip ends the read
+        await tx.run("INSERT INTO t(k, v) VALUES (4, 'd')")
+    await asyncio.sleep(0)
+    assert db.begun["BEGIN IMMEDIATE"] == 1
