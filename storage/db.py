@@ -83,8 +83,10 @@ class Database:
 
     @property
     def connection(self) -> aiosqlite.Connection:
-        """The raw connection (tests, benchmarks): a read's COMMIT still due goes first."""
+        """The raw connection (tests, benchmarks): a read's COMMIT still due goes first,
+        and nothing kept survives what may be written through it (storage/cache.py)."""
         self._ends.flush()
+        self.kept.touch("*")
         return self._conn
 
     async def migrate(self) -> int:
