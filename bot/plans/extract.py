@@ -916,32 +916,61 @@ class _Builder:
                 continue
             out.append(f)
         issued = self.issued
-        if issued is None or self.cover:
+        if issued is None:
             return out
-        clauses: set[tuple[int, int]] = set()
+        # How long before the issue a year-less date must fall to be read as next year's
+        # (or as a standing rule): a date a few weeks past may be a notice sent late.
+        gap = 150 if self.cover else 45
+        early = [
+            f
+            for f in out
+            if f.kind in ("deadline", "phase")
+            and not f.expr.explicit_year
+            and f.expr.last is not None
+            and (issued - f.expr.last).days > gap
+        ]
+        if not early:
+            return out
+        # Standing dates: a clause listing, in calendar order, a day already past and a
+        # day still to come (6月10日和12月10日之前 in October) states what happens every
+        # year; read as one-off dates, the later would fall first.
+        ahead: dict[tuple[int, int], list[_Found]] = {}
         for f in out:
             x = f.expr
             if (
                 f.kind == "deadline"
                 and not x.explicit_year
-                and x.shape == "day"
                 and x.last is not None
-                and (issued - x.last).days > 7
+                and x.last >= issued
             ):
-                clauses.add(self._clause(x.start))
-        if not clauses:
-            return out
-        for f in out:
+                ahead.setdefault(self._clause(x.start), []).append(f)
+        standing: set[int] = set()
+        for f in early:
             x = f.expr
+            later = ahead.get(self._clause(x.start), [])
             if (
                 f.kind == "deadline"
-                and not x.explicit_year
                 and x.shape == "day"
-                and x.last is not None
-                and self._clause(x.start) in clauses
+                and any(g.expr.start > x.start and g.expr.shape == "day" for g in later)
             ):
+                standing.add(id(f))
+                standing.update(id(g) for g in later if g.expr.shape == "day")
+        for f in out:
+            x = f.expr
+            if id(f) in standing:
+                assert x.last is not None
                 f.kind = "recurring"
                 f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+        for f in early:
+            if id(f) in standing:
+                continue
+            # A plan looks ahead: "1月15日前" in a notice issued in November is next
+            # January, and so is 元旦前 (the festival's next day, like 春节前).
+            x = f.expr
+            assert x.first is not None and x.last is not None
+            first, last = _shift_year(x.first, 1), _shift_year(x.last, 1)
+            if (last - issued).days <= 366:
+                f.expr = replace(x, first=first, last=last)
         return out
 
     def _clause(self, pos: int) -> tuple[int, int]:

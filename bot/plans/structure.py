@@ -77,13 +77,13 @@ _WHEN = (
 _HEADING = re.compile(
     r"\s*(?:"
     rf"(?P<when>(?={_WHEN}))"
-    r"|(?P<cn_dun>[一二三四五六七八九十]{1,3}\s*[、.](?!\d))"
+    r"|(?P<cn_dun>[一二三四五六七八九十]{1,3}\s*(?:、|\.(?!\d)))"
     r"|(?P<cn_paren>\(\s*[一二三四五六七八九十]{1,3}\s*\))"
     r"|(?P<num_paren>\(\s*\d{1,2}\s*\))"
     r"|(?P<circled>[①-⑳])"
     r"|(?P<stage>第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章))"
     # 1、 1. 1 but not 16.7 (a decimal), except "2.6月底前…": item 2, in June.
-    rf"|(?P<num>\d{{1,2}}(?:\s*[、.](?!\d)|\.(?=\d{{1,2}}\s*月)|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
+    rf"|(?P<num>\d{{1,2}}(?:\s*、|\s*\.(?!\d)|\.(?=\d{{1,2}}\s*月)|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
     r")"
 )
 # A line that states a time for what precedes it: "完成时限：2016年6月".
