@@ -59,10 +59,21 @@ _D = (
 # is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
 _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
 # 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
-_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×]{2}|[xX×]{4})\s*年)"
+_REL = (
+    r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×_]{2}|[xX×_]{4})\s*年"
+    # 从年10月28日: a year a web copy dropped, leaving its 年 after a preposition.
+    r"|(?<=[从自于在至到,:(\s])年(?=\s*\d{1,2}\s*月))"
+)
 # 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
 # where it cannot be the numeral.
-_SEP = r"\s*(?:-{1,3}|~|至|到|(?<=[日号月旬])一(?=\s*\d))\s*"
+_SEP = (
+    r"\s*(?:(?:起\s*)?(?:-{1,3}\s*)?(?:至|到)|-{1,3}|~"
+    r"|(?<=[日号月旬])一(?=\s*\d)"
+    # "10月21日11月3日": a dash a web copy dropped between two whole days.
+    r"|(?<=[日号])(?=\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))\s*"
+)
+# 上、中旬, 中下旬, 上中旬: one window over the 旬 named (the first to the last).
+_XUN = r"[上中下](?:\s*[、,和及至到-]?\s*[上中下])?"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
 _BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
 # 前夕 (the eve): due the day before.
@@ -86,7 +97,7 @@ def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
         rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
-        rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
+        rf"|\s*(?P<{p}x>{_XUN})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
         rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
     )
@@ -139,7 +150,7 @@ _FEST = (
 )
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
-    rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
+    rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>{_XUN})旬|(?P<sm_mp>初|底|末(?!尾)))?"
     rf"(?P<sm_before>{_BEFORE})?"
 )
 _SDAY = (
@@ -148,7 +159,7 @@ _SDAY = (
 )
 _RANGE = (
     rf"{_atom('ra_')}{_SEP}"
-    rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
+    rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>{_XUN})旬)"
     rf"(?P<rg_before>{_BEFORE})?"
 )
 # 从6月开始，8月底基本结束: a start and an end said in two clauses. Read by joining two
@@ -156,7 +167,7 @@ _RANGE = (
 # where no date is.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_BETWEEN = re.compile(
-    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
+    r"\s*(?:(?:全面|正式)?(?:开始|启动)|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
 )
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
@@ -173,6 +184,13 @@ _NRANGE = (
     + r"\s*(?:-{1,3}|~|至|到)\s*"
     + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
     + r"(?:\s*日)?"
+)
+# 3.1-3.15, 3.16—4.10: month.day ranges without a year, as school plans write them.
+# Both ends must be month.day (a decimal range 3.5-4.5分 is kept out by its unit).
+_MDRANGE = (
+    r"(?<![\d.])(?P<md_m1>1[0-2]|0?[1-9])\.(?P<md_d1>3[01]|[12]\d|0?[1-9])"
+    r"\s*(?:-{1,3}|~|至|到)\s*(?:(?P<md_m2>1[0-2]|0?[1-9])\.)?(?P<md_d2>3[01]|[12]\d|0?[1-9])"
+    r"(?![\d.%])(?!\s*(?:[分元万亿倍米个岁天周年次名项%‰]|小时|公里|平方))"
 )
 # 7月1日（星期五）前: the weekday may stand between a day and its 前.
 _WEEKDAY = (
@@ -205,6 +223,7 @@ _GRAMMAR = re.compile(
             ("LOSTSEP", _LOSTSEP),
             ("LOSTMONTH", _LOSTMONTH),
             ("NRANGE", _NRANGE),
+            ("MDRANGE", _MDRANGE),
             ("NUM", _NUM),
             ("SINGLE", _SINGLE),
             ("LONG", _LONG),
@@ -624,6 +643,16 @@ def _numeric_range(m: re.Match[str]) -> DateExpr:
     return _make_range(m, first, last, True, None)
 
 
+def _month_day_range(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    if plan_year is None:
+        raise _NoYear
+    m1 = int(m.group("md_m1"))
+    m2 = int(m.group("md_m2")) if m.group("md_m2") else m1
+    first = _day(plan_year, m1, int(m.group("md_d1")))
+    last = _day(plan_year + (1 if m2 < m1 else 0), m2, int(m.group("md_d2")))
+    return _make_range(m, first, last, False, None)
+
+
 def _numeric_single(m: re.Match[str]) -> DateExpr:
     day = _numeric(m, "n_")
     return DateExpr(
@@ -793,6 +822,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _lost_month(m, plan_year)
     if kind == "NRANGE":
         return _numeric_range(m)
+    if kind == "MDRANGE":
+        return _month_day_range(m, plan_year)
     if kind == "NUM":
         return _numeric_single(m)
     if kind == "SINGLE":

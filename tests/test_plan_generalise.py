@@ -1,0 +1,208 @@
+"""Plan reading generalised by families of date expressions (issue #9).
+
+Each test takes one family of the grammar of Chinese plan dates — ranges and their
+joiners, task windows, limits, periods of the year, festivals, recurrences, where the
+year comes from — and varies it over constructed sentences (none copied from the
+corpus), so that a rule written for one instance and not the family fails here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.plans.extract import extract
+from bot.plans.model import ExtractedItem
+
+D = date
+
+
+def items(text: str, year: int | None = 2024) -> list[ExtractedItem]:
+    found = extract(text, year=year).items
+    for item in found:
+        assert text[item.span[0] : item.span[1]] == item.text
+    return found
+
+
+def one(text: str, year: int | None = 2024) -> ExtractedItem:
+    found = items(text, year)
+    assert len(found) == 1, [(i.kind, i.text, i.start, i.end) for i in found]
+    return found[0]
+
+
+def window(text: str, year: int | None = 2024) -> tuple[str, date | None, date | None]:
+    item = one(text, year)
+    return item.kind, item.start, item.end
+
+
+TASKS = "二、工作安排\n{}\n"
+
+
+# --- ranges: every joiner keeps both ends ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "expr",
+    [
+        "3月1日至3月15日",
+        "3月1日—3月15日",
+        "3月1日——3月15日",
+        "3月1日-3月15日",
+        "3月1日--3月15日",
+        "3月1日~3月15日",
+        "3月1日～3月15日",
+        "3月1日－3月15日",
+        "3月1日到3月15日",
+        "3月1日起至3月15日",
+        "3月1日—至3月15日",
+        "3月1日 至 3月15日",
+        "3月1日一3月15日",
+        "3月1日至15日",
+        "3月1—15日",
+        "3.1-3.15",
+    ],
+)
+def test_a_task_window_keeps_both_ends_whatever_joins_them(expr: str) -> None:
+    text = TASKS.format(f"1、{expr}，各支部开展自查自纠。")
+    assert window(text) == ("deadline", D(2024, 3, 1), D(2024, 3, 15))
+
+
+def test_two_whole_days_whose_dash_was_lost_are_a_range() -> None:
+    text = "三、步骤\n（一）宣传发动阶段（10月21日11月3日）\n1、成立工作小组。\n"
+    assert window(text) == ("phase", D(2024, 10, 21), D(2024, 11, 3))
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "end"),
+    [
+        ("5月至6月", D(2024, 5, 1), D(2024, 6, 30)),
+        ("5—6月", D(2024, 5, 1), D(2024, 6, 30)),
+        ("7月上旬至8月中旬", D(2024, 7, 1), D(2024, 8, 20)),
+        ("11月初至11月底", D(2024, 11, 1), D(2024, 11, 30)),
+        ("4月中旬到5月中旬", D(2024, 4, 11), D(2024, 5, 20)),
+        ("2024年11月—2025年1月", D(2024, 11, 1), D(2025, 1, 31)),
+        ("11月至次年2月", D(2024, 11, 1), D(2025, 2, 28)),
+        ("12月20日至1月10日", D(2024, 12, 20), D(2025, 1, 10)),
+    ],
+)
+def test_month_and_xun_ranges_and_ranges_across_the_year(expr: str, start: date, end: date) -> None:
+    text = TASKS.format(f"1、{expr}开展走访调研。")
+    assert window(text) == ("deadline", start, end)
+
+
+# --- a month or 旬 given alone to a task is its window --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "end"),
+    [
+        ("3月份，", D(2024, 3, 1), D(2024, 3, 31)),
+        ("3月", D(2024, 3, 1), D(2024, 3, 31)),
+        ("4月中旬", D(2024, 4, 11), D(2024, 4, 20)),
+        ("5月中下旬", D(2024, 5, 11), D(2024, 5, 31)),
+        ("4月上、中旬", D(2024, 4, 1), D(2024, 4, 20)),
+        ("7月初", D(2024, 7, 1), D(2024, 7, 10)),
+        ("上半年", D(2024, 1, 1), D(2024, 6, 30)),
+        ("第三季度", D(2024, 7, 1), D(2024, 9, 30)),
+    ],
+)
+def test_a_period_heading_a_numbered_task_is_its_window(expr: str, start: date, end: date) -> None:
+    for verb in ("组织党员集中学习", "召开专题会议", "开展主题党日"):
+        text = TASKS.format(f"1、{expr}{verb}。")
+        assert window(text) == ("deadline", start, end), text
+
+
+def test_a_number_before_a_date_still_makes_a_heading() -> None:
+    # 1、3月份 is item 1 in March (only a dot before a digit can be a decimal).
+    text = TASKS.format("1、3月份，开展党员冬训。\n2、12月，召开组织生活会。")
+    found = items(text)
+    assert [(i.start, i.end, i.title) for i in found] == [
+        (D(2024, 3, 1), D(2024, 3, 31), "开展党员冬训"),
+        (D(2024, 12, 1), D(2024, 12, 31), "召开组织生活会"),
+    ]
+
+
+# --- limits: an end and no window -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "end"),
+    [
+        ("3月20日前", D(2024, 3, 20)),
+        ("3月20日之前", D(2024, 3, 20)),
+        ("3月20日以前", D(2024, 3, 20)),
+        ("6月底前", D(2024, 6, 30)),
+        ("6月底以前", D(2024, 6, 30)),
+        ("截至6月30日", D(2024, 6, 30)),
+        ("不迟于7月10日", D(2024, 7, 10)),
+        ("年底前", D(2024, 12, 31)),
+        ("2025年1月底前", D(2025, 1, 31)),
+    ],
+)
+def test_limits_are_deadlines_without_a_start(expr: str, end: date) -> None:
+    text = TASKS.format(f"1、{expr}，各支部报送总结材料。")
+    assert window(text) == ("deadline", None, end)
+
+
+# --- festivals --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "end"),
+    [
+        ("“七一”前", D(2024, 7, 1)),
+        ("七一前夕", D(2024, 6, 30)),
+        ("国庆节前", D(2024, 10, 1)),
+        ("五一前", D(2024, 5, 1)),
+        ("建党节前", D(2024, 7, 1)),
+        ("春节前", D(2024, 2, 10)),
+    ],
+)
+def test_before_a_festival_is_its_day(expr: str, end: date) -> None:
+    text = TASKS.format(f"1、各支部要在{expr}完成走访慰问。")
+    assert window(text) == ("deadline", None, end)
+
+
+# --- the year: from the date line, and the following year ----------------------------
+
+NOTICE = """关于开展民主评议党员工作的通知
+
+各党支部：
+一、时间安排
+（一）学习动员（11月20日—11月30日）
+（二）组织评定（12月下旬）
+（三）总结上报。各支部于1月15日前将总结报党委办公室。
+二、有关要求
+各支部要在元旦前完成整改，春节前完成慰问。
+
+中共某某委员会
+{dateline}
+"""
+
+
+@pytest.mark.parametrize("dateline", ["2023年11月15日", "二〇二三年十一月十五日", "2023-11-15"])
+def test_a_plan_issued_late_in_the_year_reads_january_as_the_next(dateline: str) -> None:
+    found = extract(NOTICE.format(dateline=dateline))
+    assert found.year == 2023
+    got = {i.text: (i.kind, i.start, i.end) for i in found.items}
+    assert got["11月20日—11月30日"] == ("phase", D(2023, 11, 20), D(2023, 11, 30))
+    assert got["1月15日前"] == ("deadline", None, D(2024, 1, 15))
+    assert got["元旦前"] == ("deadline", None, D(2024, 1, 1))
+    assert got["春节前"] == ("deadline", None, D(2024, 2, 10))
+
+
+def test_days_listed_in_order_around_the_issue_date_are_yearly() -> None:
+    # One before and one after the issue in the same clause: the plan states a practice.
+    text = (
+        "各支部：\n上半年和下半年的党费，需要在6月10日和12月10日之前交齐。\n"
+        "党委办公室\n2023年10月9日\n"
+    )
+    got = [(i.kind, i.rule.month if i.rule else None) for i in extract(text).items]
+    assert got == [("recurring", 6), ("recurring", 12)]
+
+
+def test_a_blanked_year_before_a_date_is_the_plans() -> None:
+    text = "一、时间\n换届工作从年10月28日全面启动，11月15日以前结束。\n"
+    item = one(text, 2024)
+    assert (item.start, item.end) == (D(2024, 10, 28), D(2024, 11, 15))
