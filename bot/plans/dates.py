@@ -137,7 +137,9 @@ _RECUR = (
     rf"(?:\s*{_festival('r_')}"
     rf"|\s*{_NB}(?P<r_am>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<r_ad>{_D})(?!\d)\s*[日号]|(?P<r_amp>底|末(?!尾))|\s*(?P<r_ax>[上中下])旬)?"
-    r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
+    r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年)"
+    # 每年的第一季度: a yearly window longer than a month, kept on its last day.
+    r"|\s*第?\s*(?P<r_aq>[一二三四1-4])\s*季度(?:末|底)?)?)"
     rf"(?P<r_before>{_BEFORE})?"
 )
 # 前后/左右 a festival: one event placed around the day (a deadline on it when the
@@ -733,6 +735,8 @@ def _recurring(m: re.Match[str]) -> DateExpr:
             )
         elif m.group("r_ay") is not None:
             rule = RecurringRule(freq="annual", month=12, day=LAST_DAY)
+        elif m.group("r_aq") is not None:
+            rule = RecurringRule(freq="annual", month=3 * _num(m.group("r_aq")), day=LAST_DAY)
         elif m.group("r_ah") is not None:
             rule = RecurringRule(
                 freq="annual", month=6 if m.group("r_ah") == "上半年" else 12, day=LAST_DAY

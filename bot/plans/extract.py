@@ -58,7 +58,7 @@ from bot.plans.structure import (
 _FIELD_HEADING = re.compile(
     rf"\s*[\u3400-\u9fff]{{0,4}}(?:主题|要求|地点|对象|形式|单位|人员|目的|内容|{LABEL})\s*(?::|\s)"
 )
-_LINE_LABEL = re.compile(rf"\s*(?P<label>{LABEL})\s*:")
+_LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
 _LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})(?:\s*(?::|为|是)\s*|\s+)$")
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
@@ -79,10 +79,21 @@ _VERB_AFTER = re.compile(
     r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
+_AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*$")
+# … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
+_AS_OF_AFTER = re.compile(
+    r"\s*(?![前止以之内]|[上下中晚早]午|晚上|早上|当天)[\u3400-\u9fff][^,;。:!?()]{0,30}?的"
+)
+# 作为上半年支部学习的重点, 第三季度的主要任务是…: a period given its work as its focus.
+_FOCUS_AFTER = re.compile(r"[^,;。:!?]{0,12}?的(?:工作)?(?:重点|重心|主要任务|中心任务|任务)")
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
 # 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
 _QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
+# 每月活动主题, 每年年初: 每 naming a thing (a topic, a plan) or a vague time, not a schedule.
+_QUALIFIES_NOUN = re.compile(
+    r"\s*(?:年初|年中|开学|(?:[\u3400-\u9fff]{0,4}?)(?:主题|计划|安排|内容|情况)\s*(?:[,;。]|$))"
+)
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
@@ -454,6 +465,7 @@ class _Builder:
         cue = (
             key_value
             or checked
+            or (x.shape == "period" and _FOCUS_AFTER.match(norm, x.end, sent_end) is not None)
             or bool(
                 _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
                 or _VERB_AFTER.match(after)
@@ -497,7 +509,9 @@ class _Builder:
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
             if bare and (
-                _RATE_AFTER.match(self.norm, x.end) or _QUALIFIES.match(self.norm, x.start)
+                _RATE_AFTER.match(self.norm, x.end)
+                or _QUALIFIES.match(self.norm, x.start)
+                or _QUALIFIES_NOUN.match(self.norm, x.end)
             ):
                 return None, False
             return "recurring", False
@@ -656,6 +670,16 @@ class _Builder:
         # 10:00 holds a colon, so the clause's end is no bound).
         lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
         return _NATIONAL.search(self.norm, lo, e) is not None
+
+    def _as_of(self, x: DateExpr) -> bool:
+        """ "截止20xx年底固定资产…的登记", "截至2020年7月底未按期完成换届的": a date that
+        qualifies what follows (the state as of that day) is no deadline; one the
+        work must meet (截至6月30日，完成…; 截止到年底前完成) is."""
+        if x.before or not _AS_OF_BEFORE.search(self.norm, max(0, x.start - 4), x.start):
+            return False
+        return bool(_AS_OF_AFTER.match(self.norm, x.end)) and not _VERB_AFTER.match(
+            self.norm, x.end
+        )
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
@@ -843,7 +867,7 @@ class _Builder:
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
-            if kind == "deadline" and self._held_by_others(x):
+            if kind == "deadline" and (self._held_by_others(x) or self._as_of(x)):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
             f.limit = (
