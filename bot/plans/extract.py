@@ -79,6 +79,7 @@ _VERB_AFTER = re.compile(
     r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
+_ISSUED_DOC = re.compile(r"[^。;]{0,24}?(?:印发|出台|下发|颁布|发布)(?:了)?\s*(?:《|\()")
 _AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*$")
 # … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
 _AS_OF_AFTER = re.compile(
@@ -161,14 +162,26 @@ _DOER = re.compile(
     r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
     r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
-    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
+    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组)"
     r"(?:班子成员|书记|领导)?)"
     r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
+    # … or straight into the date of its duty: "工委12月20日前组织审核验收"
+    r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
     r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
-_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
-_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)单位\s*:\s*(?P<who>[^\n]*)")
+_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在)\s*$")
+_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)")
+# Who leads an activity wins over who takes part: "(宣传部牵头)" in its heading,
+# "牵头部门：区委组织部" above "责任单位：各乡镇".
+_LEAD = re.compile(
+    r"\(\s*(?P<paren>[^()\n]{1,24}?)\s*牵头\s*\)|(?:牵头|主办)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)"
+)
+_COMMITTEE_REVIEW = re.compile(
+    r"\s*(?:第[一二三四五六七八九十\d]{1,3}阶段\s*[:,]?\s*)?[\u3400-\u9fff]{0,8}?"
+    r"(?:党工委|工委|党委|党组|区委|县委|市委|组织部)\s*(?:统一|集中)?"
+    r"(?:审核|考核|验收|评定|审查|复核|检查|评审|认定|审批|督查|督导)"
+)
 _CHECK_AFTER = re.compile(r"\s*(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核)")
 _WILL = re.compile(r"\s*(?:将|负责)")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
@@ -671,6 +684,14 @@ class _Builder:
         lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
         return _NATIONAL.search(self.norm, lo, e) is not None
 
+    def _issued_then(self, x: DateExpr) -> bool:
+        """ "6月10日，省委印发《…方案》": when a document was issued is background, not a
+        date the plan sets (a limit, 6月10日前印发, stays)."""
+        if x.before:
+            return False
+        end = self.doc.sentence_at(x.start)[1]
+        return _ISSUED_DOC.match(self.norm, x.end, max(end, x.end)) is not None
+
     def _as_of(self, x: DateExpr) -> bool:
         """ "截止20xx年底固定资产…的登记", "截至2020年7月底未按期完成换届的": a date that
         qualifies what follows (the state as of that day) is no deadline; one the
@@ -867,7 +888,9 @@ class _Builder:
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
-            if kind == "deadline" and (self._held_by_others(x) or self._as_of(x)):
+            if kind == "deadline" and (
+                self._held_by_others(x) or self._as_of(x) or self._issued_then(x)
+            ):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
             f.limit = (
@@ -1158,7 +1181,14 @@ class _Builder:
 
     def _item_owner(self, f: _Found) -> Owner:
         if f.kind == "phase":
-            return "branch"
+            # A stage is the branches' unless it is the committee's review of them
+            # ("第二阶段：市直工委审核（7月11日至31日）"): its own words before the date.
+            if f.owner is not None:
+                heading = self.doc.headings[f.owner]
+                s = heading.title_start
+            else:
+                s = self._clause(f.expr.start)[0]
+            return "committee" if _COMMITTEE_REVIEW.match(self.norm, s, f.expr.start) else "branch"
         if f.owner is not None and f.in_segment:
             s, e = self.doc.sentence_at(f.expr.start)
             if s < e and self._doer_list(s, e):
@@ -1185,10 +1215,14 @@ class _Builder:
             if h + 1 < len(self.doc.headings)
             else len(self.norm)
         )
-        m = _ORGANISER.search(self.norm, heading.line_start, min(end, heading.line_end + 300))
+        hi = min(end, heading.line_end + 300)
+        lead = _LEAD.search(self.norm, heading.line_start, hi)
+        if lead is not None:
+            return _organiser_owner(lead.group("paren") or lead.group("who"))
+        m = _ORGANISER.search(self.norm, heading.line_start, hi)
         if m is None:
             return None
-        return "branch" if _BRANCH_WHO.search(m.group("who")) else "committee"
+        return _organiser_owner(m.group("who"))
 
     def _doer_list(self, s: int, e: int) -> list[tuple[int, Owner]]:
         key = (s, e)
@@ -1257,6 +1291,21 @@ class _Builder:
                 anchored.append((f.expr.start, _task(f, f.title, phase)))
         anchored.sort(key=lambda pair: pair[0])
         return [task for _, task in anchored]
+
+
+# An institution's own departments (人事处, 护理部, 院团委, 工会): not the party
+# committee's offices, so an activity they run, alone or with 党办, is a branch's.
+_INSTITUTION_DEPT = re.compile(
+    r"处|科(?!技)|团委|工会|护理部|医务部|后勤|门诊|教务|学生会|研究生会"
+)
+
+
+def _organiser_owner(who: str) -> Owner:
+    """The owner an activity's organiser makes it: the branches' when they are named (各…)
+    or an institution's department runs it, else the issuer's own office's."""
+    if _BRANCH_WHO.search(who) or _INSTITUTION_DEPT.search(who):
+        return "branch"
+    return "committee"
 
 
 def _tidy(title: str) -> str:

@@ -289,6 +289,9 @@ def _sentences(norm: str, lines: list[Line], headings: list[Heading]) -> list[tu
             or norm[previous.start : previous.end].rstrip()[-1:] in (_TERMINAL + ":")
             or bool(_LABEL_LINE.match(norm, previous.start, previous.end))
             or bool(_KEY_VALUE_LINE.match(text))
+            # A title line (…方案, …计划, …通知) ends where its line does, even
+            # when the first line of the body follows without a blank line.
+            or _is_title_line(norm[previous.start : previous.end])
         )
         first = line.start + (len(text) - len(text.lstrip()))
         if hard_break:
@@ -310,6 +313,11 @@ def _sentences(norm: str, lines: list[Line], headings: list[Heading]) -> list[tu
         if s < end:
             sentences.append((s, end))
     return [_trim(norm, s, e) for s, e in sentences if norm[s:e].strip()]
+
+
+def _is_title_line(line: str) -> bool:
+    compact = clean(line)
+    return len(compact) <= 60 and bool(_TITLE_END.search(compact))
 
 
 def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
