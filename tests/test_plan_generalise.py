@@ -206,3 +206,122 @@ def test_a_blanked_year_before_a_date_is_the_plans() -> None:
     text = "一、时间\n换届工作从年10月28日全面启动，11月15日以前结束。\n"
     item = one(text, 2024)
     assert (item.start, item.end) == (D(2024, 10, 28), D(2024, 11, 15))
+
+
+def test_a_date_line_whose_separators_were_lost_gives_the_year() -> None:
+    text = "关于征集意见的通知\n各支部：\n请于9月30日前将意见交党委办公室。\n党委办公室\n20230901\n"
+    found = extract(text)
+    assert (found.year, found.year_source) == (2023, "document_date")
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", D(2023, 9, 30))]
+
+
+# --- a day without its month takes the month of the date before it -------------------
+
+
+def test_a_day_alone_before_its_limit_is_in_the_month_said_before() -> None:
+    text = (
+        "二、活动时间\n从11月19日开始至11月23日结束。\n"
+        "三、要求\n1.各支部要在21日前将捐赠物品送交党务办。\n"
+    )
+    got = [(i.kind, i.start, i.end) for i in items(text)]
+    assert got == [
+        ("phase", D(2024, 11, 19), D(2024, 11, 23)),
+        ("deadline", None, D(2024, 11, 21)),
+    ]
+
+
+def test_a_span_of_days_is_no_date() -> None:
+    text = TASKS.format("1、活动结束后5日内，各支部报送总结。")
+    assert items(text) == []
+
+
+# --- what is not a schedule -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "做好截止2024年底固定资产台账的登记和更新。",
+        "对截至2024年6月底未完成整改的支部进行通报。",
+        "3月5日，县委印发《关于加强基层组织建设的意见》。",
+        "每月活动主题由支部委员会研究确定。",
+        "每年年初，各支部制定学习计划。",
+    ],
+)
+def test_references_and_qualifiers_are_not_deadlines(sentence: str) -> None:
+    assert items(TASKS.format(f"1、加强管理。{sentence}")) == []
+
+
+def test_as_of_a_date_a_clause_of_work_is_still_a_deadline() -> None:
+    text = TASKS.format("1、整改问题，截止到2024年底全部完成。")
+    assert window(text) == ("deadline", None, D(2024, 12, 31))
+
+
+def test_a_period_given_work_as_its_focus_is_its_window() -> None:
+    text = "某校2024年党建工作计划\n把学习党章作为上半年支部学习的重点，制定学习计划。\n"
+    assert window(text) == ("deadline", D(2024, 1, 1), D(2024, 6, 30))
+
+
+def test_a_yearly_quarter_is_kept_on_its_last_day() -> None:
+    text = TASKS.format("1、组织部一般于每年的第二季度核定党员交纳党费的数额。")
+    item = one(text)
+    assert item.kind == "recurring" and item.rule is not None
+    assert (item.rule.freq, item.rule.month, item.rule.day) == ("annual", 6, -1)
+
+
+# --- structure: the title, the whole activity's window --------------------------------
+
+
+def test_a_title_line_is_not_glued_to_the_first_task() -> None:
+    text = "某某社区党委2024年党建工作计划\n3月底前各支部制定学习计划。\n"
+    item = one(text, None)
+    assert item.title == "3月底前各支部制定学习计划"
+    assert extract(text).title == "某某社区党委2024年党建工作计划"
+
+
+def test_the_whole_activitys_window_in_the_opening_paragraph_is_a_phase() -> None:
+    text = (
+        "关于开展读书月活动的通知\n各支部：\n"
+        "经研究，学校党委定于2024年4月至5月开展读书月活动。现将有关事项通知如下：\n"
+        "一、活动内容\n1.各支部组织党员共读一本书。\n"
+    )
+    assert window(text, None) == ("phase", D(2024, 4, 1), D(2024, 5, 31))
+
+
+# --- owners ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owner"),
+    [
+        ("工委12月20日前组织审核验收。", "committee"),
+        ("党委11月底前对各支部进行考核。", "committee"),
+        ("各党支部10月底前完成整改。", "branch"),
+        ("表彰大会时间定在6月28日上午。", "committee"),
+    ],
+)
+def test_the_doer_named_before_a_date_owns_it(sentence: str, owner: str) -> None:
+    assert one(TASKS.format(f"1、做好验收。{sentence}")).owner == owner
+
+
+@pytest.mark.parametrize(
+    ("lead", "owner"),
+    [
+        ("（宣传部牵头）", "committee"),
+        ("（组织部牵头）", "committee"),
+        ("（护理部牵头）", "branch"),
+        ("（各党支部牵头）", "branch"),
+    ],
+)
+def test_who_leads_an_activity_owns_its_time(lead: str, owner: str) -> None:
+    text = f"三、活动安排\n（一）开展读书分享活动{lead}\n活动时间：4月中旬\n"
+    assert one(text).owner == owner
+
+
+def test_a_stage_that_is_the_committees_review_is_the_committees() -> None:
+    text = (
+        "四、方法步骤\n第一阶段：支部自评（7月1日至7月10日）。\n"
+        "第二阶段：县直工委审核（7月11日至7月31日）。\n"
+    )
+    got = [(i.kind, i.owner) for i in items(text)]
+    assert got == [("phase", "branch"), ("phase", "committee")]

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -176,6 +176,9 @@ _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式)
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
 _LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+# "21日前": a day whose month the sentence leaves to the date before it (从11月19日
+# 开始…，要在21日前送交). Only as a limit: "5日内" is a span of days, not a date.
+_DAYONLY = rf"(?<![\d.月])(?P<do_d>3[01]|[12]\d|0?[1-9])\s*[日号](?P<do_before>{_BEFORE})"
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
     r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
@@ -224,6 +227,7 @@ _GRAMMAR = re.compile(
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
             ("LOSTMONTH", _LOSTMONTH),
+            ("DAYONLY", _DAYONLY),
             ("NRANGE", _NRANGE),
             ("MDRANGE", _MDRANGE),
             ("NUM", _NUM),
@@ -806,7 +810,40 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
         ]
         found = sorted(found + listed, key=lambda x: x.start)
-    return _join_from_to(text, found)
+    return _days_of_the_month_before(text, _join_from_to(text, found))
+
+
+def _days_of_the_month_before(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Give a day written without its month ("21日前") the month of the nearest date
+    before it within a few hundred characters; drop it when there is none."""
+    out: list[DateExpr] = []
+    previous: DateExpr | None = None
+    for x in found:
+        if x.festival != "day-only":
+            out.append(x)
+            if x.last is not None:
+                previous = x
+            continue
+        if previous is None or previous.last is None or x.start - previous.end > 400:
+            continue
+        day = int(re.sub(r"\D", "", text[x.start : x.end])[:2] or 0)
+        first = previous.first or previous.last
+        after = date(
+            previous.last.year + (previous.last.month == 12), previous.last.month % 12 + 1, 1
+        )
+        # The first such day from the date before on: in its month, its end's, or the next.
+        when = None
+        for base in (first, previous.last, after):
+            try:
+                candidate = _day(base.year, base.month, day)
+            except _NotADate:
+                continue
+            if candidate >= first:
+                when = candidate
+                break
+        if when is not None:
+            out.append(replace(x, first=when, last=when, festival=None))
+    return out
 
 
 def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
@@ -822,6 +859,9 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _range(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
+    if kind == "DAYONLY":
+        # Resolved against the date before it in scan_dates; a marker until then.
+        return DateExpr(m.start(), m.end(), "day", rule=None, before=True, festival="day-only")
     if kind == "LOSTMONTH":
         return _lost_month(m, plan_year)
     if kind == "NRANGE":

@@ -93,7 +93,7 @@ _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降�
 _QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
 # 每月活动主题, 每年年初: 每 naming a thing (a topic, a plan) or a vague time, not a schedule.
 _QUALIFIES_NOUN = re.compile(
-    r"\s*(?:年初|年中|开学|(?:[\u3400-\u9fff]{0,4}?)(?:主题|计划|安排|内容|情况)\s*(?:[,;。]|$))"
+    r"\s*(?:年初|年中|开学|[\u3400-\u9fff]{1,4}?(?:主题|计划|安排|内容|情况)(?!\s*[一1]次))"
 )
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
@@ -167,6 +167,7 @@ _DOER = re.compile(
     r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
     # … or straight into the date of its duty: "工委12月20日前组织审核验收"
     r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
+    r"|(?:今|本|明)年\s*(?:\d|[一二三四五六七八九十]|年底|[上下]半年)"
     r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
@@ -177,8 +178,10 @@ _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门
 _LEAD = re.compile(
     r"\(\s*(?P<paren>[^()\n]{1,24}?)\s*牵头\s*\)|(?:牵头|主办)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)"
 )
+# A sentence that says the activity is held (开展…活动, 举行…, 集中整顿, …结束).
+_HOLDS_ACTIVITY = re.compile(r"开展|举行|举办|进行|实施|启动|集中|结束|完成")
 _COMMITTEE_REVIEW = re.compile(
-    r"\s*(?:第[一二三四五六七八九十\d]{1,3}阶段\s*[:,]?\s*)?[\u3400-\u9fff]{0,8}?"
+    r"\s*(?:第[一二三四五六七八九十\d]{1,3}阶段)?\s*[:,]?\s*[\u3400-\u9fff]{0,8}?"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|组织部)\s*(?:统一|集中)?"
     r"(?:审核|考核|验收|评定|审查|复核|检查|评审|认定|审批|督查|督导)"
 )
@@ -580,6 +583,10 @@ class _Builder:
                 # "3月—4月：动员部署" lists the plan's stages; under a heading of work
                 # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
+            if c.heading is None and c.cell is None and not x.before and self._whole_activity(x):
+                # "我院定于8月至10月开展…活动", "整顿工作从7月开始，到次年8月底结束" in
+                # the opening paragraph: the window of the whole activity the plan runs.
+                return "phase", False
             return "deadline", False  # a window given to one task: due at its end
         if c.starts:
             return None, False
@@ -593,6 +600,10 @@ class _Builder:
         ):
             return "deadline", False
         return None, False
+
+    def _whole_activity(self, x: DateExpr) -> bool:
+        s, e = self.doc.sentence_at(x.start)
+        return _HOLDS_ACTIVITY.search(self.norm, s, e) is not None
 
     def _activity_heading(self, h: int | None) -> int | None:
         """The heading of the activity a time label belongs to: the heading itself, or

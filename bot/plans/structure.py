@@ -191,7 +191,7 @@ def _classify(line: str) -> LineKind:
     stripped = line.strip()
     if not stripped:
         return "blank"
-    if _DATE_LINE.match(stripped):
+    if _DATE_LINE.match(stripped) or _digits_date(stripped) is not None:
         return "dateline"
     if _DOCNO_LINE.match(stripped):
         return "docno"
@@ -419,11 +419,29 @@ _LINE_DATE = re.compile(
 )
 
 
+def _digits_date(line: str) -> date | None:
+    """A date line whose separators a web copy lost (20070901, 200791): read when the
+    digits after the year split into a month and a day one way only."""
+    if not re.fullmatch(r"(?:19|20)\d{4,6}", line):
+        return None
+    year, rest = int(line[:4]), line[4:]
+    found = []
+    for i in range(1, len(rest)):
+        mo, d = rest[:i], rest[i:]
+        if len(mo) > 2 or len(d) > 2 or (len(d) == 2 and d[0] == "0" and len(rest) < 4):
+            continue
+        try:
+            found.append(date(year, int(mo), int(d)))
+        except ValueError:
+            continue
+    return found[0] if len(set(found)) == 1 else None
+
+
 def _line_date(line: str) -> date | None:
     """The date a date line states (2023年12月27日, 二〇一四年元月二十三日, 2023-12-27)."""
     m = _LINE_DATE.search(line)
     if m is None:
-        return None
+        return _digits_date(line.strip())
     parts = [cn_to_int(m["y"]), 1 if m["m"] == "元" else cn_to_int(m["m"]), cn_to_int(m["d"])]
     if any(p is None for p in parts):
         return None
