@@ -93,7 +93,9 @@ _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降�
 _QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
 # 每月活动主题, 每年年初: 每 naming a thing (a topic, a plan) or a vague time, not a schedule.
 _QUALIFIES_NOUN = re.compile(
-    r"\s*(?:年初|年中|开学|[\u3400-\u9fff]{1,4}?(?:主题|计划|安排|内容|情况)(?!\s*[一1]次))"
+    r"\s*(?:年初|年中|开学"
+    r"|(?:(?!次|开展|组织|召开|举行|举办|进行|报送|上报|提交|制定|研究)[\u3400-\u9fff]){1,4}?"
+    r"(?:主题|计划|安排|内容|情况)(?!\s*[一1]次))"
 )
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
@@ -583,7 +585,13 @@ class _Builder:
                 # "3月—4月：动员部署" lists the plan's stages; under a heading of work
                 # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
-            if c.heading is None and c.cell is None and not x.before and self._whole_activity(x):
+            if (
+                c.heading is None
+                and self.doc.headings  # an opening paragraph, before the numbered parts
+                and c.cell is None
+                and not x.before
+                and self._whole_activity(x)
+            ):
                 # "我院定于8月至10月开展…活动", "整顿工作从7月开始，到次年8月底结束" in
                 # the opening paragraph: the window of the whole activity the plan runs.
                 return "phase", False
