@@ -325,3 +325,42 @@ def test_a_stage_that_is_the_committees_review_is_the_committees() -> None:
     )
     got = [(i.kind, i.owner) for i in items(text)]
     assert got == [("phase", "branch"), ("phase", "committee")]
+
+
+# --- years as limits, and ranges said in two clauses -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "end"),
+    [
+        ("到2025年，全面完成标准化建设。", D(2025, 12, 31)),
+        ("力争到2026年，达标率达到百分之九十。", D(2026, 12, 31)),
+        ("至2025年，基本实现全覆盖。", D(2025, 12, 31)),
+    ],
+)
+def test_a_year_given_as_a_limit_is_due_at_its_end(sentence: str, end: date) -> None:
+    assert window(TASKS.format(f"1、{sentence}")) == ("deadline", None, end)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "截至2023年，全县共有党员五千名。",
+        "从2024年到2026年，持续推进标准化建设。",
+        "力争实现2025年“应换尽换”目标。",
+    ],
+)
+def test_a_year_that_is_no_limit_is_not_a_deadline(sentence: str) -> None:
+    assert items(TASKS.format(f"1、{sentence}")) == []
+
+
+def test_the_far_end_of_a_two_clause_range_takes_the_start_s_year() -> None:
+    text = "某县2026年整顿方案\n一、步骤\n1、县委将于2025年11月开始至2月底对党组织进行集中整顿。\n"
+    assert window(text, None)[1:] == (D(2025, 11, 1), D(2026, 2, 28))
+
+
+def test_a_title_s_bracketed_period_does_not_decide_the_year() -> None:
+    text = "某县2024年基层党建三年行动计划（2024年至2026年）\n一、任务\n1、6月底前完成摸底。\n"
+    found = extract(text)
+    assert found.year == 2024
+    assert [i.end for i in found.items] == [D(2024, 6, 30)]

@@ -176,6 +176,13 @@ _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式)
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
 _LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+# 到2023年，… / 截至2025年: a year given as a time limit, due on its last day. Only after
+# 到/至 (a year that merely names a goal, 实现2018年…目标, is no limit), and not as the
+# far end of a span of years (2020年至2022年, a plan's period).
+_YEARLIMIT = (
+    rf"(?<=[到至])\s*(?P<yl_y>{_Y})\s*年"
+    r"(?![度\d〇零○一二三四五六七八九十元底末终内上下第春夏秋冬初中以来起后])(?!\s*[)-])"
+)
 # "21日前": a day whose month the sentence leaves to the date before it (从11月19日
 # 开始…，要在21日前送交). Only as a limit: "5日内" is a span of days, not a date.
 _DAYONLY = rf"(?<![\d.月])(?P<do_d>3[01]|[12]\d|0?[1-9])\s*[日号](?P<do_before>{_BEFORE})"
@@ -228,6 +235,7 @@ _GRAMMAR = re.compile(
             ("LOSTSEP", _LOSTSEP),
             ("LOSTMONTH", _LOSTMONTH),
             ("DAYONLY", _DAYONLY),
+            ("YEARLIMIT", _YEARLIMIT),
             ("NRANGE", _NRANGE),
             ("MDRANGE", _MDRANGE),
             ("NUM", _NUM),
@@ -520,13 +528,14 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
     while i < len(found):
         a = found[i]
         b = found[i + 1] if i + 1 < len(found) else None
+        b_last = _end_in_year_of(a, b) if b is not None else None
         if (
             b is not None
             and a.shape in ("day", "period")
             and b.shape in ("day", "period")
             and a.first is not None
-            and b.last is not None
-            and a.first <= b.last
+            and b_last is not None
+            and a.first <= b_last
             and not a.before
             and (between := _FROM_BETWEEN.match(text, a.end)) is not None
             and between.end() == b.start
@@ -543,7 +552,7 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
                     b.end,
                     "range",
                     a.first,
-                    b.last,
+                    b_last,
                     explicit_year=a.explicit_year or b.explicit_year,
                 )
             )
@@ -552,6 +561,17 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
         out.append(a)
         i += 1
     return out
+
+
+def _end_in_year_of(a: DateExpr, b: DateExpr) -> date | None:
+    """The far end of a two-clause range in the start's year when only the start wrote
+    one (2017年2月开始至5月底 is 2017's May), else as read."""
+    if b.last is None or a.first is None or not a.explicit_year or b.explicit_year:
+        return b.last
+    year = a.first.year + (1 if (b.last.month, b.last.day) < (a.first.month, a.first.day) else 0)
+    last_day = calendar.monthrange(year, b.last.month)[1]
+    at_end = b.last.day == calendar.monthrange(b.last.year, b.last.month)[1]
+    return date(year, b.last.month, last_day if at_end else min(b.last.day, last_day))
 
 
 def _make_range(
@@ -647,6 +667,19 @@ def _numeric_range(m: re.Match[str]) -> DateExpr:
     year = int(m.group("nb_y")) if m.group("nb_y") else first.year
     last = _day(year, int(m.group("nb_m")), int(m.group("nb_d")))
     return _make_range(m, first, last, True, None)
+
+
+_YEAR_BEFORE = re.compile(rf"{_Y}\s*年\s*\S?\s*(?:到|至|-|~)\s*$")
+
+
+def _year_limit(m: re.Match[str]) -> DateExpr:
+    if _YEAR_BEFORE.search(m.string, max(0, m.start() - 10), m.start()):
+        raise _NotADate("a span of years")
+    if m.string[max(0, m.start() - 2) : m.start()] == "截至":  # as of that year: a census
+        raise _NotADate("as of a year")
+    year = _year(m.group("yl_y"))
+    when = date(year, 12, 31)
+    return DateExpr(m.start(), m.end(), "day", when, when, before=True, explicit_year=True)
 
 
 def _month_day_range(m: re.Match[str], plan_year: int | None) -> DateExpr:
@@ -859,6 +892,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _range(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
+    if kind == "YEARLIMIT":
+        return _year_limit(m)
     if kind == "DAYONLY":
         # Resolved against the date before it in scan_dates; a marker until then.
         return DateExpr(m.start(), m.end(), "day", rule=None, before=True, festival="day-only")

@@ -101,7 +101,7 @@ _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
 _DATE_FILLER = re.compile(
-    r"(?:\s|[。.!?]|(?:时间|日期)(?:为|是)?|于|在|到|截至|截止|之前|以前|前后|前"
+    r"(?:\s|[。.!?]|(?:时间|日期)(?:为|是)?|于|在|到|至|截至|截止|之前|以前|前后|前"
     r"|完成|结束|完毕|到位|全部|均|须|应|要|务必|力争|期间|时|起)*"
 )
 # 一是…, 二是…, 首先…: how a sentence counts its points, not part of a title.
@@ -311,7 +311,10 @@ def _cover_year(doc: Document) -> int | None:
         if line.kind != "body":
             continue
         label = _COVER_LABEL.match(doc.scan, line.start, line.end)
-        mentions = year_mentions(doc.scan[line.start : line.end])
+        # A period in brackets after a title (…三年行动计划(2022年至2024年)) spans years;
+        # the title's own year is the one outside them.
+        raw = _BRACKETED.sub(lambda m: " " * len(m.group()), doc.scan[line.start : line.end])
+        mentions = year_mentions(raw)
         if label is not None:
             dated = [y for _, y, weight in mentions if weight == 3]
             if dated:
@@ -321,9 +324,11 @@ def _cover_year(doc: Document) -> int | None:
     return title_years[0] if len(set(title_years)) == 1 else None
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
 # A plan's title names the year it plans ("2023年度党建工作要点"); a notice's title
 # may name the year it looks back on ("关于召开2018年度组织生活会的通知", sent in 2019).
-_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\)|》)?\s*$")
+_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\([^()]*\))?\s*(?:\)|》)?\s*$")
 
 
 class _Builder:
