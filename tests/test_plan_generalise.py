@@ -364,3 +364,20 @@ def test_a_title_s_bracketed_period_does_not_decide_the_year() -> None:
     found = extract(text)
     assert found.year == 2024
     assert [i.end for i in found.items] == [D(2024, 6, 30)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "end"),
+    [
+        ("2025年底全镇党支部达到标准化要求。", D(2025, 12, 31)),
+        ("6月底全面完成阵地建设。", D(2024, 6, 30)),
+    ],
+)
+def test_a_sentence_opening_with_its_time_and_a_target_is_dated(sentence: str, end: date) -> None:
+    text = f"一、工作目标\n{sentence}\n"
+    assert one(text).end == end
+
+
+def test_a_sentence_opening_with_a_past_event_is_not() -> None:
+    text = "一、背景\n3月5日县委召开了动员大会。\n5月15日党委召开的推进会提出了要求。\n"
+    assert items(text) == []

@@ -180,6 +180,8 @@ _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门
 _LEAD = re.compile(
     r"\(\s*(?P<paren>[^()\n]{1,24}?)\s*牵头\s*\)|(?:牵头|主办)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)"
 )
+_OF_AFTER = re.compile(r"(?:召开|举行|举办|开展|印发|发布)的")
+_TARGET_VERB = re.compile(r"达到|实现|建成|达标|全覆盖|完成|开展|召开|举办|举行")
 # A sentence that says the activity is held (开展…活动, 举行…, 集中整顿, …结束).
 _HOLDS_ACTIVITY = re.compile(r"开展|举行|举办|进行|实施|启动|集中|结束|完成")
 _COMMITTEE_REVIEW = re.compile(
@@ -452,8 +454,19 @@ class _Builder:
         lead = heading.title_start if heading is not None and in_segment else line.start
         after = norm[x.end : x.end + 8]
         before_start = self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start)
-        initial = after.lstrip()[:1] in (",", ":") and (
-            before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
+        initial = (
+            after.lstrip()[:1] in (",", ":")
+            and (
+                before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
+            )
+        ) or (
+            # "2024年底辖区所有党支部达到标准": a sentence that opens with its time and
+            # sets a target or a piece of work.
+            before_start < 0
+            and (x.explicit_year or norm[x.end - 1] in "底末")
+            and _TARGET_VERB.search(norm, x.end, min(sent_end, x.end + 40)) is not None
+            and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
+            and _OF_AFTER.search(norm, x.end, min(sent_end, x.end + 12)) is None
         )
         cell = self._cell_span(x.start, x.end, line)
         first_body = (
