@@ -381,3 +381,15 @@ def test_a_sentence_opening_with_its_time_and_a_target_is_dated(sentence: str, e
 def test_a_sentence_opening_with_a_past_event_is_not() -> None:
     text = "一、背景\n3月5日县委召开了动员大会。\n5月15日党委召开的推进会提出了要求。\n"
     assert items(text) == []
+
+
+@pytest.mark.parametrize("joiner", ["：", "为", "暂定", "定于", "拟定在", "安排在"])
+def test_a_time_label_and_its_verb_give_the_date(joiner: str) -> None:
+    text = f"三、比赛安排\n（二）决赛阶段。现场答辩时间{joiner}11月30日，地点另行通知。\n"
+    assert one(text).end == D(2024, 11, 30)
+
+
+def test_a_recurrence_said_with_its_day_then_without_is_one_rule() -> None:
+    text = TASKS.format("1、由党建办每月25日前对各支部工作情况每月进行一次考核。")
+    item = one(text)
+    assert item.rule is not None and (item.rule.freq, item.rule.day) == ("monthly", 25)

@@ -59,7 +59,10 @@ _FIELD_HEADING = re.compile(
     rf"\s*[\u3400-\u9fff]{{0,4}}(?:主题|要求|地点|对象|形式|单位|人员|目的|内容|{LABEL})\s*(?::|\s)"
 )
 _LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
-_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})(?:\s*(?::|为|是)\s*|\s+)$")
+# 时间：, 时间为, 时间暂定, 时间定于, 时间拟定在: a label whose value is the date.
+_LABEL_BEFORE = re.compile(
+    rf"(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)$"
+)
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
 _AT_BEFORE = re.compile(
@@ -998,6 +1001,19 @@ class _Builder:
             ):
                 # "每年进行一次，时间为每年的12月份": one schedule, said twice.
                 out[-1] = f
+                continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(x)
+                and not _bare(previous.expr)
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+            ):
+                # "每月25日前…每月进行一次考核": the same schedule, its day said first.
                 continue
             out.append(f)
         issued = self.issued
