@@ -393,3 +393,51 @@ def test_a_recurrence_said_with_its_day_then_without_is_one_rule() -> None:
     text = TASKS.format("1、由党建办每月25日前对各支部工作情况每月进行一次考核。")
     item = one(text)
     assert item.rule is not None and (item.rule.freq, item.rule.day) == ("monthly", 25)
+
+
+# --- recurring ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("expr", "rule"),
+    [
+        ("每月25日前", ("monthly", 25, None)),
+        ("每月20号前", ("monthly", 20, None)),
+        ("每月底前", ("monthly", -1, None)),
+        ("每季度末", ("quarterly", -1, 3)),
+        ("每季度首月10日前", ("quarterly", 10, 1)),
+        ("每季度第一个月的15日前", ("quarterly", 15, 1)),
+        ("每季度最后一个月25日前", ("quarterly", 25, 3)),
+        ("每年3月底前", ("annual", -1, 3)),
+        ("每年12月份", ("annual", None, 12)),
+        ("每年年底前", ("annual", -1, 12)),
+        ("每年上半年", ("annual", -1, 6)),
+        ("每年的第二季度", ("annual", -1, 6)),
+        ("每年“七一”前", ("annual", 1, 7)),
+        ("每年“七一”前夕", ("annual", 30, 6)),
+    ],
+)
+def test_recurring_rules(expr: str, rule: tuple[str, int | None, int | None]) -> None:
+    item = one(f"某某党支部工作制度\n一、{expr}，各支部报送工作情况。\n", None)
+    assert item.kind == "recurring" and item.rule is not None
+    assert (item.rule.freq, item.rule.day, item.rule.month) == rule
+
+
+@pytest.mark.parametrize("expr", ["每半年", "每周二", "每学期", "每两周"])
+def test_frequencies_the_rule_cannot_hold_are_left_out(expr: str) -> None:
+    assert items(f"某某党支部工作制度\n一、{expr}召开一次组织生活会。\n", None) == []
+
+
+def test_months_listed_after_a_yearly_one_repeat_yearly() -> None:
+    found = items("某某制度\n一、每年的6月和12月分别召开一次专题会议。\n", None)
+    assert [(i.rule.freq, i.rule.month) for i in found if i.rule] == [
+        ("annual", 6),
+        ("annual", 12),
+    ]
+    assert found[1].title == "分别召开一次专题会议"
+
+
+def test_a_yearly_window_of_months_is_kept_on_its_last_day() -> None:
+    item = one("某某制度\n一、每年6月至8月开展暑期社会实践。\n", None)
+    assert item.rule is not None
+    assert (item.rule.freq, item.rule.month, item.rule.day) == ("annual", 8, -1)

@@ -131,7 +131,8 @@ _RECUR = (
     r"(?:每\s*(?:个\s*)?月(?:的)?"
     rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
     r"|(?:每\s*(?:个\s*)?|按\s*(?=季))(?:季度?|(?<=每)\s*(?:三|3)\s*个\s*月)(?:的)?"
-    rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第一个月|首月)\s*(?P<r_qd1>{_D})\s*[日号]"
+    rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第[一1]个月|首月)\s*的?\s*(?P<r_qd1>{_D})\s*[日号]"
+    rf"|\s*(?:最后一个月|末月|第[三3]个月)\s*的?\s*(?P<r_qd3>{_D})\s*[日号]"
     rf"|\s*{_NB}(?P<r_qd>{_D})(?!\d)\s*[日号])?"
     r"|每\s*年(?:度)?(?:的)?"
     rf"(?:\s*{_festival('r_')}"
@@ -140,7 +141,7 @@ _RECUR = (
     r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年)"
     # 每年的第一季度: a yearly window longer than a month, kept on its last day.
     r"|\s*第?\s*(?P<r_aq>[一二三四1-4])\s*季度(?:末|底)?)?)"
-    rf"(?P<r_before>{_BEFORE})?"
+    rf"(?:(?P<r_eve>{_EVE})|(?P<r_before>{_BEFORE}))?"
 )
 # 前后/左右 a festival: one event placed around the day (a deadline on it when the
 # sentence dates the event, 于“七一”前后召开; the extractor wants that cue).
@@ -755,6 +756,8 @@ def _recurring(m: re.Match[str]) -> DateExpr:
         elif "季" in head:
             if m.group("r_qp") is not None:
                 rule = RecurringRule(freq="quarterly", month=3, day=LAST_DAY)
+            elif m.group("r_qd3") is not None:
+                rule = RecurringRule(freq="quarterly", month=3, day=_num(m.group("r_qd3")))
             elif m.group("r_qd1") is not None:
                 rule = RecurringRule(freq="quarterly", month=1, day=_num(m.group("r_qd1")))
             elif m.group("r_qd") is not None:
@@ -763,6 +766,9 @@ def _recurring(m: re.Match[str]) -> DateExpr:
                 rule = RecurringRule(freq="quarterly")
         elif m.group("r_f") is not None:
             month, day = _festival_day(m, "r_")
+            if m.group("r_eve") is not None:  # 每年“七一”前夕: the day before
+                eve = date.fromordinal(date(2001, month, day).toordinal() - 1)
+                month, day = eve.month, eve.day
             rule = RecurringRule(freq="annual", month=month, day=day)
         elif m.group("r_am") is not None:
             rule = RecurringRule(
@@ -843,7 +849,51 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
         ]
         found = sorted(found + listed, key=lambda x: x.start)
-    return _days_of_the_month_before(text, _join_from_to(text, found))
+    return _yearly_lists(text, _days_of_the_month_before(text, _join_from_to(text, found)))
+
+
+_LIST_JOIN = re.compile(r"\s*(?:(?P<and>和|、|及|与|以及)|(?P<to>至|到|-{1,3}|~))\s*")
+_LISTED_MONTH = re.compile(
+    rf"(?P<m>{_M})\s*月(?:份)?(?:\s*(?P<d>{_D})(?!\d)\s*[日号]|\s*(?P<p>底|末))?"
+)
+
+
+def _yearly_lists(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """每年的6月和12月: each month listed after a yearly one repeats yearly too; 每年6月至
+    8月, a yearly window longer than a month, is kept on its last day."""
+    out: list[DateExpr] = []
+    for x in found:
+        previous = out[-1] if out else None
+        rule = previous.rule if previous is not None else None
+        joined = (
+            _LIST_JOIN.match(text, previous.end)
+            if previous is not None and rule is not None and rule.freq == "annual"
+            else None
+        )
+        listed = _LISTED_MONTH.match(text, x.start) if joined and joined.end() == x.start else None
+        if previous is None or rule is None or joined is None or listed is None:
+            out.append(x)
+            continue
+        try:
+            month = _num(listed.group("m"))
+            day = (
+                _num(listed.group("d"))
+                if listed.group("d")
+                else LAST_DAY
+                if listed.group("p") or joined.group("to")
+                else None
+            )
+            new = RecurringRule(freq="annual", month=month, day=day)
+        except (ValueError, _NotADate):
+            out.append(x)
+            continue
+        end = x.start + listed.end() - listed.start()
+        item = DateExpr(x.start, end, "recurring", rule=new, before=x.before)
+        if joined.group("to"):
+            out[-1] = DateExpr(previous.start, end, "recurring", rule=new, before=x.before)
+        else:
+            out.append(item)
+    return out
 
 
 def _days_of_the_month_before(text: str, found: list[DateExpr]) -> list[DateExpr]:

@@ -1361,9 +1361,14 @@ def _organiser_owner(who: str) -> Owner:
     return "committee"
 
 
+_LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
+
+
 def _tidy(title: str) -> str:
     """Whitespace collapsed, list words (一是, 其次) and edge punctuation off, ≤ 60 characters."""
-    return shorten(_ENUMERATOR.sub("", strip_punct(clean(title))))
+    title = _ENUMERATOR.sub("", strip_punct(clean(title)))
+    # What a date list leaves behind: "每年6月和12月召开" without its dates.
+    return shorten(_LEFT_JOINER.sub("", title))
 
 
 def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
