@@ -441,3 +441,46 @@ def test_a_yearly_window_of_months_is_kept_on_its_last_day() -> None:
     item = one("某某制度\n一、每年6月至8月开展暑期社会实践。\n", None)
     assert item.rule is not None
     assert (item.rule.freq, item.rule.month, item.rule.day) == ("annual", 8, -1)
+
+
+WINTER = """2023年度党员冬训工作方案
+一、时间安排
+（一）动员部署（11月1日—11月15日）
+（二）集中学习（11月16日—12月31日）
+（三）总结提升（1月—2月）
+1.各支部2月底前完成总结。
+二、工作要求
+1.11月10日前，各支部制定冬训计划。
+2.12月底前完成集中轮训。
+3.1月15日前上报学习情况。
+4.春节前走访慰问困难党员。
+"""
+
+
+def test_dates_running_on_past_december_are_next_years() -> None:
+    got = {i.text: (i.start, i.end) for i in extract(WINTER).items}
+    assert got["1月—2月"] == (D(2024, 1, 1), D(2024, 2, 29))
+    assert got["2月底前"] == (None, D(2024, 2, 29))  # inside its stage
+    assert got["11月10日前"] == (None, D(2023, 11, 10))  # a new run: this year's again
+    assert got["12月底前"] == (None, D(2023, 12, 31))
+    assert got["1月15日前"] == (None, D(2024, 1, 15))
+    assert got["春节前"] == (None, D(2024, 2, 10))
+
+
+def test_a_list_of_the_years_quarters_does_not_roll() -> None:
+    text = (
+        "某局2024年目标任务\n一、任务\n1.第三季度开展调研。\n2.第四季度组织培训。\n"
+        "3.第一季度开展检查。\n"
+    )
+    starts = [i.start for i in items(text, None)]
+    assert starts == [D(2024, 7, 1), D(2024, 10, 1), D(2024, 1, 1)]
+
+
+def test_a_bare_mention_yields_to_the_date_line() -> None:
+    text = (
+        "关于召开2018年度组织生活会的通知\n各党支部：\n"
+        "请于1月25日前召开组织生活会，1月31日前报送总结。\n党委办公室\n2019年1月9日\n"
+    )
+    found = extract(text)
+    assert found.year == 2019
+    assert [i.end for i in found.items] == [D(2019, 1, 25), D(2019, 1, 31)]

@@ -285,6 +285,11 @@ def _infer_year(
             score[y] += weight
             first.setdefault(y, pos)
         best = max(score, key=lambda y: (score[y], -first[y]))
+        dated = any(weight >= 3 for _, _, weight in mentions)
+        if not dated and doc.date_line_years and doc.date_line_years[-1] != best:
+            # Only bare mentions (关于召开2018年度组织生活会的通知) against the document's
+            # own date line (2019年1月9日): the year it was issued in dates its steps.
+            return doc.date_line_years[-1], "document_date", []
         return best, "text", []
     if doc.date_line_years:
         return doc.date_line_years[0], "document_date", []
@@ -947,6 +952,8 @@ class _Builder:
             found.append(f)
         found = self._standing_dates(found)
         self._roll_phases(found)
+        self._roll_into_phases(found)
+        self._roll_sequence(found)
         self._assign_owners(found)
         self._set_titles(found)
         for f in found:
@@ -1095,6 +1102,60 @@ class _Builder:
                 first, last = _next_year(first), _next_year(last)
                 f.expr = replace(x, first=first, last=last)
             previous[siblings] = first
+
+    def _roll_into_phases(self, found: list[_Found]) -> None:
+        """A date without a year under a stage heading falls in that stage: "2月底前" under
+        （三）集中整改（1月—2月） of a plan that began in November is next February."""
+        for f in found:
+            x = f.expr
+            if f.kind == "phase" or x.explicit_year or x.first is None or x.last is None:
+                continue
+            chain = () if f.heading is None else (f.heading, *self.doc.ancestors(f.heading))
+            stage = next((self.phase_headings[h] for h in chain if h in self.phase_headings), None)
+            if stage is None or stage.expr.first is None or stage.expr.last is None:
+                continue
+            lo, hi = stage.expr.first, stage.expr.last
+            if not lo <= x.last <= hi and lo <= _next_year(x.last) <= hi:
+                f.expr = replace(x, first=_next_year(x.first), last=_next_year(x.last))
+
+    def _roll_sequence(self, found: list[_Found]) -> None:
+        """Dates without a year listed in order through the end of a year and on into its
+        first months (11月…12月…1月…2月底前) run on into the next year: after two or
+        more dates rising through the second half of the year, one in its first quarter
+        is the following year's, and so is what follows it until a year is written."""
+        rising: list[date] = []
+        by = 0
+        for f in found:
+            x = f.expr
+            if f.kind not in ("deadline", "phase") or x.first is None or x.last is None:
+                continue
+            if x.explicit_year:
+                rising, by = [], 0
+                continue
+            if (x.last - x.first).days > 31 and f.kind != "phase":
+                continue  # a quarter or half in a list of the year's periods sets no order
+            if f.kind == "phase":  # already rolled with its siblings
+                if self.year is not None and x.last.year > self.year:
+                    by = 1
+                elif x.last.month >= 7:
+                    rising, by = [x.last], 0
+                continue
+            if by and x.last.month >= 7:  # a new run through the year: this year's again
+                rising, by = [], 0
+            if by == 0 and len(rising) >= 2 and x.last.month <= 3 and rising[-1].month >= 10:
+                by = 1
+            if by:
+                if self.year is not None and x.first.year == self.year:
+                    if x.festival == "春节":  # the festival after the year's end
+                        spring = spring_festival_after(date(self.year, 12, 31))
+                        if spring is not None:
+                            f.expr = replace(x, first=spring, last=spring)
+                        continue
+                    f.expr = replace(x, first=_next_year(x.first), last=_next_year(x.last))
+            elif x.last.month >= 7 and (not rising or x.last >= rising[-1]):
+                rising.append(x.last)
+            else:
+                rising = []
 
     def _assign_owners(self, found: list[_Found]) -> None:
         in_body: Counter[int] = Counter()
