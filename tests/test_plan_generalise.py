@@ -157,6 +157,11 @@ def test_limits_are_deadlines_without_a_start(expr: str, end: date) -> None:
         ("五一前", D(2024, 5, 1)),
         ("建党节前", D(2024, 7, 1)),
         ("春节前", D(2024, 2, 10)),
+        ("“三八”前", D(2024, 3, 8)),
+        ("六一前", D(2024, 6, 1)),
+        ("教师节前", D(2024, 9, 10)),
+        ("“五四”前夕", D(2024, 5, 3)),
+        ("元旦前", D(2025, 1, 1)),  # the New Year's Day that closes the plan's year
     ],
 )
 def test_before_a_festival_is_its_day(expr: str, end: date) -> None:

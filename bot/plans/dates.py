@@ -80,7 +80,8 @@ _BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为�
 _EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节"
+    r"|三\s*·?\s*八|六\s*·?\s*一"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -219,9 +220,7 @@ _LONG = r"长期(?:坚持)?"
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
-_START = (
-    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
-)
+_START = r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长妇儿教])"
 _GRAMMAR = re.compile(
     _START
     + "(?:"
@@ -260,6 +259,11 @@ _FESTIVALS = {
     "国庆": (10, 1),
     "国庆节": (10, 1),
     "元旦": (1, 1),
+    "三八": (3, 8),
+    "妇女节": (3, 8),
+    "六一": (6, 1),
+    "儿童节": (6, 1),
+    "教师节": (9, 10),
 }
 # 春节 (the lunar new year) by year: the day a plan's 春节前 falls due.
 _SPRING_FESTIVAL = {
@@ -718,6 +722,9 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         if plan_year not in _SPRING_FESTIVAL:
             raise _NotADate("春节")
         when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    elif re.sub(r"[\s·]", "", m.group("f_f")) == "元旦":
+        # 元旦前 in a year's plan is the New Year's Day that closes it.
+        when = date(plan_year + 1, 1, 1)
     else:
         when = date(plan_year, *_festival_day(m, "f_"))
     if m.group("f_eve") is not None:
