@@ -489,3 +489,29 @@ def test_a_bare_mention_yields_to_the_date_line() -> None:
     found = extract(text)
     assert found.year == 2019
     assert [i.end for i in found.items] == [D(2019, 1, 25), D(2019, 1, 31)]
+
+
+def test_a_bracketed_note_opening_with_time_dates_its_item() -> None:
+    text = "四、活动内容\n1、开展国旗下讲话。（时间9月16日升旗仪式）\n"
+    assert one(text).end == D(2024, 9, 16)
+
+
+def test_a_day_alone_with_its_hour_before_the_limit() -> None:
+    text = "二、活动细则\n（1）3月11日——3月17日期间，各班将候选人名单在17日下午3点之前交到团委。\n"
+    assert [(i.start, i.end) for i in items(text)] == [
+        (D(2024, 3, 11), D(2024, 3, 17)),
+        (None, D(2024, 3, 17)),
+    ]
+
+
+def test_a_national_event_told_as_news_is_background() -> None:
+    text = "一、背景\n2月28日，第九届全国道德论坛在京召开。\n二、安排\n1.3月5日前各支部开展学习。\n"
+    assert [i.end for i in items(text)] == [D(2024, 3, 5)]
+
+
+def test_stages_restated_in_the_same_months_do_not_roll_into_next_year() -> None:
+    text = (
+        "活动方案\n六、活动时间3月20日-4月21日\n第一阶段（宣传）3月20日-3月23日\n"
+        "第二阶段（开展）3月24日-4月15日\n七、活动内容\n1、活动宣传（时间3月20日-3月23日）\n"
+    )
+    assert {i.start.year for i in items(text) if i.start} == {2024}

@@ -187,7 +187,11 @@ _YEARLIMIT = (
 )
 # "21日前": a day whose month the sentence leaves to the date before it (从11月19日
 # 开始…，要在21日前送交). Only as a limit: "5日内" is a span of days, not a date.
-_DAYONLY = rf"(?<![\d.月])(?P<do_d>3[01]|[12]\d|0?[1-9])\s*[日号](?P<do_before>{_BEFORE})"
+_DAYONLY = (
+    rf"(?<![\d.月])(?P<do_d>3[01]|[12]\d|0?[1-9])\s*[日号]"
+    r"(?:\s*(?:上午|下午|中午|晚上)?\s*\d{1,2}\s*[:点时](?:\s*\d{1,2}\s*分?)?)?"
+    rf"(?P<do_before>{_BEFORE})"
+)
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
     r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
@@ -220,7 +224,10 @@ _LONG = r"长期(?:坚持)?"
 # Everything starts with a digit, a Chinese numeral, 每, a quote, a relative year
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
-_START = r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长妇儿教])"
+_START = (
+    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
+    r"次翌明下来今本当元国建青劳第上年长妇儿教])"
+)
 _GRAMMAR = re.compile(
     _START
     + "(?:"

@@ -61,7 +61,9 @@ _FIELD_HEADING = re.compile(
 _LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
 # 时间：, 时间为, 时间暂定, 时间定于, 时间拟定在: a label whose value is the date.
 _LABEL_BEFORE = re.compile(
-    rf"(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)$"
+    rf"(?:(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)"
+    # "(时间9月16日升旗仪式)": a bracketed note opening with its label
+    r"|(?<=\()\s*(?P<plabel>时间|日期)\s*)$"
 )
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
@@ -149,6 +151,7 @@ _WILL_BE_HELD = re.compile(r"将于\s*$")
 _NATIONAL = re.compile(
     r"全国人大|全国政协|中共中央|党中央|国务院|人民大会堂|中央广播|北京召开|北京举行"
 )
+_HELD_IN_CAPITAL = re.compile(r"[^。;]{0,40}?(?:在京|在北京|于北京)(?:隆重)?(?:召开|举行|开幕)")
 _BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
 # 六月份为开展…宣传活动月, 第三季度为集中整改期.
 _NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
@@ -485,7 +488,7 @@ class _Builder:
                 heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
             )
         )
-        direct_label = lm.group("label") if lm else None
+        direct_label = (lm.group("label") or lm.group("plabel")) if lm else None
         if direct_label is None and first_body:
             direct_label = self._label_heading(h)
         # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
@@ -723,6 +726,9 @@ class _Builder:
             # "2018年12月18日上午10:00，中共中央、国务院将召开…大会"
             return bool(
                 _NATIONAL.search(self.norm, s, e) and _WILL_HOLD.search(self.norm, x.end, e)
+            ) or bool(
+                # "2月28日，第九届…论坛在京召开": a national event on that day, told as news
+                not x.before and _HELD_IN_CAPITAL.match(self.norm, x.end, e)
             )
         # From the clause's start to a little past the date (a time of day such as
         # 10:00 holds a colon, so the clause's end is no bound).
@@ -1098,7 +1104,14 @@ class _Builder:
             siblings = self.doc.headings[f.owner].parent if f.owner is not None else f.heading
             before = previous.get(siblings)
             first, last = x.first, x.last
-            if before is not None and not x.explicit_year and first < before:
+            # Only a drop across the year's end (11—12月, then 1—2月) rolls; a stage
+            # restated or listed out of order within months does not.
+            if (
+                before is not None
+                and not x.explicit_year
+                and first < before
+                and (before - first).days > 180
+            ):
                 first, last = _next_year(first), _next_year(last)
                 f.expr = replace(x, first=first, last=last)
             previous[siblings] = first
