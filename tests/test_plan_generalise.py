@@ -515,3 +515,35 @@ def test_stages_restated_in_the_same_months_do_not_roll_into_next_year() -> None
         "第二阶段（开展）3月24日-4月15日\n七、活动内容\n1、活动宣传（时间3月20日-3月23日）\n"
     )
     assert {i.start.year for i in items(text) if i.start} == {2024}
+
+
+def test_a_date_without_a_year_after_one_with_a_year_in_its_sentence() -> None:
+    text = (
+        "某县2023年党建工作要点\n一、任务\n1.2024年3月底前完成阵地建设，6月底前完成验收。\n"
+        "2.2023年11月启动整顿，1月底前完成整改。\n3.9月底前完成培训。\n"
+    )
+    got = [(i.text, i.end) for i in extract(text).items]
+    assert got == [
+        ("2024年3月底前", D(2024, 3, 31)),
+        ("6月底前", D(2024, 6, 30)),
+        ("2023年11月", D(2023, 11, 30)),
+        ("1月底前", D(2024, 1, 31)),
+        ("9月底前", D(2023, 9, 30)),
+    ]
+
+
+@pytest.mark.parametrize("joiner", ["", "，"])
+def test_a_count_as_of_a_date_is_no_deadline(joiner: str) -> None:
+    text = f"某县2023年工作要点\n一、现状\n1.截至2022年底{joiner}全县共有党支部126个。\n"
+    assert extract(text).items == []
+
+
+def test_the_signature_and_date_on_one_line_is_the_date_line() -> None:
+    text = (
+        "关于走访慰问的通知\n各党支部：\n请于1月20日前完成走访。\n中共某某镇委员会 2023年12月20日\n"
+    )
+    found = extract(text)
+    assert (found.year_source, [i.end for i in found.items]) == (
+        "document_date",
+        [D(2024, 1, 20)],
+    )

@@ -89,6 +89,8 @@ _AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*$")
 # … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
 _AS_OF_AFTER = re.compile(
     r"\s*(?![前止以之内]|[上下中晚早]午|晚上|早上|当天)[\u3400-\u9fff][^,;。:!?()]{0,30}?的"
+    # … or a count as of that day: 截至2021年底全县共有党支部126个
+    r"|\s*,?[^,;。:!?()]{0,12}?(?:共有|累计|已有|现有|共计|合计|总计)"
 )
 # 作为上半年支部学习的重点, 第三季度的主要任务是…: a period given its work as its focus.
 _FOCUS_AFTER = re.compile(r"[^,;。:!?]{0,12}?的(?:工作)?(?:重点|重心|主要任务|中心任务|任务)")
@@ -957,6 +959,7 @@ class _Builder:
                 f.phase_title = self._stage_title(x)
             found.append(f)
         found = self._standing_dates(found)
+        self._year_of_the_sentence(found)
         self._roll_phases(found)
         self._roll_into_phases(found)
         self._roll_sequence(found)
@@ -1115,6 +1118,38 @@ class _Builder:
                 first, last = _next_year(first), _next_year(last)
                 f.expr = replace(x, first=first, last=last)
             previous[siblings] = first
+
+    def _year_of_the_sentence(self, found: list[_Found]) -> None:
+        """A date without a year written after one with a year, in the same sentence, is
+        in that year ("2024年3月底前完成A，6月底前完成B" in a 2023 plan: B is 2024's),
+        or the next when it would otherwise fall before it (2023年11月…，1月…)."""
+        explicit = [
+            x
+            for x in self.exprs
+            if x.explicit_year and x.last is not None and x.shape in ("day", "period", "range")
+        ]
+        if not explicit:
+            return
+        starts = [x.start for x in explicit]
+        for f in found:
+            x = f.expr
+            if x.explicit_year or x.first is None or x.last is None or f.kind == "recurring":
+                continue
+            i = bisect_left(starts, x.start) - 1
+            if i < 0:
+                continue
+            anchor = explicit[i]
+            assert anchor.last is not None and anchor.first is not None
+            if self.doc.sentence_at(anchor.start) != self.doc.sentence_at(x.start):
+                continue
+            if self.year is not None and anchor.last.year < self.year:
+                continue  # a past the sentence starts from (截至2021年底…)
+            by = anchor.last.year - x.last.year
+            first, last = _shift_year(x.first, by), _shift_year(x.last, by)
+            if last < anchor.first and anchor.first.month >= 9 and last.month <= 3:
+                first, last = _next_year(first), _next_year(last)
+            if (first, last) != (x.first, x.last):
+                f.expr = replace(x, first=first, last=last)
 
     def _roll_into_phases(self, found: list[_Found]) -> None:
         """A date without a year under a stage heading falls in that stage: "2月底前" under

@@ -64,6 +64,13 @@ _DATE_LINE = re.compile(
     r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
     r"\s*(?:印发|发布)?\s*\)?\s*$"
 )
+# The signature and the date on one line: "中共某某镇委员会 2023年3月1日".
+_SIGNED_DATE_LINE = re.compile(
+    rf"^{_CJK}{{2,24}}?(?:委员会|党委|党总支|党支部|总支|支部|办公室|工委|组织部|宣传部|学校|中学"
+    r"|小学|学院|大学|医院|公司|政府|街道|社区|村委会|管委会|团委|妇联|工会|局|中心)\s*"
+    r"\(?\s*(?:\d{4}|[0〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2}|元)\s*月"
+    r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日\s*(?:印发|发布)?\s*\)?\s*$"
+)
 _META_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})")
 
 _UNITS = "年月日号个项人次名户条件万千百余多批天周届期位岁公平米元倍级层家所处%"
@@ -191,7 +198,11 @@ def _classify(line: str) -> LineKind:
     stripped = line.strip()
     if not stripped:
         return "blank"
-    if _DATE_LINE.match(stripped) or _digits_date(stripped) is not None:
+    if (
+        _DATE_LINE.match(stripped)
+        or _digits_date(stripped) is not None
+        or _SIGNED_DATE_LINE.match(stripped)
+    ):
         return "dateline"
     if _DOCNO_LINE.match(stripped):
         return "docno"
