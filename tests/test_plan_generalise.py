@@ -547,3 +547,31 @@ def test_the_signature_and_date_on_one_line_is_the_date_line() -> None:
         "document_date",
         [D(2024, 1, 20)],
     )
+
+
+@pytest.mark.parametrize(
+    ("item", "owner"),
+    [
+        ("5月份各支部组织一次专题学习。", "branch"),
+        ("6月中旬党委组织党员赴红色教育基地参观。", "committee"),
+        ("利用7月上旬时间，开展党员培训。", "branch"),
+    ],
+)
+def test_a_time_opening_a_numbered_item_then_its_doer_and_work(item: str, owner: str) -> None:
+    found = one(f"某校党委2024年工作计划\n一、主要工作\n1.{item}\n")
+    assert found.kind == "deadline" and found.start is not None and found.owner == owner
+
+
+def test_a_month_keying_an_item_of_work_is_its_window_not_a_stage() -> None:
+    text = "某校党委2024年工作计划\n一、主要工作\n1.11月：组织生活会。\n2.12月：年度考核。\n"
+    assert [i.kind for i in items(text, None)] == ["deadline", "deadline"]
+
+
+def test_a_body_that_organises_a_noun_is_not_its_doer() -> None:
+    text = TASKS.format("1、七一前统一参加乡党委组织的演讲比赛。")
+    assert one(text).owner == "branch"
+
+
+def test_a_noun_phrase_of_a_month_is_no_window() -> None:
+    text = "一、考核对象\n考核对象为所有党支部书记。10月份新成立的支部不参加考核。\n"
+    assert items(text) == []

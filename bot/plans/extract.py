@@ -72,6 +72,7 @@ _AT_BEFORE = re.compile(
     r"|(?<![存现正实所旨内自好])在"
     r"|截止到?|截至到?|截止(?:日期|时间)(?:为|是)?|不晚于|不迟于|不超过|最迟|最晚|直到"
     r"|(?:即日|今日|现在|今)?起\s*(?:至|到)"
+    r"|利用"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
@@ -114,7 +115,7 @@ _DATE_FILLER = re.compile(
 # 一是…, 二是…, 首先…: how a sentence counts its points, not part of a title.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|另外)[,，、:：]?")
 # 每年"七一"前后开展…: words that go with a date and leave a title with it.
-_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时|起)")
+_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时间|时|起)")
 # 自2022年3月起, 2021年以来, 6月以后: a start or a past period, not a due date.
 _START_AFTER = re.compile(r"\s*(?:起|开始|以来|至今|以后|之后|后(?!备)|期间)")
 _STAGE_PHRASE = re.compile(r"第[一二三四五六七八九十\d]{1,3}阶段|[\u3400-\u9fff]{2,6}阶段")
@@ -169,12 +170,12 @@ _SECTION_DESCRIPTIVE = re.compile(
 # Who does what in a sentence: a body named as the subject of a clause. The issuing
 # body (区委, 镇党委, 工委, 学校, 集团公司, 党群工作部 …) or the branches (各支部, 党支部 …).
 _DOER = re.compile(
-    r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
+    r"(?<![^,;。:、\s()\d.!?日号旬月底末])"  # at the head of a clause, or after its time
     r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
     r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组)"
     r"(?:班子成员|书记|领导)?)"
-    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部|的)|进行|适时|牵头|会同|召开|开展"
     # … or straight into the date of its duty: "工委12月20日前组织审核验收"
     r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
     r"|(?:今|本|明)年\s*(?:\d|[一二三四五六七八九十]|年底|[上下]半年)"
@@ -189,6 +190,10 @@ _LEAD = re.compile(
     r"\(\s*(?P<paren>[^()\n]{1,24}?)\s*牵头\s*\)|(?:牵头|主办)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)"
 )
 _OF_AFTER = re.compile(r"(?:召开|举行|举办|开展|印发|发布)的")
+_DOER_THEN_WORK = re.compile(
+    r"\s*(?:(?![的不未])[\u3400-\u9fff]){1,10}?(?:组织|开展|召开|举办|举行|进行|完成|报送|上报|参观|部署|启动"
+    r"|评选|评议|表彰|慰问|走访|培训|检查|考核|督查|验收|总结|整改)"
+)
 _TARGET_VERB = re.compile(r"达到|实现|建成|达标|全覆盖|完成|开展|召开|举办|举行")
 # A sentence that says the activity is held (开展…活动, 举行…, 集中整顿, …结束).
 _HOLDS_ACTIVITY = re.compile(r"开展|举行|举办|进行|实施|启动|集中|结束|完成")
@@ -476,8 +481,14 @@ class _Builder:
             # "2024年底辖区所有党支部达到标准": a sentence that opens with its time and
             # sets a target or a piece of work.
             before_start < 0
-            and (x.explicit_year or norm[x.end - 1] in "底末")
-            and _TARGET_VERB.search(norm, x.end, min(sent_end, x.end + 40)) is not None
+            and (
+                (
+                    (x.explicit_year or norm[x.end - 1] in "底末")
+                    and _TARGET_VERB.search(norm, x.end, min(sent_end, x.end + 40)) is not None
+                )
+                # "5月份各支部组织一次专题学习": the time, its doer, the work.
+                or _DOER_THEN_WORK.match(norm, x.end, sent_end) is not None
+            )
             and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
             and _OF_AFTER.search(norm, x.end, min(sent_end, x.end + 12)) is None
         )
@@ -586,7 +597,7 @@ class _Builder:
         named_stretch = (
             c.label_direct
             or c.paren is not None
-            or c.schedule_line
+            or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
             or (c.first_body and x.shape == "range" and self._is_step(c.heading))
         )
@@ -639,6 +650,21 @@ class _Builder:
         ):
             return "deadline", False
         return None, False
+
+    def _schedule_keyed(self, h: int | None) -> bool:
+        """ "12月：年度考核" keys a stage when its list is the plan's schedule (or stands
+        alone); under a section of work (一、主要工作) it gives one task its month."""
+        if h is None:
+            return True
+        parent = self.doc.headings[h].parent
+        return parent is None or self._schedule_heading(parent) or self._names_stage_heading(h)
+
+    def _names_stage_heading(self, h: int) -> bool:
+        heading = self.doc.headings[h]
+        return "阶段" in self.norm[heading.line_start : heading.seg_end] or heading.style in (
+            "stage",
+            "when",
+        )
 
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
@@ -1410,7 +1436,7 @@ class _Builder:
         before = [who for pos, who in doers if pos < start]
         if before:
             return before[-1]
-        after = [who for pos, who in doers if pos >= end]
+        after = [who for pos, who in doers if pos >= start]  # (a doer may open in the date)
         if after:
             return after[0]
         if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
