@@ -575,3 +575,9 @@ def test_a_body_that_organises_a_noun_is_not_its_doer() -> None:
 def test_a_noun_phrase_of_a_month_is_no_window() -> None:
     text = "一、考核对象\n考核对象为所有党支部书记。10月份新成立的支部不参加考核。\n"
     assert items(text) == []
+
+
+@pytest.mark.parametrize("blank", ["20xx", "20××", "**", "xx", "____", "20__"])
+def test_a_blanked_year_is_the_plans(blank: str) -> None:
+    text = TASKS.format(f"1、{blank}年4月底前完成总结。")
+    assert window(text, 2020) == ("deadline", None, D(2020, 4, 30))

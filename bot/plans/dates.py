@@ -60,7 +60,8 @@ _D = (
 _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
 # 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
 _REL = (
-    r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×_]{2}|[xX×_]{4})\s*年"
+    r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年"
+    r"|(?:(?:19|20)[xX×_*]{2}|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
     # 从年10月28日: a year a web copy dropped, leaving its 年 after a preposition.
     r"|(?<=[从自于在至到,:(\s])年(?=\s*\d{1,2}\s*月))"
 )
@@ -225,7 +226,7 @@ _LONG = r"长期(?:坚持)?"
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
-    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
+    r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
     r"次翌明下来今本当元国建青劳第上年长妇儿教])"
 )
 _GRAMMAR = re.compile(
