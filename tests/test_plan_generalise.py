@@ -581,3 +581,10 @@ def test_a_noun_phrase_of_a_month_is_no_window() -> None:
 def test_a_blanked_year_is_the_plans(blank: str) -> None:
     text = TASKS.format(f"1、{blank}年4月底前完成总结。")
     assert window(text, 2020) == ("deadline", None, D(2020, 4, 30))
+
+
+def test_who_acts_on_the_units_below_it_coordinates_them() -> None:
+    text = TASKS.format(
+        "1、分类定级。每年3月份由各乡镇党委、县直各党工委按照支部自评方式，对所辖党支部进行分类定级。"
+    )
+    assert one(text, None).owner == "committee"

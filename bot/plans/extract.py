@@ -182,6 +182,9 @@ _DOER = re.compile(
     r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
+_OVER_UNITS = re.compile(
+    r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
+)
 _CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在)\s*$")
 _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)")
 # Who leads an activity wins over who takes part: "(宣传部牵头)" in its heading,
@@ -1434,9 +1437,13 @@ class _Builder:
         named after it ("七一"前夕，各党支部…); the branches' when nobody is named."""
         doers = self._doer_list(s, e)
         before = [who for pos, who in doers if pos < start]
+        after = [who for pos, who in doers if pos >= start]  # (a doer may open in the date)
+        if "committee" not in before[-1:] + after[:1] and _OVER_UNITS.search(self.norm, start, e):
+            # "每年3月份由各乡镇党委…对所辖党支部…评定": who acts on the units below it
+            # coordinates them.
+            return "committee"
         if before:
             return before[-1]
-        after = [who for pos, who in doers if pos >= start]  # (a doer may open in the date)
         if after:
             return after[0]
         if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
