@@ -588,3 +588,22 @@ def test_who_acts_on_the_units_below_it_coordinates_them() -> None:
         "1、分类定级。每年3月份由各乡镇党委、县直各党工委按照支部自评方式，对所辖党支部进行分类定级。"
     )
     assert one(text, None).owner == "committee"
+
+
+TABLE = """某县2024年基层党建重点任务清单
+序号 | 工作任务 | 责任单位 | 完成时限
+1 | 开展党支部书记轮训 | 县委组织部 | 2024年6月底前
+2 | 推进村级阵地建设 | 各乡镇党委 | 9月
+3 | 发展党员工作 | 各党委（党组） | 长期坚持
+4 | 年度考核 | 县委组织部 | 12月中下旬
+"""
+
+
+def test_a_task_tables_unit_column_gives_the_owner_not_the_title() -> None:
+    got = [(i.kind, i.title, i.owner) for i in extract(TABLE).items]
+    assert got == [
+        ("deadline", "开展党支部书记轮训", "committee"),
+        ("deadline", "推进村级阵地建设", "branch"),
+        ("ongoing", "发展党员工作", "branch"),
+        ("deadline", "年度考核", "committee"),
+    ]

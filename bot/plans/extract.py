@@ -921,7 +921,15 @@ class _Builder:
         if words is None:
             cells = ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
             texts = [clean(c) for c in cells]
-            ranked = sorted(enumerate(texts), key=lambda pair: (-len(pair[1]), pair[0]))
+            # The unit columns (责任单位: 县委组织部, 各乡镇党委) name who, not what.
+            ranked = sorted(
+                enumerate(texts),
+                key=lambda pair: (
+                    _UNIT_CELL.fullmatch(normalize(pair[1])) is not None,
+                    -len(pair[1]),
+                    pair[0],
+                ),
+            )
             words = [t for _, t in ranked if re.search(r"[\u3400-\u9fff]", t)]
             self._row_cells[line.start] = words
         best = next((t for t in words if t != date_cell), None)
@@ -1387,6 +1395,10 @@ class _Builder:
                 # sentence of its own, whose clause names who does it.
                 return self._doer(s, e, f.expr.start, f.expr.end)
             return self._heading_owner(f.owner)
+        if f.cell is not None:
+            unit = self._row_unit(f.expr.start)
+            if unit is not None:
+                return unit
         organiser = self._organiser(f.heading)
         if organiser is not None:
             return organiser
@@ -1394,6 +1406,18 @@ class _Builder:
         if s == e:
             return "branch"
         return self._doer(s, e, f.expr.start, f.expr.end)
+
+    def _row_unit(self, pos: int) -> Owner | None:
+        """A task table's row names its 责任单位 in a cell of its own: the issuer's own
+        office (县委组织部) makes the row the committee's, 各乡镇党委 the branches'."""
+        line = self.doc.line_at(pos)
+        cells = [
+            normalize(clean(c)) for c in ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
+        ]
+        units = [c for c in cells if _UNIT_CELL.fullmatch(c)]
+        if not units:
+            return None
+        return "branch" if any(_organiser_owner(u) == "branch" for u in units) else "committee"
 
     def _organiser(self, h: int | None) -> Owner | None:
         """An activity card's "组织单位：学工部、组织部" names who runs it: the issuer's
@@ -1488,6 +1512,12 @@ class _Builder:
         return [task for _, task in anchored]
 
 
+# A cell that is nothing but units: 县委组织部, 各乡镇党委, 各党委(党组), 党委办公室、组织部.
+_UNIT_CELL = re.compile(
+    r"(?:(?:[\u3400-\u9fff]{0,12}?(?:党委|党工委|工委|党组|组织部|宣传部|统战部|办公室|党办|纪委"
+    r"|委员会|领导小组|党总支|党支部|支部|团委|妇联|工会|乡镇|街道|社区|部门|单位)"
+    r"(?:\([^()]{1,8}\))?)[、,和及]?){1,4}"
+)
 # An institution's own departments (人事处, 护理部, 院团委, 工会): not the party
 # committee's offices, so an activity they run, alone or with 党办, is a branch's.
 _INSTITUTION_DEPT = re.compile(
