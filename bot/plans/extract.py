@@ -160,9 +160,11 @@ _BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:
 _NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
 _EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
 _LABEL_TITLE = re.compile(
-    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:安排|布置|要求|节点)?"
+    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:[和、及与]?(?:安排|布置|要求|节点))?"
 )
-_STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
+_STEP_SECTION = re.compile(
+    r"步骤|阶段|时间[及和与、]?安排|进度|流程|日程|方法步骤|实施安排|工作安排"
+)
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
 )
@@ -602,7 +604,7 @@ class _Builder:
             or c.paren is not None
             or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
-            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
+            or ((c.first_body or c.in_segment) and x.shape == "range" and self._is_step(c.heading))
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
