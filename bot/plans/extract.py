@@ -604,7 +604,7 @@ class _Builder:
             or c.paren is not None
             or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
-            or ((c.first_body or c.in_segment) and x.shape == "range" and self._is_step(c.heading))
+            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
