@@ -607,3 +607,18 @@ def test_a_task_tables_unit_column_gives_the_owner_not_the_title() -> None:
         ("ongoing", "发展党员工作", "branch"),
         ("deadline", "年度考核", "committee"),
     ]
+
+
+def test_more_written_forms() -> None:
+    text = (
+        "某某支部2024年活动安排\n一、安排\n1.2024.3.15-3.20开展自查。\n"
+        "2.各支部于每月月底前报送信息。\n3.会议定于6月30日（星期日）上午召开。\n"
+        "4.时间：拟定于7月1日上午。\n"
+    )
+    got = [(i.kind, i.start, i.end, i.rule.day if i.rule else None, i.owner) for i in items(text)]
+    assert got == [
+        ("deadline", D(2024, 3, 15), D(2024, 3, 20), None, "branch"),
+        ("recurring", None, None, -1, "branch"),
+        ("deadline", None, D(2024, 6, 30), None, "committee"),
+        ("deadline", None, D(2024, 7, 1), None, "branch"),
+    ]

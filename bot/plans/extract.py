@@ -184,6 +184,9 @@ _DOER = re.compile(
     r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
+# "…请上台领奖人员于12:20集合": a sentence asking people to come is addressed to them.
+_ASKS_MEMBERS = re.compile(r"请[^,;。]{0,12}?(?:人员|党员|同志|代表|各)")
+_TIME_KEY_BEFORE = re.compile(r"(?:时间|日期)\s*:")
 _OVER_UNITS = re.compile(
     r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
 )
@@ -1396,6 +1399,14 @@ class _Builder:
                 # "2.各支部出黑板报，院团委将于3月28日进行评定": the heading is a
                 # sentence of its own, whose clause names who does it.
                 return self._doer(s, e, f.expr.start, f.expr.end)
+            x = f.expr
+            if _CONVENE_BEFORE.search(self.norm, max(s, x.start - 4), x.start) and not (
+                _TIME_KEY_BEFORE.search(self.norm, max(s, x.start - 12), x.start)
+                or _ASKS_MEMBERS.search(self.norm, x.end, e)
+            ):
+                # "会议定于6月30日上午召开": the issuer sets its meeting (not a "时间：拟定于"
+                # line, which tells the members when they take part)
+                return "committee"
             return self._heading_owner(f.owner)
         if f.cell is not None:
             unit = self._row_unit(f.expr.start)

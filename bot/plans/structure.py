@@ -90,7 +90,7 @@ _HEADING = re.compile(
     r"|(?P<circled>[①-⑳])"
     r"|(?P<stage>第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章))"
     # 1、 1. 1 but not 16.7 (a decimal), except "2.6月底前…": item 2, in June.
-    rf"|(?P<num>\d{{1,2}}(?:\s*、|\s*\.(?!\d)|\.(?=\d{{1,2}}\s*月|\d{{4}}\s*年)|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
+    rf"|(?P<num>\d{{1,2}}(?:\s*、|\s*\.(?!\d)|\.(?=\d{{1,2}}\s*月|\d{{4}}\s*(?:年|[.\-/]\s*\d))|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
     r")"
 )
 # A line that states a time for what precedes it: "完成时限：2016年6月".
