@@ -622,3 +622,11 @@ def test_more_written_forms() -> None:
         ("deadline", None, D(2024, 6, 30), None, "committee"),
         ("deadline", None, D(2024, 7, 1), None, "branch"),
     ]
+
+
+def test_a_month_with_qijian_is_within_that_month() -> None:
+    assert window(TASKS.format("1.在5月份期间开展读书活动。")) == (
+        "deadline",
+        D(2024, 5, 1),
+        D(2024, 5, 31),
+    )

@@ -115,7 +115,7 @@ _DATE_FILLER = re.compile(
 # 一是…, 二是…, 首先…: how a sentence counts its points, not part of a title.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|另外)[,，、:：]?")
 # 每年"七一"前后开展…: words that go with a date and leave a title with it.
-_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时间|时|起)")
+_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时间|时|间|起)")
 # 自2022年3月起, 2021年以来, 6月以后: a start or a past period, not a due date.
 _START_AFTER = re.compile(r"\s*(?:起|开始|以来|至今|以后|之后|后(?!备)|期间)")
 _STAGE_PHRASE = re.compile(r"第[一二三四五六七八九十\d]{1,3}阶段|[\u3400-\u9fff]{2,6}阶段")
@@ -547,7 +547,9 @@ class _Builder:
             label=direct_label or self._line_label(line),
             label_direct=direct_label is not None,
             cue=cue,
-            starts=bool(_START_AFTER.match(after)),
+            # "5月份期间开展" is within May; 期间 after a day or a festival has no bound.
+            starts=bool(_START_AFTER.match(after))
+            and not (x.shape == "period" and after.lstrip().startswith("期间")),
             stage_sentence=self._stage_sentence(sent_start, sent_end),
             schedule_line=after.lstrip()[:1] == ":" and self._last(_NON_SPACE, lead, x.start) < 0,
             cell=cell,
