@@ -630,3 +630,27 @@ def test_a_month_with_qijian_is_within_that_month() -> None:
         D(2024, 5, 1),
         D(2024, 5, 31),
     )
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "end"),
+    [
+        ("年内", None, D(2024, 12, 31)),
+        ("今年年底前", None, D(2024, 12, 31)),
+        ("本年度内", None, D(2024, 12, 31)),
+        ("三季度末前", None, D(2024, 9, 30)),
+        ("第四季度初", D(2024, 10, 1), D(2024, 10, 10)),
+        ("上半年内", D(2024, 1, 1), D(2024, 6, 30)),
+        ("2024年下半年", D(2024, 7, 1), D(2024, 12, 31)),
+    ],
+)
+def test_periods_of_the_year(expr: str, start: date | None, end: date) -> None:
+    assert window(TASKS.format(f"1.{expr}完成阵地建设。")) == ("deadline", start, end)
+
+
+def test_periods_listed_before_their_work_share_its_reading() -> None:
+    found = items(TASKS.format("1.一季度、二季度分别开展一次督查。"))
+    assert [(i.start, i.end) for i in found] == [
+        (D(2024, 1, 1), D(2024, 3, 31)),
+        (D(2024, 4, 1), D(2024, 6, 30)),
+    ]

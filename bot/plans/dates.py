@@ -110,7 +110,7 @@ def _atom(p: str) -> str:
     periods = (
         rf"{_month_part(p)}"
         rf"|第?\s*(?P<{p}q>[一二三四1-4])\s*季度(?P<{p}qp>初|末|底)?"
-        rf"|(?P<{p}h>上半年|下半年)"
+        rf"|(?P<{p}h>上半年|下半年)(?:内(?![容部涵在外]))?"
     )
     # 年底 alone means this plan's year; but not 去年底, 近年底, 每年底 (the latter is RECUR).
     bare_year_end = (

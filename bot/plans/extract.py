@@ -81,7 +81,7 @@ _LIMIT_BEFORE = re.compile(
     r"(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
+    r"\s*(?:分别|各|均)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
     r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
@@ -1002,6 +1002,7 @@ class _Builder:
             elif kind == "phase":
                 f.phase_title = self._stage_title(x)
             found.append(f)
+        found = self._listed_with(found)
         found = self._standing_dates(found)
         self._year_of_the_sentence(found)
         self._roll_phases(found)
@@ -1019,6 +1020,28 @@ class _Builder:
             year_source=year_source,
             warnings=warnings,
         )
+
+    def _listed_with(self, found: list[_Found]) -> list[_Found]:
+        """ "一季度、二季度分别开展一次督查": a period listed with the next one shares its
+        reading (the cue is after the last of the list)."""
+        kept = {id(f.expr) for f in found}
+        by_start = {f.expr.start: f for f in found}
+        extra: list[_Found] = []
+        for i in range(len(self.exprs) - 1, -1, -1):
+            x = self.exprs[i]
+            if id(x) in kept or x.unresolved or x.shape not in ("period", "day", "range"):
+                continue
+            nxt = self.exprs[i + 1] if i + 1 < len(self.exprs) else None
+            if nxt is None or nxt.start not in by_start:
+                continue
+            g = by_start[nxt.start]
+            if g.kind != "deadline" or not _LIST_JOINER.fullmatch(self.norm, x.end, nxt.start):
+                continue
+            f = _Found(x, "deadline", g.heading, g.in_segment, cell=g.cell, limit=g.limit)
+            by_start[x.start] = f
+            kept.add(id(x))
+            extra.append(f)
+        return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
 
     def _standing_dates(self, found: list[_Found]) -> list[_Found]:
         """Dates that repeat rather than fall once.
@@ -1548,6 +1571,7 @@ def _organiser_owner(who: str) -> Owner:
     return "committee"
 
 
+_LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
 
 
