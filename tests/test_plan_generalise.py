@@ -654,3 +654,16 @@ def test_periods_listed_before_their_work_share_its_reading() -> None:
         (D(2024, 1, 1), D(2024, 3, 31)),
         (D(2024, 4, 1), D(2024, 6, 30)),
     ]
+
+
+def test_sections_headed_by_a_year_date_their_items() -> None:
+    text = (
+        "某县基层党建三年行动计划\n一、2023年\n1.6月底前完成摸底。\n二、2024年\n1.6月底前完成提升。\n"
+        "三、2025年\n1.年底前全面达标。\n四、2024年度工作回顾的要求\n1.12月底前报送。\n"
+    )
+    assert [i.end for i in extract(text).items] == [
+        D(2023, 6, 30),
+        D(2024, 6, 30),
+        D(2025, 12, 31),
+        D(2024, 12, 31),
+    ]

@@ -1004,6 +1004,7 @@ class _Builder:
             found.append(f)
         found = self._listed_with(found)
         found = self._standing_dates(found)
+        self._year_of_the_heading(found)
         self._year_of_the_sentence(found)
         self._roll_phases(found)
         self._roll_into_phases(found)
@@ -1185,6 +1186,27 @@ class _Builder:
                 first, last = _next_year(first), _next_year(last)
                 f.expr = replace(x, first=first, last=last)
             previous[siblings] = first
+
+    def _year_of_the_heading(self, found: list[_Found]) -> None:
+        """Sections headed by a year (一、2024年 ⏎ 1.6月底前…), as multi-year plans are laid
+        out: a date without a year is in its section's year."""
+        years: dict[int, int | None] = {}
+        for f in found:
+            x = f.expr
+            if x.explicit_year or x.first is None or x.last is None or f.heading is None:
+                continue
+            year = None
+            for h in (f.heading, *self.doc.ancestors(f.heading)):
+                if h not in years:
+                    heading = self.doc.headings[h]
+                    m = _YEAR_HEADING.match(self.norm, heading.title_start, heading.seg_end)
+                    years[h] = int(m.group(1)) if m else None
+                if years[h] is not None:
+                    year = years[h]
+                    break
+            if year is not None and year != x.last.year:
+                by = year - x.last.year
+                f.expr = replace(x, first=_shift_year(x.first, by), last=_shift_year(x.last, by))
 
     def _year_of_the_sentence(self, found: list[_Found]) -> None:
         """A date without a year written after one with a year, in the same sentence, is
@@ -1571,6 +1593,9 @@ def _organiser_owner(who: str) -> Owner:
     return "committee"
 
 
+_YEAR_HEADING = re.compile(
+    r"\s*((?:19|20)\d{2})\s*年(?:度)?(?![\d一二三四五六七八九十]|底|末|上|下|第)"
+)
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
 
