@@ -659,7 +659,7 @@ def test_periods_listed_before_their_work_share_its_reading() -> None:
 def test_sections_headed_by_a_year_date_their_items() -> None:
     text = (
         "某县基层党建三年行动计划\n一、2023年\n1.6月底前完成摸底。\n二、2024年\n1.6月底前完成提升。\n"
-        "三、2025年\n1.年底前全面达标。\n四、2024年度工作回顾的要求\n1.12月底前报送。\n"
+        "三、2025年\n1.年底前全面达标。\n四、2024年度考核\n1.12月底前报送。\n"
     )
     assert [i.end for i in extract(text).items] == [
         D(2023, 6, 30),
@@ -667,3 +667,11 @@ def test_sections_headed_by_a_year_date_their_items() -> None:
         D(2025, 12, 31),
         D(2024, 12, 31),
     ]
+
+
+def test_a_section_reporting_what_was_done_sets_no_dates() -> None:
+    text = (
+        "一、4月党支部组织生活指导意见\n（一）理论学习\n1.组织学习党的二十大报告。\n"
+        "二、上月落实情况\n3月份各支部积极开展支部活动，具体情况如下：\n1.召开组织生活会。\n"
+    )
+    assert items(text) == []

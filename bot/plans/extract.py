@@ -177,7 +177,7 @@ _DOER = re.compile(
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
     r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组)"
     r"(?:班子成员|书记|领导)?)"
-    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部|的)|进行|适时|牵头|会同|召开|开展"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部|的|生活|关系|建设|委员)|进行|适时|牵头|会同|召开|开展"
     # … or straight into the date of its duty: "工委12月20日前组织审核验收"
     r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
     r"|(?:今|本|明)年\s*(?:\d|[一二三四五六七八九十]|年底|[上下]半年)"
@@ -199,7 +199,7 @@ _LEAD = re.compile(
 )
 _OF_AFTER = re.compile(r"(?:召开|举行|举办|开展|印发|发布)的")
 _DOER_THEN_WORK = re.compile(
-    r"\s*(?:(?![的不未])[\u3400-\u9fff]){1,10}?(?:组织|开展|召开|举办|举行|进行|完成|报送|上报|参观|部署|启动"
+    r"\s*(?:(?![的不未])[\u3400-\u9fff]){1,10}?(?:组织(?!生活|关系|建设|部|委员)|开展|召开|举办|举行|进行|完成|报送|上报|参观|部署|启动"
     r"|评选|评议|表彰|慰问|走访|培训|检查|考核|督查|验收|总结|整改)"
 )
 _TARGET_VERB = re.compile(r"达到|实现|建成|达标|全覆盖|完成|开展|召开|举办|举行")
@@ -676,6 +676,14 @@ class _Builder:
             "when",
         )
 
+    def _in_report(self, h: int | None) -> bool:
+        """A section that reports what was done (上月落实情况, 工作回顾, 主要成效) sets no dates."""
+        if h is None:
+            return False
+        top = self.doc.top(h)
+        heading = self.doc.headings[top]
+        return bool(_REPORT_SECTION.search(self.norm, heading.title_start, heading.seg_end))
+
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
         return _HOLDS_ACTIVITY.search(self.norm, s, e) is not None
@@ -982,6 +990,8 @@ class _Builder:
                 warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
                 continue
             c = self._context(x)
+            if self._in_report(c.heading):
+                continue  # "二、上月落实情况 ⏎ 3月份各支部积极开展…": what was done
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
@@ -1595,6 +1605,9 @@ def _organiser_owner(who: str) -> Owner:
 
 _YEAR_HEADING = re.compile(
     r"\s*((?:19|20)\d{2})\s*年(?:度)?(?![\d一二三四五六七八九十]|底|末|上|下|第)"
+)
+_REPORT_SECTION = re.compile(
+    r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结|基本情况"
 )
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
