@@ -675,3 +675,13 @@ def test_a_section_reporting_what_was_done_sets_no_dates() -> None:
         "二、上月落实情况\n3月份各支部积极开展支部活动，具体情况如下：\n1.召开组织生活会。\n"
     )
     assert items(text) == []
+
+
+def test_what_was_done_in_a_window_is_a_criterion_not_a_deadline() -> None:
+    text = "一、申请资格\n1.在2023年3月至2024年3月期间，获得过“优秀团支部”称号。\n"
+    assert items(text) == []
+
+
+def test_an_event_held_on_a_day_is_dated() -> None:
+    text = "二、活动安排\n1、9月15日—9月22日，收集歌曲。\n2、9月22日支部组织生活，学习演唱歌曲。\n"
+    assert [i.end for i in items(text)] == [D(2024, 9, 22), D(2024, 9, 22)]

@@ -200,7 +200,9 @@ _LEAD = re.compile(
 _OF_AFTER = re.compile(r"(?:召开|举行|举办|开展|印发|发布)的")
 _DOER_THEN_WORK = re.compile(
     r"\s*(?:(?![的不未])[\u3400-\u9fff]){1,10}?(?:组织(?!生活|关系|建设|部|委员)|开展|召开|举办|举行|进行|完成|报送|上报|参观|部署|启动"
-    r"|评选|评议|表彰|慰问|走访|培训|检查|考核|督查|验收|总结|整改)"
+    r"|评选|评议|表彰|慰问|走访|培训|检查|考核|督查|验收|总结|整改"
+    # … or the event held then: "9月22日支部组织生活，学习…"
+    r"|(?:组织生活会?|党课|主题党日|支委会|党员大会|座谈会|动员会)(?=\s*[,;。]))"
 )
 _TARGET_VERB = re.compile(r"达到|实现|建成|达标|全覆盖|完成|开展|召开|举办|举行")
 # A sentence that says the activity is held (开展…活动, 举行…, 集中整顿, …结束).
@@ -781,6 +783,14 @@ class _Builder:
         lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
         return _NATIONAL.search(self.norm, lo, e) is not None
 
+    def _done_then(self, x: DateExpr) -> bool:
+        """ "在2023年3月至2024年3月期间获得过…称号": a clause telling what was done then
+        (a criterion, a report) sets no date; a limit (…前完成了) still does."""
+        if x.before:
+            return False
+        end = self.doc.sentence_at(x.start)[1]
+        return _DONE.search(self.norm, x.end, min(max(end, x.end), x.end + 24)) is not None
+
     def _issued_then(self, x: DateExpr) -> bool:
         """ "6月10日，省委印发《…方案》": when a document was issued is background, not a
         date the plan sets (a limit, 6月10日前印发, stays)."""
@@ -996,7 +1006,10 @@ class _Builder:
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
             if kind == "deadline" and (
-                self._held_by_others(x) or self._as_of(x) or self._issued_then(x)
+                self._held_by_others(x)
+                or self._as_of(x)
+                or self._issued_then(x)
+                or self._done_then(x)
             ):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
@@ -1609,6 +1622,7 @@ _YEAR_HEADING = re.compile(
 _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
 )
+_DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
 
