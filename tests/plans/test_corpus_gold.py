@@ -24,7 +24,7 @@ OWNERS = {"branch", "committee"}
 ISSUERS = {"town", "county organ", "school", "enterprise", "hospital", "village", "other"}
 SCRIPTS = {"hans", "hant"}
 FREQS = {"monthly", "quarterly", "annual"}
-STEM = re.compile(r"^\d{2}_[a-z0-9_]+$")
+STEM = re.compile(r"^\d{2,3}_[a-z0-9_]+$")
 REQUIRED = ("source", "kind_of_document", "issuer", "script", "year_arg", "title", "year", "items")
 ITEM_FIELDS = ("kind", "text", "occurrence", "start", "end", "rule", "under", "owner")
 
@@ -53,7 +53,7 @@ def _nth(text: str, needle: str, n: int) -> int:
 @pytest.mark.parametrize("gold_path", _gold_files(), ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_gold_is_well_formed(gold_path: Path) -> None:
     stem = gold_path.name.removesuffix(".gold.json")
-    assert STEM.match(stem), f"stem {stem!r} is not NN_ascii_slug"
+    assert STEM.match(stem), f"stem {stem!r} is not NN_ascii_slug or NNN_ascii_slug"
     text_path = gold_path.with_name(stem + ".txt")
     assert text_path.exists(), f"{text_path.name} missing"
     text = text_path.read_text(encoding="utf-8")
@@ -116,5 +116,5 @@ def test_split_size(split: str) -> None:
     assert len(golds) >= MIN_SPLIT_SIZE, f"{split} has {len(golds)} plans"
     texts = sorted(folder.glob("*.txt"))
     assert len(texts) == len(golds), "every plan has its .txt and its .gold.json"
-    numbers = [p.name[:2] for p in golds]
+    numbers = [int(p.name.split("_", 1)[0]) for p in golds]
     assert len(set(numbers)) == len(numbers), "NN is unique within a split"
