@@ -36,7 +36,7 @@ def window(text: str, year: int | None = 2024) -> tuple[str, date | None, date |
     return item.kind, item.start, item.end
 
 
-TASKS = "二、工作安排\n{}\n"
+TASKS = "二、主要任务\n{}\n"
 
 
 # --- ranges: every joiner keeps both ends ---------------------------------------------
