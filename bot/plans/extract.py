@@ -61,7 +61,8 @@ _FIELD_HEADING = re.compile(
 _LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
 # 时间：, 时间为, 时间暂定, 时间定于, 时间拟定在: a label whose value is the date.
 _LABEL_BEFORE = re.compile(
-    rf"(?:(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)"
+    rf"(?:(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)?\s*(?:从|自)\s*"
+    r"|\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)"
     # "(时间9月16日升旗仪式)": a bracketed note opening with its label
     r"|(?<=\()\s*(?P<plabel>时间|日期)\s*)$"
 )
@@ -592,7 +593,7 @@ class _Builder:
         completion = c.cell_alone or (
             c.label is not None and bool(_COMPLETION_LABEL.search(c.label))
         )
-        if x.before or completion:
+        if (x.before and x.shape != "range") or completion:
             return "deadline", False
         # A heading becomes a phase through its own date, or through a time label
         # right under it ("(一)动员部署 ⏎ 时间：3月1日至15日"); never inside another phase.
@@ -611,7 +612,7 @@ class _Builder:
             or c.paren is not None
             or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
-            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
+            or ((c.first_body or c.in_segment) and x.shape == "range" and self._is_step(c.heading))
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
