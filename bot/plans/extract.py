@@ -627,6 +627,14 @@ class _Builder:
             # before any heading, it is the whole campaign's window.
             heading_phase = False
             named_stretch = c.paren is not None
+        if (
+            x.shape in ("range", "period")
+            and c.label_direct
+            and c.heading is None
+            and not completion
+        ):
+            # "活动时间：2013年3月—4月" with no heading above it: the plan's own window.
+            return "phase", False
         if x.shape in ("range", "period") and self._batch_or_named_period(x):
             return "phase", False
         if x.shape == "range":
@@ -702,6 +710,8 @@ class _Builder:
                 h = heading.parent
         if h is None or self._label_heading(h) is not None:
             return None
+        if self.doc.headings[h].parent is None and _PLAN_LEVEL.search(self.heading_title(h)):
+            return None  # "一、入党积极分子培训安排": the plan's own activity and its schedule
         return h
 
     def _schedule_heading(self, h: int) -> bool:
@@ -1624,6 +1634,7 @@ _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
+_PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
 
