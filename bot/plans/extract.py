@@ -628,6 +628,16 @@ class _Builder:
             heading_phase = False
             named_stretch = c.paren is not None
         if (
+            x.shape == "period"
+            and c.heading is None
+            and c.cell is None
+            and not x.before
+            and self._announces(x)
+        ):
+            # "将于2021年第一季度进行换届", "决定于今年8月，在全镇开展…行动": the opening
+            # paragraph announcing when the plan's activity takes place.
+            return "phase", False
+        if (
             x.shape in ("range", "period")
             and c.label_direct
             and c.heading is None
@@ -694,6 +704,11 @@ class _Builder:
         top = self.doc.top(h)
         heading = self.doc.headings[top]
         return bool(_REPORT_SECTION.search(self.norm, heading.title_start, heading.seg_end))
+
+    def _announces(self, x: DateExpr) -> bool:
+        s, e = self.doc.sentence_at(x.start)
+        m = _ANNOUNCE.search(self.norm, max(s, x.start - 40), min(e, x.end + 40))
+        return m is not None and _PAST_TENSE.search(self.norm, s, e) is None
 
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
@@ -1634,6 +1649,11 @@ _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
+# … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
+_ANNOUNCE = re.compile(
+    r"(?:将|决定|定于|拟)[^,;。]{0,16}?(?:集中)?(?:进行|开展|举行|举办|启动|实施)"
+    r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
+)
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
