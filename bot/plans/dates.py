@@ -130,7 +130,14 @@ def _festival(p: str) -> str:
 
 
 _RECUR = (
-    r"(?:每\s*(?:个\s*)?月(?:的)?"
+    # 1次/月, 一月一次, 一年二次, 按月: a frequency written as a rate
+    r"(?:(?:[1-9一二两三四]\s*次\s*/\s*(?P<r_rate>月|季度?|年)"
+    r"|(?<![\d〇零○一二三四五六七八九十])[一每]\s*(?P<r_per>月|季度?|年)\s*[一二两三四1-4]\s*次"
+    r"|按\s*(?P<r_by>月)(?=\s*(?:交纳|缴纳|收缴|报送|上报)))"
+    r"|每\s*(?:个\s*)?月(?:的)?"
+    # 每月最后一周的周五, 每月的第一个星期三, 每月首个工作日: a day the rule cannot hold
+    r"(?:\s*(?P<r_mw>(?:第[一二三四1-4]个?|最后一个?|首个|末)\s*(?:周|星期|礼拜|工作日)"
+    r"(?:\s*[一二三四五六日天])?(?:\s*的?\s*(?:周|星期|礼拜)\s*[一二三四五六日天])?))?"
     rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*月?(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
     r"|(?:每\s*(?:个\s*)?|按\s*(?=季))(?:季度?|(?<=每)\s*(?:三|3)\s*个\s*月)(?:的)?"
     rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第[一1]个月|首月)\s*的?\s*(?P<r_qd1>{_D})\s*[日号]"
@@ -761,8 +768,13 @@ def _rule_day(day: str | None, part: str | None, xun: str | None) -> int | None:
 def _recurring(m: re.Match[str]) -> DateExpr:
     text = m.group("RECUR")
     head = re.sub(r"\s", "", text)[:3]
+    rate = m.group("r_rate") or m.group("r_per") or m.group("r_by")
     try:
-        if re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
+        if rate is not None:
+            rule = RecurringRule(
+                freq="monthly" if rate == "月" else "annual" if rate == "年" else "quarterly"
+            )
+        elif re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
             rule = RecurringRule(freq="quarterly")
         elif head.startswith("每月") or head.startswith("每个月"):
             rule = RecurringRule(

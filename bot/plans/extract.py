@@ -581,12 +581,19 @@ class _Builder:
         if x.shape == "recurring":
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
+            clause_end = self._clause(x.start)[1]
             if bare and (
                 _RATE_AFTER.match(self.norm, x.end)
                 or _QUALIFIES.match(self.norm, x.start)
                 or _QUALIFIES_NOUN.match(self.norm, x.end)
             ):
                 return None, False
+            if (
+                rule is not None
+                and rule.freq == "annual"
+                and _DURING.match(self.norm, x.end, clause_end)
+            ):
+                return None, False  # 每年“七一”、“国庆”等节庆日期间: no bound
             return "recurring", False
         if x.shape == "ongoing":
             return ("ongoing" if self._ongoing_slot(x, c) else None), False
@@ -713,6 +720,15 @@ class _Builder:
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
         return _HOLDS_ACTIVITY.search(self.norm, s, e) is not None
+
+    def _done_regularly(self, x: DateExpr, clause_end: int) -> bool:
+        """A bare 每月/每季度/每年 sets a schedule only when something is done that often:
+        a count follows (每月至少一次, 1次/季度) or an act (每月召开, 每季度报送); 每月工资收入,
+        每年五星级…比例, 对每月主题党日活动作出要求 name amounts or things."""
+        text = self.norm[x.start : x.end]
+        if "次" in text or "按" in text or not _BARE_TEXT.fullmatch(text):
+            return True  # 1次/月, 按月, 每月最后一周的周五: more than a bare 每月
+        return _REGULAR_ACT.match(self.norm, x.end, max(x.end, clause_end)) is not None
 
     def _activity_heading(self, h: int | None) -> int | None:
         """The heading of the activity a time label belongs to: the heading itself, or
@@ -1053,6 +1069,15 @@ class _Builder:
             found.append(f)
         found = self._listed_with(found)
         found = self._standing_dates(found)
+        # A bare 每月/每年 left over (not completed by a date it governs) is a schedule
+        # only when something is done that often.
+        found = [
+            f
+            for f in found
+            if not (f.kind == "recurring" and _bare(f.expr))
+            or f.cell is not None  # a table's 完成时限 column: 每月
+            or self._done_regularly(f.expr, self._clause(f.expr.start)[1])
+        ]
         self._year_of_the_heading(found)
         self._year_of_the_sentence(found)
         self._roll_phases(found)
@@ -1114,12 +1139,14 @@ class _Builder:
                 and previous.expr.rule.month is None
                 and f.kind == "deadline"
                 and x.last is not None
-                and _NEXT_YEAR.match(self.norm, x.start)
+                and not x.explicit_year
+                and (_NEXT_YEAR.match(self.norm, x.start) or _bare(previous.expr))
                 and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
             ):
+                # "每年至少召开1次组织生活会，一般安排在第四季度": the yearly rule's time.
                 out[-1] = f
                 f.kind = "recurring"
-                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                f.expr = replace(x, shape="recurring", rule=self._annual(x), first=None, last=None)
                 continue
             if (
                 previous is not None
@@ -1194,7 +1221,7 @@ class _Builder:
             if id(f) in standing:
                 assert x.last is not None
                 f.kind = "recurring"
-                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                f.expr = replace(x, shape="recurring", rule=self._annual(x), first=None, last=None)
         for f in early:
             if id(f) in standing:
                 continue
@@ -1206,6 +1233,16 @@ class _Builder:
             if (last - issued).days <= 366:
                 f.expr = replace(x, first=first, last=last)
         return out
+
+    def _annual(self, x: DateExpr) -> RecurringRule:
+        """The yearly rule of a date: its day, or the month's last (-1) when the date is a
+        month's end or a period's (1月底前, 第四季度) rather than a day written out."""
+        assert x.last is not None
+        day = x.last.day
+        written_day = re.search(r"[日号]", self.norm[x.start : x.end]) is not None
+        if not written_day and day == calendar.monthrange(x.last.year, x.last.month)[1]:
+            return RecurringRule(freq="annual", month=x.last.month, day=-1)
+        return RecurringRule(freq="annual", month=x.last.month, day=day)
 
     def _clause(self, pos: int) -> tuple[int, int]:
         s, e = self.doc.sentence_at(pos)
@@ -1654,6 +1691,15 @@ _ANNOUNCE = re.compile(
     r"(?:将|决定|定于|拟)[^,;。]{0,16}?(?:集中)?(?:进行|开展|举行|举办|启动|实施)"
     r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
 )
+_REGULAR_ACT = re.compile(
+    r"[^,;。]{0,24}?(?:[一二两三四1-4]\s*(?:次|回|天|篇|本|人|期)|不少于|以上)"
+    r"|[^,;。]{0,6}?(?:召开|开展|组织|进行|举行|举办|报送|上报|交纳|缴纳|收缴|学习|检查|考核|评议|通报"
+    r"|分析|研究|听取|讲|汇报|报告|公示|公布|更新|总结|走访|谈心|筛选|刊载|通读|撰写|阅读|交流|展示"
+    r"|调度|督查|督导|讲评|点评|确定|安排|固定)"
+    r"|\s*(?:要|须|应)?\s*(?:向|对)"
+)
+_BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
+_DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
@@ -1683,10 +1729,6 @@ _NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
 
 def _bare(x: DateExpr) -> bool:
     return x.rule is not None and x.rule.day is None and x.rule.month is None
-
-
-def _annual(day: date) -> RecurringRule:
-    return RecurringRule(freq="annual", month=day.month, day=day.day)
 
 
 def _window_start(f: _Found) -> date | None:
