@@ -73,13 +73,15 @@ _AT_BEFORE = re.compile(
     r"|(?<![存现正实所旨内自好])在"
     r"|截止到?|截至到?|截止(?:日期|时间)(?:为|是)?|不晚于|不迟于|不超过|最迟|最晚|直到"
     r"|(?:即日|今日|现在|今)?起\s*(?:至|到)"
-    r"|利用"
+    r"|利用|决定|拟定|确定"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
 # An upper limit, whose date is an end and no window: 截止到10月, 不超过10月上旬.
 _LIMIT_BEFORE = re.compile(
-    r"(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?\s*$"
+    r"(?:(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?"
+    # "——到2021年2月，街道制定工作方案": a target by then (not 达到, 收到 …)
+    r"|(?:^|(?<=[,;。:\s—\-(]))(?:力争)?到)\s*$"
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:分别|各|均)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
@@ -397,6 +399,7 @@ class _Builder:
         self._doers: dict[tuple[int, int], list[tuple[int, Owner]]] = {}
         self._heading_owners: dict[int, Owner] = {}
         self._organisers: dict[int, Owner | None] = {}
+        self._intros: dict[int, str | None] = {}
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -771,12 +774,38 @@ class _Builder:
         return m.start() if m else -1
 
     def _is_step(self, h: int | None) -> bool:
-        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排)."""
-        if h is None or self.doc.headings[h].parent is None:
+        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排), or
+        under a line introducing one ("推荐程序及时间安排：" ⏎ 1、… 2、…)."""
+        if h is None:
             return False
         parent = self.doc.headings[h].parent
-        assert parent is not None
-        return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+        if parent is not None:
+            return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+        intro = self._intro_line(h)
+        return intro is not None and bool(_STEP_SECTION.search(intro))
+
+    def _intro_line(self, h: int) -> str | None:
+        """The body line ending with a colon just above the list heading ``h`` opens."""
+        first = h
+        style = self.doc.headings[h].style
+        while (
+            first > 0
+            and self.doc.headings[first - 1].style == style
+            and self.doc.headings[first - 1].parent is None
+        ):
+            first -= 1
+        if first not in self._intros:
+            self._intros[first] = None
+            pos = self.doc.headings[first].line_start - 1
+            while pos >= 0:
+                line = self.doc.line_at(pos)
+                if line.kind != "blank":
+                    text = self.norm[line.start : line.end].strip()
+                    if line.kind == "body" and text.endswith(":"):
+                        self._intros[first] = text
+                    break
+                pos = line.start - 1
+        return self._intros[first]
 
     def _batch_or_named_period(self, x: DateExpr) -> bool:
         """A stretch of time that is a stage by what the sentence calls it: a batch
