@@ -85,7 +85,7 @@ _LIMIT_BEFORE = re.compile(
 )
 _VERB_AFTER = re.compile(
     r"\s*(?:分别|各|均)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
-    r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面"
+    r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面|达到|实现|销号|建成"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 _ISSUED_DOC = re.compile(r"[^。;]{0,24}?(?:印发|出台|下发|颁布|发布)(?:了)?\s*(?:《|\()")
@@ -687,6 +687,10 @@ class _Builder:
             c.label is not None
             or c.cue
             or (c.in_segment and c.paren is not None)
+            # "1、举办培训班。（2016年6月4日）", "（3月25日左右）": a bracket holding only the time
+            or (c.paren is not None and self._paren_only_time(x, c.paren))
+            # "3、3月16日（第3周）发展对象考核" in a schedule: a step opening with its day
+            or (c.in_segment and self._opens_step(x, c.heading))
             or c.cell is not None  # a task table's cell: 上半年、三季度任务分别为…
         ):
             return "deadline", False
@@ -714,6 +718,15 @@ class _Builder:
         top = self.doc.top(h)
         heading = self.doc.headings[top]
         return bool(_REPORT_SECTION.search(self.norm, heading.title_start, heading.seg_end))
+
+    def _paren_only_time(self, x: DateExpr, paren: tuple[int, int]) -> bool:
+        rest = self.norm[paren[0] + 1 : x.start] + self.norm[x.end : paren[1]]
+        return _PAREN_REST.fullmatch(rest) is not None
+
+    def _opens_step(self, x: DateExpr, h: int | None) -> bool:
+        if h is None or not self._is_step(h):
+            return False
+        return self._last(_NON_SPACE, self.doc.headings[h].title_start, x.start) < 0
 
     def _announces(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
@@ -1716,8 +1729,12 @@ _REPORT_SECTION = re.compile(
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
 # … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
+_PAREN_REST = re.compile(
+    r"\s*(?:左右|前后|当天|前|之前|以前)?\s*(?:\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+    r"\s*(?:(?:上午|下午|中午|晚上|早上)?\s*(?:\d{1,2}\s*[:点时](?:\s*\d{1,2})?)?)?\s*"
+)
 _ANNOUNCE = re.compile(
-    r"(?:将|决定|定于|拟)[^,;。]{0,16}?(?:集中)?(?:进行|开展|举行|举办|启动|实施)"
+    r"(?:将|决定|定于|拟)[^;。]{0,20}?(?:集中)?(?:进行|开展|举行|举办|启动|实施)"
     r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
 )
 _REGULAR_ACT = re.compile(
