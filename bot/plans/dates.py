@@ -876,7 +876,72 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
         ]
         found = sorted(found + listed, key=lambda x: x.start)
-    return _yearly_lists(text, _days_of_the_month_before(text, _join_from_to(text, found)))
+    joined = _days_of_the_month_before(text, _join_from_to(text, found))
+    return _yearly_lists(text, _days_listed(text, joined))
+
+
+_DAY_AFTER = re.compile(
+    rf"\s*(?P<j>[、和及与])\s*(?P<d>{_D})(?!\d)\s*[日号](?P<two>\s*(?:两|二|2)\s*天)?(?!\s*前)"
+)
+_OR = re.compile(r"\s*或(?:者)?\s*")
+
+
+def _days_listed(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Days listed after a date with its month: 6月11日、18日 is two days, 12月19日和20日
+    (or 4月11日、12日两天) one stretch of two; 11月底或12月初, either, is one window."""
+    out: list[DateExpr] = []
+    i = 0
+    while i < len(found):
+        x = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (
+            nxt is not None
+            and x.first is not None
+            and nxt.last is not None
+            and x.rule is None
+            and nxt.rule is None
+            and (m := _OR.match(text, x.end)) is not None
+            and m.end() == nxt.start
+            and x.first <= nxt.last
+        ):
+            out.append(
+                DateExpr(
+                    x.start,
+                    nxt.end,
+                    "range",
+                    x.first,
+                    nxt.last,
+                    explicit_year=x.explicit_year or nxt.explicit_year,
+                )
+            )
+            i += 2
+            continue
+        out.append(x)
+        i += 1
+        if x.shape != "day" or x.last is None or x.rule is not None or x.before:
+            continue
+        pos, last, base = x.end, x.last, x
+        while (m := _DAY_AFTER.match(text, pos)) is not None and (
+            i >= len(found) or found[i].start >= m.end()
+        ):
+            try:
+                day = _day(last.year, last.month, _num(m.group("d")))
+            except _NotADate:
+                break
+            if day <= last:
+                break
+            if ((day - last).days == 1 and m.group("j") != "、") or m.group("two"):
+                # consecutive days (19日和20日, 11日、12日两天): one stretch
+                base = DateExpr(
+                    base.start, m.end(), "range", base.first, day, explicit_year=base.explicit_year
+                )
+                out[-1] = base
+            else:
+                out.append(
+                    DateExpr(m.start(), m.end(), "day", day, day, explicit_year=x.explicit_year)
+                )
+            pos, last = m.end(), day
+    return out
 
 
 _LIST_JOIN = re.compile(r"\s*(?:(?P<and>和|、|及|与|以及)|(?P<to>至|到|-{1,3}|~))\s*")
