@@ -82,7 +82,7 @@ _EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
     r"|三\s*·?\s*八|六\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节|清明"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -156,7 +156,9 @@ _RECUR = (
 # sentence dates the event, 于“七一”前后召开; the extractor wants that cue).
 _FEST = (
     rf"{_festival('f_')}"
-    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右)))".format(
+    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右))"
+    # "在清明节组织扫墓", "“八一”节与消防中队组织共建": the festival is when the act is
+    r"|(?P<f_at>(?<=节)(?=\s*(?:[,，]\s*)?(?:在|与|和|组织|开展|举行|举办|召开|慰问|走访|祭扫|看望))))".format(
         before=_BEFORE, eve=_EVE
     )
 )
@@ -184,6 +186,11 @@ _FROM_BETWEEN = re.compile(
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 至20241月: "2024年1月" whose 年 a web page dropped.
+_LOSTYEAR = (
+    r"(?<![\d.])(?P<ly_y>(?:19|20)\d{2})(?P<ly_m>1[0-2]|0?[1-9])\s*月(?:份)?"
+    rf"(?:(?P<ly_mp>底|末)|\s*(?P<ly_d>{_D})(?!\d)\s*[日号])?(?P<ly_before>{_BEFORE})?"
+)
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
 _LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
 # 到2023年，… / 截至2025年: a year given as a time limit, due on its last day. Only after
@@ -248,6 +255,7 @@ _GRAMMAR = re.compile(
             ("SDAY", _SDAY),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
+            ("LOSTYEAR", _LOSTYEAR),
             ("LOSTMONTH", _LOSTMONTH),
             ("DAYONLY", _DAYONLY),
             ("YEARLIMIT", _YEARLIMIT),
@@ -279,6 +287,7 @@ _FESTIVALS = {
     "六一": (6, 1),
     "儿童节": (6, 1),
     "教师节": (9, 10),
+    "清明": (4, 5),  # the solar term moves: see _qingming
 }
 # 春节 (the lunar new year) by year: the day a plan's 春节前 falls due.
 _SPRING_FESTIVAL = {
@@ -730,6 +739,15 @@ def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
     return _FESTIVALS[name]
 
 
+_CELEBRATED = re.compile(r"(?:庆祝|庆|迎|纪念|结合|围绕|欢度|喜迎)\s*$")
+
+
+def _qingming(year: int) -> date:
+    """清明 (a solar term, 4 or 5 April): the usual formula for 2001–2099."""
+    y = year % 100
+    return date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
+
+
 def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
     if plan_year is None:
         raise _NoYear
@@ -737,6 +755,8 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         if plan_year not in _SPRING_FESTIVAL:
             raise _NotADate("春节")
         when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    elif re.sub(r"[\s·]", "", m.group("f_f")) == "清明":
+        when = _qingming(plan_year)
     elif re.sub(r"[\s·]", "", m.group("f_f")) == "元旦":
         # 元旦前 in a year's plan is the New Year's Day that closes it.
         when = date(plan_year + 1, 1, 1)
@@ -744,13 +764,17 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         when = date(plan_year, *_festival_day(m, "f_"))
     if m.group("f_eve") is not None:
         when = date.fromordinal(when.toordinal() - 1)
+    if m.group("f_at") is not None and _CELEBRATED.search(
+        m.string, max(0, m.start() - 4), m.start()
+    ):
+        raise _NotADate("the occasion, not the time")  # 庆祝“三八”, 结合学雷锋纪念日
     return DateExpr(
         m.start(),
         m.end(),
         "day",
         when,
         when,
-        before=m.group("f_around") is None,
+        before=m.group("f_before") is not None or m.group("f_eve") is not None,
         festival=re.sub(r"[\s·]", "", m.group("f_f")),
     )
 
@@ -1039,6 +1063,19 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
     if kind == "DAYONLY":
         # Resolved against the date before it in scan_dates; a marker until then.
         return DateExpr(m.start(), m.end(), "day", rule=None, before=True, festival="day-only")
+    if kind == "LOSTYEAR":
+        atom = _Atom(
+            year=_year(m.group("ly_y")),
+            month=int(m.group("ly_m")),
+            day=_num(m.group("ly_d")) if m.group("ly_d") else None,
+            month_part=m.group("ly_mp"),
+        )
+        assert atom.year is not None
+        first, last = _interval(atom, atom.year)
+        before = m.group("ly_before") is not None
+        return DateExpr(
+            m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
+        )
     if kind == "LOSTMONTH":
         return _lost_month(m, plan_year)
     if kind == "NRANGE":
