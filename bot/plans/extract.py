@@ -875,6 +875,24 @@ class _Builder:
         end = self.doc.sentence_at(x.start)[1]
         return _DONE.search(self.norm, x.end, min(max(end, x.end), x.end + 24)) is not None
 
+    def _news(self, x: DateExpr) -> bool:
+        """A report of an event: "3月23日下午，…第一次会议在…召开，会议由…主持" on a page
+        posted the next day. A day opening its sentence, told without anything still to
+        do (将, 拟, 请, 要 …), before the page's posting date or told as done (召开了,
+        会议由…主持, 审议通过), is no date the plan sets."""
+        if x.shape != "day" or x.before or x.last is None:
+            return False
+        s, e = self.doc.sentence_at(x.start)
+        lead = self._last(_NOT_SPACE_OR_PAREN, s, x.start)
+        if lead >= 0 and self.norm[lead] not in ",:":
+            return False
+        if _STILL_TO_DO.search(self.norm, s, e) or not _EVENT_TOLD.search(self.norm, x.end, e):
+            return False
+        posted = self.doc.meta_dates[0] if self.doc.meta_dates else self.issued
+        if posted is not None and 0 <= (posted - x.last).days <= 45:
+            return True
+        return _TOLD_DONE.search(self.norm, x.end, e) is not None
+
     def _issued_then(self, x: DateExpr) -> bool:
         """ "6月10日，省委印发《…方案》": when a document was issued is background, not a
         date the plan sets (a limit, 6月10日前印发, stays)."""
@@ -1094,6 +1112,7 @@ class _Builder:
                 or self._as_of(x)
                 or self._issued_then(x)
                 or self._done_then(x)
+                or self._news(x)
             ):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
@@ -1726,6 +1745,11 @@ _YEAR_HEADING = re.compile(
 )
 _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
+)
+_EVENT_TOLD = re.compile(r"召开|举行|举办|齐聚|会议|大会|座谈会|仪式")
+_STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
+_TOLD_DONE = re.compile(
+    r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
 # … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).

@@ -40,6 +40,9 @@ _CLUTTER_LABEL = re.compile(
     r"|录入时间|上传时间|浏览|浏览次数|点击|点击数|点击率|阅读|阅读量|阅读次数|责任编辑|编辑|责编"
     r"|审核|审稿|导语|摘要|关键词|关键字|标签|字号|字体|供稿|投稿|文章编号|所属栏目|栏目)\s*:"
     r"|^\s*(?:时间|日期)\s*:\s*(?:\d{4}\s*[-/.]\s*\d|[^,;。]{4,16}\s\d{1,2}:\d{2})"
+    # A government page's metadata table: 生成日期 | 2017-10-11 | 公开方式 | 主动公开
+    r"|^\s*(?:生成日期|成文日期|发文日期|签署日期|登记日期|公开日期|索引号|发文字号|发布机构"
+    r"|组配分类|主题分类|公开方式|公开范围|信息时效期|发文机构)\s*(?::|\|)"
 )
 _CLUTTER_ANYWHERE = re.compile(
     r"浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+|阅读\s*:?\s*\d+\s*次|(?:发布|更新)时间\s*:"
@@ -141,6 +144,7 @@ class Document:
     meta_years: list[int]
     date_line_dates: list[date] = field(default_factory=list)  # the issue dates, in order
     docno_years: list[int] = field(default_factory=list)  # 直党组〔2010〕10号
+    meta_dates: list[date] = field(default_factory=list)  # a web page's 发布日期, in order
     _heading_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -349,6 +353,7 @@ def parse(text: str, norm: str) -> Document:
     date_line_dates: list[date] = []
     docno_years: list[int] = []
     meta_years: list[int] = []
+    meta_dates: list[date] = []
     for line in lines:
         if line.kind in ("clutter", "docno", "dateline"):
             raw = norm[line.start : line.end]
@@ -363,10 +368,14 @@ def parse(text: str, norm: str) -> Document:
                 docno_years.append(int(m.group(1)))
             elif line.kind == "clutter" and (m := _META_DATE.search(raw)) and _is_meta(raw):
                 meta_years.append(int(m.group("y")))
+                if (posted := _line_date(raw)) is not None:
+                    meta_dates.append(posted)
             scan[line.start : line.end] = MASK * (line.end - line.start)
     for m in _INLINE_MASK.finditer(norm):
         if m.group("meta"):
             meta_years.append(int(m.group("y")))
+            if (posted := _line_date(m.group("meta"))) is not None:
+                meta_dates.append(posted)
         scan[m.start() : m.end()] = MASK * (m.end() - m.start())
     headings = _build_headings(norm, lines)
     return Document(
@@ -380,6 +389,7 @@ def parse(text: str, norm: str) -> Document:
         date_line_dates=date_line_dates,
         docno_years=docno_years,
         meta_years=meta_years,
+        meta_dates=meta_dates,
     )
 
 
