@@ -655,6 +655,8 @@ class _Builder:
         ):
             # "活动时间：2013年3月—4月" with no heading above it: the plan's own window.
             return "phase", False
+        if not x.before and not c.cue and _QUALIFIES_AFTER.match(self.norm, x.end):
+            return None, False  # 3—9月的…活动的总结, 7—12月份党费回执单: which, not when
         if x.shape in ("range", "period") and self._batch_or_named_period(x):
             return "phase", False
         if x.shape == "range":
@@ -681,6 +683,12 @@ class _Builder:
             return "deadline", False  # a window given to one task: due at its end
         if c.starts:
             return None, False
+        if (
+            x.festival is not None
+            and not x.before
+            and _SERIES.search(self.norm, x.end, self._clause(x.start)[1])
+        ):
+            return None, False  # 在“七一”前后开展系列庆祝活动: a series has no bound
         if x.shape == "period" and heading_phase and named_stretch:
             return "phase", True  # "（一）调查摸底，健全台帐（2022年4月）"
         if (
@@ -1747,6 +1755,8 @@ _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
 )
 _EVENT_TOLD = re.compile(r"召开|举行|举办|齐聚|会议|大会|座谈会|仪式")
+_QUALIFIES_AFTER = re.compile(r"\s*(?:的(?!\s*(?:前|时候))|份?(?:党费|工资|收入|回执|报表))")
+_SERIES = re.compile(r"系列")
 _STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
 _TOLD_DONE = re.compile(
     r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
