@@ -101,7 +101,7 @@ def _month_part(p: str) -> str:
         rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
         rf"|\s*(?P<{p}x>{_XUN})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
-        rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
+        rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)~\-至到]))))?"
     )
 
 
@@ -181,7 +181,7 @@ _RANGE = (
 # where no date is.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_BETWEEN = re.compile(
-    r"\s*(?:(?:全面|正式)?(?:开始|启动)|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
+    r"\s*(?:(?:全面|正式)?(?:开始|启动)|(?P<qi>起(?:\s*(?:持续|陆续|逐步))?(?:\s*(?:开展|进行|实施))?))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
 )
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
@@ -954,7 +954,7 @@ def _days_listed(text: str, found: list[DateExpr]) -> list[DateExpr]:
                 break
             if day <= last:
                 break
-            if ((day - last).days == 1 and m.group("j") != "、") or m.group("two"):
+            if (day - last).days == 1 and (m.group("j") != "、" or m.group("two")):
                 # consecutive days (19日和20日, 11日、12日两天): one stretch
                 base = DateExpr(
                     base.start, m.end(), "range", base.first, day, explicit_year=base.explicit_year
