@@ -623,6 +623,8 @@ class _Builder:
             or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
             or ((c.first_body or c.in_segment) and x.shape == "range" and self._is_step(c.heading))
+            # "11、6月中旬总结会" in a schedule: a step keyed by its time
+            or (x.shape == "period" and c.in_segment and self._opens_step(x, c.heading))
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
@@ -894,7 +896,7 @@ class _Builder:
         lead = self._last(_NOT_SPACE_OR_PAREN, s, x.start)
         if lead >= 0 and self.norm[lead] not in ",:":
             return False
-        if _STILL_TO_DO.search(self.norm, s, e) or not _EVENT_TOLD.search(self.norm, x.end, e):
+        if _STILL_TO_DO.search(self.norm, x.end, e) or not _EVENT_TOLD.search(self.norm, x.end, e):
             return False
         posted = self.doc.meta_dates[0] if self.doc.meta_dates else self.issued
         if posted is not None and 0 <= (posted - x.last).days <= 45:
