@@ -98,7 +98,9 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上))"
+        # 7月16——7月25日: the first day's 日 left out before the dash
+        r"|(?=\s*(?:-{1,3}|~|至|到)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))"
         rf"|\s*(?P<{p}x>{_XUN})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
         rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)~\-至到]))))?"

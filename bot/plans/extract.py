@@ -802,8 +802,8 @@ class _Builder:
         if h is None:
             return False
         parent = self.doc.headings[h].parent
-        if parent is not None:
-            return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+        if parent is not None and _STEP_SECTION.search(normalize(self.heading_title(parent))):
+            return True
         intro = self._intro_line(h)
         return intro is not None and bool(_STEP_SECTION.search(intro))
 
@@ -811,10 +811,11 @@ class _Builder:
         """The body line ending with a colon just above the list heading ``h`` opens."""
         first = h
         style = self.doc.headings[h].style
+        parent = self.doc.headings[h].parent
         while (
             first > 0
             and self.doc.headings[first - 1].style == style
-            and self.doc.headings[first - 1].parent is None
+            and self.doc.headings[first - 1].parent == parent
         ):
             first -= 1
         if first not in self._intros:
