@@ -89,12 +89,13 @@ _VERB_AFTER = re.compile(
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 _ISSUED_DOC = re.compile(r"[^。;]{0,24}?(?:印发|出台|下发|颁布|发布)(?:了)?\s*(?:《|\()")
-_AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*$")
+_LABEL_THEN = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)[^,;。()]{{0,12}}$")
+_AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*(?:\d{2}\s*年)?\s*$")
 # … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
 _AS_OF_AFTER = re.compile(
     r"\s*(?![前止以之内]|[上下中晚早]午|晚上|早上|当天)[\u3400-\u9fff][^,;。:!?()]{0,30}?的"
     # … or a count as of that day: 截至2021年底全县共有党支部126个
-    r"|\s*,?[^,;。:!?()]{0,12}?(?:共有|累计|已有|现有|共计|合计|总计)"
+    r"|\s*,?[^,;。:!?()]{0,12}?(?:共有|累计|已有|现有|共计|合计|总计|满\s*\d|不满|未满)"
 )
 # 作为上半年支部学习的重点, 第三季度的主要任务是…: a period given its work as its focus.
 _FOCUS_AFTER = re.compile(r"[^,;。:!?]{0,12}?的(?:工作)?(?:重点|重心|主要任务|中心任务|任务)")
@@ -104,7 +105,7 @@ _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降�
 _QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
 # 每月活动主题, 每年年初: 每 naming a thing (a topic, a plan) or a vague time, not a schedule.
 _QUALIFIES_NOUN = re.compile(
-    r"\s*(?:年初|年中|开学"
+    r"\s*(?:年?初|年中|开学"
     r"|(?:(?!次|开展|组织|召开|举行|举办|进行|报送|上报|提交|制定|研究)[\u3400-\u9fff]){1,4}?"
     r"(?:主题|计划|安排|内容|情况)(?!\s*[一1]次))"
 )
@@ -322,11 +323,20 @@ def _infer_year(
     if doc.meta_years:
         y = doc.meta_years[0]
         return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
+    short = _SHORT_YEAR.search(doc.scan)
+    if short is not None:
+        # "19年上半年拟发展名额", "截止19年3月底": a year written with two digits
+        y = 2000 + int(short.group(1))
+        return y, "text", [f"年份按“{short.group(0)}”读作{y}年，请核对"]
     if source_date is not None:
         y = source_date.year
         return y, "source_date", [f"正文没有年份，按文件日期取{y}年，请核对"]
     return None, None, []
 
+
+_SHORT_YEAR = re.compile(
+    r"(?<![\d\-/.])([0-3]\d)\s*年(?=\s*(?:上半年|下半年|度|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|底|第))"
+)
 
 # "活动时间：2013年3月—4月" above the first heading: the cover says when the plan runs.
 _COVER_LABEL = re.compile(r"\s*[\u3400-\u9fff]{0,6}(?:时间|日期|期限|时限|年度)\s*:")
@@ -400,6 +410,7 @@ class _Builder:
         self._heading_owners: dict[int, Owner] = {}
         self._organisers: dict[int, Owner | None] = {}
         self._intros: dict[int, str | None] = {}
+        self._dummy: dict[int, DateExpr] | None = None
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -516,6 +527,10 @@ class _Builder:
             )
         )
         direct_label = (lm.group("label") or lm.group("plabel")) if lm else None
+        if direct_label is None and paren is not None:
+            # "授课时间为第7至第11周（4月8日-5月10日）": the bracket restates a labelled time
+            lp = _LABEL_THEN.search(norm, max(line.start, paren[0] - 16), paren[0])
+            direct_label = lp.group("label") if lp else None
         if direct_label is None and first_body:
             direct_label = self._label_heading(h)
         # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
@@ -587,7 +602,10 @@ class _Builder:
             clause_end = self._clause(x.start)[1]
             if bare and (
                 _RATE_AFTER.match(self.norm, x.end)
-                or _QUALIFIES.match(self.norm, x.start)
+                or (
+                    _BARE_TEXT.fullmatch(self.norm[x.start : x.end]) is not None
+                    and _QUALIFIES.match(self.norm, x.start) is not None
+                )
                 or _QUALIFIES_NOUN.match(self.norm, x.end)
             ):
                 return None, False
@@ -916,7 +934,7 @@ class _Builder:
         """ "截止20xx年底固定资产…的登记", "截至2020年7月底未按期完成换届的": a date that
         qualifies what follows (the state as of that day) is no deadline; one the
         work must meet (截至6月30日，完成…; 截止到年底前完成) is."""
-        if x.before or not _AS_OF_BEFORE.search(self.norm, max(0, x.start - 4), x.start):
+        if x.before or not _AS_OF_BEFORE.search(self.norm, max(0, x.start - 8), x.start):
             return False
         return bool(_AS_OF_AFTER.match(self.norm, x.end)) and not _VERB_AFTER.match(
             self.norm, x.end
@@ -1109,6 +1127,10 @@ class _Builder:
         found: list[_Found] = []
         for x in self.exprs:
             if x.unresolved:
+                yearly = self._yearly_without_year(x, found)
+                if yearly is not None:
+                    found[-1] = yearly  # 每年…，次年1月底前: a rule needs no year
+                    continue
                 expression = clean(doc.text[x.start : x.end])
                 warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
                 continue
@@ -1189,6 +1211,29 @@ class _Builder:
             kept.add(id(x))
             extra.append(f)
         return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
+
+    def _yearly_without_year(self, x: DateExpr, found: list[_Found]) -> _Found | None:
+        """A date with no year to read it in, completing the bare 每年 just before it in
+        its sentence ("每年至少召开1次，一般安排在第四季度", "每年…，于次年1月底前报送"):
+        the yearly rule's time, which needs no year."""
+        previous = found[-1] if found else None
+        if (
+            previous is None
+            or previous.kind != "recurring"
+            or previous.expr.rule is None
+            or previous.expr.rule.freq != "annual"
+            or previous.expr.rule.month is not None
+            or self.doc.sentence_at(previous.expr.start) != self.doc.sentence_at(x.start)
+        ):
+            return None
+        if self._dummy is None:
+            self._dummy = {d.start: d for d in scan_dates(self.doc.scan, 2001)}
+        read = self._dummy.get(x.start)
+        if read is None or read.last is None or read.rule is not None:
+            return None
+        rule = self._annual(read)
+        expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
+        return _Found(expr, "recurring", previous.heading, previous.in_segment)
 
     def _standing_dates(self, found: list[_Found]) -> list[_Found]:
         """Dates that repeat rather than fall once.
