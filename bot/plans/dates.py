@@ -135,7 +135,9 @@ _RECUR = (
     # 1次/月, 一月一次, 一年二次, 按月: a frequency written as a rate
     r"(?:(?:[1-9一二两三四]\s*次\s*/\s*(?P<r_rate>月|季度?|年)"
     r"|(?<![\d〇零○一二三四五六七八九十])[一每]\s*(?P<r_per>月|季度?|年)\s*[一二两三四1-4]\s*次"
-    r"|按\s*(?P<r_by>月)(?=\s*(?:交纳|缴纳|收缴|报送|上报)))"
+    r"|按\s*(?P<r_by>月)(?=\s*(?:交纳|缴纳|收缴|报送|上报))"
+    # 年底一总结, 年终一考评: once a year, at its end
+    r"|(?<![\u3400-\u9fff])(?P<r_ye>年底|年终)\s*一\s*(?=[\u3400-\u9fff]{2}))"
     r"|每\s*(?:个\s*)?月(?:的)?"
     # 每月最后一周的周五, 每月的第一个星期三, 每月首个工作日: a day the rule cannot hold
     r"(?:\s*(?P<r_mw>(?:第[一二三四1-4]个?|最后一个?|首个|末)\s*(?:周|星期|礼拜|工作日)"
@@ -796,7 +798,9 @@ def _recurring(m: re.Match[str]) -> DateExpr:
     head = re.sub(r"\s", "", text)[:3]
     rate = m.group("r_rate") or m.group("r_per") or m.group("r_by")
     try:
-        if rate is not None:
+        if m.group("r_ye") is not None:
+            rule = RecurringRule(freq="annual", month=12, day=LAST_DAY)
+        elif rate is not None:
             rule = RecurringRule(
                 freq="monthly" if rate == "月" else "annual" if rate == "年" else "quarterly"
             )

@@ -1162,6 +1162,7 @@ class _Builder:
                 f.phase_title = self._stage_title(x)
             found.append(f)
         found = self._listed_with(found)
+        found = self._without_loose_restatements(found)
         found = self._standing_dates(found)
         # A bare 每月/每年 left over (not completed by a date it governs) is a schedule
         # only when something is done that often.
@@ -1211,6 +1212,28 @@ class _Builder:
             kept.add(id(x))
             extra.append(f)
         return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
+
+    def _without_loose_restatements(self, found: list[_Found]) -> list[_Found]:
+        """An opening sentence announcing the activity loosely (今年上半年将举行…培训班)
+        when the plan labels its window more precisely (授课时间…4月8日-5月10日): one
+        window, on the labelled line."""
+        phases = [f for f in found if f.kind == "phase" and f.expr.first and f.expr.last]
+        loose = [
+            f
+            for f in phases
+            if f.expr.shape == "period"
+            and self.doc.heading_at(f.expr.start) is None
+            and self._announces(f.expr)
+        ]
+        drop = set()
+        for a in loose:
+            assert a.expr.first is not None and a.expr.last is not None
+            for p in phases:
+                if p in loose or p.expr.first is None or p.expr.last is None:
+                    continue
+                if a.expr.first <= p.expr.first and p.expr.last <= a.expr.last:
+                    drop.add(id(a))
+        return [f for f in found if id(f) not in drop] if drop else found
 
     def _yearly_without_year(self, x: DateExpr, found: list[_Found]) -> _Found | None:
         """A date with no year to read it in, completing the bare 每年 just before it in
