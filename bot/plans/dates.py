@@ -187,6 +187,8 @@ _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_BETWEEN = re.compile(
     r"\s*(?:(?:全面|正式)?(?:开始|启动)|(?P<qi>起(?:\s*(?:持续|陆续|逐步))?(?:\s*(?:开展|进行|实施))?))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
 )
+_OPENS_BEFORE = re.compile(r"(?:开班|开课|开始|启动|开幕)(?:时间|日期)?\s*(?:为|是|:|于)\s*$")
+_COMMA_ONLY = re.compile(r"\s*[,，]\s*")
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
@@ -570,14 +572,25 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
             and b_last is not None
             and a.first <= b_last
             and not a.before
-            and (between := _FROM_BETWEEN.match(text, a.end)) is not None
+            and (
+                between := _FROM_BETWEEN.match(text, a.end)
+                # "开班时间为10月20日，10月29日结束": a start label, a comma, an end
+                or (
+                    (
+                        _OPENS_BEFORE.search(text, max(0, a.start - 10), a.start) is not None
+                        and _COMMA_ONLY.match(text, a.end)
+                    )
+                    or None
+                )
+            )
+            is not None
             and between.end() == b.start
             and (
                 (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
-                or between.group("qi") is None
+                or between.groupdict().get("qi") is None
             )
             # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
-            and (between.group("to") is not None or _TO_AFTER.match(text, b.end))
+            and (between.groupdict().get("to") is not None or _TO_AFTER.match(text, b.end))
         ):
             out.append(
                 DateExpr(

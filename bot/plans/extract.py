@@ -314,6 +314,10 @@ def _infer_year(
             # Only bare mentions (关于召开2018年度组织生活会的通知) against the document's
             # own date line (2019年1月9日): the year it was issued in dates its steps.
             return doc.date_line_years[-1], "document_date", []
+        if not dated and doc.docno_years and doc.docno_years[0] != best:
+            # … or against its own number (中新党发〔2020〕35号; "2019年年终考核结果"
+            # in its criteria is the past it looks at)
+            return doc.docno_years[0], "document_date", []
         return best, "text", []
     if doc.date_line_years:
         return doc.date_line_years[0], "document_date", []
@@ -1839,7 +1843,7 @@ _PAREN_REST = re.compile(
     r"\s*(?:(?:上午|下午|中午|晚上|早上)?\s*(?:\d{1,2}\s*[:点时](?:\s*\d{1,2})?)?)?\s*"
 )
 _ANNOUNCE = re.compile(
-    r"(?:将|决定|定于|拟)[^;。]{0,20}?(?:集中)?(?:进行|开展|举行|举办|启动|实施)"
+    r"(?:将|决定|定于|拟)[^;。]{0,20}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
     r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
 )
 _REGULAR_ACT = re.compile(
