@@ -787,8 +787,10 @@ class _Builder:
             heading = self.doc.headings[h]
             if _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
                 h = heading.parent
-        if h is None or self._label_heading(h) is not None:
-            return None
+        if h is None or any(
+            self._label_heading(a) is not None for a in (h, *self.doc.ancestors(h))
+        ):
+            return None  # under the plan's own 培训时间/活动时间: the plan's times
         if self.doc.headings[h].parent is None and _PLAN_LEVEL.search(self.heading_title(h)):
             return None  # "一、入党积极分子培训安排": the plan's own activity and its schedule
         return h
