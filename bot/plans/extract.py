@@ -632,7 +632,9 @@ class _Builder:
         heading_phase = (
             c.heading is not None
             and c.heading not in self.phase_headings
-            and not self._under_phase(c.heading)
+            # a step of a dated schedule (时间进度表：3月中~7月 ⏎ 1、3月9日-3月15日…) is
+            # a stage of its own inside the schedule's window
+            and (not self._under_phase(c.heading) or self._is_step(c.heading, _SCHEDULE_LIST))
             and (c.in_segment or c.label_direct or c.first_body)
         )
         # A stretch of time names a heading's phase when the heading presents it as
@@ -696,7 +698,8 @@ class _Builder:
                 return "phase", False
             if (
                 c.heading is None
-                and self.doc.headings  # an opening paragraph, before the numbered parts
+                # an opening paragraph before the numbered parts, or the activity named
+                and (self.doc.headings or self._this_activity(x))
                 and c.cell is None
                 and not x.before
                 and self._whole_activity(x)
@@ -765,6 +768,11 @@ class _Builder:
         m = _ANNOUNCE.search(self.norm, max(s, x.start - 40), min(e, x.end + 40))
         return m is not None and _PAST_TENSE.search(self.norm, s, e) is None
 
+    def _this_activity(self, x: DateExpr) -> bool:
+        """ "此次读书系列活动从4月23日起…": the sentence names the activity itself."""
+        s, _ = self.doc.sentence_at(x.start)
+        return _THIS_ACTIVITY.match(self.norm, s, x.start) is not None
+
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
         return _HOLDS_ACTIVITY.search(self.norm, s, e) is not None
@@ -820,16 +828,17 @@ class _Builder:
         m = _NON_SPACE.search(self.norm, pos)
         return m.start() if m else -1
 
-    def _is_step(self, h: int | None) -> bool:
+    def _is_step(self, h: int | None, section: re.Pattern[str] | None = None) -> bool:
         """A heading listed under a section of steps or a schedule (实施步骤, 时间安排), or
         under a line introducing one ("推荐程序及时间安排：" ⏎ 1、… 2、…)."""
         if h is None:
             return False
+        section = section or _STEP_SECTION
         parent = self.doc.headings[h].parent
-        if parent is not None and _STEP_SECTION.search(normalize(self.heading_title(parent))):
+        if parent is not None and section.search(normalize(self.heading_title(parent))):
             return True
         intro = self._intro_line(h)
-        return intro is not None and bool(_STEP_SECTION.search(intro))
+        return intro is not None and bool(section.search(intro))
 
     def _intro_line(self, h: int) -> str | None:
         """The body line ending with a colon just above the list heading ``h`` opens."""
@@ -1844,13 +1853,16 @@ _PAREN_REST = re.compile(
     r"\s*(?:左右|前后|当天|前|之前|以前)?\s*(?:\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
     r"\s*(?:(?:上午|下午|中午|晚上|早上)?\s*(?:\d{1,2}\s*[:点时](?:\s*\d{1,2})?)?)?\s*"
 )
+# A list of steps with their own dates (a stage, 阶段, holds tasks instead).
+_SCHEDULE_LIST = re.compile(r"进度|日程|时间[及和与、]?安排|流程|步骤|时间表")
+_THIS_ACTIVITY = re.compile(r"\s*(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)")
 _ANNOUNCE = re.compile(
     r"(?:将|决定|定于|拟)[^;。]{0,20}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
     r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
 )
 _REGULAR_ACT = re.compile(
     r"[^,;。]{0,24}?(?:[一二两三四1-4]\s*(?:次|回|天|篇|本|人|期)|不少于|以上)"
-    r"|[^,;。]{0,6}?(?:召开|开展|组织|进行|举行|举办|报送|上报|交纳|缴纳|收缴|学习|检查|考核|评议|通报"
+    r"|[^,;。]{0,6}?(?:召开|开展|组织(?!生活)|进行|举行|举办|报送|上报|交纳|缴纳|收缴|学习|检查|考核|评议|通报"
     r"|分析|研究|听取|讲|汇报|报告|公示|公布|更新|总结|走访|谈心|筛选|刊载|通读|撰写|阅读|交流|展示"
     r"|调度|督查|督导|讲评|点评|确定|安排|固定)"
     r"|\s*(?:要|须|应)?\s*(?:向|对)"

@@ -99,7 +99,7 @@ _HEADING = re.compile(
 # A line that states a time for what precedes it: "完成时限：2016年6月".
 LABEL = (
     r"(?:完成时限|完成时间|完成期限|办结时限|时限|期限|截止时间|截止日期|时间安排|时间节点|时间要求"
-    r"|进度安排|时间|日期)"
+    r"|进度安排|进度表|时间表|日程表|时间|日期)"
 )
 # Used with match(text, pos): no "^", which would only match at the string's start.
 _LABEL_LINE = re.compile(rf"\s*{LABEL}\s*:")
