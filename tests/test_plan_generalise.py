@@ -685,3 +685,119 @@ def test_what_was_done_in_a_window_is_a_criterion_not_a_deadline() -> None:
 def test_an_event_held_on_a_day_is_dated() -> None:
     text = "二、活动安排\n1、9月15日—9月22日，收集歌曲。\n2、9月22日支部组织生活，学习演唱歌曲。\n"
     assert [i.end for i in items(text)] == [D(2024, 9, 22), D(2024, 9, 22)]
+
+
+# --- schedules, windows of the whole activity, reports ---------------------------------
+
+
+def test_a_dated_schedules_steps_are_stages_inside_its_window() -> None:
+    text = (
+        "某学院2024年发展党员工作要求\n一、发展党员工作时间进度表：3月中~7月\n"
+        "1、3月9日-3月15日学院党委公示发展计划\n2、3月16日发展对象考核\n"
+        "3、3月26日-4月10日各支部召开民主评议会\n4、6月中旬总结会\n"
+    )
+    got = [(i.kind, i.start, i.end) for i in items(text, None)]
+    assert got == [
+        ("phase", D(2024, 3, 11), D(2024, 7, 31)),
+        ("phase", D(2024, 3, 9), D(2024, 3, 15)),
+        ("deadline", None, D(2024, 3, 16)),
+        ("phase", D(2024, 3, 26), D(2024, 4, 10)),
+        ("phase", D(2024, 6, 11), D(2024, 6, 20)),
+    ]
+
+
+def test_a_list_introduced_as_a_schedule_is_steps() -> None:
+    text = (
+        "关于做好发展党员工作的通知\n一、名额\n今年发展党员10名。\n推荐程序及时间安排：\n"
+        "1、举办积极分子培训班。（2024年6月4日）\n2、镇党委组织考察。（2024年6月9日-12日）\n"
+    )
+    got = [(i.kind, i.start, i.end) for i in items(text, None)]
+    assert got == [("deadline", None, D(2024, 6, 4)), ("phase", D(2024, 6, 9), D(2024, 6, 12))]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "经研究，决定于今年8月，在全镇开展非公企业党组织组建专项行动。",
+        "全乡村两委将于2024年第一季度进行换届。",
+    ],
+)
+def test_an_opening_announcement_of_the_activity_is_its_window(sentence: str) -> None:
+    text = f"关于开展专项行动的通知\n各党支部：\n{sentence}现将有关事项通知如下：\n一、目标\n略。\n"
+    (item,) = items(text, 2024)
+    assert item.kind == "phase"
+
+
+def test_a_loose_announcement_yields_to_the_labelled_window() -> None:
+    text = (
+        "各党支部：\n今年上半年将举行第55期积极分子培训班，现将有关事项通知如下：\n"
+        "一、授课安排\n授课时间为第7至第11周（4月8日-5月10日）之内。\n"
+    )
+    assert [(i.kind, i.start, i.end) for i in items(text, 2024)] == [
+        ("phase", D(2024, 4, 8), D(2024, 5, 10))
+    ]
+
+
+def test_a_start_label_a_comma_and_an_end_are_one_window() -> None:
+    text = "四、培训安排\n（一）培训时间\n1.开班时间为10月20日，10月29日结束，共10天；\n"
+    assert window(text) == ("phase", D(2024, 10, 20), D(2024, 10, 29))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "我院领导小组召开第一次会议\n发布日期：2024-03-24\n3月23日下午，领导小组第一次会议在行政楼召开，会议由书记主持。\n",
+        "各单位：\n根据有关要求，3月22日，学校召开动员大会，成立领导小组，审议通过实施方案。\n",
+    ],
+)
+def test_a_report_of_an_event_is_no_deadline(text: str) -> None:
+    assert items(text, 2024) == []
+
+
+@pytest.mark.parametrize(
+    ("expr", "rule"),
+    [
+        ("1次/月", ("monthly", None, None)),
+        ("1次/季度", ("quarterly", None, None)),
+        ("一年二次", ("annual", None, None)),
+        ("每月最后一周的周五", ("monthly", None, None)),
+    ],
+)
+def test_rates_and_weekdays_are_recurrences(
+    expr: str, rule: tuple[str, int | None, int | None]
+) -> None:
+    item = one(f"某某制度\n一、{expr}召开支部委员会。\n", None)
+    assert item.rule is not None and (item.rule.freq, item.rule.day, item.rule.month) == rule
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "党员每月工资收入在3000元以下者交纳0.5%。",
+        "原则上每年五星级党支部按照10%的比例评定。",
+        "对每月主题党日活动作出了统一要求。",
+    ],
+)
+def test_a_bare_every_that_names_an_amount_or_a_thing_is_no_rule(sentence: str) -> None:
+    assert items(f"某某制度\n一、{sentence}\n", None) == []
+
+
+def test_a_yearly_rule_takes_its_time_from_its_sentence_without_a_year() -> None:
+    item = one("某某制度\n一、每年至少召开1次组织生活会，一般安排在第四季度。\n", None)
+    assert item.rule is not None and (item.rule.freq, item.rule.month, item.rule.day) == (
+        "annual",
+        12,
+        -1,
+    )
+
+
+def test_a_festival_as_the_time_of_an_act() -> None:
+    text = TASKS.format("1、在清明节组织辖区单位扫墓；“八一”节与消防中队组织共建活动。")
+    assert [i.end for i in items(text, 2022)] == [D(2022, 4, 5), D(2022, 8, 1)]
+    assert items(TASKS.format("1、庆祝“三八”节开展妇女活动。"), 2022) == []
+
+
+def test_a_two_digit_year_is_the_texts_year_when_nothing_else_gives_one() -> None:
+    text = "各党支部：\n附件：19年上半年拟发展名额分配表\n一、安排\n请于3月25日前报送名单。\n"
+    found = extract(text)
+    assert found.year == 2019 and [i.end for i in found.items] == [D(2019, 3, 25)]
