@@ -179,13 +179,15 @@ _DOER = re.compile(
     r"(?<![^,;。:、\s()\d.!?日号旬月底末])"  # at the head of a clause, or after its time
     r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
-    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组)"
+    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组"
+    r"|班子成员|领导干部|党委办|党办)"
     r"(?:班子成员|书记|领导)?)"
     r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部|的|生活|关系|建设|委员)|进行|适时|牵头|会同|召开|开展"
     # … or straight into the date of its duty: "工委12月20日前组织审核验收"
     r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
     r"|(?:今|本|明)年\s*(?:\d|[一二三四五六七八九十]|年底|[上下]半年)"
-    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
+    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每"
+    r"|公示|审核|审批|审查|表彰|考察|评审|评定|预审|初审|一审|二审|下发|通报|汇总|主持))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 # "…请上台领奖人员于12:20集合": a sentence asking people to come is addressed to them.
@@ -194,7 +196,7 @@ _TIME_KEY_BEFORE = re.compile(r"(?:时间|日期)\s*:")
 _OVER_UNITS = re.compile(
     r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
 )
-_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在)\s*$")
+_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在|决定|拟定)\s*$")
 _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)")
 # Who leads an activity wins over who takes part: "(宣传部牵头)" in its heading,
 # "牵头部门：区委组织部" above "责任单位：各乡镇".
@@ -1680,7 +1682,15 @@ class _Builder:
                 s = heading.title_start
             else:
                 s = self._clause(f.expr.start)[0]
-            return "committee" if _COMMITTEE_REVIEW.match(self.norm, s, f.expr.start) else "branch"
+            if _COMMITTEE_REVIEW.match(self.norm, s, f.expr.start):
+                return "committee"
+            # "3、3月9日-3月15日 学部党委公示发展计划", "（二）第二阶段（…），党委办公室对…
+            # 进行预审": the doer the step names (the branches' when none).
+            if f.owner is None:
+                return "branch"  # a window named in a sentence: the campaign's
+            s, e = self.doc.sentence_at(f.expr.start)
+            doers = [who for _, who in self._doer_list(s, e)]
+            return doers[0] if doers else "branch"
         if f.owner is not None and f.in_segment:
             s, e = self.doc.sentence_at(f.expr.start)
             if s < e and self._doer_list(s, e):
