@@ -801,3 +801,27 @@ def test_a_two_digit_year_is_the_texts_year_when_nothing_else_gives_one() -> Non
     text = "各党支部：\n附件：19年上半年拟发展名额分配表\n一、安排\n请于3月25日前报送名单。\n"
     found = extract(text)
     assert found.year == 2019 and [i.end for i in found.items] == [D(2019, 3, 25)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "——到2025年底，全面建成示范型街道。",
+        "争取年底销号15个村。",
+        "到8月底，企业党组织覆盖率达到100%。",
+    ],
+)
+def test_a_target_for_all_units_is_the_coordinating_bodys(sentence: str) -> None:
+    assert one(f"某街道2025年党建行动方案\n一、目标\n{sentence}\n", None).owner == "committee"
+
+
+def test_a_stage_heading_names_its_doer() -> None:
+    text = (
+        "某学院发展党员工作安排\n一、时间进度表：3月—6月\n1、3月9日-3月15日学院党委公示发展计划\n"
+        "2、3月16日-3月25日各支部上报发展材料\n"
+    )
+    assert [(i.kind, i.owner) for i in items(text, 2024)] == [
+        ("phase", "branch"),
+        ("phase", "committee"),
+        ("phase", "branch"),
+    ]

@@ -193,6 +193,8 @@ _DOER = re.compile(
 # "…请上台领奖人员于12:20集合": a sentence asking people to come is addressed to them.
 _ASKS_MEMBERS = re.compile(r"请[^,;。]{0,12}?(?:人员|党员|同志|代表|各)")
 _TIME_KEY_BEFORE = re.compile(r"(?:时间|日期)\s*:")
+_TARGET_SET = re.compile(r"达到|实现|建成|覆盖|销号|消化|全面完成|提升至|\d+\s*%|百分之")
+_TARGET_BEFORE = re.compile(r"(?:力争|争取)?(?:到|至)\s*$|(?:力争|争取)(?:在)?\s*$")
 _OVER_UNITS = re.compile(
     r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
 )
@@ -1785,7 +1787,19 @@ class _Builder:
             return "committee"
         if _CHECK_AFTER.match(self.norm, end):
             return "committee"  # "3月31日检查", "5月6日统一评比": the committee checks
+        if _TARGET_SET.search(self.norm, end, min(e, end + 30)) and (
+            _TARGET_BEFORE.search(self.norm, max(s, start - 4), start) or self._opens(start, s)
+        ):
+            # "到2023年底，全面建成示范型街道", "争取年底销号15个村": the coordinating
+            # body's own targets for all its units
+            return "committee"
         return "branch"
+
+    def _opens(self, start: int, s: int) -> bool:
+        return (
+            self._last(_NOT_SPACE_OR_PAREN, s, start) < 0
+            or self.norm[self._last(_NOT_SPACE_OR_PAREN, s, start)] in ",;—-"
+        )
 
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
