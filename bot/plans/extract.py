@@ -89,6 +89,7 @@ _VERB_AFTER = re.compile(
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
 _ISSUED_DOC = re.compile(r"[^。;]{0,24}?(?:印发|出台|下发|颁布|发布)(?:了)?\s*(?:《|\()")
+_BARE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:?\s*")
 _LABEL_THEN = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)[^,;。()]{{0,12}}$")
 _AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*(?:\d{2}\s*年)?\s*$")
 # … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
@@ -815,9 +816,19 @@ class _Builder:
 
     def _line_label(self, line: Line) -> str | None:
         """ "时间：院级初赛4月-5月，校级决赛6月中旬": a time label opening the line
-        governs every date on it."""
+        governs every date on it; so does a label alone on the line above
+        ("活动时间" ⏎ "2019年7月1日(星期一)上午9:00")."""
         m = _LINE_LABEL.match(self.norm, line.start, line.end)
-        return m.group("label") if m else None
+        if m:
+            return m.group("label")
+        pos = line.start - 1
+        while pos >= 0:
+            above = self.doc.line_at(pos)
+            if above.kind != "blank":
+                key = _BARE_LABEL.fullmatch(self.norm, above.start, above.end)
+                return key.group("label") if key and above.kind == "body" else None
+            pos = above.start - 1
+        return None
 
     def _label_heading(self, h: int | None) -> str | None:
         """A heading that is a time label ("一、时间", "五、活动时间", "一、会议时间"):
@@ -1229,6 +1240,22 @@ class _Builder:
             f = _Found(x, "deadline", g.heading, g.in_segment, cell=g.cell, limit=g.limit)
             by_start[x.start] = f
             kept.add(id(x))
+            extra.append(f)
+        # … and a day listed after a dated one (拟定于4月14日和28日): the same reading
+        by_end = {f.expr.end: f for f in found}
+        for x in self.exprs:
+            if id(x) in kept or x.unresolved or x.shape != "day":
+                continue
+            g = by_end.get(x.start)
+            if (
+                g is None
+                or g.kind != "deadline"
+                or self.norm[x.start : x.start + 1] not in "、和及与"
+            ):
+                continue
+            f = _Found(x, "deadline", g.heading, g.in_segment, cell=g.cell, limit=g.limit)
+            kept.add(id(x))
+            by_end[x.end] = f
             extra.append(f)
         return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
 
