@@ -1246,14 +1246,21 @@ class _Builder:
         for x in self.exprs:
             if id(x) in kept or x.unresolved or x.shape != "day":
                 continue
-            g = by_end.get(x.start)
+            listed = by_end.get(x.start)
             if (
-                g is None
-                or g.kind != "deadline"
+                listed is None
+                or listed.kind != "deadline"
                 or self.norm[x.start : x.start + 1] not in "、和及与"
             ):
                 continue
-            f = _Found(x, "deadline", g.heading, g.in_segment, cell=g.cell, limit=g.limit)
+            f = _Found(
+                x,
+                "deadline",
+                listed.heading,
+                listed.in_segment,
+                cell=listed.cell,
+                limit=listed.limit,
+            )
             kept.add(id(x))
             by_end[x.end] = f
             extra.append(f)
