@@ -1346,13 +1346,15 @@ class _Builder:
                 and previous.kind == "recurring"
                 and f.kind == "recurring"
                 and _bare(previous.expr)
-                and not _bare(x)
+                and _BARE_TEXT.fullmatch(self.norm[previous.expr.start : previous.expr.end])
+                and (not _bare(x) or not _BARE_TEXT.fullmatch(self.norm[x.start : x.end]))
                 and previous.expr.rule is not None
                 and x.rule is not None
                 and previous.expr.rule.freq == x.rule.freq
-                and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
+                and self._same_or_next_sentence(previous.expr.start, x.start)
             ):
-                # "每年进行一次，时间为每年的12月份": one schedule, said twice.
+                # "每年进行一次，时间为每年的12月份", "每月至少开展1次。…时间统一为每月15号":
+                # one schedule, said twice; kept where it says the most.
                 out[-1] = f
                 continue
             if (
@@ -1436,6 +1438,13 @@ class _Builder:
         if not written_day and day == calendar.monthrange(x.last.year, x.last.month)[1]:
             return RecurringRule(freq="annual", month=x.last.month, day=-1)
         return RecurringRule(freq="annual", month=x.last.month, day=day)
+
+    def _same_or_next_sentence(self, a: int, b: int) -> bool:
+        first = self.doc.sentence_at(a)
+        second = self.doc.sentence_at(b)
+        if first == second:
+            return True
+        return second[0] == self._next_non_space(first[1]) and b - first[1] <= 60
 
     def _clause(self, pos: int) -> tuple[int, int]:
         s, e = self.doc.sentence_at(pos)
