@@ -192,6 +192,11 @@ _COMMA_ONLY = re.compile(r"\s*[,，]\s*")
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 本月23日前, 本月底: the month the text was written in.
+_THISMONTH = (
+    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬)"
+    rf"(?P<tm_before>{_BEFORE})?"
+)
 # 至20241月: "2024年1月" whose 年 a web page dropped.
 _LOSTYEAR = (
     r"(?<![\d.])(?P<ly_y>(?:19|20)\d{2})(?P<ly_m>1[0-2]|0?[1-9])\s*月(?:份)?"
@@ -247,7 +252,7 @@ _LONG = r"长期(?:坚持)?"
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
     r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
-    r"次翌明下来今本当元国建青劳第上年长妇儿教清])"
+    r"次翌明下来今本当这元国建青劳第上年长妇儿教清])"
 )
 _GRAMMAR = re.compile(
     _START
@@ -261,6 +266,7 @@ _GRAMMAR = re.compile(
             ("SDAY", _SDAY),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
+            ("THISMONTH", _THISMONTH),
             ("LOSTYEAR", _LOSTYEAR),
             ("LOSTMONTH", _LOSTMONTH),
             ("DAYONLY", _DAYONLY),
@@ -728,6 +734,22 @@ def _year_limit(m: re.Match[str]) -> DateExpr:
     return DateExpr(m.start(), m.end(), "day", when, when, before=True, explicit_year=True)
 
 
+def _this_month(m: re.Match[str], written: date | None) -> DateExpr:
+    if written is None:
+        return DateExpr(m.start(), m.end(), "period", unresolved=True)
+    atom = _Atom(
+        month=written.month,
+        day=_num(m.group("tm_d")) if m.group("tm_d") else None,
+        month_part=m.group("tm_mp"),
+        xun=m.group("tm_x"),
+    )
+    first, last = _interval(atom, written.year)
+    before = m.group("tm_before") is not None
+    return DateExpr(
+        m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
+    )
+
+
 def _month_day_range(m: re.Match[str], plan_year: int | None) -> DateExpr:
     if plan_year is None:
         raise _NoYear
@@ -892,8 +914,11 @@ def _quarter_lists(text: str, plan_year: int | None) -> list[DateExpr]:
     return out
 
 
-def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
-    """Every date expression in ``text`` (normalised), in order.
+def scan_dates(
+    text: str, plan_year: int | None, *, this_month: date | None = None
+) -> list[DateExpr]:
+    """Every date expression in ``text`` (normalised), in order. ``this_month`` is the
+    day the text was written or posted, which 本月23日前 counts from.
 
     Expressions that need the plan's year when ``plan_year`` is None come back
     with ``unresolved=True`` and no dates, so the caller can say what it skipped.
@@ -904,7 +929,10 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
         if kind is None:  # only the lookahead matched
             continue
         try:
-            found.append(_dispatch(kind, m, plan_year))
+            if kind == "THISMONTH":
+                found.append(_this_month(m, this_month))
+            else:
+                found.append(_dispatch(kind, m, plan_year))
         except _NoYear:
             found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
         except _NotADate:

@@ -1149,7 +1149,10 @@ class _Builder:
 
     def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
         doc = self.doc
-        self.exprs = scan_dates(doc.scan, self.year)
+        written = doc.meta_dates[0] if doc.meta_dates else self.issued
+        if written is None and doc.date_line_dates:
+            written = doc.date_line_dates[-1]
+        self.exprs = scan_dates(doc.scan, self.year, this_month=written)
         if self.issued is not None and self.year is not None:
             issued, year = self.issued, self.year
             self.exprs = [_read_after_issue(x, issued, year, self.cover) for x in self.exprs]
