@@ -825,3 +825,18 @@ def test_a_stage_heading_names_its_doer() -> None:
         ("phase", "committee"),
         ("phase", "branch"),
     ]
+
+
+def test_a_xun_whose_month_the_sentence_gave_before() -> None:
+    text = "各党总支：\n5月支部主题党日活动定于上旬开展，具体时间由各党支部确定。\n"
+    assert window(text, 2023) == ("deadline", D(2023, 5, 1), D(2023, 5, 10))
+
+
+def test_this_month_counts_from_the_posting_date() -> None:
+    text = "某县召开换届调度会\n发布时间：2012-10-17\n全县换届工作将于本月23日前全部完成。\n"
+    assert [i.end for i in items(text, None)] == [D(2012, 10, 23)]
+
+
+def test_a_label_alone_on_the_line_above_labels_the_date() -> None:
+    text = "一、活动安排\n活动时间\n2019年7月1日（星期一）上午9:00-下午5:00\n活动地点\n社区广场\n"
+    assert [i.end for i in items(text, None)] == [D(2019, 7, 1)]

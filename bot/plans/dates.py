@@ -218,6 +218,8 @@ _DAYONLY = (
     r"(?:\s*(?:上午|下午|中午|晚上)?\s*\d{1,2}\s*[:点时](?:\s*\d{1,2}\s*分?)?)?"
     rf"(?P<do_before>{_BEFORE})"
 )
+# "5月支部主题党日定于上旬开展": a 旬 whose month the sentence gave before it.
+_XUNONLY = r"(?<=[于在])\s*(?P<xo_x>[上中下])旬(?=\s*(?:开展|进行|召开|举行|完成|组织))"
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
     r"(?<!\d)(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
@@ -252,7 +254,7 @@ _LONG = r"长期(?:坚持)?"
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
     r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
-    r"次翌明下来今本当这元国建青劳第上年长妇儿教清])"
+    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中])"
 )
 _GRAMMAR = re.compile(
     _START
@@ -270,6 +272,7 @@ _GRAMMAR = re.compile(
             ("LOSTYEAR", _LOSTYEAR),
             ("LOSTMONTH", _LOSTMONTH),
             ("DAYONLY", _DAYONLY),
+            ("XUNONLY", _XUNONLY),
             ("YEARLIMIT", _YEARLIMIT),
             ("NRANGE", _NRANGE),
             ("MDRANGE", _MDRANGE),
@@ -1065,6 +1068,33 @@ def _days_of_the_month_before(text: str, found: list[DateExpr]) -> list[DateExpr
     out: list[DateExpr] = []
     previous: DateExpr | None = None
     for x in found:
+        if x.festival == "xun-only":
+            if previous is None or previous.first is None or previous.last is None:
+                continue
+            xun = text[x.start : x.end].strip()[0]
+            lo, hi = _XUN_DAYS[xun]
+            month_end = _last(previous.last.year, previous.last.month)
+            first = date(previous.last.year, previous.last.month, lo)
+            last = date(previous.last.year, previous.last.month, min(hi, month_end))
+            whole_month = previous.first.day == 1 and previous.last.day == month_end
+            if (
+                whole_month
+                and out
+                and out[-1] is previous
+                and "。" not in text[previous.end : x.start]
+            ):
+                # the month and its 旬 are one window: 5月…定于上旬
+                out[-1] = DateExpr(
+                    previous.start,
+                    x.end,
+                    "period",
+                    first,
+                    last,
+                    explicit_year=previous.explicit_year,
+                )
+            else:
+                out.append(DateExpr(x.start, x.end, "period", first, last))
+            continue
         if x.festival != "day-only":
             out.append(x)
             if x.last is not None:
@@ -1107,6 +1137,8 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _lost_separator(m)
     if kind == "YEARLIMIT":
         return _year_limit(m)
+    if kind == "XUNONLY":
+        return DateExpr(m.start(), m.end(), "period", festival="xun-only")
     if kind == "DAYONLY":
         # Resolved against the date before it in scan_dates; a marker until then.
         return DateExpr(m.start(), m.end(), "day", rule=None, before=True, festival="day-only")

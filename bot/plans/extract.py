@@ -673,6 +673,9 @@ class _Builder:
             and c.heading is None
             and c.cell is None
             and not x.before
+            and x.first is not None
+            and x.last is not None
+            and (x.last - x.first).days >= 27  # a month or more, not one 旬's event
             and self._announces(x)
         ):
             # "将于2021年第一季度进行换届", "决定于今年8月，在全镇开展…行动": the opening
