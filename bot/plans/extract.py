@@ -62,7 +62,7 @@ _LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
 # 时间：, 时间为, 时间暂定, 时间定于, 时间拟定在: a label whose value is the date.
 _LABEL_BEFORE = re.compile(
     rf"(?:(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)?\s*(?:从|自)\s*"
-    r"|\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)\s*|\s+)"
+    r"|\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)?\s*)"
     # "(时间9月16日升旗仪式)": a bracketed note opening with its label
     r"|(?<=\()\s*(?P<plabel>时间|日期)\s*)$"
 )
