@@ -754,6 +754,12 @@ class _Builder:
             "when",
         )
 
+    def _restates_title(self, x: DateExpr, c: _Context, title: str) -> bool:
+        if x.shape != "period" or c.heading is not None or not title or x.start > 300:
+            return False
+        said = _YEAR_WORDS.sub("", self.norm[x.start : x.end]).strip()
+        return bool(said) and said in normalize(title)
+
     def _in_report(self, h: int | None) -> bool:
         """A section that reports what was done (上月落实情况, 工作回顾, 主要成效) sets no dates."""
         if h is None:
@@ -1171,6 +1177,8 @@ class _Builder:
                 warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
                 continue
             c = self._context(x)
+            if self._restates_title(x, c, title):
+                continue  # "2020年下半年工作计划 ⏎ 下半年，我镇将…": the plan's own period
             if self._in_report(c.heading):
                 continue  # "二、上月落实情况 ⏎ 3月份各支部积极开展…": what was done
             kind, names_heading = self._kind(x, c)
@@ -1943,6 +1951,7 @@ _REGULAR_ACT = re.compile(
 _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
+_YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
 
