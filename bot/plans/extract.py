@@ -651,9 +651,17 @@ class _Builder:
             or c.paren is not None
             or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
-            or ((c.first_body or c.in_segment) and x.shape == "range" and self._is_step(c.heading))
+            or (c.first_body and x.shape == "range" and self._is_step(c.heading))
+            # "1、3月9日-3月15日 学部党委公示…" in a dated schedule (进度表, 日程, 时间安排):
+            # a step keyed by its time (under 工作安排 it is one task's window)
+            or (c.in_segment and x.shape == "range" and self._is_step(c.heading, _SCHEDULE_LIST))
             # "11、6月中旬总结会" in a schedule: a step keyed by its time
-            or (x.shape == "period" and c.in_segment and self._opens_step(x, c.heading))
+            or (
+                x.shape == "period"
+                and c.in_segment
+                and self._opens_step(x, c.heading)
+                and self._is_step(c.heading, _SCHEDULE_LIST)
+            )
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
