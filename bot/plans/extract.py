@@ -1234,6 +1234,12 @@ class _Builder:
         self._set_titles(found)
         for f in found:
             f.who = self._item_owner(f)
+        # A day listed after another (4月14日和28日) is the same doer's.
+        by_end = {f.expr.end: f for f in found}
+        for f in found:
+            before = by_end.get(f.expr.start)
+            if before is not None and self.norm[f.expr.start : f.expr.start + 1] in "、和及与":
+                f.who = before.who
         return Extraction(
             title=title,
             year=self.year,
