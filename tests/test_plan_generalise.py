@@ -840,3 +840,18 @@ def test_this_month_counts_from_the_posting_date() -> None:
 def test_a_label_alone_on_the_line_above_labels_the_date() -> None:
     text = "一、活动安排\n活动时间\n2019年7月1日（星期一）上午9:00-下午5:00\n活动地点\n社区广场\n"
     assert [i.end for i in items(text, None)] == [D(2019, 7, 1)]
+
+
+def test_a_yearly_act_and_a_second_act_next_year_are_two_rules() -> None:
+    text = (
+        "某某制度\n第五条 各党委每年要对所属基层党组织换届情况进行一次全面检查，"
+        "认真审核换届情况报告，并于次年1月底前向市委组织部报告。\n"
+    )
+    got = [(i.rule.month, i.rule.day) for i in items(text, None) if i.rule]
+    assert got == [(None, None), (1, -1)]
+
+
+def test_the_next_years_day_of_a_yearly_act_is_one_rule() -> None:
+    text = "二、本手册使用期一年，每年工作结束后，于次年元月十日前交机关党委。\n"
+    got = [(i.rule.month, i.rule.day) for i in items(text, None) if i.rule]
+    assert got == [(1, 10)]

@@ -1178,8 +1178,11 @@ class _Builder:
         for x in self.exprs:
             if x.unresolved:
                 yearly = self._yearly_without_year(x, found)
-                if yearly is not None:
-                    found[-1] = yearly  # 每年…，次年1月底前: a rule needs no year
+                if yearly is not None:  # 每年…，次年1月底前: a rule needs no year
+                    if self._same_act(found[-1].expr, x):
+                        found[-1] = yearly
+                    else:
+                        found.append(yearly)
                     continue
                 expression = clean(doc.text[x.start : x.end])
                 warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
@@ -1364,8 +1367,13 @@ class _Builder:
                 and (_NEXT_YEAR.match(self.norm, x.start) or _bare(previous.expr))
                 and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
             ):
-                # "每年至少召开1次组织生活会，一般安排在第四季度": the yearly rule's time.
-                out[-1] = f
+                # "每年至少召开1次组织生活会，一般安排在第四季度": the yearly rule's time;
+                # a second act with its own time (每年…进行一次检查，并于次年1月底前报送)
+                # is a rule of its own.
+                if self._same_act(previous.expr, x):
+                    out[-1] = f
+                else:
+                    out.append(f)
                 f.kind = "recurring"
                 f.expr = replace(x, shape="recurring", rule=self._annual(x), first=None, last=None)
                 continue
@@ -1380,6 +1388,7 @@ class _Builder:
                 and x.rule is not None
                 and previous.expr.rule.freq == x.rule.freq
                 and self._same_or_next_sentence(previous.expr.start, x.start)
+                and not _NEXT_YEAR.match(self.norm, x.start)  # 次年…: another act's time
             ):
                 # "每年进行一次，时间为每年的12月份", "每月至少开展1次。…时间统一为每月15号":
                 # one schedule, said twice; kept where it says the most.
@@ -1466,6 +1475,14 @@ class _Builder:
         if not written_day and day == calendar.monthrange(x.last.year, x.last.month)[1]:
             return RecurringRule(freq="annual", month=x.last.month, day=-1)
         return RecurringRule(freq="annual", month=x.last.month, day=day)
+
+    def _same_act(self, every: DateExpr, x: DateExpr) -> bool:
+        """Whether the time after a bare 每年 places that same act (每年工作结束后，于次年
+        元月十日前交; 每年至少召开1次，一般安排在第四季度) rather than a second one."""
+        between = self.norm[every.end : x.start]
+        if _PLACES.search(between):
+            return True
+        return not self._done_regularly(every, self._clause(every.start)[1])
 
     def _same_or_next_sentence(self, a: int, b: int) -> bool:
         first = self.doc.sentence_at(a)
@@ -1965,6 +1982,7 @@ _REGULAR_ACT = re.compile(
 _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
+_PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集中在")
 _YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
