@@ -50,7 +50,8 @@ _CLUTTER_ANYWHERE = re.compile(
     r"|免责声明|扫一扫|返回顶部|返回列表|上一篇|下一篇|相关文章|相关阅读|推荐阅读|热门推荐|猜你喜欢"
     r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭"
     # Site notices pasted with the text: 本文由…原创，转载请…, 客户专属热线, 资料文库.
-    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网",
+    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网"
+    r"|(?:阅读|浏览|点击|访问)(?:量|次数)\s*:?\s*\d",
     re.IGNORECASE,
 )
 # Inline site metadata and document numbers, masked wherever they are:
@@ -431,7 +432,11 @@ _BARE_DAY = re.compile(r"\s*\d{1,2}\s*")
 
 
 def _is_meta(line: str) -> bool:
-    return bool(re.search(r"(?:时间|日期)\s*:", line))
+    """A posting line: 发布时间：…, or a page's date and clock time opening the line."""
+    return bool(
+        re.search(r"(?:时间|日期)\s*:", line)
+        or re.match(r"\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s+\d{1,2}:\d{2}", line)
+    )
 
 
 _LINE_DATE = re.compile(
