@@ -677,6 +677,15 @@ class _Builder:
             heading_phase = False
             named_stretch = c.paren is not None
         if (
+            x.shape == "range"
+            and c.paren is not None
+            and c.heading is None
+            and _INLINE_STEP.search(self.norm, max(0, c.paren[0] - 16), c.paren[0] + 1)
+        ):
+            # "… 六、活动日程安排 (一)活动申报(3月18日—3月22日) 各党支部…": a web copy
+            # that ran its numbered steps into one line
+            return "phase", False
+        if (
             x.shape == "period"
             and c.heading is None
             and c.cell is None
@@ -1982,6 +1991,7 @@ _REGULAR_ACT = re.compile(
 _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
+_INLINE_STEP = re.compile(r"\(\s*[一二三四五六七八九十]{1,2}\s*\)\s*[\u3400-\u9fff]{2,10}\s*\($")
 _PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集中在")
 _YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
