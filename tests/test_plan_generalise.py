@@ -855,3 +855,25 @@ def test_the_next_years_day_of_a_yearly_act_is_one_rule() -> None:
     text = "二、本手册使用期一年，每年工作结束后，于次年元月十日前交机关党委。\n"
     got = [(i.rule.month, i.rule.day) for i in items(text, None) if i.rule]
     assert got == [(1, 10)]
+
+
+def test_steps_run_into_one_line_are_stages() -> None:
+    text = (
+        "某学院最佳党日活动方案 六、活动日程安排 （一）活动申报（3月18日—3月22日） "
+        "各党支部认真策划。 （二）活动实施（3月25日—4月5日） 各党支部组织实施。\n"
+    )
+    got = [(i.kind, i.start, i.end) for i in items(text, 2013)]
+    assert got == [
+        ("phase", D(2013, 3, 18), D(2013, 3, 22)),
+        ("phase", D(2013, 3, 25), D(2013, 4, 5)),
+    ]
+
+
+def test_a_news_page_posting_line_and_its_event() -> None:
+    text = (
+        "某乡召开清洁家园动员会\n2012-08-02 10:24:01 阅读量:215 来源:某网\n"
+        "本报讯 7月27日下午，某乡召开清洁家园“百日大整治”动员会。\n"
+    )
+    found = extract(text)
+    assert found.title == "某乡召开清洁家园动员会"
+    assert (found.year, found.items) == (2012, [])

@@ -969,7 +969,7 @@ class _Builder:
             return False
         s, e = self.doc.sentence_at(x.start)
         lead = self._last(_NOT_SPACE_OR_PAREN, s, x.start)
-        if lead >= 0 and self.norm[lead] not in ",:":
+        if lead >= 0 and self.norm[lead] not in ",:讯)":  # 本报讯 7月27日…
             return False
         if _STILL_TO_DO.search(self.norm, x.end, e) or not _EVENT_TOLD.search(self.norm, x.end, e):
             return False
