@@ -877,3 +877,17 @@ def test_a_news_page_posting_line_and_its_event() -> None:
     found = extract(text)
     assert found.title == "某乡召开清洁家园动员会"
     assert (found.year, found.items) == (2012, [])
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "我院定于2013年8月至10月在全院开展读书月活动，请各支部认真组织。",
+        "整顿工作从2013年7月开始，到2014年8月底结束。",
+        "县委将于2013年2月开始至5月底对软弱涣散党组织进行集中整顿。",
+    ],
+)
+def test_the_whole_activitys_window_said_in_a_sentence(sentence: str) -> None:
+    text = f"关于开展专项活动的通知\n各支部：\n{sentence}\n"
+    (item,) = items(text, None)
+    assert item.kind == "phase" and item.start is not None and item.start.year == 2013

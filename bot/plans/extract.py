@@ -723,8 +723,9 @@ class _Builder:
                 return "phase", False
             if (
                 c.heading is None
-                # an opening paragraph before the numbered parts, or the activity named
-                and (self.doc.headings or self._this_activity(x))
+                # an opening paragraph before the numbered parts, the activity named, or
+                # its start announced (我院定于2013年8月至10月在全院开展…)
+                and (self.doc.headings or self._this_activity(x) or self._announces(x))
                 and c.cell is None
                 and not x.before
                 and self._whole_activity(x)
@@ -1976,9 +1977,13 @@ _PAREN_REST = re.compile(
 )
 # A list of steps with their own dates (a stage, 阶段, holds tasks instead).
 _SCHEDULE_LIST = re.compile(r"进度|日程|时间[及和与、]?安排|流程|步骤|时间表")
-_THIS_ACTIVITY = re.compile(r"\s*(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)")
+_THIS_ACTIVITY = re.compile(
+    r"\s*(?:(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)"
+    # "整顿工作从2020年7月开始，到…结束": the activity, then its start
+    r"|[\u3400-\u9fff]{0,10}?(?:工作|活动|整顿|教育|培训|行动)\s*(?:从|自|于|将)?\s*$)"
+)
 _ANNOUNCE = re.compile(
-    r"(?:将|决定|定于|拟)[^;。]{0,20}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
+    r"(?:将|决定|定于|拟)[^;。]{0,32}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
     r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
 )
 _REGULAR_ACT = re.compile(
