@@ -1968,6 +1968,7 @@ _SERIES = re.compile(r"系列")
 _STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
 _TOLD_DONE = re.compile(
     r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
+    r"|(?:顺利|隆重|胜利|成功)(?:召开|举行|举办)|圆满结束|主持会议"
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
 # … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
