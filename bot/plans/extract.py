@@ -1835,6 +1835,11 @@ class _Builder:
         own departments (committee), or the branches when it says 各… ."""
         if h is None:
             return None
+        if h not in self._organisers:
+            self._organisers[h] = self._find_organiser(h)
+        return self._organisers[h]
+
+    def _find_organiser(self, h: int) -> Owner | None:
         heading = self.doc.headings[h]
         end = (
             self.doc.headings[h + 1].line_start
