@@ -1319,14 +1319,24 @@ class _Builder:
             and self.doc.heading_at(f.expr.start) is None
             and self._announces(f.expr)
         ]
+        loose_ids = {id(f) for f in loose}
+        others = sorted(
+            (f.expr.first, f.expr.last)
+            for f in phases
+            if id(f) not in loose_ids and f.expr.first is not None and f.expr.last is not None
+        )
+        firsts = [first for first, _ in others]
         drop = set()
         for a in loose:
             assert a.expr.first is not None and a.expr.last is not None
-            for p in phases:
-                if p in loose or p.expr.first is None or p.expr.last is None:
-                    continue
-                if a.expr.first <= p.expr.first and p.expr.last <= a.expr.last:
+            k = bisect_left(firsts, a.expr.first)
+            # a few candidates suffice: a labelled window inside the announced one
+            for first, last in others[k : k + 50]:
+                if first > a.expr.last:
+                    break
+                if last <= a.expr.last:
                     drop.add(id(a))
+                    break
         return [f for f in found if id(f) not in drop] if drop else found
 
     def _yearly_without_year(self, x: DateExpr, found: list[_Found]) -> _Found | None:
