@@ -891,3 +891,16 @@ def test_the_whole_activitys_window_said_in_a_sentence(sentence: str) -> None:
     text = f"关于开展专项活动的通知\n各支部：\n{sentence}\n"
     (item,) = items(text, None)
     assert item.kind == "phase" and item.start is not None and item.start.year == 2013
+
+
+def test_quarters_named_then_each_ones_duty() -> None:
+    text = TASKS.format(
+        "1、班子成员一、三季度每季度至少参加1次主题党日，二、四季度每季度至少上1次党课。"
+    )
+    got = [(i.kind, i.start) for i in items(text)]
+    assert got == [
+        ("deadline", D(2024, 1, 1)),
+        ("deadline", D(2024, 7, 1)),
+        ("deadline", D(2024, 4, 1)),
+        ("deadline", D(2024, 10, 1)),
+    ]

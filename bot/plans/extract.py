@@ -609,6 +609,8 @@ class _Builder:
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
             clause_end = self._clause(x.start)[1]
+            if bare and self.norm[max(0, x.start - 2) : x.start] == "季度":
+                return None, False  # 一、三季度每季度至少…: the quarters named are the times
             if bare and (
                 _RATE_AFTER.match(self.norm, x.end)
                 or (
@@ -748,6 +750,8 @@ class _Builder:
             c.label is not None
             or c.cue
             or (c.in_segment and c.paren is not None)
+            # "一、三季度每季度至少参加1次": quarters named, then what each holds
+            or (x.shape == "period" and self.norm[x.end : x.end + 3] == "每季度")
             # "1、举办培训班。（2016年6月4日）", "（3月25日左右）": a bracket holding only the time
             or (c.paren is not None and self._paren_only_time(x, c.paren))
             # "3、3月16日（第3周）发展对象考核" in a schedule: a step opening with its day
@@ -1978,7 +1982,9 @@ _REPORT_SECTION = re.compile(
     r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
 )
 _EVENT_TOLD = re.compile(r"召开|举行|举办|齐聚|会议|大会|座谈会|仪式")
-_QUALIFIES_AFTER = re.compile(r"\s*(?:的(?!\s*(?:前|时候))|份?(?:党费|工资|收入|回执|报表))")
+_QUALIFIES_AFTER = re.compile(
+    r"\s*(?:的(?!\s*(?:前|时候))|份?(?:党费|工资|收入|回执|报表)|(?:考核|考评|测评)结果)"
+)
 _SERIES = re.compile(r"系列")
 _STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
 _TOLD_DONE = re.compile(
