@@ -1827,6 +1827,8 @@ class _Builder:
         organiser = self._organiser(f.heading)
         if organiser is not None:
             return organiser
+        if self._review_time(f):
+            return "committee"
         s, e = self.doc.sentence_at(f.expr.start)
         if s == e:
             return "branch"
@@ -1843,6 +1845,23 @@ class _Builder:
         if not units:
             return None
         return "branch" if any(_organiser_owner(u) == "branch" for u in units) else "committee"
+
+    def _review_time(self, f: _Found) -> bool:
+        """The time of the committee's own review of its units, under a time label: "三、
+        各党支部书记述职评议 ⏎ 时间：12月21日", "二、列席旁听时间 ⏎ 2024年5月至8月"."""
+        x = f.expr
+        line = self.doc.line_at(x.start)
+        labelled = _LINE_LABEL.match(self.norm, line.start, line.end) or (
+            self._line_label(line) is not None
+        )
+        if not labelled or f.heading is None:
+            return False
+        heading = self.doc.headings[f.heading]
+        title = self.norm[heading.title_start : heading.seg_end]
+        if not _REVIEW.search(title) and not _REVIEW.search(self.norm, line.start, x.start):
+            return False
+        s, e = self.doc.sentence_at(x.start)
+        return "branch" not in self._doers_in(s, e)
 
     def _organiser(self, h: int | None) -> Owner | None:
         """An activity card's "组织单位：学工部、组织部" names who runs it: the issuer's
@@ -2019,6 +2038,7 @@ _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
 _INLINE_STEP = re.compile(r"\(\s*[一二三四五六七八九十]{1,2}\s*\)\s*[\u3400-\u9fff]{2,10}\s*\($")
+_REVIEW = re.compile(r"述职评议|考核|评审|验收|审核|列席旁听|督查|答辩|评议")
 _PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集中在")
 _YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
