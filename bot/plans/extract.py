@@ -827,16 +827,24 @@ class _Builder:
         its parent when the heading is only a field of it ("3、活动时间：…" under
         "（一）一次理论征文"); None when that is the plan's own time heading or there
         is none."""
+        field = False
         if h is not None:
             heading = self.doc.headings[h]
             if _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
                 h = heading.parent
+                field = True
         if h is None or any(
             self._label_heading(a) is not None for a in (h, *self.doc.ancestors(h))
         ):
             return None  # under the plan's own 培训时间/活动时间: the plan's times
-        if self.doc.headings[h].parent is None and _PLAN_LEVEL.search(self.heading_title(h)):
-            return None  # "一、入党积极分子培训安排": the plan's own activity and its schedule
+        if (
+            not field
+            and self.doc.headings[h].parent is None
+            and _PLAN_LEVEL.search(self.heading_title(h))
+        ):
+            # "一、入党积极分子培训安排 ⏎ …培训时间从…": the plan's own activity; a numbered
+            # field under it (2.决赛时间：11月下旬) dates one part of it
+            return None
         return h
 
     def _schedule_heading(self, h: int) -> bool:
