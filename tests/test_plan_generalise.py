@@ -904,3 +904,19 @@ def test_quarters_named_then_each_ones_duty() -> None:
         ("deadline", D(2024, 4, 1)),
         ("deadline", D(2024, 10, 1)),
     ]
+
+
+def test_a_field_under_the_arrangements_dates_one_part() -> None:
+    text = (
+        "各支部：\n经研究，决定举办党史知识竞赛。\n二、活动安排\n1.由各支部自行组织初赛。\n"
+        "2.决赛时间：11月下旬（另行通知）\n"
+    )
+    assert window(text) == ("deadline", D(2024, 11, 21), D(2024, 11, 30))
+
+
+def test_the_plans_own_arrangements_section_dates_the_plan() -> None:
+    text = (
+        "各基层党委：\n现就入党积极分子培训工作通知如下：\n一、入党积极分子培训安排\n"
+        "采取网络培训和面授相结合的方式。本期培训时间从2022年3月14日至3月31日。\n"
+    )
+    assert window(text, None) == ("phase", D(2022, 3, 14), D(2022, 3, 31))
