@@ -920,3 +920,15 @@ def test_the_plans_own_arrangements_section_dates_the_plan() -> None:
         "采取网络培训和面授相结合的方式。本期培训时间从2022年3月14日至3月31日。\n"
     )
     assert window(text, None) == ("phase", D(2022, 3, 14), D(2022, 3, 31))
+
+
+@pytest.mark.parametrize(
+    ("expr", "start", "end"),
+    [
+        ("2023.12-2024.01", D(2023, 12, 1), D(2024, 1, 31)),
+        ("2024.3-2024.5", D(2024, 3, 1), D(2024, 5, 31)),
+        ("今年11月至明年1月", D(2024, 11, 1), D(2025, 1, 31)),
+    ],
+)
+def test_year_month_ranges(expr: str, start: date, end: date) -> None:
+    assert window(TASKS.format(f"2.{expr}完成述职评议。")) == ("deadline", start, end)

@@ -231,6 +231,12 @@ _NRANGE = (
     + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
     + r"(?:\s*日)?"
 )
+# 2023.12-2024.01, 2024.3-2024.5: year.month ranges, as task tables write them.
+_YMRANGE = (
+    r"(?<!\d)(?P<ym_y1>(?:19|20)\d{2})\s*[./]\s*(?P<ym_m1>1[0-2]|0?[1-9])"
+    r"\s*(?:-{1,3}|~|至|到)\s*(?:(?P<ym_y2>(?:19|20)\d{2})\s*[./]\s*)?(?P<ym_m2>1[0-2]|0?[1-9])"
+    r"(?![\d.]|\s*[./]\s*\d)(?!\s*(?:[日号]|月))"
+)
 # 3.1-3.15, 3.16—4.10: month.day ranges without a year, as school plans write them.
 # Both ends must be month.day (a decimal range 3.5-4.5分 is kept out by its unit).
 _MDRANGE = (
@@ -275,6 +281,7 @@ _GRAMMAR = re.compile(
             ("XUNONLY", _XUNONLY),
             ("YEARLIMIT", _YEARLIMIT),
             ("NRANGE", _NRANGE),
+            ("YMRANGE", _YMRANGE),
             ("MDRANGE", _MDRANGE),
             ("NUM", _NUM),
             ("SINGLE", _SINGLE),
@@ -1159,6 +1166,13 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _lost_month(m, plan_year)
     if kind == "NRANGE":
         return _numeric_range(m)
+    if kind == "YMRANGE":
+        y1, m1 = int(m.group("ym_y1")), int(m.group("ym_m1"))
+        y2 = int(m.group("ym_y2")) if m.group("ym_y2") else y1
+        m2 = int(m.group("ym_m2"))
+        if not (1900 <= y1 <= 2200 and 1900 <= y2 <= 2200):
+            raise _NotADate(m.group(0))
+        return _make_range(m, date(y1, m1, 1), date(y2, m2, _last(y2, m2)), True, None)
     if kind == "MDRANGE":
         return _month_day_range(m, plan_year)
     if kind == "NUM":
