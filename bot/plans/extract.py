@@ -1439,6 +1439,22 @@ class _Builder:
             ):
                 # "每月25日前…每月进行一次考核": the same schedule, its day said first.
                 continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(x)
+                and _bare(previous.expr)
+                and _RATE.fullmatch(self.norm[previous.expr.start : previous.expr.end])
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self.doc.line_at(x.start) == self.doc.line_at(previous.expr.start)
+            ):
+                # "1次/月 党支部委员会会议一般每月召开一次": a table's rate column restated
+                # in its description; one rule, on the description.
+                out[-1] = f
+                continue
             out.append(f)
         issued = self.issued
         if issued is None:
@@ -2047,6 +2063,7 @@ _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
 _INLINE_STEP = re.compile(r"\(\s*[一二三四五六七八九十]{1,2}\s*\)\s*[\u3400-\u9fff]{2,10}\s*\($")
 _REVIEW = re.compile(r"述职评议|考核|评审|验收|审核|列席旁听|督查|答辩|评议")
+_RATE = re.compile(r"[1-9一二两三四]\s*次\s*/\s*(?:月|季度?|年)")
 _PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集中在")
 _YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
