@@ -617,7 +617,10 @@ class _Builder:
                     _BARE_TEXT.fullmatch(self.norm[x.start : x.end]) is not None
                     and _QUALIFIES.match(self.norm, x.start) is not None
                 )
-                or _QUALIFIES_NOUN.match(self.norm, x.end)
+                or (
+                    _QUALIFIES_NOUN.match(self.norm, x.end) is not None
+                    and _REGULAR_ACT.match(self.norm, x.end, clause_end) is None
+                )
             ):
                 return None, False
             if (
@@ -724,10 +727,16 @@ class _Builder:
                 # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
             if (
-                c.heading is None
-                # an opening paragraph before the numbered parts, the activity named, or
-                # its start announced (我院定于2013年8月至10月在全院开展…)
-                and (self.doc.headings or self._this_activity(x) or self._announces(x))
+                (
+                    (
+                        c.heading is None
+                        # an opening paragraph before the numbered parts, the activity named,
+                        # or its start announced (我院定于2013年8月至10月在全院开展…)
+                        and (self.doc.headings or self._this_activity(x) or self._announces(x))
+                    )
+                    # … or, anywhere, the activity itself named as what runs from…to
+                    or (not c.in_segment and self._this_activity(x))
+                )
                 and c.cell is None
                 and not x.before
                 and self._whole_activity(x)
@@ -891,6 +900,15 @@ class _Builder:
         parent = self.doc.headings[h].parent
         if parent is not None and section.search(normalize(self.heading_title(parent))):
             return True
+        if section is _SCHEDULE_LIST:
+            # 一、时间安排 ⏎ （一）党员发展 ⏎ 1、10月30日——11月8日，… (a stage between,
+            # 阶段 or dated, holds tasks instead)
+            for a in self.doc.ancestors(h):
+                title = normalize(self.heading_title(a))
+                if a in self.phase_headings or "阶段" in title:
+                    return False
+                if section.search(title):
+                    return True
         intro = self._intro_line(h)
         return intro is not None and bool(section.search(intro))
 
@@ -2045,7 +2063,7 @@ _SCHEDULE_LIST = re.compile(r"进度|日程|时间[及和与、]?安排|流程|�
 _THIS_ACTIVITY = re.compile(
     r"\s*(?:(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)"
     # "整顿工作从2020年7月开始，到…结束": the activity, then its start
-    r"|[\u3400-\u9fff]{0,10}?(?:工作|活动|整顿|教育|培训|行动)\s*(?:从|自|于|将)?\s*$)"
+    r"|[\u3400-\u9fff]{0,20}?(?:工作|活动|整顿|教育|培训|行动)\s*(?:从|自|于|将)?\s*$)"
 )
 _ANNOUNCE = re.compile(
     r"(?:将|决定|定于|拟)[^;。]{0,32}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
@@ -2055,8 +2073,9 @@ _REGULAR_ACT = re.compile(
     r"[^,;。]{0,24}?(?:[一二两三四1-4]\s*(?:次|回|天|篇|本|人|期)|不少于|以上)"
     r"|[^,;。]{0,6}?(?:召开|开展|组织(?!生活)|进行|举行|举办|报送|上报|交纳|缴纳|收缴|学习|检查|考核|评议|通报"
     r"|分析|研究|听取|讲|汇报|报告|公示|公布|更新|总结|走访|谈心|筛选|刊载|通读|撰写|阅读|交流|展示"
-    r"|调度|督查|督导|讲评|点评|确定|安排|固定)"
-    r"|\s*(?:要|须|应)?\s*(?:向|对)"
+    r"|调度|督查|督导|讲评|点评|确定|安排|固定|制定|印发|走遍|深入|下发|呈报|上交|报告|发布)"
+    r"|\s*(?:要|须|应|定期|按时|按期)?\s*(?:向|对)"
+    r"|\s*(?:要|须|应|必须|定期|按时)\s*[\u3400-\u9fff]"
 )
 _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
