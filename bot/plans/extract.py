@@ -739,7 +739,7 @@ class _Builder:
                 )
                 and c.cell is None
                 and not x.before
-                and self._whole_activity(x)
+                and (self._whole_activity(x) or self._this_activity(x))
             ):
                 # "我院定于8月至10月开展…活动", "整顿工作从7月开始，到次年8月底结束" in
                 # the opening paragraph: the window of the whole activity the plan runs.
@@ -816,7 +816,11 @@ class _Builder:
     def _this_activity(self, x: DateExpr) -> bool:
         """ "此次读书系列活动从4月23日起…": the sentence names the activity itself."""
         s, _ = self.doc.sentence_at(x.start)
-        return _THIS_ACTIVITY.match(self.norm, s, x.start) is not None
+        clause = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
+        return (
+            _THIS_ACTIVITY.match(self.norm, s, x.start) is not None
+            or _THIS_ACTIVITY.match(self.norm, clause, x.start) is not None
+        )
 
     def _whole_activity(self, x: DateExpr) -> bool:
         s, e = self.doc.sentence_at(x.start)
@@ -2050,7 +2054,7 @@ _SERIES = re.compile(r"系列")
 _STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
 _TOLD_DONE = re.compile(
     r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
-    r"|(?:顺利|隆重|胜利|成功)(?:召开|举行|举办)|圆满结束|主持会议"
+    r"|(?:顺利|隆重|胜利|成功)(?:召开|举行|举办)|圆满结束|主持会议|通过了|研究讨论"
 )
 _DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
 # … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
