@@ -932,3 +932,21 @@ def test_the_plans_own_arrangements_section_dates_the_plan() -> None:
 )
 def test_year_month_ranges(expr: str, start: date, end: date) -> None:
     assert window(TASKS.format(f"2.{expr}完成述职评议。")) == ("deadline", start, end)
+
+
+@pytest.mark.parametrize("expr", ["6月中上旬", "6月上中旬", "6 月上、中旬"])
+def test_two_xun_in_either_order(expr: str) -> None:
+    assert window(TASKS.format(f"1、{expr}，集中推进党组织覆盖。")) == (
+        "deadline",
+        D(2024, 6, 1),
+        D(2024, 6, 20),
+    )
+
+
+def test_a_cited_document_number_gives_the_year_when_nothing_else_does() -> None:
+    text = (
+        "各党委：\n为贯彻落实《关于开展覆盖月活动的通知》（临两新工委〔2020〕2 号）要求，"
+        "现通知如下：\n一、时间安排\n6 月 19 日前，报送名单。\n"
+    )
+    found = extract(text)
+    assert found.year == 2020 and [i.end for i in found.items] == [D(2020, 6, 19)]

@@ -485,8 +485,10 @@ def _interval(atom: _Atom, year: int) -> tuple[date, date]:
             day = _day(year, month, atom.day)
             return day, day
         if atom.xun is not None:
-            lo = _XUN_DAYS[atom.xun[0]][0]
-            hi = min(_XUN_DAYS[atom.xun[-1]][1], last)
+            # 中下旬, 上、中旬, and 中上旬 written the other way round: the 旬 named, first to last
+            named = [_XUN_DAYS[ch] for ch in atom.xun if ch in _XUN_DAYS]
+            lo = min(a for a, _ in named)
+            hi = min(max(b for _, b in named), last)
             return date(year, month, lo), date(year, month, hi)
         if atom.month_part in ("底", "末"):
             return date(year, month, last), date(year, month, last)

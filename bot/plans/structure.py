@@ -60,7 +60,7 @@ _INLINE_MASK = re.compile(
     r"(?P<meta>(?:(?:发布|更新|发表|录入|上传)?时间|日期)\s*:\s*(?P<y>\d{4})\s*[-/.]\s*\d{1,2}"
     r"(?:\s*[-/.]\s*\d{1,2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
     r"|浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+\s*次?"
-    r"|\(\s*\d{4}\s*\)\s*(?:第\s*)?\d+\s*号"
+    r"|\(\s*(?P<docno>\d{4})\s*\)\s*(?:第\s*)?\d+\s*号"
 )
 _DOCNO_LINE = re.compile(rf"^\s*{_CJK}{{1,16}}\s*\(\s*\d{{4}}\s*\)\s*(?:第\s*)?\d+\s*号\s*$")
 _DATE_LINE = re.compile(
@@ -372,7 +372,12 @@ def parse(text: str, norm: str) -> Document:
                 if (posted := _line_date(raw)) is not None:
                     meta_dates.append(posted)
             scan[line.start : line.end] = MASK * (line.end - line.start)
+    inline_docno_years: list[int] = []
     for m in _INLINE_MASK.finditer(norm):
+        if m.group("docno"):
+            # a document number cited in the body (临两新工委〔2020〕2号): the text's year
+            # when nothing else gives one
+            inline_docno_years.append(int(m.group("docno")))
         if m.group("meta"):
             meta_years.append(int(m.group("y")))
             if (posted := _line_date(m.group("meta"))) is not None:
@@ -388,7 +393,7 @@ def parse(text: str, norm: str) -> Document:
         sentences=_sentences(norm, lines, headings),
         date_line_years=date_line_years,
         date_line_dates=date_line_dates,
-        docno_years=docno_years,
+        docno_years=docno_years + inline_docno_years,
         meta_years=meta_years,
         meta_dates=meta_dates,
     )
