@@ -618,7 +618,8 @@ class _Builder:
                     and _QUALIFIES.match(self.norm, x.start) is not None
                 )
                 or (
-                    _QUALIFIES_NOUN.match(self.norm, x.end) is not None
+                    _BARE_TEXT.fullmatch(self.norm[x.start : x.end]) is not None
+                    and _QUALIFIES_NOUN.match(self.norm, x.end) is not None
                     and _REGULAR_ACT.match(self.norm, x.end, clause_end) is None
                 )
             ):
