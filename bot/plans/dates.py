@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Literal
 
@@ -59,17 +59,30 @@ _D = (
 # is fine: "16.7%" has no unit to be a date, and "2.6月底前" is item 2, in June.
 _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月旬]一)"
 # 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
-_REL = r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年|(?:(?:19|20)[xX×]{2}|[xX×]{4})\s*年)"
+_REL = (
+    r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年"
+    r"|(?:(?:19|20)[xX×_*]{2}|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
+    # 从年10月28日: a year a web copy dropped, leaving its 年 after a preposition.
+    r"|(?<=[从自于在至到,:(\s])年(?=\s*\d{1,2}\s*月))"
+)
 # 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
 # where it cannot be the numeral.
-_SEP = r"\s*(?:-{1,3}|~|至|到|(?<=[日号月旬])一(?=\s*\d))\s*"
+_SEP = (
+    r"\s*(?:(?:起\s*)?(?:-{1,3}\s*)?(?:至|到)|-{1,3}|~"
+    r"|(?<=[日号月旬])一(?=\s*\d)"
+    # "10月21日11月3日": a dash a web copy dropped between two whole days.
+    r"|(?<=[日号])(?=\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))\s*"
+)
+# 上、中旬, 中下旬, 上中旬: one window over the 旬 named (the first to the last).
+_XUN = r"[上中下](?:\s*[、,和及至到-]?\s*[上中下])?"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
 _BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
 # 前夕 (the eve): due the day before.
 _EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节"
+    r"|三\s*·?\s*八|六\s*·?\s*一"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节|清明"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -85,10 +98,12 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上)))"
-        rf"|\s*(?P<{p}x>[上中下]{{1,2}})旬"
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上))"
+        # 7月16——7月25日: the first day's 日 left out before the dash
+        r"|(?=\s*(?:-{1,3}|~|至|到)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))"
+        rf"|\s*(?P<{p}x>{_XUN})旬"
         # 月初 but not 初步; 月中 only where it cannot be 中央, 中心 …
-        rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)]))))?"
+        rf"|(?P<{p}mp>初(?![步见期心衷级始次])|底|末(?!尾)|中(?=\s*(?:前|[,;。)~\-至到]))))?"
     )
 
 
@@ -97,7 +112,7 @@ def _atom(p: str) -> str:
     periods = (
         rf"{_month_part(p)}"
         rf"|第?\s*(?P<{p}q>[一二三四1-4])\s*季度(?P<{p}qp>初|末|底)?"
-        rf"|(?P<{p}h>上半年|下半年)"
+        rf"|(?P<{p}h>上半年|下半年)(?:内(?![容部涵在外]))?"
     )
     # 年底 alone means this plan's year; but not 去年底, 近年底, 每年底 (the latter is RECUR).
     bare_year_end = (
@@ -117,29 +132,43 @@ def _festival(p: str) -> str:
 
 
 _RECUR = (
-    r"(?:每\s*(?:个\s*)?月(?:的)?"
-    rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
+    # 1次/月, 一月一次, 一年二次, 按月: a frequency written as a rate
+    r"(?:(?:[1-9一二两三四]\s*次\s*/\s*(?P<r_rate>月|季度?|年)"
+    r"|(?<![\d〇零○一二三四五六七八九十])[一每]\s*(?P<r_per>月|季度?|年)\s*[一二两三四1-4]\s*次"
+    r"|按\s*(?P<r_by>月)(?=\s*(?:交纳|缴纳|收缴|报送|上报))"
+    # 年底一总结, 年终一考评: once a year, at its end
+    r"|(?<![\u3400-\u9fff])(?P<r_ye>年底|年终)\s*一\s*(?=[\u3400-\u9fff]{2}))"
+    r"|每\s*(?:个\s*)?月(?:的)?"
+    # 每月最后一周的周五, 每月的第一个星期三, 每月首个工作日: a day the rule cannot hold
+    r"(?:\s*(?P<r_mw>(?:第[一二三四1-4]个?|最后一个?|首个|末)\s*(?:周|星期|礼拜|工作日)"
+    r"(?:\s*[一二三四五六日天])?(?:\s*的?\s*(?:周|星期|礼拜)\s*[一二三四五六日天])?))?"
+    rf"(?:\s*{_NB}(?P<r_md>{_D})(?!\d)\s*[日号]|\s*月?(?P<r_mp>底|末(?!尾))|\s*(?P<r_mx>[上中下])旬)?"
     r"|(?:每\s*(?:个\s*)?|按\s*(?=季))(?:季度?|(?<=每)\s*(?:三|3)\s*个\s*月)(?:的)?"
-    rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第一个月|首月)\s*(?P<r_qd1>{_D})\s*[日号]"
+    rf"(?:\s*(?P<r_qp>末|底)|\s*(?:第[一1]个月|首月)\s*的?\s*(?P<r_qd1>{_D})\s*[日号]"
+    rf"|\s*(?:最后一个月|末月|第[三3]个月)\s*的?\s*(?P<r_qd3>{_D})\s*[日号]"
     rf"|\s*{_NB}(?P<r_qd>{_D})(?!\d)\s*[日号])?"
     r"|每\s*年(?:度)?(?:的)?"
     rf"(?:\s*{_festival('r_')}"
     rf"|\s*{_NB}(?P<r_am>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<r_ad>{_D})(?!\d)\s*[日号]|(?P<r_amp>底|末(?!尾))|\s*(?P<r_ax>[上中下])旬)?"
-    r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年))?)"
-    rf"(?P<r_before>{_BEFORE})?"
+    r"|\s*(?P<r_ay>年?底|年?末(?!尾))|\s*(?P<r_ah>上半年|下半年)"
+    # 每年的第一季度: a yearly window longer than a month, kept on its last day.
+    r"|\s*第?\s*(?P<r_aq>[一二三四1-4])\s*季度(?:末|底)?)?)"
+    rf"(?:(?P<r_eve>{_EVE})|(?P<r_before>{_BEFORE}))?"
 )
 # 前后/左右 a festival: one event placed around the day (a deadline on it when the
 # sentence dates the event, 于“七一”前后召开; the extractor wants that cue).
 _FEST = (
     rf"{_festival('f_')}"
-    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右)))".format(
+    r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右))"
+    # "在清明节组织扫墓", "“八一”节与消防中队组织共建": the festival is when the act is
+    r"|(?P<f_at>(?<=节)(?=\s*(?:[,，]\s*)?(?:在|与|和|组织|开展|举行|举办|召开|慰问|走访|祭扫|看望))))".format(
         before=_BEFORE, eve=_EVE
     )
 )
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
-    rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>[上中下]{{1,2}})旬|(?P<sm_mp>初|底|末(?!尾)))?"
+    rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>{_XUN})旬|(?P<sm_mp>初|底|末(?!尾)))?"
     rf"(?P<sm_before>{_BEFORE})?"
 )
 _SDAY = (
@@ -148,7 +177,7 @@ _SDAY = (
 )
 _RANGE = (
     rf"{_atom('ra_')}{_SEP}"
-    rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>[上中下]{{1,2}})旬)"
+    rf"(?:{_atom('rb_')}|{_NB}(?P<rb_donly>{_D})(?!\d)\s*[日号]|(?P<rb_xonly>{_XUN})旬)"
     rf"(?P<rg_before>{_BEFORE})?"
 )
 # 从6月开始，8月底基本结束: a start and an end said in two clauses. Read by joining two
@@ -156,16 +185,44 @@ _RANGE = (
 # where no date is.
 _FROM_BEFORE = re.compile(r"(?:从|自)\s*$")
 _FROM_BETWEEN = re.compile(
-    r"\s*(?:开始|(?P<qi>起))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
+    r"\s*(?:(?:全面|正式)?(?:开始|启动)|(?P<qi>起(?:\s*(?:持续|陆续|逐步))?(?:\s*(?:开展|进行|实施))?))(?:\s*[,，、])?(?:\s*(?:(?P<to>到|至)|于|在|并于|并在))?\s*"
 )
+_OPENS_BEFORE = re.compile(r"(?:开班|开课|开始|启动|开幕)(?:时间|日期)?\s*(?:为|是|:|于)\s*$")
+_COMMA_ONLY = re.compile(r"\s*[,，]\s*")
 _TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
+# 本月23日前, 本月底: the month the text was written in.
+_THISMONTH = (
+    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬)"
+    rf"(?P<tm_before>{_BEFORE})?"
+)
+# 至20241月: "2024年1月" whose 年 a web page dropped.
+_LOSTYEAR = (
+    r"(?<![\d.])(?P<ly_y>(?:19|20)\d{2})(?P<ly_m>1[0-2]|0?[1-9])\s*月(?:份)?"
+    rf"(?:(?P<ly_mp>底|末)|\s*(?P<ly_d>{_D})(?!\d)\s*[日号])?(?P<ly_before>{_BEFORE})?"
+)
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
 _LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+# 到2023年，… / 截至2025年: a year given as a time limit, due on its last day. Only after
+# 到/至 (a year that merely names a goal, 实现2018年…目标, is no limit), and not as the
+# far end of a span of years (2020年至2022年, a plan's period).
+_YEARLIMIT = (
+    rf"(?<=[到至])\s*(?P<yl_y>{_Y})\s*年"
+    r"(?![度\d〇零○一二三四五六七八九十元底末终内上下第春夏秋冬初中以来起后])(?!\s*[)-])"
+)
+# "21日前": a day whose month the sentence leaves to the date before it (从11月19日
+# 开始…，要在21日前送交). Only as a limit: "5日内" is a span of days, not a date.
+_DAYONLY = (
+    rf"(?<![\d.月])(?P<do_d>3[01]|[12]\d|0?[1-9])\s*[日号]"
+    r"(?:\s*(?:上午|下午|中午|晚上)?\s*\d{1,2}\s*[:点时](?:\s*\d{1,2}\s*分?)?)?"
+    rf"(?P<do_before>{_BEFORE})"
+)
+# "5月支部主题党日定于上旬开展": a 旬 whose month the sentence gave before it.
+_XUNONLY = r"(?<=[于在])\s*(?P<xo_x>[上中下])旬(?=\s*(?:开展|进行|召开|举行|完成|组织))"
 # 2022-03-18, 2022.3.18, 2022/3/18 (one separator throughout); not a time 08:24.
 _NUMDATE = (
-    r"(?<![\d.])(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
+    r"(?<!\d)(?P<{p}y>\d{{4}})\s*(?P<{p}s>[-./])\s*(?P<{p}m>\d{{1,2}})"
     r"\s*(?P={p}s)\s*(?P<{p}d>\d{{1,2}})(?![\d:])"
 )
 _NRANGE = (
@@ -173,6 +230,19 @@ _NRANGE = (
     + r"\s*(?:-{1,3}|~|至|到)\s*"
     + r"(?:(?P<nb_y>\d{4})\s*[-./]\s*)?(?P<nb_m>\d{1,2})\s*[-./]\s*(?P<nb_d>\d{1,2})(?![\d:])"
     + r"(?:\s*日)?"
+)
+# 2023.12-2024.01, 2024.3-2024.5: year.month ranges, as task tables write them.
+_YMRANGE = (
+    r"(?<!\d)(?P<ym_y1>(?:19|20)\d{2})\s*[./]\s*(?P<ym_m1>1[0-2]|0?[1-9])"
+    r"\s*(?:-{1,3}|~|至|到)\s*(?:(?P<ym_y2>(?:19|20)\d{2})\s*[./]\s*)?(?P<ym_m2>1[0-2]|0?[1-9])"
+    r"(?![\d.]|\s*[./]\s*\d)(?!\s*(?:[日号]|月))"
+)
+# 3.1-3.15, 3.16—4.10: month.day ranges without a year, as school plans write them.
+# Both ends must be month.day (a decimal range 3.5-4.5分 is kept out by its unit).
+_MDRANGE = (
+    r"(?<![\d.])(?P<md_m1>1[0-2]|0?[1-9])\.(?P<md_d1>3[01]|[12]\d|0?[1-9])"
+    r"\s*(?:-{1,3}|~|至|到)\s*(?:(?P<md_m2>1[0-2]|0?[1-9])\.)?(?P<md_d2>3[01]|[12]\d|0?[1-9])"
+    r"(?![\d.%])(?!\s*(?:[分元万亿倍米个岁天周年次名项%‰]|小时|公里|平方))"
 )
 # 7月1日（星期五）前: the weekday may stand between a day and its 前.
 _WEEKDAY = (
@@ -189,7 +259,8 @@ _LONG = r"长期(?:坚持)?"
 # word, a festival, 第, 上/下 (半年), 年 (年底) or 长 (长期): a cheap lookahead
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
-    r"(?=[xX×按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'次翌明下来今本当元国建青劳第上年长])"
+    r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
+    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中])"
 )
 _GRAMMAR = re.compile(
     _START
@@ -203,8 +274,15 @@ _GRAMMAR = re.compile(
             ("SDAY", _SDAY),
             ("RANGE", _RANGE),
             ("LOSTSEP", _LOSTSEP),
+            ("THISMONTH", _THISMONTH),
+            ("LOSTYEAR", _LOSTYEAR),
             ("LOSTMONTH", _LOSTMONTH),
+            ("DAYONLY", _DAYONLY),
+            ("XUNONLY", _XUNONLY),
+            ("YEARLIMIT", _YEARLIMIT),
             ("NRANGE", _NRANGE),
+            ("YMRANGE", _YMRANGE),
+            ("MDRANGE", _MDRANGE),
             ("NUM", _NUM),
             ("SINGLE", _SINGLE),
             ("LONG", _LONG),
@@ -226,6 +304,12 @@ _FESTIVALS = {
     "国庆": (10, 1),
     "国庆节": (10, 1),
     "元旦": (1, 1),
+    "三八": (3, 8),
+    "妇女节": (3, 8),
+    "六一": (6, 1),
+    "儿童节": (6, 1),
+    "教师节": (9, 10),
+    "清明": (4, 5),  # the solar term moves: see _qingming
 }
 # 春节 (the lunar new year) by year: the day a plan's 春节前 falls due.
 _SPRING_FESTIVAL = {
@@ -401,8 +485,10 @@ def _interval(atom: _Atom, year: int) -> tuple[date, date]:
             day = _day(year, month, atom.day)
             return day, day
         if atom.xun is not None:
-            lo = _XUN_DAYS[atom.xun[0]][0]
-            hi = min(_XUN_DAYS[atom.xun[-1]][1], last)
+            # 中下旬, 上、中旬, and 中上旬 written the other way round: the 旬 named, first to last
+            named = [_XUN_DAYS[ch] for ch in atom.xun if ch in _XUN_DAYS]
+            lo = min(a for a, _ in named)
+            hi = min(max(b for _, b in named), last)
             return date(year, month, lo), date(year, month, hi)
         if atom.month_part in ("底", "末"):
             return date(year, month, last), date(year, month, last)
@@ -495,22 +581,34 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
     while i < len(found):
         a = found[i]
         b = found[i + 1] if i + 1 < len(found) else None
+        b_last = _end_in_year_of(a, b) if b is not None else None
         if (
             b is not None
             and a.shape in ("day", "period")
             and b.shape in ("day", "period")
             and a.first is not None
-            and b.last is not None
-            and a.first <= b.last
+            and b_last is not None
+            and a.first <= b_last
             and not a.before
-            and (between := _FROM_BETWEEN.match(text, a.end)) is not None
+            and (
+                between := _FROM_BETWEEN.match(text, a.end)
+                # "开班时间为10月20日，10月29日结束": a start label, a comma, an end
+                or (
+                    (
+                        _OPENS_BEFORE.search(text, max(0, a.start - 10), a.start) is not None
+                        and _COMMA_ONLY.match(text, a.end)
+                    )
+                    or None
+                )
+            )
+            is not None
             and between.end() == b.start
             and (
                 (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
-                or between.group("qi") is None
+                or between.groupdict().get("qi") is None
             )
             # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
-            and (between.group("to") is not None or _TO_AFTER.match(text, b.end))
+            and (between.groupdict().get("to") is not None or _TO_AFTER.match(text, b.end))
         ):
             out.append(
                 DateExpr(
@@ -518,7 +616,7 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
                     b.end,
                     "range",
                     a.first,
-                    b.last,
+                    b_last,
                     explicit_year=a.explicit_year or b.explicit_year,
                 )
             )
@@ -527,6 +625,17 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
         out.append(a)
         i += 1
     return out
+
+
+def _end_in_year_of(a: DateExpr, b: DateExpr) -> date | None:
+    """The far end of a two-clause range in the start's year when only the start wrote
+    one (2017年2月开始至5月底 is 2017's May), else as read."""
+    if b.last is None or a.first is None or not a.explicit_year or b.explicit_year:
+        return b.last
+    year = a.first.year + (1 if (b.last.month, b.last.day) < (a.first.month, a.first.day) else 0)
+    last_day = calendar.monthrange(year, b.last.month)[1]
+    at_end = b.last.day == calendar.monthrange(b.last.year, b.last.month)[1]
+    return date(year, b.last.month, last_day if at_end else min(b.last.day, last_day))
 
 
 def _make_range(
@@ -624,6 +733,45 @@ def _numeric_range(m: re.Match[str]) -> DateExpr:
     return _make_range(m, first, last, True, None)
 
 
+_YEAR_BEFORE = re.compile(rf"{_Y}\s*年\s*\S?\s*(?:到|至|-|~)\s*$")
+
+
+def _year_limit(m: re.Match[str]) -> DateExpr:
+    if _YEAR_BEFORE.search(m.string, max(0, m.start() - 10), m.start()):
+        raise _NotADate("a span of years")
+    if m.string[max(0, m.start() - 2) : m.start()] == "截至":  # as of that year: a census
+        raise _NotADate("as of a year")
+    year = _year(m.group("yl_y"))
+    when = date(year, 12, 31)
+    return DateExpr(m.start(), m.end(), "day", when, when, before=True, explicit_year=True)
+
+
+def _this_month(m: re.Match[str], written: date | None) -> DateExpr:
+    if written is None:
+        return DateExpr(m.start(), m.end(), "period", unresolved=True)
+    atom = _Atom(
+        month=written.month,
+        day=_num(m.group("tm_d")) if m.group("tm_d") else None,
+        month_part=m.group("tm_mp"),
+        xun=m.group("tm_x"),
+    )
+    first, last = _interval(atom, written.year)
+    before = m.group("tm_before") is not None
+    return DateExpr(
+        m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
+    )
+
+
+def _month_day_range(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    if plan_year is None:
+        raise _NoYear
+    m1 = int(m.group("md_m1"))
+    m2 = int(m.group("md_m2")) if m.group("md_m2") else m1
+    first = _day(plan_year, m1, int(m.group("md_d1")))
+    last = _day(plan_year + (1 if m2 < m1 else 0), m2, int(m.group("md_d2")))
+    return _make_range(m, first, last, False, None)
+
+
 def _numeric_single(m: re.Match[str]) -> DateExpr:
     day = _numeric(m, "n_")
     return DateExpr(
@@ -642,6 +790,15 @@ def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
     return _FESTIVALS[name]
 
 
+_CELEBRATED = re.compile(r"(?:庆祝|庆|迎|纪念|结合|围绕|欢度|喜迎)\s*$")
+
+
+def _qingming(year: int) -> date:
+    """清明 (a solar term, 4 or 5 April): the usual formula for 2001–2099."""
+    y = year % 100
+    return date(year, 4, int(y * 0.2422 + 4.81) - y // 4)
+
+
 def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
     if plan_year is None:
         raise _NoYear
@@ -649,17 +806,26 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         if plan_year not in _SPRING_FESTIVAL:
             raise _NotADate("春节")
         when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    elif re.sub(r"[\s·]", "", m.group("f_f")) == "清明":
+        when = _qingming(plan_year)
+    elif re.sub(r"[\s·]", "", m.group("f_f")) == "元旦":
+        # 元旦前 in a year's plan is the New Year's Day that closes it.
+        when = date(plan_year + 1, 1, 1)
     else:
         when = date(plan_year, *_festival_day(m, "f_"))
     if m.group("f_eve") is not None:
         when = date.fromordinal(when.toordinal() - 1)
+    if m.group("f_at") is not None and _CELEBRATED.search(
+        m.string, max(0, m.start() - 4), m.start()
+    ):
+        raise _NotADate("the occasion, not the time")  # 庆祝“三八”, 结合学雷锋纪念日
     return DateExpr(
         m.start(),
         m.end(),
         "day",
         when,
         when,
-        before=m.group("f_around") is None,
+        before=m.group("f_before") is not None or m.group("f_eve") is not None,
         festival=re.sub(r"[\s·]", "", m.group("f_f")),
     )
 
@@ -677,8 +843,15 @@ def _rule_day(day: str | None, part: str | None, xun: str | None) -> int | None:
 def _recurring(m: re.Match[str]) -> DateExpr:
     text = m.group("RECUR")
     head = re.sub(r"\s", "", text)[:3]
+    rate = m.group("r_rate") or m.group("r_per") or m.group("r_by")
     try:
-        if re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
+        if m.group("r_ye") is not None:
+            rule = RecurringRule(freq="annual", month=12, day=LAST_DAY)
+        elif rate is not None:
+            rule = RecurringRule(
+                freq="monthly" if rate == "月" else "annual" if rate == "年" else "quarterly"
+            )
+        elif re.search(r"[三3]\s*个\s*月", text):  # 每三个月召开一次
             rule = RecurringRule(freq="quarterly")
         elif head.startswith("每月") or head.startswith("每个月"):
             rule = RecurringRule(
@@ -687,6 +860,8 @@ def _recurring(m: re.Match[str]) -> DateExpr:
         elif "季" in head:
             if m.group("r_qp") is not None:
                 rule = RecurringRule(freq="quarterly", month=3, day=LAST_DAY)
+            elif m.group("r_qd3") is not None:
+                rule = RecurringRule(freq="quarterly", month=3, day=_num(m.group("r_qd3")))
             elif m.group("r_qd1") is not None:
                 rule = RecurringRule(freq="quarterly", month=1, day=_num(m.group("r_qd1")))
             elif m.group("r_qd") is not None:
@@ -695,6 +870,9 @@ def _recurring(m: re.Match[str]) -> DateExpr:
                 rule = RecurringRule(freq="quarterly")
         elif m.group("r_f") is not None:
             month, day = _festival_day(m, "r_")
+            if m.group("r_eve") is not None:  # 每年“七一”前夕: the day before
+                eve = date.fromordinal(date(2001, month, day).toordinal() - 1)
+                month, day = eve.month, eve.day
             rule = RecurringRule(freq="annual", month=month, day=day)
         elif m.group("r_am") is not None:
             rule = RecurringRule(
@@ -704,6 +882,8 @@ def _recurring(m: re.Match[str]) -> DateExpr:
             )
         elif m.group("r_ay") is not None:
             rule = RecurringRule(freq="annual", month=12, day=LAST_DAY)
+        elif m.group("r_aq") is not None:
+            rule = RecurringRule(freq="annual", month=3 * _num(m.group("r_aq")), day=LAST_DAY)
         elif m.group("r_ah") is not None:
             rule = RecurringRule(
                 freq="annual", month=6 if m.group("r_ah") == "上半年" else 12, day=LAST_DAY
@@ -746,8 +926,11 @@ def _quarter_lists(text: str, plan_year: int | None) -> list[DateExpr]:
     return out
 
 
-def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
-    """Every date expression in ``text`` (normalised), in order.
+def scan_dates(
+    text: str, plan_year: int | None, *, this_month: date | None = None
+) -> list[DateExpr]:
+    """Every date expression in ``text`` (normalised), in order. ``this_month`` is the
+    day the text was written or posted, which 本月23日前 counts from.
 
     Expressions that need the plan's year when ``plan_year`` is None come back
     with ``unresolved=True`` and no dates, so the caller can say what it skipped.
@@ -758,7 +941,10 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
         if kind is None:  # only the lookahead matched
             continue
         try:
-            found.append(_dispatch(kind, m, plan_year))
+            if kind == "THISMONTH":
+                found.append(_this_month(m, this_month))
+            else:
+                found.append(_dispatch(kind, m, plan_year))
         except _NoYear:
             found.append(DateExpr(m.start(), m.end(), "period", unresolved=True))
         except _NotADate:
@@ -773,7 +959,176 @@ def scan_dates(text: str, plan_year: int | None) -> list[DateExpr]:
             if x.end <= lo or x.start >= hi or not any(x.start < b and a < x.end for a, b in taken)
         ]
         found = sorted(found + listed, key=lambda x: x.start)
-    return _join_from_to(text, found)
+    joined = _days_of_the_month_before(text, _join_from_to(text, found))
+    return _yearly_lists(text, _days_listed(text, joined))
+
+
+_DAY_AFTER = re.compile(
+    rf"\s*(?P<j>[、和及与])\s*(?P<d>{_D})(?!\d)\s*[日号](?P<two>\s*(?:两|二|2)\s*天)?(?!\s*前)"
+)
+_OR = re.compile(r"\s*或(?:者)?\s*")
+
+
+def _days_listed(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Days listed after a date with its month: 6月11日、18日 is two days, 12月19日和20日
+    (or 4月11日、12日两天) one stretch of two; 11月底或12月初, either, is one window."""
+    out: list[DateExpr] = []
+    i = 0
+    while i < len(found):
+        x = found[i]
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        if (
+            nxt is not None
+            and x.first is not None
+            and nxt.last is not None
+            and x.rule is None
+            and nxt.rule is None
+            and (m := _OR.match(text, x.end)) is not None
+            and m.end() == nxt.start
+            and x.first <= nxt.last
+        ):
+            out.append(
+                DateExpr(
+                    x.start,
+                    nxt.end,
+                    "range",
+                    x.first,
+                    nxt.last,
+                    explicit_year=x.explicit_year or nxt.explicit_year,
+                )
+            )
+            i += 2
+            continue
+        out.append(x)
+        i += 1
+        if x.shape != "day" or x.last is None or x.rule is not None or x.before:
+            continue
+        pos, last, base = x.end, x.last, x
+        while (m := _DAY_AFTER.match(text, pos)) is not None and (
+            i >= len(found) or found[i].start >= m.end()
+        ):
+            try:
+                day = _day(last.year, last.month, _num(m.group("d")))
+            except _NotADate:
+                break
+            if day <= last:
+                break
+            if (day - last).days == 1 and (m.group("j") != "、" or m.group("two")):
+                # consecutive days (19日和20日, 11日、12日两天): one stretch
+                base = DateExpr(
+                    base.start, m.end(), "range", base.first, day, explicit_year=base.explicit_year
+                )
+                out[-1] = base
+            else:
+                out.append(
+                    DateExpr(m.start(), m.end(), "day", day, day, explicit_year=x.explicit_year)
+                )
+            pos, last = m.end(), day
+    return out
+
+
+_LIST_JOIN = re.compile(r"\s*(?:(?P<and>和|、|及|与|以及)|(?P<to>至|到|-{1,3}|~))\s*")
+_LISTED_MONTH = re.compile(
+    rf"(?P<m>{_M})\s*月(?:份)?(?:\s*(?P<d>{_D})(?!\d)\s*[日号]|\s*(?P<p>底|末))?"
+)
+
+
+def _yearly_lists(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """每年的6月和12月: each month listed after a yearly one repeats yearly too; 每年6月至
+    8月, a yearly window longer than a month, is kept on its last day."""
+    out: list[DateExpr] = []
+    for x in found:
+        previous = out[-1] if out else None
+        rule = previous.rule if previous is not None else None
+        joined = (
+            _LIST_JOIN.match(text, previous.end)
+            if previous is not None and rule is not None and rule.freq == "annual"
+            else None
+        )
+        listed = _LISTED_MONTH.match(text, x.start) if joined and joined.end() == x.start else None
+        if previous is None or rule is None or joined is None or listed is None:
+            out.append(x)
+            continue
+        try:
+            month = _num(listed.group("m"))
+            day = (
+                _num(listed.group("d"))
+                if listed.group("d")
+                else LAST_DAY
+                if listed.group("p") or joined.group("to")
+                else None
+            )
+            new = RecurringRule(freq="annual", month=month, day=day)
+        except (ValueError, _NotADate):
+            out.append(x)
+            continue
+        end = x.start + listed.end() - listed.start()
+        item = DateExpr(x.start, end, "recurring", rule=new, before=x.before)
+        if joined.group("to"):
+            out[-1] = DateExpr(previous.start, end, "recurring", rule=new, before=x.before)
+        else:
+            out.append(item)
+    return out
+
+
+def _days_of_the_month_before(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    """Give a day written without its month ("21日前") the month of the nearest date
+    before it within a few hundred characters; drop it when there is none."""
+    out: list[DateExpr] = []
+    previous: DateExpr | None = None
+    for x in found:
+        if x.festival == "xun-only":
+            if previous is None or previous.first is None or previous.last is None:
+                continue
+            xun = text[x.start : x.end].strip()[0]
+            lo, hi = _XUN_DAYS[xun]
+            month_end = _last(previous.last.year, previous.last.month)
+            first = date(previous.last.year, previous.last.month, lo)
+            last = date(previous.last.year, previous.last.month, min(hi, month_end))
+            whole_month = previous.first.day == 1 and previous.last.day == month_end
+            if (
+                whole_month
+                and out
+                and out[-1] is previous
+                and "。" not in text[previous.end : x.start]
+            ):
+                # the month and its 旬 are one window: 5月…定于上旬
+                out[-1] = DateExpr(
+                    previous.start,
+                    x.end,
+                    "period",
+                    first,
+                    last,
+                    explicit_year=previous.explicit_year,
+                )
+            else:
+                out.append(DateExpr(x.start, x.end, "period", first, last))
+            continue
+        if x.festival != "day-only":
+            out.append(x)
+            if x.last is not None:
+                previous = x
+            continue
+        if previous is None or previous.last is None or x.start - previous.end > 400:
+            continue
+        day = int(re.sub(r"\D", "", text[x.start : x.end])[:2] or 0)
+        first = previous.first or previous.last
+        after = date(
+            previous.last.year + (previous.last.month == 12), previous.last.month % 12 + 1, 1
+        )
+        # The first such day from the date before on: in its month, its end's, or the next.
+        when = None
+        for base in (first, previous.last, after):
+            try:
+                candidate = _day(base.year, base.month, day)
+            except _NotADate:
+                continue
+            if candidate >= first:
+                when = candidate
+                break
+        if when is not None:
+            out.append(replace(x, first=when, last=when, festival=None))
+    return out
 
 
 def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
@@ -789,10 +1144,39 @@ def _dispatch(kind: str, m: re.Match[str], plan_year: int | None) -> DateExpr:
         return _range(m, plan_year)
     if kind == "LOSTSEP":
         return _lost_separator(m)
+    if kind == "YEARLIMIT":
+        return _year_limit(m)
+    if kind == "XUNONLY":
+        return DateExpr(m.start(), m.end(), "period", festival="xun-only")
+    if kind == "DAYONLY":
+        # Resolved against the date before it in scan_dates; a marker until then.
+        return DateExpr(m.start(), m.end(), "day", rule=None, before=True, festival="day-only")
+    if kind == "LOSTYEAR":
+        atom = _Atom(
+            year=_year(m.group("ly_y")),
+            month=int(m.group("ly_m")),
+            day=_num(m.group("ly_d")) if m.group("ly_d") else None,
+            month_part=m.group("ly_mp"),
+        )
+        assert atom.year is not None
+        first, last = _interval(atom, atom.year)
+        before = m.group("ly_before") is not None
+        return DateExpr(
+            m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
+        )
     if kind == "LOSTMONTH":
         return _lost_month(m, plan_year)
     if kind == "NRANGE":
         return _numeric_range(m)
+    if kind == "YMRANGE":
+        y1, m1 = int(m.group("ym_y1")), int(m.group("ym_m1"))
+        y2 = int(m.group("ym_y2")) if m.group("ym_y2") else y1
+        m2 = int(m.group("ym_m2"))
+        if not (1900 <= y1 <= 2200 and 1900 <= y2 <= 2200):
+            raise _NotADate(m.group(0))
+        return _make_range(m, date(y1, m1, 1), date(y2, m2, _last(y2, m2)), True, None)
+    if kind == "MDRANGE":
+        return _month_day_range(m, plan_year)
     if kind == "NUM":
         return _numeric_single(m)
     if kind == "SINGLE":

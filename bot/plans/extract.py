@@ -58,8 +58,14 @@ from bot.plans.structure import (
 _FIELD_HEADING = re.compile(
     rf"\s*[\u3400-\u9fff]{{0,4}}(?:主题|要求|地点|对象|形式|单位|人员|目的|内容|{LABEL})\s*(?::|\s)"
 )
-_LINE_LABEL = re.compile(rf"\s*(?P<label>{LABEL})\s*:")
-_LABEL_BEFORE = re.compile(rf"(?P<label>{LABEL})(?:\s*(?::|为|是)\s*|\s+)$")
+_LINE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:")
+# 时间：, 时间为, 时间暂定, 时间定于, 时间拟定在: a label whose value is the date.
+_LABEL_BEFORE = re.compile(
+    rf"(?:(?P<label>{LABEL})(?:\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)?\s*(?:从|自)\s*"
+    r"|\s*(?::|为|是|(?:暂|拟|初)?定(?:为|于|在)?|安排在)?\s*)"
+    # "(时间9月16日升旗仪式)": a bracketed note opening with its label
+    r"|(?<=\()\s*(?P<plabel>时间|日期)\s*)$"
+)
 _COMPLETION_LABEL = re.compile(r"完成|时限|期限|截止|办结")
 # 于/在/到 as "at/by", not as the tail of 关于, 存在, 达到 …
 _AT_BEFORE = re.compile(
@@ -67,32 +73,54 @@ _AT_BEFORE = re.compile(
     r"|(?<![存现正实所旨内自好])在"
     r"|截止到?|截至到?|截止(?:日期|时间)(?:为|是)?|不晚于|不迟于|不超过|最迟|最晚|直到"
     r"|(?:即日|今日|现在|今)?起\s*(?:至|到)"
+    r"|利用|决定|拟定|确定"
     r"|(?<![达做得收提遇感办想来回落看找受报直])到)"
     r"\s*(?:今年|本年|当年)?\s*$"
 )
 # An upper limit, whose date is an end and no window: 截止到10月, 不超过10月上旬.
 _LIMIT_BEFORE = re.compile(
-    r"(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?\s*$"
+    r"(?:(?:截止|截至|不超过|不晚于|不迟于|最迟|最晚|直到|之前)(?:到|于|在|日期|时间)?"
+    # "——到2021年2月，街道制定工作方案": a target by then (not 达到, 收到 …)
+    r"|(?:^|(?<=[,;。:\s—\-(]))(?:力争)?到|起\s*(?:至|到))\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织开展"
+    r"\s*(?:分别|各|均)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
+    r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面|达到|实现|销号|建成"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
+_ISSUED_DOC = re.compile(r"[^。;]{0,24}?(?:印发|出台|下发|颁布|发布)(?:了)?\s*(?:《|\()")
+_BARE_LABEL = re.compile(rf"\s*[\u3400-\u9fff]{{0,6}}?(?P<label>{LABEL})\s*:?\s*")
+_LABEL_THEN = re.compile(rf"(?P<label>{LABEL})\s*(?::|为|是)[^,;。()]{{0,12}}$")
+_AS_OF_BEFORE = re.compile(r"(?:截止|截至)(?:到)?\s*(?:\d{2}\s*年)?\s*$")
+# … qualifying a noun phrase (…的) it opens, not a clause of work (截止到2020年底全部完成).
+_AS_OF_AFTER = re.compile(
+    r"\s*(?![前止以之内]|[上下中晚早]午|晚上|早上|当天)[\u3400-\u9fff][^,;。:!?()]{0,30}?的"
+    # … or a count as of that day: 截至2021年底全县共有党支部126个
+    r"|\s*,?[^,;。:!?()]{0,12}?(?:共有|累计|已有|现有|共计|合计|总计|满\s*\d|不满|未满)"
+)
+# 作为上半年支部学习的重点, 第三季度的主要任务是…: a period given its work as its focus.
+_FOCUS_AFTER = re.compile(r"[^,;。:!?]{0,12}?的(?:工作)?(?:重点|重心|主要任务|中心任务|任务)")
 # 每年增长5%, 每月都有…: 每 describing a rate or a habit, not when work is due.
 _RATE_AFTER = re.compile(r"\s*(?:增长|递增|增加|减少|下降|提高|降低|都|均|也)")
 # 每月的最后一个星期三, 每月收缴的党费: 每 qualifying a thing, not setting a time.
 _QUALIFIES = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)[^,;。:\s的次]{1,4}的")
+# 每月活动主题, 每年年初: 每 naming a thing (a topic, a plan) or a vague time, not a schedule.
+_QUALIFIES_NOUN = re.compile(
+    r"\s*(?:年?初|年中|开学"
+    r"|(?:(?!次|开展|组织|召开|举行|举办|进行|报送|上报|提交|制定|研究)[\u3400-\u9fff]){1,4}?"
+    r"(?:主题|计划|安排|内容|情况)(?!\s*[一1]次))"
+)
 _CLAUSE_SEPARATORS = ",;:"
 # What is left of "，3月底前完成" or "到2024年底，" once the date is out: nothing a
 # title needs.
 _DATE_FILLER = re.compile(
-    r"(?:\s|[。.!?]|(?:时间|日期)(?:为|是)?|于|在|到|截至|截止|之前|以前|前后|前"
+    r"(?:\s|[。.!?]|(?:时间|日期)(?:为|是)?|于|在|到|至|截至|截止|之前|以前|前后|前"
     r"|完成|结束|完毕|到位|全部|均|须|应|要|务必|力争|期间|时|起)*"
 )
 # 一是…, 二是…, 首先…: how a sentence counts its points, not part of a title.
 _ENUMERATOR = re.compile(r"^(?:[一二三四五六七八九十]+是|首先|其次|再次|最后|另外)[,，、:：]?")
 # 每年"七一"前后开展…: words that go with a date and leave a title with it.
-_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时|起)")
+_AROUND_AFTER = re.compile(r"\s*(?:前后|期间|时间|时|间|起)")
 # 自2022年3月起, 2021年以来, 6月以后: a start or a past period, not a due date.
 _START_AFTER = re.compile(r"\s*(?:起|开始|以来|至今|以后|之后|后(?!备)|期间)")
 _STAGE_PHRASE = re.compile(r"第[一二三四五六七八九十\d]{1,3}阶段|[\u3400-\u9fff]{2,6}阶段")
@@ -131,14 +159,17 @@ _WILL_BE_HELD = re.compile(r"将于\s*$")
 _NATIONAL = re.compile(
     r"全国人大|全国政协|中共中央|党中央|国务院|人民大会堂|中央广播|北京召开|北京举行"
 )
+_HELD_IN_CAPITAL = re.compile(r"[^。;]{0,40}?(?:在京|在北京|于北京)(?:隆重)?(?:召开|举行|开幕)")
 _BATCH_BEFORE = re.compile(r"第[一二三四五六七八九十\d]{1,2}批\s*[,:]?\s*$")
 # 六月份为开展…宣传活动月, 第三季度为集中整改期.
 _NAMED_PERIOD = re.compile(r"\s*(?:为|是|定为|作为)[^,;。]{0,24}?(?:月|周|阶段|期)(?=\s*[,;。])")
-_EVENT_LABEL = re.compile(r"活动|会议|大会|比赛|竞赛|演出|培训|考试")
+_EVENT_LABEL = re.compile(r"活动|会议|大会|赛|演出|培训|考试|答辩|展演")
 _LABEL_TITLE = re.compile(
-    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:安排|布置|要求|节点)?"
+    r"[\u3400-\u9fff]{0,4}(?:时间|日期|时限|期限)(?:[和、及与]?地点)?(?:[和、及与]?(?:安排|布置|要求|节点))?"
 )
-_STEP_SECTION = re.compile(r"步骤|阶段|时间安排|进度|流程|日程|方法步骤|实施安排|工作安排")
+_STEP_SECTION = re.compile(
+    r"步骤|阶段|时间[及和与、]?安排|进度|流程|日程|方法步骤|实施安排|工作安排"
+)
 _SECTION_DESCRIPTIVE = re.compile(
     r"指导思想|总体要求|目标|原则|基本情况|现状|问题|背景|意义|认识|领导|保障|要求|机构"
 )
@@ -146,17 +177,50 @@ _SECTION_DESCRIPTIVE = re.compile(
 # Who does what in a sentence: a body named as the subject of a clause. The issuing
 # body (区委, 镇党委, 工委, 学校, 集团公司, 党群工作部 …) or the branches (各支部, 党支部 …).
 _DOER = re.compile(
-    r"(?<![^,;。:、\s()\d.!?])"  # at the head of a clause
+    r"(?<![^,;。:、\s()\d.!?日号旬月底末])"  # at the head of a clause, or after its time
     r"(?P<who>(?![在到向给与和从对经按据同])(?:[\u3400-\u9fff]{0,16}?)"
     r"(?:党工委|工委|党委|党组|区委|县委|市委|镇委|团委|组织部|宣传部|工作部|纪工委|领导小组|办公室"
-    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委)"
+    r"|学校|集团公司|公司|党支部|总支部|支部|党总支|党小组|党组织|单位|部门|我们|我委|中心组"
+    r"|班子成员|领导干部|党委办|党办)"
     r"(?:班子成员|书记|领导)?)"
-    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部)|进行|适时|牵头|会同|召开|开展"
-    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每))"
+    r"(?!系统)(?=\s*(?:将|要|会|拟|应|须|于|在|对|负责|统一|组织(?!部|的|生活|关系|建设|委员)|进行|适时|牵头|会同|召开|开展"
+    # … or straight into the date of its duty: "工委12月20日前组织审核验收"
+    r"|\d{1,2}\s*月|\d{4}\s*年|[一二三四五六七八九十]{1,2}\s*月|年底|年内|[上下]半年|第[一二三四]季度"
+    r"|(?:今|本|明)年\s*(?:\d|[一二三四五六七八九十]|年底|[上下]半年)"
+    r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每"
+    r"|公示|审核|审批|审查|表彰|考察|评审|评定|预审|初审|一审|二审|下发|通报|汇总|主持))"
 )
 # A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
-_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|决定于|决定在|拟在)\s*$")
-_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)单位\s*:\s*(?P<who>[^\n]*)")
+# "…请上台领奖人员于12:20集合": a sentence asking people to come is addressed to them.
+_ASKS_MEMBERS = re.compile(r"请[^,;。]{0,12}?(?:人员|党员|同志|代表|各)")
+_TIME_KEY_BEFORE = re.compile(r"(?:时间|日期)\s*:")
+_TARGET_SET = re.compile(r"达到|实现|建成|覆盖|销号|消化|全面完成|提升至|\d+\s*%|百分之")
+_TARGET_BEFORE = re.compile(r"(?:力争|争取)?(?:到|至)\s*$|(?:力争|争取)(?:在)?\s*$")
+_OVER_UNITS = re.compile(
+    r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
+)
+_CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在|决定|拟定)\s*$")
+_ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)")
+# Who leads an activity wins over who takes part: "(宣传部牵头)" in its heading,
+# "牵头部门：区委组织部" above "责任单位：各乡镇".
+_LEAD = re.compile(
+    r"\(\s*(?P<paren>[^()\n]{1,24}?)\s*牵头\s*\)|(?:牵头|主办)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)"
+)
+_OF_AFTER = re.compile(r"(?:召开|举行|举办|开展|印发|发布)的")
+_DOER_THEN_WORK = re.compile(
+    r"\s*(?:(?![的不未])[\u3400-\u9fff]){1,10}?(?:组织(?!生活|关系|建设|部|委员)|开展|召开|举办|举行|进行|完成|报送|上报|参观|部署|启动"
+    r"|评选|评议|表彰|慰问|走访|培训|检查|考核|督查|验收|总结|整改"
+    # … or the event held then: "9月22日支部组织生活，学习…"
+    r"|(?:组织生活会?|党课|主题党日|支委会|党员大会|座谈会|动员会)(?=\s*[,;。]))"
+)
+_TARGET_VERB = re.compile(r"达到|实现|建成|达标|全覆盖|完成|开展|召开|举办|举行")
+# A sentence that says the activity is held (开展…活动, 举行…, 集中整顿, …结束).
+_HOLDS_ACTIVITY = re.compile(r"开展|举行|举办|进行|实施|启动|集中|结束|完成")
+_COMMITTEE_REVIEW = re.compile(
+    r"\s*(?:第[一二三四五六七八九十\d]{1,3}阶段)?\s*[:,]?\s*[\u3400-\u9fff]{0,8}?"
+    r"(?:党工委|工委|党委|党组|区委|县委|市委|组织部)\s*(?:统一|集中)?"
+    r"(?:审核|考核|验收|评定|审查|复核|检查|评审|认定|审批|督查|督导)"
+)
 _CHECK_AFTER = re.compile(r"\s*(?:统一|集中)?(?:检查|验收|评比|评选|评定|考核|审核)")
 _WILL = re.compile(r"\s*(?:将|负责)")
 _BRANCH_WHO = re.compile(r"各|基层|二级|所属|下属|直属|支部|党小组|党组织|单位|部门|班级|年级")
@@ -250,6 +314,15 @@ def _infer_year(
             score[y] += weight
             first.setdefault(y, pos)
         best = max(score, key=lambda y: (score[y], -first[y]))
+        dated = any(weight >= 3 for _, _, weight in mentions)
+        if not dated and doc.date_line_years and doc.date_line_years[-1] != best:
+            # Only bare mentions (关于召开2018年度组织生活会的通知) against the document's
+            # own date line (2019年1月9日): the year it was issued in dates its steps.
+            return doc.date_line_years[-1], "document_date", []
+        if not dated and doc.docno_years and doc.docno_years[0] != best:
+            # … or against its own number (中新党发〔2020〕35号; "2019年年终考核结果"
+            # in its criteria is the past it looks at)
+            return doc.docno_years[0], "document_date", []
         return best, "text", []
     if doc.date_line_years:
         return doc.date_line_years[0], "document_date", []
@@ -259,11 +332,20 @@ def _infer_year(
     if doc.meta_years:
         y = doc.meta_years[0]
         return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
+    short = _SHORT_YEAR.search(doc.scan)
+    if short is not None:
+        # "19年上半年拟发展名额", "截止19年3月底": a year written with two digits
+        y = 2000 + int(short.group(1))
+        return y, "text", [f"年份按“{short.group(0)}”读作{y}年，请核对"]
     if source_date is not None:
         y = source_date.year
         return y, "source_date", [f"正文没有年份，按文件日期取{y}年，请核对"]
     return None, None, []
 
+
+_SHORT_YEAR = re.compile(
+    r"(?<![\d\-/.])([0-3]\d)\s*年(?=\s*(?:上半年|下半年|度|\d{1,2}\s*月|[一二三四五六七八九十]{1,2}月|底|第))"
+)
 
 # "活动时间：2013年3月—4月" above the first heading: the cover says when the plan runs.
 _COVER_LABEL = re.compile(r"\s*[\u3400-\u9fff]{0,6}(?:时间|日期|期限|时限|年度)\s*:")
@@ -281,7 +363,10 @@ def _cover_year(doc: Document) -> int | None:
         if line.kind != "body":
             continue
         label = _COVER_LABEL.match(doc.scan, line.start, line.end)
-        mentions = year_mentions(doc.scan[line.start : line.end])
+        # A period in brackets after a title (…三年行动计划(2022年至2024年)) spans years;
+        # the title's own year is the one outside them.
+        raw = _BRACKETED.sub(lambda m: " " * len(m.group()), doc.scan[line.start : line.end])
+        mentions = year_mentions(raw)
         if label is not None:
             dated = [y for _, y, weight in mentions if weight == 3]
             if dated:
@@ -291,9 +376,11 @@ def _cover_year(doc: Document) -> int | None:
     return title_years[0] if len(set(title_years)) == 1 else None
 
 
+_BRACKETED = re.compile(r"\([^()]*\)")
+
 # A plan's title names the year it plans ("2023年度党建工作要点"); a notice's title
 # may name the year it looks back on ("关于召开2018年度组织生活会的通知", sent in 2019).
-_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\)|》)?\s*$")
+_PLAN_TITLE = re.compile(r"(?:方案|计划|要点|安排|规划)\s*(?:\([^()]*\))?\s*(?:\)|》)?\s*$")
 
 
 class _Builder:
@@ -331,6 +418,8 @@ class _Builder:
         self._doers: dict[tuple[int, int], list[tuple[int, Owner]]] = {}
         self._heading_owners: dict[int, Owner] = {}
         self._organisers: dict[int, Owner | None] = {}
+        self._intros: dict[int, str | None] = {}
+        self._dummy: dict[int, DateExpr] | None = None
 
     # --- text lookups -------------------------------------------------------------------
 
@@ -417,8 +506,25 @@ class _Builder:
         lead = heading.title_start if heading is not None and in_segment else line.start
         after = norm[x.end : x.end + 8]
         before_start = self._last(_NOT_SPACE_OR_PAREN, sent_start, x.start)
-        initial = after.lstrip()[:1] in (",", ":") and (
-            before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
+        initial = (
+            after.lstrip()[:1] in (",", ":")
+            and (
+                before_start < 0 or norm[before_start] in ",;"  # "…获悉，5月底，全部完成换届"
+            )
+        ) or (
+            # "2024年底辖区所有党支部达到标准": a sentence that opens with its time and
+            # sets a target or a piece of work.
+            before_start < 0
+            and (
+                (
+                    (x.explicit_year or norm[x.end - 1] in "底末")
+                    and _TARGET_VERB.search(norm, x.end, min(sent_end, x.end + 40)) is not None
+                )
+                # "5月份各支部组织一次专题学习": the time, its doer, the work.
+                or _DOER_THEN_WORK.match(norm, x.end, sent_end) is not None
+            )
+            and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
+            and _OF_AFTER.search(norm, x.end, min(sent_end, x.end + 12)) is None
         )
         cell = self._cell_span(x.start, x.end, line)
         first_body = (
@@ -429,7 +535,11 @@ class _Builder:
                 heading.seg_end + 1 if heading.seg_end < heading.line_end else heading.line_end
             )
         )
-        direct_label = lm.group("label") if lm else None
+        direct_label = (lm.group("label") or lm.group("plabel")) if lm else None
+        if direct_label is None and paren is not None:
+            # "授课时间为第7至第11周（4月8日-5月10日）": the bracket restates a labelled time
+            lp = _LABEL_THEN.search(norm, max(line.start, paren[0] - 16), paren[0])
+            direct_label = lp.group("label") if lp else None
         if direct_label is None and first_body:
             direct_label = self._label_heading(h)
         # "演讲：2012.10.17晚上19:00": a date that is the whole value of a key.
@@ -453,6 +563,7 @@ class _Builder:
         cue = (
             key_value
             or checked
+            or (x.shape == "period" and _FOCUS_AFTER.match(norm, x.end, sent_end) is not None)
             or bool(
                 _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
                 or _VERB_AFTER.match(after)
@@ -466,7 +577,9 @@ class _Builder:
             label=direct_label or self._line_label(line),
             label_direct=direct_label is not None,
             cue=cue,
-            starts=bool(_START_AFTER.match(after)),
+            # "5月份期间开展" is within May; 期间 after a day or a festival has no bound.
+            starts=bool(_START_AFTER.match(after))
+            and not (x.shape == "period" and after.lstrip().startswith("期间")),
             stage_sentence=self._stage_sentence(sent_start, sent_end),
             schedule_line=after.lstrip()[:1] == ":" and self._last(_NON_SPACE, lead, x.start) < 0,
             cell=cell,
@@ -495,24 +608,44 @@ class _Builder:
         if x.shape == "recurring":
             rule = x.rule
             bare = rule is not None and rule.day is None and rule.month is None
+            clause_end = self._clause(x.start)[1]
+            if bare and self.norm[max(0, x.start - 2) : x.start] == "季度":
+                return None, False  # 一、三季度每季度至少…: the quarters named are the times
             if bare and (
-                _RATE_AFTER.match(self.norm, x.end) or _QUALIFIES.match(self.norm, x.start)
+                _RATE_AFTER.match(self.norm, x.end)
+                or (
+                    _BARE_TEXT.fullmatch(self.norm[x.start : x.end]) is not None
+                    and _QUALIFIES.match(self.norm, x.start) is not None
+                )
+                or (
+                    _BARE_TEXT.fullmatch(self.norm[x.start : x.end]) is not None
+                    and _QUALIFIES_NOUN.match(self.norm, x.end) is not None
+                    and _REGULAR_ACT.match(self.norm, x.end, clause_end) is None
+                )
             ):
                 return None, False
+            if (
+                rule is not None
+                and rule.freq == "annual"
+                and _DURING.match(self.norm, x.end, clause_end)
+            ):
+                return None, False  # 每年“七一”、“国庆”等节庆日期间: no bound
             return "recurring", False
         if x.shape == "ongoing":
             return ("ongoing" if self._ongoing_slot(x, c) else None), False
         completion = c.cell_alone or (
             c.label is not None and bool(_COMPLETION_LABEL.search(c.label))
         )
-        if x.before or completion:
+        if (x.before and x.shape != "range") or completion:
             return "deadline", False
         # A heading becomes a phase through its own date, or through a time label
         # right under it ("(一)动员部署 ⏎ 时间：3月1日至15日"); never inside another phase.
         heading_phase = (
             c.heading is not None
             and c.heading not in self.phase_headings
-            and not self._under_phase(c.heading)
+            # a step of a dated schedule (时间进度表：3月中~7月 ⏎ 1、3月9日-3月15日…) is
+            # a stage of its own inside the schedule's window
+            and (not self._under_phase(c.heading) or self._is_step(c.heading, _SCHEDULE_LIST))
             and (c.in_segment or c.label_direct or c.first_body)
         )
         # A stretch of time names a heading's phase when the heading presents it as
@@ -522,9 +655,19 @@ class _Builder:
         named_stretch = (
             c.label_direct
             or c.paren is not None
-            or c.schedule_line
+            or (c.schedule_line and self._schedule_keyed(c.heading))
             or self._names_stage(c)
             or (c.first_body and x.shape == "range" and self._is_step(c.heading))
+            # "1、3月9日-3月15日 学部党委公示…" in a dated schedule (进度表, 日程, 时间安排):
+            # a step keyed by its time (under 工作安排 it is one task's window)
+            or (c.in_segment and x.shape == "range" and self._is_step(c.heading, _SCHEDULE_LIST))
+            # "11、6月中旬总结会" in a schedule: a step keyed by its time
+            or (
+                x.shape == "period"
+                and c.in_segment
+                and self._opens_step(x, c.heading)
+                and self._is_step(c.heading, _SCHEDULE_LIST)
+            )
         )
         if c.first_body and not (self._names_stage(c) or self._is_step(c.heading)):
             heading_phase = heading_phase and c.label_direct
@@ -539,6 +682,38 @@ class _Builder:
             # before any heading, it is the whole campaign's window.
             heading_phase = False
             named_stretch = c.paren is not None
+        if (
+            x.shape == "range"
+            and c.paren is not None
+            and c.heading is None
+            and _INLINE_STEP.search(self.norm, max(0, c.paren[0] - 16), c.paren[0] + 1)
+        ):
+            # "… 六、活动日程安排 (一)活动申报(3月18日—3月22日) 各党支部…": a web copy
+            # that ran its numbered steps into one line
+            return "phase", False
+        if (
+            x.shape == "period"
+            and c.heading is None
+            and c.cell is None
+            and not x.before
+            and x.first is not None
+            and x.last is not None
+            and (x.last - x.first).days >= 27  # a month or more, not one 旬's event
+            and self._announces(x)
+        ):
+            # "将于2021年第一季度进行换届", "决定于今年8月，在全镇开展…行动": the opening
+            # paragraph announcing when the plan's activity takes place.
+            return "phase", False
+        if (
+            x.shape in ("range", "period")
+            and c.label_direct
+            and c.heading is None
+            and not completion
+        ):
+            # "活动时间：2013年3月—4月" with no heading above it: the plan's own window.
+            return "phase", False
+        if not x.before and not c.cue and _QUALIFIES_AFTER.match(self.norm, x.end):
+            return None, False  # 3—9月的…活动的总结, 7—12月份党费回执单: which, not when
         if x.shape in ("range", "period") and self._batch_or_named_period(x):
             return "phase", False
         if x.shape == "range":
@@ -552,30 +727,137 @@ class _Builder:
                 # "3月—4月：动员部署" lists the plan's stages; under a heading of work
                 # ("一、外环境卫生治理 ⏎ 3月1-30日：清除死角") it gives one task its window.
                 return "phase", False
+            if (
+                (
+                    (
+                        c.heading is None
+                        # an opening paragraph before the numbered parts, the activity named,
+                        # or its start announced (我院定于2013年8月至10月在全院开展…)
+                        and (self.doc.headings or self._this_activity(x) or self._announces(x))
+                    )
+                    # … or, anywhere, the activity itself named as what runs from…to
+                    or (not c.in_segment and self._this_activity(x))
+                )
+                and c.cell is None
+                and not x.before
+                and (self._whole_activity(x) or self._this_activity(x))
+            ):
+                # "我院定于8月至10月开展…活动", "整顿工作从7月开始，到次年8月底结束" in
+                # the opening paragraph: the window of the whole activity the plan runs.
+                return "phase", False
             return "deadline", False  # a window given to one task: due at its end
         if c.starts:
             return None, False
+        if (
+            x.festival is not None
+            and not x.before
+            and _SERIES.search(self.norm, x.end, self._clause(x.start)[1])
+        ):
+            return None, False  # 在“七一”前后开展系列庆祝活动: a series has no bound
         if x.shape == "period" and heading_phase and named_stretch:
             return "phase", True  # "（一）调查摸底，健全台帐（2022年4月）"
         if (
             c.label is not None
             or c.cue
             or (c.in_segment and c.paren is not None)
+            # "一、三季度每季度至少参加1次": quarters named, then what each holds
+            or (x.shape == "period" and self.norm[x.end : x.end + 3] == "每季度")
+            # "1、举办培训班。（2016年6月4日）", "（3月25日左右）": a bracket holding only the time
+            or (c.paren is not None and self._paren_only_time(x, c.paren))
+            # "3、3月16日（第3周）发展对象考核" in a schedule: a step opening with its day
+            or (c.in_segment and self._opens_step(x, c.heading))
             or c.cell is not None  # a task table's cell: 上半年、三季度任务分别为…
         ):
             return "deadline", False
         return None, False
+
+    def _schedule_keyed(self, h: int | None) -> bool:
+        """ "12月：年度考核" keys a stage when its list is the plan's schedule (or stands
+        alone); under a section of work (一、主要工作) it gives one task its month."""
+        if h is None:
+            return True
+        parent = self.doc.headings[h].parent
+        return parent is None or self._schedule_heading(parent) or self._names_stage_heading(h)
+
+    def _names_stage_heading(self, h: int) -> bool:
+        heading = self.doc.headings[h]
+        return "阶段" in self.norm[heading.line_start : heading.seg_end] or heading.style in (
+            "stage",
+            "when",
+        )
+
+    def _restates_title(self, x: DateExpr, c: _Context, title: str) -> bool:
+        if x.shape != "period" or c.heading is not None or not title or x.start > 300:
+            return False
+        said = _YEAR_WORDS.sub("", self.norm[x.start : x.end]).strip()
+        return bool(said) and said in normalize(title)
+
+    def _in_report(self, h: int | None) -> bool:
+        """A section that reports what was done (上月落实情况, 工作回顾, 主要成效) sets no dates."""
+        if h is None:
+            return False
+        top = self.doc.top(h)
+        heading = self.doc.headings[top]
+        return bool(_REPORT_SECTION.search(self.norm, heading.title_start, heading.seg_end))
+
+    def _paren_only_time(self, x: DateExpr, paren: tuple[int, int]) -> bool:
+        rest = self.norm[paren[0] + 1 : x.start] + self.norm[x.end : paren[1]]
+        return _PAREN_REST.fullmatch(rest) is not None
+
+    def _opens_step(self, x: DateExpr, h: int | None) -> bool:
+        if h is None or not self._is_step(h):
+            return False
+        return self._last(_NON_SPACE, self.doc.headings[h].title_start, x.start) < 0
+
+    def _announces(self, x: DateExpr) -> bool:
+        s, e = self.doc.sentence_at(x.start)
+        m = _ANNOUNCE.search(self.norm, max(s, x.start - 40), min(e, x.end + 40))
+        return m is not None and _PAST_TENSE.search(self.norm, s, e) is None
+
+    def _this_activity(self, x: DateExpr) -> bool:
+        """ "此次读书系列活动从4月23日起…": the sentence names the activity itself."""
+        s, _ = self.doc.sentence_at(x.start)
+        clause = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
+        return (
+            _THIS_ACTIVITY.match(self.norm, s, x.start) is not None
+            or _THIS_ACTIVITY.match(self.norm, clause, x.start) is not None
+        )
+
+    def _whole_activity(self, x: DateExpr) -> bool:
+        s, e = self.doc.sentence_at(x.start)
+        return _HOLDS_ACTIVITY.search(self.norm, s, e) is not None
+
+    def _done_regularly(self, x: DateExpr, clause_end: int) -> bool:
+        """A bare 每月/每季度/每年 sets a schedule only when something is done that often:
+        a count follows (每月至少一次, 1次/季度) or an act (每月召开, 每季度报送); 每月工资收入,
+        每年五星级…比例, 对每月主题党日活动作出要求 name amounts or things."""
+        text = self.norm[x.start : x.end]
+        if "次" in text or "按" in text or not _BARE_TEXT.fullmatch(text):
+            return True  # 1次/月, 按月, 每月最后一周的周五: more than a bare 每月
+        return _REGULAR_ACT.match(self.norm, x.end, max(x.end, clause_end)) is not None
 
     def _activity_heading(self, h: int | None) -> int | None:
         """The heading of the activity a time label belongs to: the heading itself, or
         its parent when the heading is only a field of it ("3、活动时间：…" under
         "（一）一次理论征文"); None when that is the plan's own time heading or there
         is none."""
+        field = False
         if h is not None:
             heading = self.doc.headings[h]
             if _FIELD_HEADING.match(self.norm, heading.title_start, heading.seg_end):
                 h = heading.parent
-        if h is None or self._label_heading(h) is not None:
+                field = True
+        if h is None or any(
+            self._label_heading(a) is not None for a in (h, *self.doc.ancestors(h))
+        ):
+            return None  # under the plan's own 培训时间/活动时间: the plan's times
+        if (
+            not field
+            and self.doc.headings[h].parent is None
+            and _PLAN_LEVEL.search(self.heading_title(h))
+        ):
+            # "一、入党积极分子培训安排 ⏎ …培训时间从…": the plan's own activity; a numbered
+            # field under it (2.决赛时间：11月下旬) dates one part of it
             return None
         return h
 
@@ -587,9 +869,19 @@ class _Builder:
 
     def _line_label(self, line: Line) -> str | None:
         """ "时间：院级初赛4月-5月，校级决赛6月中旬": a time label opening the line
-        governs every date on it."""
+        governs every date on it; so does a label alone on the line above
+        ("活动时间" ⏎ "2019年7月1日(星期一)上午9:00")."""
         m = _LINE_LABEL.match(self.norm, line.start, line.end)
-        return m.group("label") if m else None
+        if m:
+            return m.group("label")
+        pos = line.start - 1
+        while pos >= 0:
+            above = self.doc.line_at(pos)
+            if above.kind != "blank":
+                key = _BARE_LABEL.fullmatch(self.norm, above.start, above.end)
+                return key.group("label") if key and above.kind == "body" else None
+            pos = above.start - 1
+        return None
 
     def _label_heading(self, h: int | None) -> str | None:
         """A heading that is a time label ("一、时间", "五、活动时间", "一、会议时间"):
@@ -604,13 +896,50 @@ class _Builder:
         m = _NON_SPACE.search(self.norm, pos)
         return m.start() if m else -1
 
-    def _is_step(self, h: int | None) -> bool:
-        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排)."""
-        if h is None or self.doc.headings[h].parent is None:
+    def _is_step(self, h: int | None, section: re.Pattern[str] | None = None) -> bool:
+        """A heading listed under a section of steps or a schedule (实施步骤, 时间安排), or
+        under a line introducing one ("推荐程序及时间安排：" ⏎ 1、… 2、…)."""
+        if h is None:
             return False
+        section = section or _STEP_SECTION
         parent = self.doc.headings[h].parent
-        assert parent is not None
-        return bool(_STEP_SECTION.search(normalize(self.heading_title(parent))))
+        if parent is not None and section.search(normalize(self.heading_title(parent))):
+            return True
+        if section is _SCHEDULE_LIST:
+            # 一、时间安排 ⏎ （一）党员发展 ⏎ 1、10月30日——11月8日，… (a stage between,
+            # 阶段 or dated, holds tasks instead)
+            for a in self.doc.ancestors(h):
+                title = normalize(self.heading_title(a))
+                if a in self.phase_headings or "阶段" in title:
+                    return False
+                if section.search(title):
+                    return True
+        intro = self._intro_line(h)
+        return intro is not None and bool(section.search(intro))
+
+    def _intro_line(self, h: int) -> str | None:
+        """The body line ending with a colon just above the list heading ``h`` opens."""
+        first = h
+        style = self.doc.headings[h].style
+        parent = self.doc.headings[h].parent
+        while (
+            first > 0
+            and self.doc.headings[first - 1].style == style
+            and self.doc.headings[first - 1].parent == parent
+        ):
+            first -= 1
+        if first not in self._intros:
+            self._intros[first] = None
+            pos = self.doc.headings[first].line_start - 1
+            while pos >= 0:
+                line = self.doc.line_at(pos)
+                if line.kind != "blank":
+                    text = self.norm[line.start : line.end].strip()
+                    if line.kind == "body" and text.endswith(":"):
+                        self._intros[first] = text
+                    break
+                pos = line.start - 1
+        return self._intros[first]
 
     def _batch_or_named_period(self, x: DateExpr) -> bool:
         """A stretch of time that is a stage by what the sentence calls it: a batch
@@ -650,11 +979,58 @@ class _Builder:
             # "2018年12月18日上午10:00，中共中央、国务院将召开…大会"
             return bool(
                 _NATIONAL.search(self.norm, s, e) and _WILL_HOLD.search(self.norm, x.end, e)
+            ) or bool(
+                # "2月28日，第九届…论坛在京召开": a national event on that day, told as news
+                not x.before and _HELD_IN_CAPITAL.match(self.norm, x.end, e)
             )
         # From the clause's start to a little past the date (a time of day such as
         # 10:00 holds a colon, so the clause's end is no bound).
         lo = max(s, self._last_before(self._clause_seps, s, x.start) + 1)
         return _NATIONAL.search(self.norm, lo, e) is not None
+
+    def _done_then(self, x: DateExpr) -> bool:
+        """ "在2023年3月至2024年3月期间获得过…称号": a clause telling what was done then
+        (a criterion, a report) sets no date; a limit (…前完成了) still does."""
+        if x.before:
+            return False
+        end = self.doc.sentence_at(x.start)[1]
+        return _DONE.search(self.norm, x.end, min(max(end, x.end), x.end + 24)) is not None
+
+    def _news(self, x: DateExpr) -> bool:
+        """A report of an event: "3月23日下午，…第一次会议在…召开，会议由…主持" on a page
+        posted the next day. A day opening its sentence, told without anything still to
+        do (将, 拟, 请, 要 …), before the page's posting date or told as done (召开了,
+        会议由…主持, 审议通过), is no date the plan sets."""
+        if x.shape != "day" or x.before or x.last is None:
+            return False
+        s, e = self.doc.sentence_at(x.start)
+        lead = self._last(_NOT_SPACE_OR_PAREN, s, x.start)
+        if lead >= 0 and self.norm[lead] not in ",:讯)":  # 本报讯 7月27日…
+            return False
+        if _STILL_TO_DO.search(self.norm, x.end, e) or not _EVENT_TOLD.search(self.norm, x.end, e):
+            return False
+        posted = self.doc.meta_dates[0] if self.doc.meta_dates else self.issued
+        if posted is not None and 0 <= (posted - x.last).days <= 45:
+            return True
+        return _TOLD_DONE.search(self.norm, x.end, e) is not None
+
+    def _issued_then(self, x: DateExpr) -> bool:
+        """ "6月10日，省委印发《…方案》": when a document was issued is background, not a
+        date the plan sets (a limit, 6月10日前印发, stays)."""
+        if x.before:
+            return False
+        end = self.doc.sentence_at(x.start)[1]
+        return _ISSUED_DOC.match(self.norm, x.end, max(end, x.end)) is not None
+
+    def _as_of(self, x: DateExpr) -> bool:
+        """ "截止20xx年底固定资产…的登记", "截至2020年7月底未按期完成换届的": a date that
+        qualifies what follows (the state as of that day) is no deadline; one the
+        work must meet (截至6月30日，完成…; 截止到年底前完成) is."""
+        if x.before or not _AS_OF_BEFORE.search(self.norm, max(0, x.start - 8), x.start):
+            return False
+        return bool(_AS_OF_AFTER.match(self.norm, x.end)) and not _VERB_AFTER.match(
+            self.norm, x.end
+        )
 
     def _is_past_reference(self, x: DateExpr, c: _Context) -> bool:
         """A 2022 plan's "截至2021年底，全市共有…" reports the past; it is no deadline."""
@@ -793,7 +1169,15 @@ class _Builder:
         if words is None:
             cells = ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
             texts = [clean(c) for c in cells]
-            ranked = sorted(enumerate(texts), key=lambda pair: (-len(pair[1]), pair[0]))
+            # The unit columns (责任单位: 县委组织部, 各乡镇党委) name who, not what.
+            ranked = sorted(
+                enumerate(texts),
+                key=lambda pair: (
+                    _UNIT_CELL.fullmatch(normalize(pair[1])) is not None,
+                    -len(pair[1]),
+                    pair[0],
+                ),
+            )
             words = [t for _, t in ranked if re.search(r"[\u3400-\u9fff]", t)]
             self._row_cells[line.start] = words
         best = next((t for t in words if t != date_cell), None)
@@ -827,7 +1211,10 @@ class _Builder:
 
     def build(self, title: str, year_source: YearSource | None, warnings: list[str]) -> Extraction:
         doc = self.doc
-        self.exprs = scan_dates(doc.scan, self.year)
+        written = doc.meta_dates[0] if doc.meta_dates else self.issued
+        if written is None and doc.date_line_dates:
+            written = doc.date_line_dates[-1]
+        self.exprs = scan_dates(doc.scan, self.year, this_month=written)
         if self.issued is not None and self.year is not None:
             issued, year = self.issued, self.year
             self.exprs = [_read_after_issue(x, issued, year, self.cover) for x in self.exprs]
@@ -835,14 +1222,31 @@ class _Builder:
         found: list[_Found] = []
         for x in self.exprs:
             if x.unresolved:
+                yearly = self._yearly_without_year(x, found)
+                if yearly is not None:  # 每年…，次年1月底前: a rule needs no year
+                    if self._same_act(found[-1].expr, x):
+                        found[-1] = yearly
+                    else:
+                        found.append(yearly)
+                    continue
                 expression = clean(doc.text[x.start : x.end])
                 warnings.append(f"「{expression}」没有写年份，无法换算成日期，已略过；请指定年份")
                 continue
             c = self._context(x)
+            if self._restates_title(x, c, title):
+                continue  # "2020年下半年工作计划 ⏎ 下半年，我镇将…": the plan's own period
+            if self._in_report(c.heading):
+                continue  # "二、上月落实情况 ⏎ 3月份各支部积极开展…": what was done
             kind, names_heading = self._kind(x, c)
             if kind is None or (kind != "phase" and self._is_past_reference(x, c)):
                 continue
-            if kind == "deadline" and self._held_by_others(x):
+            if kind == "deadline" and (
+                self._held_by_others(x)
+                or self._as_of(x)
+                or self._issued_then(x)
+                or self._done_then(x)
+                or self._news(x)
+            ):
                 continue
             f = _Found(x, kind, c.heading, c.in_segment, cell=c.cell)
             f.limit = (
@@ -857,12 +1261,33 @@ class _Builder:
             elif kind == "phase":
                 f.phase_title = self._stage_title(x)
             found.append(f)
+        found = self._listed_with(found)
+        found = self._without_loose_restatements(found)
         found = self._standing_dates(found)
+        # A bare 每月/每年 left over (not completed by a date it governs) is a schedule
+        # only when something is done that often.
+        found = [
+            f
+            for f in found
+            if not (f.kind == "recurring" and _bare(f.expr))
+            or f.cell is not None  # a table's 完成时限 column: 每月
+            or self._done_regularly(f.expr, self._clause(f.expr.start)[1])
+        ]
+        self._year_of_the_heading(found)
+        self._year_of_the_sentence(found)
         self._roll_phases(found)
+        self._roll_into_phases(found)
+        self._roll_sequence(found)
         self._assign_owners(found)
         self._set_titles(found)
         for f in found:
             f.who = self._item_owner(f)
+        # A day listed after another (4月14日和28日) is the same doer's.
+        by_end = {f.expr.end: f for f in found}
+        for f in found:
+            before = by_end.get(f.expr.start)
+            if before is not None and self.norm[f.expr.start : f.expr.start + 1] in "、和及与":
+                f.who = before.who
         return Extraction(
             title=title,
             year=self.year,
@@ -871,6 +1296,106 @@ class _Builder:
             year_source=year_source,
             warnings=warnings,
         )
+
+    def _listed_with(self, found: list[_Found]) -> list[_Found]:
+        """ "一季度、二季度分别开展一次督查": a period listed with the next one shares its
+        reading (the cue is after the last of the list)."""
+        kept = {id(f.expr) for f in found}
+        by_start = {f.expr.start: f for f in found}
+        extra: list[_Found] = []
+        for i in range(len(self.exprs) - 1, -1, -1):
+            x = self.exprs[i]
+            if id(x) in kept or x.unresolved or x.shape not in ("period", "day", "range"):
+                continue
+            nxt = self.exprs[i + 1] if i + 1 < len(self.exprs) else None
+            if nxt is None or nxt.start not in by_start:
+                continue
+            g = by_start[nxt.start]
+            if g.kind != "deadline" or not _LIST_JOINER.fullmatch(self.norm, x.end, nxt.start):
+                continue
+            f = _Found(x, "deadline", g.heading, g.in_segment, cell=g.cell, limit=g.limit)
+            by_start[x.start] = f
+            kept.add(id(x))
+            extra.append(f)
+        # … and a day listed after a dated one (拟定于4月14日和28日): the same reading
+        by_end = {f.expr.end: f for f in found}
+        for x in self.exprs:
+            if id(x) in kept or x.unresolved or x.shape != "day":
+                continue
+            listed = by_end.get(x.start)
+            if (
+                listed is None
+                or listed.kind != "deadline"
+                or self.norm[x.start : x.start + 1] not in "、和及与"
+            ):
+                continue
+            f = _Found(
+                x,
+                "deadline",
+                listed.heading,
+                listed.in_segment,
+                cell=listed.cell,
+                limit=listed.limit,
+            )
+            kept.add(id(x))
+            by_end[x.end] = f
+            extra.append(f)
+        return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
+
+    def _without_loose_restatements(self, found: list[_Found]) -> list[_Found]:
+        """An opening sentence announcing the activity loosely (今年上半年将举行…培训班)
+        when the plan labels its window more precisely (授课时间…4月8日-5月10日): one
+        window, on the labelled line."""
+        phases = [f for f in found if f.kind == "phase" and f.expr.first and f.expr.last]
+        loose = [
+            f
+            for f in phases
+            if f.expr.shape == "period"
+            and self.doc.heading_at(f.expr.start) is None
+            and self._announces(f.expr)
+        ]
+        loose_ids = {id(f) for f in loose}
+        others = sorted(
+            (f.expr.first, f.expr.last)
+            for f in phases
+            if id(f) not in loose_ids and f.expr.first is not None and f.expr.last is not None
+        )
+        firsts = [first for first, _ in others]
+        drop = set()
+        for a in loose:
+            assert a.expr.first is not None and a.expr.last is not None
+            k = bisect_left(firsts, a.expr.first)
+            # a few candidates suffice: a labelled window inside the announced one
+            for first, last in others[k : k + 50]:
+                if first > a.expr.last:
+                    break
+                if last <= a.expr.last:
+                    drop.add(id(a))
+                    break
+        return [f for f in found if id(f) not in drop] if drop else found
+
+    def _yearly_without_year(self, x: DateExpr, found: list[_Found]) -> _Found | None:
+        """A date with no year to read it in, completing the bare 每年 just before it in
+        its sentence ("每年至少召开1次，一般安排在第四季度", "每年…，于次年1月底前报送"):
+        the yearly rule's time, which needs no year."""
+        previous = found[-1] if found else None
+        if (
+            previous is None
+            or previous.kind != "recurring"
+            or previous.expr.rule is None
+            or previous.expr.rule.freq != "annual"
+            or previous.expr.rule.month is not None
+            or self.doc.sentence_at(previous.expr.start) != self.doc.sentence_at(x.start)
+        ):
+            return None
+        if self._dummy is None:
+            self._dummy = {d.start: d for d in scan_dates(self.doc.scan, 2001)}
+        read = self._dummy.get(x.start)
+        if read is None or read.last is None or read.rule is not None:
+            return None
+        rule = self._annual(read)
+        expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
+        return _Found(expr, "recurring", previous.heading, previous.in_segment)
 
     def _standing_dates(self, found: list[_Found]) -> list[_Found]:
         """Dates that repeat rather than fall once.
@@ -893,56 +1418,149 @@ class _Builder:
                 and previous.expr.rule.month is None
                 and f.kind == "deadline"
                 and x.last is not None
-                and _NEXT_YEAR.match(self.norm, x.start)
+                and not x.explicit_year
+                and (_NEXT_YEAR.match(self.norm, x.start) or _bare(previous.expr))
                 and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
             ):
-                out[-1] = f
+                # "每年至少召开1次组织生活会，一般安排在第四季度": the yearly rule's time;
+                # a second act with its own time (每年…进行一次检查，并于次年1月底前报送)
+                # is a rule of its own.
+                if self._same_act(previous.expr, x):
+                    out[-1] = f
+                else:
+                    out.append(f)
                 f.kind = "recurring"
-                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                f.expr = replace(x, shape="recurring", rule=self._annual(x), first=None, last=None)
                 continue
             if (
                 previous is not None
                 and previous.kind == "recurring"
                 and f.kind == "recurring"
                 and _bare(previous.expr)
-                and not _bare(x)
+                and _BARE_TEXT.fullmatch(self.norm[previous.expr.start : previous.expr.end])
+                and (not _bare(x) or not _BARE_TEXT.fullmatch(self.norm[x.start : x.end]))
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self._same_or_next_sentence(previous.expr.start, x.start)
+                and not _NEXT_YEAR.match(self.norm, x.start)  # 次年…: another act's time
+            ):
+                # "每年进行一次，时间为每年的12月份", "每月至少开展1次。…时间统一为每月15号":
+                # one schedule, said twice; kept where it says the most.
+                out[-1] = f
+                continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(x)
+                and not _bare(previous.expr)
                 and previous.expr.rule is not None
                 and x.rule is not None
                 and previous.expr.rule.freq == x.rule.freq
                 and self.doc.sentence_at(x.start) == self.doc.sentence_at(previous.expr.start)
             ):
-                # "每年进行一次，时间为每年的12月份": one schedule, said twice.
+                # "每月25日前…每月进行一次考核": the same schedule, its day said first.
+                continue
+            if (
+                previous is not None
+                and previous.kind == "recurring"
+                and f.kind == "recurring"
+                and _bare(x)
+                and _bare(previous.expr)
+                and _RATE.fullmatch(self.norm[previous.expr.start : previous.expr.end])
+                and previous.expr.rule is not None
+                and x.rule is not None
+                and previous.expr.rule.freq == x.rule.freq
+                and self.doc.line_at(x.start) == self.doc.line_at(previous.expr.start)
+            ):
+                # "1次/月 党支部委员会会议一般每月召开一次": a table's rate column restated
+                # in its description; one rule, on the description.
                 out[-1] = f
                 continue
             out.append(f)
         issued = self.issued
-        if issued is None or self.cover:
+        if issued is None:
             return out
-        clauses: set[tuple[int, int]] = set()
+        # How long before the issue a year-less date must fall to be read as next year's
+        # (or as a standing rule): a date a few weeks past may be a notice sent late.
+        gap = 150 if self.cover else 45
+        early = [
+            f
+            for f in out
+            if f.kind in ("deadline", "phase")
+            and not f.expr.explicit_year
+            and f.expr.last is not None
+            and (issued - f.expr.last).days > gap
+        ]
+        if not early:
+            return out
+        # Standing dates: a clause listing, in calendar order, a day already past and a
+        # day still to come (6月10日和12月10日之前 in October) states what happens every
+        # year; read as one-off dates, the later would fall first.
+        ahead: dict[tuple[int, int], list[_Found]] = {}
         for f in out:
             x = f.expr
             if (
                 f.kind == "deadline"
                 and not x.explicit_year
-                and x.shape == "day"
                 and x.last is not None
-                and (issued - x.last).days > 7
+                and x.last >= issued
             ):
-                clauses.add(self._clause(x.start))
-        if not clauses:
-            return out
-        for f in out:
+                ahead.setdefault(self._clause(x.start), []).append(f)
+        standing: set[int] = set()
+        for f in early:
             x = f.expr
+            later = ahead.get(self._clause(x.start), [])
             if (
                 f.kind == "deadline"
-                and not x.explicit_year
                 and x.shape == "day"
-                and x.last is not None
-                and self._clause(x.start) in clauses
+                and any(g.expr.start > x.start and g.expr.shape == "day" for g in later)
             ):
+                standing.add(id(f))
+                standing.update(id(g) for g in later if g.expr.shape == "day")
+        for f in out:
+            x = f.expr
+            if id(f) in standing:
+                assert x.last is not None
                 f.kind = "recurring"
-                f.expr = replace(x, shape="recurring", rule=_annual(x.last), first=None, last=None)
+                f.expr = replace(x, shape="recurring", rule=self._annual(x), first=None, last=None)
+        for f in early:
+            if id(f) in standing:
+                continue
+            # A plan looks ahead: "1月15日前" in a notice issued in November is next
+            # January, and so is 元旦前 (the festival's next day, like 春节前).
+            x = f.expr
+            assert x.first is not None and x.last is not None
+            first, last = _shift_year(x.first, 1), _shift_year(x.last, 1)
+            if (last - issued).days <= 366:
+                f.expr = replace(x, first=first, last=last)
         return out
+
+    def _annual(self, x: DateExpr) -> RecurringRule:
+        """The yearly rule of a date: its day, or the month's last (-1) when the date is a
+        month's end or a period's (1月底前, 第四季度) rather than a day written out."""
+        assert x.last is not None
+        day = x.last.day
+        written_day = re.search(r"[日号]", self.norm[x.start : x.end]) is not None
+        if not written_day and day == calendar.monthrange(x.last.year, x.last.month)[1]:
+            return RecurringRule(freq="annual", month=x.last.month, day=-1)
+        return RecurringRule(freq="annual", month=x.last.month, day=day)
+
+    def _same_act(self, every: DateExpr, x: DateExpr) -> bool:
+        """Whether the time after a bare 每年 places that same act (每年工作结束后，于次年
+        元月十日前交; 每年至少召开1次，一般安排在第四季度) rather than a second one."""
+        between = self.norm[every.end : x.start]
+        if _PLACES.search(between):
+            return True
+        return not self._done_regularly(every, self._clause(every.start)[1])
+
+    def _same_or_next_sentence(self, a: int, b: int) -> bool:
+        first = self.doc.sentence_at(a)
+        second = self.doc.sentence_at(b)
+        if first == second:
+            return True
+        return second[0] == self._next_non_space(first[1]) and b - first[1] <= 60
 
     def _clause(self, pos: int) -> tuple[int, int]:
         s, e = self.doc.sentence_at(pos)
@@ -961,10 +1579,124 @@ class _Builder:
             siblings = self.doc.headings[f.owner].parent if f.owner is not None else f.heading
             before = previous.get(siblings)
             first, last = x.first, x.last
-            if before is not None and not x.explicit_year and first < before:
+            # Only a drop across the year's end (11—12月, then 1—2月) rolls; a stage
+            # restated or listed out of order within months does not.
+            if (
+                before is not None
+                and not x.explicit_year
+                and first < before
+                and (before - first).days > 180
+            ):
                 first, last = _next_year(first), _next_year(last)
                 f.expr = replace(x, first=first, last=last)
             previous[siblings] = first
+
+    def _year_of_the_heading(self, found: list[_Found]) -> None:
+        """Sections headed by a year (一、2024年 ⏎ 1.6月底前…), as multi-year plans are laid
+        out: a date without a year is in its section's year."""
+        years: dict[int, int | None] = {}
+        for f in found:
+            x = f.expr
+            if x.explicit_year or x.first is None or x.last is None or f.heading is None:
+                continue
+            year = None
+            for h in (f.heading, *self.doc.ancestors(f.heading)):
+                if h not in years:
+                    heading = self.doc.headings[h]
+                    m = _YEAR_HEADING.match(self.norm, heading.title_start, heading.seg_end)
+                    years[h] = int(m.group(1)) if m else None
+                if years[h] is not None:
+                    year = years[h]
+                    break
+            if year is not None and year != x.last.year:
+                by = year - x.last.year
+                f.expr = replace(x, first=_shift_year(x.first, by), last=_shift_year(x.last, by))
+
+    def _year_of_the_sentence(self, found: list[_Found]) -> None:
+        """A date without a year written after one with a year, in the same sentence, is
+        in that year ("2024年3月底前完成A，6月底前完成B" in a 2023 plan: B is 2024's),
+        or the next when it would otherwise fall before it (2023年11月…，1月…)."""
+        explicit = [
+            x
+            for x in self.exprs
+            if x.explicit_year and x.last is not None and x.shape in ("day", "period", "range")
+        ]
+        if not explicit:
+            return
+        starts = [x.start for x in explicit]
+        for f in found:
+            x = f.expr
+            if x.explicit_year or x.first is None or x.last is None or f.kind == "recurring":
+                continue
+            i = bisect_left(starts, x.start) - 1
+            if i < 0:
+                continue
+            anchor = explicit[i]
+            assert anchor.last is not None and anchor.first is not None
+            if self.doc.sentence_at(anchor.start) != self.doc.sentence_at(x.start):
+                continue
+            if self.year is not None and anchor.last.year < self.year:
+                continue  # a past the sentence starts from (截至2021年底…)
+            by = anchor.last.year - x.last.year
+            first, last = _shift_year(x.first, by), _shift_year(x.last, by)
+            if last < anchor.first and anchor.first.month >= 9 and last.month <= 3:
+                first, last = _next_year(first), _next_year(last)
+            if (first, last) != (x.first, x.last):
+                f.expr = replace(x, first=first, last=last)
+
+    def _roll_into_phases(self, found: list[_Found]) -> None:
+        """A date without a year under a stage heading falls in that stage: "2月底前" under
+        （三）集中整改（1月—2月） of a plan that began in November is next February."""
+        for f in found:
+            x = f.expr
+            if f.kind == "phase" or x.explicit_year or x.first is None or x.last is None:
+                continue
+            chain = () if f.heading is None else (f.heading, *self.doc.ancestors(f.heading))
+            stage = next((self.phase_headings[h] for h in chain if h in self.phase_headings), None)
+            if stage is None or stage.expr.first is None or stage.expr.last is None:
+                continue
+            lo, hi = stage.expr.first, stage.expr.last
+            if not lo <= x.last <= hi and lo <= _next_year(x.last) <= hi:
+                f.expr = replace(x, first=_next_year(x.first), last=_next_year(x.last))
+
+    def _roll_sequence(self, found: list[_Found]) -> None:
+        """Dates without a year listed in order through the end of a year and on into its
+        first months (11月…12月…1月…2月底前) run on into the next year: after two or
+        more dates rising through the second half of the year, one in its first quarter
+        is the following year's, and so is what follows it until a year is written."""
+        rising: list[date] = []
+        by = 0
+        for f in found:
+            x = f.expr
+            if f.kind not in ("deadline", "phase") or x.first is None or x.last is None:
+                continue
+            if x.explicit_year:
+                rising, by = [], 0
+                continue
+            if (x.last - x.first).days > 31 and f.kind != "phase":
+                continue  # a quarter or half in a list of the year's periods sets no order
+            if f.kind == "phase":  # already rolled with its siblings
+                if self.year is not None and x.last.year > self.year:
+                    by = 1
+                elif x.last.month >= 7:
+                    rising, by = [x.last], 0
+                continue
+            if by and x.last.month >= 7:  # a new run through the year: this year's again
+                rising, by = [], 0
+            if by == 0 and len(rising) >= 2 and x.last.month <= 3 and rising[-1].month >= 10:
+                by = 1
+            if by:
+                if self.year is not None and x.first.year == self.year:
+                    if x.festival == "春节":  # the festival after the year's end
+                        spring = spring_festival_after(date(self.year, 12, 31))
+                        if spring is not None:
+                            f.expr = replace(x, first=spring, last=spring)
+                        continue
+                    f.expr = replace(x, first=_next_year(x.first), last=_next_year(x.last))
+            elif x.last.month >= 7 and (not rising or x.last >= rising[-1]):
+                rising.append(x.last)
+            else:
+                rising = []
 
     def _assign_owners(self, found: list[_Found]) -> None:
         in_body: Counter[int] = Counter()
@@ -1104,37 +1836,104 @@ class _Builder:
 
     def _item_owner(self, f: _Found) -> Owner:
         if f.kind == "phase":
-            return "branch"
+            # A stage is the branches' unless it is the committee's review of them
+            # ("第二阶段：市直工委审核（7月11日至31日）"): its own words before the date.
+            if f.owner is not None:
+                heading = self.doc.headings[f.owner]
+                s = heading.title_start
+            else:
+                s = self._clause(f.expr.start)[0]
+            if _COMMITTEE_REVIEW.match(self.norm, s, f.expr.start):
+                return "committee"
+            # "3、3月9日-3月15日 学部党委公示发展计划", "（二）第二阶段（…），党委办公室对…
+            # 进行预审": the doer the step names (the branches' when none).
+            if f.owner is None:
+                return "branch"  # a window named in a sentence: the campaign's
+            s, e = self.doc.sentence_at(f.expr.start)
+            doers = [who for _, who in self._doer_list(s, e)]
+            return doers[0] if doers else "branch"
         if f.owner is not None and f.in_segment:
             s, e = self.doc.sentence_at(f.expr.start)
             if s < e and self._doer_list(s, e):
                 # "2.各支部出黑板报，院团委将于3月28日进行评定": the heading is a
                 # sentence of its own, whose clause names who does it.
                 return self._doer(s, e, f.expr.start, f.expr.end)
+            x = f.expr
+            if _CONVENE_BEFORE.search(self.norm, max(s, x.start - 4), x.start) and not (
+                _TIME_KEY_BEFORE.search(self.norm, max(s, x.start - 12), x.start)
+                or _ASKS_MEMBERS.search(self.norm, x.end, e)
+            ):
+                # "会议定于6月30日上午召开": the issuer sets its meeting (not a "时间：拟定于"
+                # line, which tells the members when they take part)
+                return "committee"
             return self._heading_owner(f.owner)
+        if f.cell is not None:
+            unit = self._row_unit(f.expr.start)
+            if unit is not None:
+                return unit
         organiser = self._organiser(f.heading)
         if organiser is not None:
             return organiser
+        if self._review_time(f):
+            return "committee"
         s, e = self.doc.sentence_at(f.expr.start)
         if s == e:
             return "branch"
         return self._doer(s, e, f.expr.start, f.expr.end)
+
+    def _row_unit(self, pos: int) -> Owner | None:
+        """A task table's row names its 责任单位 in a cell of its own: the issuer's own
+        office (县委组织部) makes the row the committee's, 各乡镇党委 the branches'."""
+        line = self.doc.line_at(pos)
+        cells = [
+            normalize(clean(c)) for c in ROW_SEPARATOR.split(self.doc.text[line.start : line.end])
+        ]
+        units = [c for c in cells if _UNIT_CELL.fullmatch(c)]
+        if not units:
+            return None
+        return "branch" if any(_organiser_owner(u) == "branch" for u in units) else "committee"
+
+    def _review_time(self, f: _Found) -> bool:
+        """The time of the committee's own review of its units, under a time label: "三、
+        各党支部书记述职评议 ⏎ 时间：12月21日", "二、列席旁听时间 ⏎ 2024年5月至8月"."""
+        x = f.expr
+        line = self.doc.line_at(x.start)
+        labelled = _LINE_LABEL.match(self.norm, line.start, line.end) or (
+            self._line_label(line) is not None
+        )
+        if not labelled or f.heading is None:
+            return False
+        heading = self.doc.headings[f.heading]
+        title = self.norm[heading.title_start : heading.seg_end]
+        if not _REVIEW.search(title) and not _REVIEW.search(self.norm, line.start, x.start):
+            return False
+        s, e = self.doc.sentence_at(x.start)
+        return "branch" not in self._doers_in(s, e)
 
     def _organiser(self, h: int | None) -> Owner | None:
         """An activity card's "组织单位：学工部、组织部" names who runs it: the issuer's
         own departments (committee), or the branches when it says 各… ."""
         if h is None:
             return None
+        if h not in self._organisers:
+            self._organisers[h] = self._find_organiser(h)
+        return self._organisers[h]
+
+    def _find_organiser(self, h: int) -> Owner | None:
         heading = self.doc.headings[h]
         end = (
             self.doc.headings[h + 1].line_start
             if h + 1 < len(self.doc.headings)
             else len(self.norm)
         )
-        m = _ORGANISER.search(self.norm, heading.line_start, min(end, heading.line_end + 300))
+        hi = min(end, heading.line_end + 300)
+        lead = _LEAD.search(self.norm, heading.line_start, hi)
+        if lead is not None:
+            return _organiser_owner(lead.group("paren") or lead.group("who"))
+        m = _ORGANISER.search(self.norm, heading.line_start, hi)
         if m is None:
             return None
-        return "branch" if _BRANCH_WHO.search(m.group("who")) else "committee"
+        return _organiser_owner(m.group("who"))
 
     def _doer_list(self, s: int, e: int) -> list[tuple[int, Owner]]:
         key = (s, e)
@@ -1158,16 +1957,32 @@ class _Builder:
         named after it ("七一"前夕，各党支部…); the branches' when nobody is named."""
         doers = self._doer_list(s, e)
         before = [who for pos, who in doers if pos < start]
+        after = [who for pos, who in doers if pos >= start]  # (a doer may open in the date)
+        if "committee" not in before[-1:] + after[:1] and _OVER_UNITS.search(self.norm, start, e):
+            # "每年3月份由各乡镇党委…对所辖党支部…评定": who acts on the units below it
+            # coordinates them.
+            return "committee"
         if before:
             return before[-1]
-        after = [who for pos, who in doers if pos >= end]
         if after:
             return after[0]
         if _CONVENE_BEFORE.search(self.norm, max(s, start - 4), start):
             return "committee"
         if _CHECK_AFTER.match(self.norm, end):
             return "committee"  # "3月31日检查", "5月6日统一评比": the committee checks
+        if _TARGET_SET.search(self.norm, end, min(e, end + 30)) and (
+            _TARGET_BEFORE.search(self.norm, max(s, start - 4), start) or self._opens(start, s)
+        ):
+            # "到2023年底，全面建成示范型街道", "争取年底销号15个村": the coordinating
+            # body's own targets for all its units
+            return "committee"
         return "branch"
+
+    def _opens(self, start: int, s: int) -> bool:
+        return (
+            self._last(_NOT_SPACE_OR_PAREN, s, start) < 0
+            or self.norm[self._last(_NOT_SPACE_OR_PAREN, s, start)] in ",;—-"
+        )
 
     def _holds_work(self, h: int) -> bool:
         title = normalize(self.heading_title(self.doc.top(h)))
@@ -1205,9 +2020,85 @@ class _Builder:
         return [task for _, task in anchored]
 
 
+# A cell that is nothing but units: 县委组织部, 各乡镇党委, 各党委(党组), 党委办公室、组织部.
+_UNIT_CELL = re.compile(
+    r"(?:(?:[\u3400-\u9fff]{0,12}?(?:党委|党工委|工委|党组|组织部|宣传部|统战部|办公室|党办|纪委"
+    r"|委员会|领导小组|党总支|党支部|支部|团委|妇联|工会|乡镇|街道|社区|部门|单位)"
+    r"(?:\([^()]{1,8}\))?)[、,和及]?){1,4}"
+)
+# An institution's own departments (人事处, 护理部, 院团委, 工会): not the party
+# committee's offices, so an activity they run, alone or with 党办, is a branch's.
+_INSTITUTION_DEPT = re.compile(
+    r"处|科(?!技)|团委|工会|护理部|医务部|后勤|门诊|教务|学生会|研究生会"
+)
+
+
+def _organiser_owner(who: str) -> Owner:
+    """The owner an activity's organiser makes it: the branches' when they are named (各…)
+    or an institution's department runs it, else the issuer's own office's."""
+    if _BRANCH_WHO.search(who) or _INSTITUTION_DEPT.search(who):
+        return "branch"
+    return "committee"
+
+
+_YEAR_HEADING = re.compile(
+    r"\s*((?:19|20)\d{2})\s*年(?:度)?(?![\d一二三四五六七八九十]|底|末|上|下|第)"
+)
+_REPORT_SECTION = re.compile(
+    r"落实情况|开展情况|完成情况|进展情况|工作回顾|回顾|主要成效|取得成效|工作成效|主要做法|工作总结"
+)
+_EVENT_TOLD = re.compile(r"召开|举行|举办|齐聚|会议|大会|座谈会|仪式")
+_QUALIFIES_AFTER = re.compile(
+    r"\s*(?:的(?!\s*(?:前|时候))|份?(?:党费|工资|收入|回执|报表)|(?:考核|考评|测评)结果)"
+)
+_SERIES = re.compile(r"系列")
+_STILL_TO_DO = re.compile(r"将|拟|请|要求|计划|预计|定于|务必|必须|应当|需要|届时")
+_TOLD_DONE = re.compile(
+    r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
+    r"|(?:顺利|隆重|胜利|成功)(?:召开|举行|举办)|圆满结束|主持会议|通过了|研究讨论"
+)
+_DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
+# … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
+_PAREN_REST = re.compile(
+    r"\s*(?:左右|前后|当天|前|之前|以前)?\s*(?:\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
+    r"\s*(?:(?:上午|下午|中午|晚上|早上)?\s*(?:\d{1,2}\s*[:点时](?:\s*\d{1,2})?)?)?\s*"
+)
+# A list of steps with their own dates (a stage, 阶段, holds tasks instead).
+_SCHEDULE_LIST = re.compile(r"进度|日程|时间[及和与、]?安排|流程|步骤|时间表")
+_THIS_ACTIVITY = re.compile(
+    r"\s*(?:(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)"
+    # "整顿工作从2020年7月开始，到…结束": the activity, then its start
+    r"|[\u3400-\u9fff]{0,20}?(?:工作|活动|整顿|教育|培训|行动)\s*(?:从|自|于|将)?\s*$)"
+)
+_ANNOUNCE = re.compile(
+    r"(?:将|决定|定于|拟)[^;。]{0,32}?(?:集中)?(?:进行|开展|举行|举办|启动|实施|开班|开课)"
+    r"(?![^,;。]{0,16}?(?:大会|会议|座谈会|报告会|表彰会))"
+)
+_REGULAR_ACT = re.compile(
+    r"[^,;。]{0,24}?(?:[一二两三四1-4]\s*(?:次|回|天|篇|本|人|期)|不少于|以上)"
+    r"|[^,;。]{0,6}?(?:召开|开展|组织(?!生活)|进行|举行|举办|报送|上报|交纳|缴纳|收缴|学习|检查|考核|评议|通报"
+    r"|分析|研究|听取|讲|汇报|报告|公示|公布|更新|总结|走访|谈心|筛选|刊载|通读|撰写|阅读|交流|展示"
+    r"|调度|督查|督导|讲评|点评|确定|安排|固定|制定|印发|走遍|深入|下发|呈报|上交|报告|发布)"
+    r"|\s*(?:要|须|应|定期|按时|按期)?\s*(?:向|对)"
+    r"|\s*(?:要|须|应|必须|定期|按时)\s*[\u3400-\u9fff]"
+)
+_BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
+_DURING = re.compile(r"[^,;。]{0,16}?期间")
+_PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
+_INLINE_STEP = re.compile(r"\(\s*[一二三四五六七八九十]{1,2}\s*\)\s*[\u3400-\u9fff]{2,10}\s*\($")
+_REVIEW = re.compile(r"述职评议|考核|评审|验收|审核|列席旁听|督查|答辩|评议")
+_RATE = re.compile(r"[1-9一二两三四]\s*次\s*/\s*(?:月|季度?|年)")
+_PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集中在")
+_YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
+_LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
+_LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
+
+
 def _tidy(title: str) -> str:
     """Whitespace collapsed, list words (一是, 其次) and edge punctuation off, ≤ 60 characters."""
-    return shorten(_ENUMERATOR.sub("", strip_punct(clean(title))))
+    title = _ENUMERATOR.sub("", strip_punct(clean(title)))
+    # What a date list leaves behind: "每年6月和12月召开" without its dates.
+    return shorten(_LEFT_JOINER.sub("", title))
 
 
 def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
@@ -1227,10 +2118,6 @@ _NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
 
 def _bare(x: DateExpr) -> bool:
     return x.rule is not None and x.rule.day is None and x.rule.month is None
-
-
-def _annual(day: date) -> RecurringRule:
-    return RecurringRule(freq="annual", month=day.month, day=day.day)
 
 
 def _window_start(f: _Found) -> date | None:

@@ -40,6 +40,9 @@ _CLUTTER_LABEL = re.compile(
     r"|录入时间|上传时间|浏览|浏览次数|点击|点击数|点击率|阅读|阅读量|阅读次数|责任编辑|编辑|责编"
     r"|审核|审稿|导语|摘要|关键词|关键字|标签|字号|字体|供稿|投稿|文章编号|所属栏目|栏目)\s*:"
     r"|^\s*(?:时间|日期)\s*:\s*(?:\d{4}\s*[-/.]\s*\d|[^,;。]{4,16}\s\d{1,2}:\d{2})"
+    # A government page's metadata table: 生成日期 | 2017-10-11 | 公开方式 | 主动公开
+    r"|^\s*(?:生成日期|成文日期|发文日期|签署日期|登记日期|公开日期|索引号|发文字号|发布机构"
+    r"|组配分类|主题分类|公开方式|公开范围|信息时效期|发文机构)\s*(?::|\|)"
 )
 _CLUTTER_ANYWHERE = re.compile(
     r"浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+|阅读\s*:?\s*\d+\s*次|(?:发布|更新)时间\s*:"
@@ -47,7 +50,8 @@ _CLUTTER_ANYWHERE = re.compile(
     r"|免责声明|扫一扫|返回顶部|返回列表|上一篇|下一篇|相关文章|相关阅读|推荐阅读|热门推荐|猜你喜欢"
     r"|当前位置|您的位置|网站首页|首页\s*>|>\s*正文|【\s*字体|【\s*打印|【\s*关闭"
     # Site notices pasted with the text: 本文由…原创，转载请…, 客户专属热线, 资料文库.
-    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网",
+    r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网"
+    r"|(?:阅读|浏览|点击|访问)(?:量|次数)\s*:?\s*\d",
     re.IGNORECASE,
 )
 # Inline site metadata and document numbers, masked wherever they are:
@@ -56,13 +60,20 @@ _INLINE_MASK = re.compile(
     r"(?P<meta>(?:(?:发布|更新|发表|录入|上传)?时间|日期)\s*:\s*(?P<y>\d{4})\s*[-/.]\s*\d{1,2}"
     r"(?:\s*[-/.]\s*\d{1,2})?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?)"
     r"|浏览\s*:?\s*\d+\s*次|点击\s*:?\s*\d+\s*次?"
-    r"|\(\s*\d{4}\s*\)\s*(?:第\s*)?\d+\s*号"
+    r"|\(\s*(?P<docno>\d{4})\s*\)\s*(?:第\s*)?\d+\s*号"
 )
 _DOCNO_LINE = re.compile(rf"^\s*{_CJK}{{1,16}}\s*\(\s*\d{{4}}\s*\)\s*(?:第\s*)?\d+\s*号\s*$")
 _DATE_LINE = re.compile(
     r"^\s*\(?\s*(?:(?:\d{4}|[0〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2}|元)\s*月"
     r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日|\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2})"
     r"\s*(?:印发|发布)?\s*\)?\s*$"
+)
+# The signature and the date on one line: "中共某某镇委员会 2023年3月1日".
+_SIGNED_DATE_LINE = re.compile(
+    rf"^{_CJK}{{2,24}}?(?:委员会|党委|党总支|党支部|总支|支部|办公室|工委|组织部|宣传部|学校|中学"
+    r"|小学|学院|大学|医院|公司|政府|街道|社区|村委会|管委会|团委|妇联|工会|局|中心)\s*"
+    r"\(?\s*(?:\d{4}|[0〇零○一二三四五六七八九]{4})\s*年\s*(?:\d{1,2}|[十一二三四五六七八九]{1,2}|元)\s*月"
+    r"\s*(?:\d{1,2}|[十一二三四五六七八九廿卅]{1,3})\s*日\s*(?:印发|发布)?\s*\)?\s*$"
 )
 _META_DATE = re.compile(r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})")
 
@@ -77,19 +88,19 @@ _WHEN = (
 _HEADING = re.compile(
     r"\s*(?:"
     rf"(?P<when>(?={_WHEN}))"
-    r"|(?P<cn_dun>[一二三四五六七八九十]{1,3}\s*[、.](?!\d))"
+    r"|(?P<cn_dun>[一二三四五六七八九十]{1,3}\s*(?:、|\.(?!\d)))"
     r"|(?P<cn_paren>\(\s*[一二三四五六七八九十]{1,3}\s*\))"
     r"|(?P<num_paren>\(\s*\d{1,2}\s*\))"
     r"|(?P<circled>[①-⑳])"
     r"|(?P<stage>第[一二三四五六七八九十\d]{1,3}(?:阶段|步|部分|章))"
     # 1、 1. 1 but not 16.7 (a decimal), except "2.6月底前…": item 2, in June.
-    rf"|(?P<num>\d{{1,2}}(?:\s*[、.](?!\d)|\.(?=\d{{1,2}}\s*月)|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
+    rf"|(?P<num>\d{{1,2}}(?:\s*、|\s*\.(?!\d)|\.(?=\d{{1,2}}\s*月|\d{{4}}\s*(?:年|[.\-/]\s*\d))|(?=\s*{_CJK})(?!\s*[{_UNITS}])\s*))"
     r")"
 )
 # A line that states a time for what precedes it: "完成时限：2016年6月".
 LABEL = (
     r"(?:完成时限|完成时间|完成期限|办结时限|时限|期限|截止时间|截止日期|时间安排|时间节点|时间要求"
-    r"|进度安排|时间|日期)"
+    r"|进度安排|进度表|时间表|日程表|时间|日期)"
 )
 # Used with match(text, pos): no "^", which would only match at the string's start.
 _LABEL_LINE = re.compile(rf"\s*{LABEL}\s*:")
@@ -134,6 +145,7 @@ class Document:
     meta_years: list[int]
     date_line_dates: list[date] = field(default_factory=list)  # the issue dates, in order
     docno_years: list[int] = field(default_factory=list)  # 直党组〔2010〕10号
+    meta_dates: list[date] = field(default_factory=list)  # a web page's 发布日期, in order
     _heading_starts: list[int] = field(default_factory=list)
     _sentence_starts: list[int] = field(default_factory=list)
 
@@ -191,7 +203,11 @@ def _classify(line: str) -> LineKind:
     stripped = line.strip()
     if not stripped:
         return "blank"
-    if _DATE_LINE.match(stripped):
+    if (
+        _DATE_LINE.match(stripped)
+        or _digits_date(stripped) is not None
+        or _SIGNED_DATE_LINE.match(stripped)
+    ):
         return "dateline"
     if _DOCNO_LINE.match(stripped):
         return "docno"
@@ -289,6 +305,9 @@ def _sentences(norm: str, lines: list[Line], headings: list[Heading]) -> list[tu
             or norm[previous.start : previous.end].rstrip()[-1:] in (_TERMINAL + ":")
             or bool(_LABEL_LINE.match(norm, previous.start, previous.end))
             or bool(_KEY_VALUE_LINE.match(text))
+            # A title line (…方案, …计划, …通知) ends where its line does, even
+            # when the first line of the body follows without a blank line.
+            or _is_title_line(norm[previous.start : previous.end])
         )
         first = line.start + (len(text) - len(text.lstrip()))
         if hard_break:
@@ -312,6 +331,11 @@ def _sentences(norm: str, lines: list[Line], headings: list[Heading]) -> list[tu
     return [_trim(norm, s, e) for s, e in sentences if norm[s:e].strip()]
 
 
+def _is_title_line(line: str) -> bool:
+    compact = clean(line)
+    return len(compact) <= 60 and bool(_TITLE_END.search(compact))
+
+
 def _trim(norm: str, start: int, end: int) -> tuple[int, int]:
     while start < end and norm[start].isspace():
         start += 1
@@ -330,6 +354,7 @@ def parse(text: str, norm: str) -> Document:
     date_line_dates: list[date] = []
     docno_years: list[int] = []
     meta_years: list[int] = []
+    meta_dates: list[date] = []
     for line in lines:
         if line.kind in ("clutter", "docno", "dateline"):
             raw = norm[line.start : line.end]
@@ -344,10 +369,19 @@ def parse(text: str, norm: str) -> Document:
                 docno_years.append(int(m.group(1)))
             elif line.kind == "clutter" and (m := _META_DATE.search(raw)) and _is_meta(raw):
                 meta_years.append(int(m.group("y")))
+                if (posted := _line_date(raw)) is not None:
+                    meta_dates.append(posted)
             scan[line.start : line.end] = MASK * (line.end - line.start)
+    inline_docno_years: list[int] = []
     for m in _INLINE_MASK.finditer(norm):
+        if m.group("docno"):
+            # a document number cited in the body (临两新工委〔2020〕2号): the text's year
+            # when nothing else gives one
+            inline_docno_years.append(int(m.group("docno")))
         if m.group("meta"):
             meta_years.append(int(m.group("y")))
+            if (posted := _line_date(m.group("meta"))) is not None:
+                meta_dates.append(posted)
         scan[m.start() : m.end()] = MASK * (m.end() - m.start())
     headings = _build_headings(norm, lines)
     return Document(
@@ -359,8 +393,9 @@ def parse(text: str, norm: str) -> Document:
         sentences=_sentences(norm, lines, headings),
         date_line_years=date_line_years,
         date_line_dates=date_line_dates,
-        docno_years=docno_years,
+        docno_years=docno_years + inline_docno_years,
         meta_years=meta_years,
+        meta_dates=meta_dates,
     )
 
 
@@ -402,7 +437,11 @@ _BARE_DAY = re.compile(r"\s*\d{1,2}\s*")
 
 
 def _is_meta(line: str) -> bool:
-    return bool(re.search(r"(?:时间|日期)\s*:", line))
+    """A posting line: 发布时间：…, or a page's date and clock time opening the line."""
+    return bool(
+        re.search(r"(?:时间|日期)\s*:", line)
+        or re.match(r"\s*\d{4}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}\s+\d{1,2}:\d{2}", line)
+    )
 
 
 _LINE_DATE = re.compile(
@@ -411,11 +450,29 @@ _LINE_DATE = re.compile(
 )
 
 
+def _digits_date(line: str) -> date | None:
+    """A date line whose separators a web copy lost (20070901, 200791): read when the
+    digits after the year split into a month and a day one way only."""
+    if not re.fullmatch(r"(?:19|20)\d{4,6}", line):
+        return None
+    year, rest = int(line[:4]), line[4:]
+    found = []
+    for i in range(1, len(rest)):
+        mo, d = rest[:i], rest[i:]
+        if len(mo) > 2 or len(d) > 2 or (len(d) == 2 and d[0] == "0" and len(rest) < 4):
+            continue
+        try:
+            found.append(date(year, int(mo), int(d)))
+        except ValueError:
+            continue
+    return found[0] if len(set(found)) == 1 else None
+
+
 def _line_date(line: str) -> date | None:
     """The date a date line states (2023年12月27日, 二〇一四年元月二十三日, 2023-12-27)."""
     m = _LINE_DATE.search(line)
     if m is None:
-        return None
+        return _digits_date(line.strip())
     parts = [cn_to_int(m["y"]), 1 if m["m"] == "元" else cn_to_int(m["m"]), cn_to_int(m["d"])]
     if any(p is None for p in parts):
         return None
