@@ -39,6 +39,7 @@ from storage import outbox
 from storage.db import Database
 
 REPORT = "本月召开支部委员会1次，组织党员学习2次，开展主题党日活动1次。" * 4
+REPORT_LABEL = "a report (a reply to the bot's question)"
 COUNTS: Counter[str] = Counter()
 _ALWAYS_MOVES = itertools.count()
 TRACE: list[str] = []  # with --trace: the statements, in order
@@ -58,6 +59,30 @@ def _count() -> None:
         return await original(self, fn, *args, **kwargs)
 
     aiosqlite.Connection._execute = counted  # type: ignore[method-assign]
+
+
+async def per_trip(db: Database, n: int = 2000) -> tuple[float, float]:
+    """CPU seconds of one trivial trip to aiosqlite's thread (SELECT 1, answered), and of
+    the same statement run inside the thread: the difference is the hand-over (a future,
+    a wake-up of the thread, a wake-up of the loop), what each trip costs beyond its SQL."""
+    raw = db.connection._conn
+
+    def select_one() -> list[Any]:
+        return raw.execute("SELECT 1").fetchall()
+
+    await db.connection._execute(select_one)  # warm
+    started = time.process_time()
+    for _ in range(n):
+        await db.connection._execute(select_one)
+    trip = (time.process_time() - started) / n
+
+    def in_thread() -> None:
+        for _ in range(n):
+            select_one()
+
+    started = time.process_time()
+    await db.connection._execute(in_thread)
+    return trip, (time.process_time() - started) / n
 
 
 def _counted(db: Database) -> Counter[str]:
@@ -134,8 +159,11 @@ async def main(n: int, trace: bool = False) -> None:
                     cpus[label] = cpu / n
 
                 reports = [(secretary(i), REPORT, prompt_id(i)) for i in range(n)]
-                await measure("a report (a reply to the bot's question)", reports)
+                await measure(REPORT_LABEL, reports)
                 await measure("/help", [(secretary(i), "/help", None) for i in range(n)])
+                COUNTS.clear()
+                trip, sql = min([await per_trip(db) for _ in range(3)])
+                COUNTS.clear()
                 print(f"database round trips per update, {n} updates each (in process)")
                 for label, c in rows.items():
                     print(
@@ -143,6 +171,13 @@ async def main(n: int, trace: bool = False) -> None:
                         f"{c['transactions'] / n:4.1f} transactions"
                         + (f", CPU {cpus[label] * 1000:.2f} ms" if label in cpus else "")
                     )
+                per_report = rows[REPORT_LABEL]["trips"] / n
+                print(
+                    f"per trip: {trip * 1e6:.1f} µs CPU (SELECT 1; {sql * 1e6:.1f} µs of it is the"
+                    f" SQL in the thread), so a report's {per_report:.1f} trips cost about"
+                    f" {per_report * trip * 1000:.2f} ms of its"
+                    f" {cpus[REPORT_LABEL] * 1000:.2f} ms"
+                )
         finally:
             await db.close()
 
