@@ -950,3 +950,23 @@ def test_a_cited_document_number_gives_the_year_when_nothing_else_does() -> None
     )
     found = extract(text)
     assert found.year == 2020 and [i.end for i in found.items] == [D(2020, 6, 19)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "end"),
+    [
+        # 前提交 is "hand in before", not 前提 (premise)
+        ("各单位应于2024年3月前提交中期报告。", D(2024, 2, 29)),
+        ("各单位请于2024年5月底前提交总结。", D(2024, 5, 31)),
+        # a day whose 日 was left out before its 前
+        ("以上材料请于2024年8月30前通过邮箱发送。", D(2024, 8, 30)),
+    ],
+)
+def test_before_written_loosely(sentence: str, end: date) -> None:
+    found = extract(sentence, year=2024)
+    assert [(i.kind, i.start, i.end) for i in found.items] == [("deadline", None, end)]
+
+
+def test_premise_is_still_no_before() -> None:
+    found = extract("在2024年3月前提下开展工作。", year=2024)
+    assert all(i.end != D(2024, 2, 29) for i in found.items)

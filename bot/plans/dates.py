@@ -76,7 +76,8 @@ _SEP = (
 # 上、中旬, 中下旬, 上中旬: one window over the 旬 named (the first to the last).
 _XUN = r"[上中下](?:\s*[、,和及至到-]?\s*[上中下])?"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
-_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
+# 前提 is "premise", but 3月前提交 is "hand in before March".
+_BEFORE = r"\s*(?:之前|以前|前(?![期列沿进景面途辈后夕]|提(?!交))|为止)"
 # 前夕 (the eve): due the day before.
 _EVE = r"\s*前夕"
 _FEST_NAMES = (
@@ -98,7 +99,8 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上))"
+        # 5月10前: a day whose 日 was left out before its 前
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|上午|下午|中午|晚上))"
         # 7月16——7月25日: the first day's 日 left out before the dash
         r"|(?=\s*(?:-{1,3}|~|至|到)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))"
         rf"|\s*(?P<{p}x>{_XUN})旬"
