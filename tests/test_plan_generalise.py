@@ -970,3 +970,26 @@ def test_before_written_loosely(sentence: str, end: date) -> None:
 def test_premise_is_still_no_before() -> None:
     found = extract("在2024年3月前提下开展工作。", year=2024)
     assert all(i.end != D(2024, 2, 29) for i in found.items)
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        # a start with 起 and an end said to close the stretch
+        ("2024年9月7日起,9月14日截止", D(2024, 9, 7), D(2024, 9, 14)),
+        ("9月7日起，9月14日结束", D(2024, 9, 7), D(2024, 9, 14)),
+        # the first day's weekday before the dash
+        ("2024年11月21日(三)—2024年12月18日(二)", D(2024, 11, 21), D(2024, 12, 18)),
+        ("11月21日(周三)至12月18日", D(2024, 11, 21), D(2024, 12, 18)),
+        # a decade-masked year (201x年) is the plan's year
+        ("201x年11月21日—201x年12月18日", D(2024, 11, 21), D(2024, 12, 18)),
+    ],
+)
+def test_range_grammar(line: str, start: date, end: date) -> None:
+    found = extract(f"一、活动时间\n{line}\n", year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(start, end)]
+
+
+def test_a_start_then_a_deadline_is_not_joined_without_a_closing_word() -> None:
+    found = extract("请于2024年9月7日起，9月14日前完成报送。", year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(None, D(2024, 9, 14))]

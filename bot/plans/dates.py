@@ -61,13 +61,15 @@ _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月
 # 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
 _REL = (
     r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年"
-    r"|(?:(?:19|20)[xX×_*]{2}|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
+    r"|(?:(?:19|20)(?:[xX×_*]{2}|\d[xX×*])|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
     # 从年10月28日: a year a web copy dropped, leaving its 年 after a preposition.
     r"|(?<=[从自于在至到,:(\s])年(?=\s*\d{1,2}\s*月))"
 )
 # 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
 # where it cannot be the numeral.
 _SEP = (
+    # 11月21日(三)—12月18日(二): the first day's weekday before the dash
+    r"(?:(?<=[日号])\s*\(\s*(?:星期|周|礼拜)?\s*[一二三四五六日天]\s*\)(?=\s*(?:-|~|至|到)))?"
     r"\s*(?:(?:起\s*)?(?:-{1,3}\s*)?(?:至|到)|-{1,3}|~"
     r"|(?<=[日号月旬])一(?=\s*\d)"
     # "10月21日11月3日": a dash a web copy dropped between two whole days.
@@ -191,7 +193,11 @@ _FROM_BETWEEN = re.compile(
 )
 _OPENS_BEFORE = re.compile(r"(?:开班|开课|开始|启动|开幕)(?:时间|日期)?\s*(?:为|是|:|于)\s*$")
 _COMMA_ONLY = re.compile(r"\s*[,，]\s*")
-_TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
+_TO_AFTER = re.compile(
+    r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾|截止)"
+)
+# 9月7日起，9月14日截止: a start with 起 and an end that says it closes the stretch.
+_CLOSES_AFTER = re.compile(r"\s*(?:结束|截止)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 本月23日前, 本月底: the month the text was written in.
@@ -608,6 +614,7 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
             and (
                 (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
                 or between.groupdict().get("qi") is None
+                or _CLOSES_AFTER.match(text, b.end) is not None
             )
             # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
             and (between.groupdict().get("to") is not None or _TO_AFTER.match(text, b.end))
