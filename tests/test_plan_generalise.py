@@ -993,3 +993,21 @@ def test_range_grammar(line: str, start: date, end: date) -> None:
 def test_a_start_then_a_deadline_is_not_joined_without_a_closing_word() -> None:
     found = extract("请于2024年9月7日起，9月14日前完成报送。", year=2024)
     assert [(i.start, i.end) for i in found.items] == [(None, D(2024, 9, 14))]
+
+
+@pytest.mark.parametrize(
+    ("line", "end"),
+    [
+        # a web copy dropped both 年 and 月: the year is still the one written
+        ("初赛:2023329日前", D(2023, 3, 29)),
+        ("决赛:2023417日前", D(2023, 4, 17)),
+        ("初赛:329日前", D(2024, 3, 29)),
+    ],
+)
+def test_lost_year_and_month_marks(line: str, end: date) -> None:
+    found = extract(f"三、活动时间\n{line}\n", year=2024)
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", end)]
+
+
+def test_a_number_that_splits_two_ways_is_still_no_date() -> None:
+    assert list(extract("三、活动时间\n初赛:2024115日前\n", year=2024).items) == []

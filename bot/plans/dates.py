@@ -211,7 +211,11 @@ _LOSTYEAR = (
     rf"(?:(?P<ly_mp>底|末)|\s*(?P<ly_d>{_D})(?!\d)\s*[日号])?(?P<ly_before>{_BEFORE})?"
 )
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
-_LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+# 2024329日前: the same with its 年 dropped too (a year then the month and day).
+_LOSTMONTH = (
+    r"(?<![\d.])(?P<lm_y>(?:19|20)\d{2}(?=[1-9]\d{2,3}\s*[日号]))?"
+    rf"(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+)
 # 到2023年，… / 截至2025年: a year given as a time limit, due on its last day. Only after
 # 到/至 (a year that merely names a goal, 实现2018年…目标, is no limit), and not as the
 # far end of a span of years (2020年至2022年, a plan's period).
@@ -725,10 +729,20 @@ def _lost_month(m: re.Match[str], plan_year: int | None) -> DateExpr:
             valid.append((month, day))
     if len(valid) != 1:
         raise _NotADate(digits)
-    if plan_year is None:
+    written = m.group("lm_y")
+    year = int(written) if written is not None else plan_year
+    if year is None:
         raise _NoYear
-    when = _day(plan_year, *valid[0])
-    return DateExpr(m.start(), m.end(), "day", when, when, before=m.group("lm_before") is not None)
+    when = _day(year, *valid[0])
+    return DateExpr(
+        m.start(),
+        m.end(),
+        "day",
+        when,
+        when,
+        before=m.group("lm_before") is not None,
+        explicit_year=written is not None,
+    )
 
 
 def _numeric(m: re.Match[str], p: str) -> date:
