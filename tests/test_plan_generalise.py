@@ -1011,3 +1011,28 @@ def test_lost_year_and_month_marks(line: str, end: date) -> None:
 
 def test_a_number_that_splits_two_ways_is_still_no_date() -> None:
     assert list(extract("三、活动时间\n初赛:2024115日前\n", year=2024).items) == []
+
+
+def test_an_evening_is_a_day_given_its_time_of_day() -> None:
+    found = extract(
+        "二、活动安排\n(二)组织中秋茶话会。10月1日晚,各单位结合实际举办茶话会。\n", year=2024
+    )
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", D(2024, 10, 1))]
+
+
+def test_later_than_is_no_evening() -> None:
+    assert list(extract("(二)材料报送不得10月1日晚于规定时间。\n", year=2024).items) == []
+
+
+def test_a_plan_for_one_month_counts_this_month_from_it() -> None:
+    text = (
+        "各二级党组织:\n现就2024年11月基层党建工作提示如下。\n"
+        "一、发展党员\n1.做好党校相关工作。本月内完成培训班的所有环节。\n"
+    )
+    found = extract(text)
+    assert [(i.kind, i.start, i.end) for i in found.items] == [("deadline", None, D(2024, 11, 30))]
+
+
+def test_this_month_content_is_no_date() -> None:
+    text = "现就2024年11月基层党建工作提示如下。\n一、本月内容丰富。\n"
+    assert list(extract(text).items) == []

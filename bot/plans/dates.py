@@ -202,7 +202,7 @@ _CLOSES_AFTER = re.compile(r"\s*(?:结束|截止)")
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 本月23日前, 本月底: the month the text was written in.
 _THISMONTH = (
-    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬)"
+    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬|(?P<tm_in>内(?![容部涵在外])))"
     rf"(?P<tm_before>{_BEFORE})?"
 )
 # 至20241月: "2024年1月" whose 年 a web page dropped.
@@ -780,6 +780,8 @@ def _this_month(m: re.Match[str], written: date | None) -> DateExpr:
     )
     first, last = _interval(atom, written.year)
     before = m.group("tm_before") is not None
+    if m.group("tm_in") is not None:  # 本月内: by the month's last day
+        first, before = last, True
     return DateExpr(
         m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
     )
