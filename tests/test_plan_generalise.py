@@ -1036,3 +1036,22 @@ def test_a_plan_for_one_month_counts_this_month_from_it() -> None:
 def test_this_month_content_is_no_date() -> None:
     text = "现就2024年11月基层党建工作提示如下。\n一、本月内容丰富。\n"
     assert list(extract(text).items) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        # a web copy spaced out the two digits of a day; the span keeps the spaces
+        ("活动时间9月 2 9—3 0日(待定)", D(2024, 9, 29), D(2024, 9, 30)),
+        ("活动时间:9月　1 0日前", None, D(2024, 9, 10)),
+    ],
+)
+def test_spaced_digits_of_a_day(line: str, start: date | None, end: date) -> None:
+    text = f"三、时间地点\n{line}\n"
+    found = extract(text, year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(start, end)]
+    assert found.items[0].text.replace(" ", "").replace("　", "")[:2] == "9月"
+
+
+def test_spaced_numbers_that_are_no_day_stay_apart() -> None:
+    assert list(extract("共有 1 2 个支部, 1 2 3 名党员。\n", year=2024).items) == []
