@@ -950,3 +950,108 @@ def test_a_cited_document_number_gives_the_year_when_nothing_else_does() -> None
     )
     found = extract(text)
     assert found.year == 2020 and [i.end for i in found.items] == [D(2020, 6, 19)]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "end"),
+    [
+        # 前提交 is "hand in before", not 前提 (premise)
+        ("各单位应于2024年3月前提交中期报告。", D(2024, 2, 29)),
+        ("各单位请于2024年5月底前提交总结。", D(2024, 5, 31)),
+        # a day whose 日 was left out before its 前
+        ("以上材料请于2024年8月30前通过邮箱发送。", D(2024, 8, 30)),
+    ],
+)
+def test_before_written_loosely(sentence: str, end: date) -> None:
+    found = extract(sentence, year=2024)
+    assert [(i.kind, i.start, i.end) for i in found.items] == [("deadline", None, end)]
+
+
+def test_premise_is_still_no_before() -> None:
+    found = extract("在2024年3月前提下开展工作。", year=2024)
+    assert all(i.end != D(2024, 2, 29) for i in found.items)
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        # a start with 起 and an end said to close the stretch
+        ("2024年9月7日起,9月14日截止", D(2024, 9, 7), D(2024, 9, 14)),
+        ("9月7日起，9月14日结束", D(2024, 9, 7), D(2024, 9, 14)),
+        # the first day's weekday before the dash
+        ("2024年11月21日(三)—2024年12月18日(二)", D(2024, 11, 21), D(2024, 12, 18)),
+        ("11月21日(周三)至12月18日", D(2024, 11, 21), D(2024, 12, 18)),
+        # a decade-masked year (201x年) is the plan's year
+        ("201x年11月21日—201x年12月18日", D(2024, 11, 21), D(2024, 12, 18)),
+    ],
+)
+def test_range_grammar(line: str, start: date, end: date) -> None:
+    found = extract(f"一、活动时间\n{line}\n", year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(start, end)]
+
+
+def test_a_start_then_a_deadline_is_not_joined_without_a_closing_word() -> None:
+    found = extract("请于2024年9月7日起，9月14日前完成报送。", year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(None, D(2024, 9, 14))]
+
+
+@pytest.mark.parametrize(
+    ("line", "end"),
+    [
+        # a web copy dropped both 年 and 月: the year is still the one written
+        ("初赛:2023329日前", D(2023, 3, 29)),
+        ("决赛:2023417日前", D(2023, 4, 17)),
+        ("初赛:329日前", D(2024, 3, 29)),
+    ],
+)
+def test_lost_year_and_month_marks(line: str, end: date) -> None:
+    found = extract(f"三、活动时间\n{line}\n", year=2024)
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", end)]
+
+
+def test_a_number_that_splits_two_ways_is_still_no_date() -> None:
+    assert list(extract("三、活动时间\n初赛:2024115日前\n", year=2024).items) == []
+
+
+def test_an_evening_is_a_day_given_its_time_of_day() -> None:
+    found = extract(
+        "二、活动安排\n(二)组织中秋茶话会。10月1日晚,各单位结合实际举办茶话会。\n", year=2024
+    )
+    assert [(i.kind, i.end) for i in found.items] == [("deadline", D(2024, 10, 1))]
+
+
+def test_later_than_is_no_evening() -> None:
+    assert list(extract("(二)材料报送不得10月1日晚于规定时间。\n", year=2024).items) == []
+
+
+def test_a_plan_for_one_month_counts_this_month_from_it() -> None:
+    text = (
+        "各二级党组织:\n现就2024年11月基层党建工作提示如下。\n"
+        "一、发展党员\n1.做好党校相关工作。本月内完成培训班的所有环节。\n"
+    )
+    found = extract(text)
+    assert [(i.kind, i.start, i.end) for i in found.items] == [("deadline", None, D(2024, 11, 30))]
+
+
+def test_this_month_content_is_no_date() -> None:
+    text = "现就2024年11月基层党建工作提示如下。\n一、本月内容丰富。\n"
+    assert list(extract(text).items) == []
+
+
+@pytest.mark.parametrize(
+    ("line", "start", "end"),
+    [
+        # a web copy spaced out the two digits of a day; the span keeps the spaces
+        ("活动时间9月 2 9—3 0日(待定)", D(2024, 9, 29), D(2024, 9, 30)),
+        ("活动时间:9月　1 0日前", None, D(2024, 9, 10)),
+    ],
+)
+def test_spaced_digits_of_a_day(line: str, start: date | None, end: date) -> None:
+    text = f"三、时间地点\n{line}\n"
+    found = extract(text, year=2024)
+    assert [(i.start, i.end) for i in found.items] == [(start, end)]
+    assert found.items[0].text.replace(" ", "").replace("　", "")[:2] == "9月"
+
+
+def test_spaced_numbers_that_are_no_day_stay_apart() -> None:
+    assert list(extract("共有 1 2 个支部, 1 2 3 名党员。\n", year=2024).items) == []

@@ -61,13 +61,15 @@ _NB = r"(?<![\d〇零○二三四五六七八九十百千万第])(?<![^日号月
 # 20xx年 / ××××年: a year a web copy blanked out, read as the plan's year.
 _REL = (
     r"(?:次年|翌年|第二年|明年|下一年|来年|今年|本年|当年"
-    r"|(?:(?:19|20)[xX×_*]{2}|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
+    r"|(?:(?:19|20)(?:[xX×_*]{2}|\d[xX×*])|[xX×_*]{4}|(?<![A-Za-z\d])[xX×*]{2})\s*年"
     # 从年10月28日: a year a web copy dropped, leaving its 年 after a preposition.
     r"|(?<=[从自于在至到,:(\s])年(?=\s*\d{1,2}\s*月))"
 )
 # 一 typed for a dash ("6月20日一7月5日") only between a date's unit and a digit,
 # where it cannot be the numeral.
 _SEP = (
+    # 11月21日(三)—12月18日(二): the first day's weekday before the dash
+    r"(?:(?<=[日号])\s*\(\s*(?:星期|周|礼拜)?\s*[一二三四五六日天]\s*\)(?=\s*(?:-|~|至|到)))?"
     r"\s*(?:(?:起\s*)?(?:-{1,3}\s*)?(?:至|到)|-{1,3}|~"
     r"|(?<=[日号月旬])一(?=\s*\d)"
     # "10月21日11月3日": a dash a web copy dropped between two whole days.
@@ -76,7 +78,8 @@ _SEP = (
 # 上、中旬, 中下旬, 上中旬: one window over the 旬 named (the first to the last).
 _XUN = r"[上中下](?:\s*[、,和及至到-]?\s*[上中下])?"
 # 前 as "before", not 前期 / 前列 / 前提 … and not 前后 ("around", a cue of its own).
-_BEFORE = r"\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|为止)"
+# 前提 is "premise", but 3月前提交 is "hand in before March".
+_BEFORE = r"\s*(?:之前|以前|前(?![期列沿进景面途辈后夕]|提(?!交))|为止)"
 # 前夕 (the eve): due the day before.
 _EVE = r"\s*前夕"
 _FEST_NAMES = (
@@ -98,7 +101,8 @@ def _year_prefix(p: str) -> str:
 def _month_part(p: str) -> str:
     return (
         rf"{_NB}(?P<{p}m>{_M})\s*月(?:份)?"
-        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|上午|下午|中午|晚上))"
+        # 5月10前: a day whose 日 was left out before its 前
+        rf"(?:\s*{_NB}(?P<{p}d>{_D})(?!\d)(?:\s*[日号]|(?=\s*(?:之前|以前|前(?![期列沿提进景面途辈后夕])|上午|下午|中午|晚上))"
         # 7月16——7月25日: the first day's 日 left out before the dash
         r"|(?=\s*(?:-{1,3}|~|至|到)\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]))"
         rf"|\s*(?P<{p}x>{_XUN})旬"
@@ -189,12 +193,16 @@ _FROM_BETWEEN = re.compile(
 )
 _OPENS_BEFORE = re.compile(r"(?:开班|开课|开始|启动|开幕)(?:时间|日期)?\s*(?:为|是|:|于)\s*$")
 _COMMA_ONLY = re.compile(r"\s*[,，]\s*")
-_TO_AFTER = re.compile(r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾)")
+_TO_AFTER = re.compile(
+    r"(?:\s*前)?(?:\s*(?:基本|全面|全部|顺利|正式))?\s*(?:结束|完成|完毕|收尾|截止)"
+)
+# 9月7日起，9月14日截止: a start with 起 and an end that says it closes the stretch.
+_CLOSES_AFTER = re.compile(r"\s*(?:结束|截止)")
 # Only numbers that cannot be a month (13 and up) are read as two months.
 _LOSTSEP = rf"{_NB}(?P<ls_y>{_Y})\s*年\s*(?P<ls_mm>1[3-9]|[2-9]\d|[1-9]\d{{2,3}})(?!\d)\s*月(?:份)?"
 # 本月23日前, 本月底: the month the text was written in.
 _THISMONTH = (
-    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬)"
+    rf"(?:本|当|这个)月\s*(?:{_NB}(?P<tm_d>{_D})(?!\d)\s*[日号]|(?P<tm_mp>底|末)|(?P<tm_x>[上中下])旬|(?P<tm_in>内(?![容部涵在外])))"
     rf"(?P<tm_before>{_BEFORE})?"
 )
 # 至20241月: "2024年1月" whose 年 a web page dropped.
@@ -203,7 +211,11 @@ _LOSTYEAR = (
     rf"(?:(?P<ly_mp>底|末)|\s*(?P<ly_d>{_D})(?!\d)\s*[日号])?(?P<ly_before>{_BEFORE})?"
 )
 # 526日前: "5月26日" whose 月 a web page dropped (read only when one split is a date).
-_LOSTMONTH = rf"(?<![\d.])(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+# 2024329日前: the same with its 年 dropped too (a year then the month and day).
+_LOSTMONTH = (
+    r"(?<![\d.])(?P<lm_y>(?:19|20)\d{2}(?=[1-9]\d{2,3}\s*[日号]))?"
+    rf"(?P<lm_md>[1-9]\d{{2,3}})\s*[日号](?P<lm_before>{_BEFORE})?"
+)
 # 到2023年，… / 截至2025年: a year given as a time limit, due on its last day. Only after
 # 到/至 (a year that merely names a goal, 实现2018年…目标, is no limit), and not as the
 # far end of a span of years (2020年至2022年, a plan's period).
@@ -606,6 +618,7 @@ def _join_from_to(text: str, found: list[DateExpr]) -> list[DateExpr]:
             and (
                 (frm := _FROM_BEFORE.search(text, max(0, a.start - 3), a.start)) is not None
                 or between.groupdict().get("qi") is None
+                or _CLOSES_AFTER.match(text, b.end) is not None
             )
             # "6月下旬开始至7月中旬" is a range by itself; "6月开始，8月底" needs its 结束.
             and (between.groupdict().get("to") is not None or _TO_AFTER.match(text, b.end))
@@ -716,10 +729,20 @@ def _lost_month(m: re.Match[str], plan_year: int | None) -> DateExpr:
             valid.append((month, day))
     if len(valid) != 1:
         raise _NotADate(digits)
-    if plan_year is None:
+    written = m.group("lm_y")
+    year = int(written) if written is not None else plan_year
+    if year is None:
         raise _NoYear
-    when = _day(plan_year, *valid[0])
-    return DateExpr(m.start(), m.end(), "day", when, when, before=m.group("lm_before") is not None)
+    when = _day(year, *valid[0])
+    return DateExpr(
+        m.start(),
+        m.end(),
+        "day",
+        when,
+        when,
+        before=m.group("lm_before") is not None,
+        explicit_year=written is not None,
+    )
 
 
 def _numeric(m: re.Match[str], p: str) -> date:
@@ -757,6 +780,8 @@ def _this_month(m: re.Match[str], written: date | None) -> DateExpr:
     )
     first, last = _interval(atom, written.year)
     before = m.group("tm_before") is not None
+    if m.group("tm_in") is not None:  # 本月内: by the month's last day
+        first, before = last, True
     return DateExpr(
         m.start(), m.end(), _shape(first, last), first, last, before=before, explicit_year=True
     )

@@ -152,7 +152,8 @@ _TIME_OF_DAY = re.compile(
     r"(?:\s*[-~至到]\s*\d{1,2}\s*[:点时]\s*(?:\d{1,2}\s*分?)?)?)?\s*[。.;]?\s*"
 )
 _SPACE = re.compile(r"\s+")
-_DAYTIME_AFTER = re.compile(r"\s*(?:上午|下午|中午|晚上|早上)")
+# 10月1日晚 is that evening (but 晚于 is "later than", 晚会/晚报 are nouns).
+_DAYTIME_AFTER = re.compile(r"\s*(?:上午|下午|中午|晚上|早上|傍晚|凌晨|晚(?![于会报宴餐期点些]))")
 _PAST_TENSE = re.compile(r"(?:召开|举行|举办|开展|进行|部署|完成)了")
 _WILL_HOLD = re.compile(r"将(?:召开|举行|举办)")
 _WILL_BE_HELD = re.compile(r"将于\s*$")
@@ -1214,6 +1215,11 @@ class _Builder:
         written = doc.meta_dates[0] if doc.meta_dates else self.issued
         if written is None and doc.date_line_dates:
             written = doc.date_line_dates[-1]
+        if written is None:
+            # a plan for one month (现就2024年11月基层党建工作提示如下) counts 本月 from it
+            month = _ONE_MONTH_PLAN.search(doc.scan, 0, 400)
+            if month is not None and 1 <= int(month.group("m")) <= 12:
+                written = date(int(month.group("y")), int(month.group("m")), 1)
         self.exprs = scan_dates(doc.scan, self.year, this_month=written)
         if self.issued is not None and self.year is not None:
             issued, year = self.issued, self.year
@@ -2114,6 +2120,10 @@ def _task(f: _Found, title: str, phase: str | None) -> ExtractedTask:
 
 
 _NEXT_YEAR = re.compile(r"次年|翌年|第二年|来年|明年")
+_ONE_MONTH_PLAN = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月(?:份)?\s*的?"
+    r"[^。\n\d]{0,10}?工作(?:提示|要点|安排|计划|重点)"
+)
 
 
 def _bare(x: DateExpr) -> bool:

@@ -142,11 +142,21 @@ _PINYIN = re.compile(
 )
 
 
+_SPACED_DAY = re.compile(
+    r"(?<=月)[ \u3000]*\d([ \u3000]+)\d(?!\d)|(?<![\d])\d([ \u3000]+)\d[ \u3000]*[日号]"
+)
+
+
 def strip_glosses(text: str) -> tuple[str, list[int] | None]:
     """``text`` without pinyin glosses, and where each kept character was in ``text``
     (None when nothing was removed). Offsets found in the result map back to the
     source through that list, so spans stay valid in what the user gave."""
     spans = [m.span() for m in _PINYIN.finditer(text)]
+    # 9月 2 9—3 0日: a web copy that spaced out the two digits of a day
+    spans.extend(
+        m.span(1) if m.group(1) is not None else m.span(2) for m in _SPACED_DAY.finditer(text)
+    )
+    spans.sort()
     if not spans:
         return text, None
     kept: list[str] = []
