@@ -191,7 +191,6 @@ _DOER = re.compile(
     r"|把|择优|视情|印发|通过|结合|根据|按照|分别|也|都|均|请|定|决定|研究|经研究|举办|举行|每"
     r"|公示|审核|审批|审查|表彰|考察|评审|评定|预审|初审|一审|二审|下发|通报|汇总|主持))"
 )
-# A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 # "…请上台领奖人员于12:20集合": a sentence asking people to come is addressed to them.
 _ASKS_MEMBERS = re.compile(r"请[^,;。]{0,12}?(?:人员|党员|同志|代表|各)")
 _TIME_KEY_BEFORE = re.compile(r"(?:时间|日期)\s*:")
@@ -200,6 +199,7 @@ _TARGET_BEFORE = re.compile(r"(?:力争|争取)?(?:到|至)\s*$|(?:力争|争取
 _OVER_UNITS = re.compile(
     r"由[^;。]{0,40}?对(?:所辖|下属|辖区|辖内)[^,;。]{0,12}?(?:党组织|支部|党委|单位)"
 )
+# A date the issuing body sets for its own meeting, no subject named: 拟定于12月28日召开.
 _CONVENE_BEFORE = re.compile(r"(?:拟定于|拟于|定于|定在|定为|决定于|决定在|拟在|决定|拟定)\s*$")
 _ORGANISER = re.compile(r"(?:组织|主办|承办|牵头|责任)(?:单位|部门)\s*:\s*(?P<who>[^\n]*)")
 # Who leads an activity wins over who takes part: "(宣传部牵头)" in its heading,
