@@ -1055,3 +1055,66 @@ def test_spaced_digits_of_a_day(line: str, start: date | None, end: date) -> Non
 
 def test_spaced_numbers_that_are_no_day_stay_apart() -> None:
     assert list(extract("共有 1 2 个支部, 1 2 3 名党员。\n", year=2024).items) == []
+
+
+# --- round 5: the activity's period named inside a sentence ----------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "本次创建的建设周期为2年，即2024年1月至2025年12月。",
+        "培育周期为两年（2024年1月—2025年12月），请各支部按要求申报。",
+        "活动周期为3个月，即2024年3月至5月。",
+        "三、活动时间主要活动在2024年6月至7月开展。",
+        "全市各单位联动，集中在2024年5月开展宣传活动。",
+        "此次文化节从2024年4月至6月开展，将持续近3个月。",
+    ],
+)
+def test_the_activitys_own_period_named_in_a_sentence_is_a_phase(body: str) -> None:
+    text = f"关于开展示范创建活动的通知\n各党支部：\n{body}\n"
+    kind, start, _end = window(text, None)
+    assert kind == "phase" and start is not None and start.day == 1 and start.year == 2024
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # one task's window, said the same way, stays that task's
+        "二、主要任务\n1.各支部集中在5月10日开展一次主题党日。\n",
+        "二、主要任务\n1.各支部于2024年5月至6月完成整改。\n",
+    ],
+)
+def test_one_tasks_window_is_not_the_activitys(body: str) -> None:
+    kind, _, _ = window(body)
+    assert kind == "deadline"
+
+
+@pytest.mark.parametrize(
+    ("key", "n"),
+    [("第1周", 1), ("第一周", 1), ("第2和3周", 2), ("第2至3周", 2), ("1、第3-4周", 3)],
+)
+def test_a_week_by_week_schedule_gives_stages(key: str, n: int) -> None:
+    text = (
+        "二、时间安排\n活动为期4周，具体安排如下：\n"
+        f"{key}：11月{n}日—11月{n + 6}日，为各校活动启动及计划上报时间。\n"
+        "第4周：12月12日—12月18日，为各校活动总结时间。\n"
+    )
+    found = items(text)
+    assert [(i.kind, i.start) for i in found] == [
+        ("phase", D(2024, 11, n)),
+        ("phase", D(2024, 12, 12)),
+    ]
+
+
+@pytest.mark.parametrize(
+    "past",
+    ["宣传月活动从2022年起已举办两届", "本活动自2021年开始已连续开展三年"],
+)
+def test_a_year_the_past_counts_from_yields_to_the_pages_date(past: str) -> None:
+    text = (
+        "关于宣传月活动的报道\n来源:某网站 发布时间:2024-04-07\n"
+        f"{past}。本届活动集中在5月开展，将于5月10日举行启动仪式。\n"
+    )
+    ends = [i.end for i in extract(text).items]
+    assert ends and all(e is not None and e.year == 2024 for e in ends)

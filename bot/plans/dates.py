@@ -1216,7 +1216,10 @@ _YEAR_MENTION = re.compile(
 
 # "截至2021年底", "2021年以来", "2021年6月至今": the past a plan starts from.
 _PAST_BEFORE = re.compile(r"(?:截至|截止)(?:到)?\s*$")
-_PAST_AFTER = re.compile(rf"\s*(?:{_D}\s*[日号])?\s*(?:以来|至今|来)")
+# 2021年以来, 从2022年起已举办两届: a year the past is counted from.
+_PAST_AFTER = re.compile(
+    rf"\s*(?:{_D}\s*[日号])?\s*(?:以来|至今|来|(?:起|开始)\s*,?\s*(?:已|已经|先后|连续|累计|共))"
+)
 
 
 def year_mentions(text: str) -> list[tuple[int, int, int]]:

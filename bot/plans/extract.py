@@ -308,6 +308,11 @@ def _infer_year(
         # merely mentioned, and the past it starts from (2021年以来) not at all unless
         # nothing else is there; ties go to the year the text names first.
         if not any(weight for _, _, weight in mentions):
+            if doc.meta_years and doc.meta_years[0] > max(y for _, y, _ in mentions):
+                # only the past (活动从2022年起已举办两届) against the page's own later
+                # posting date: the page was written in the year it was posted
+                y = doc.meta_years[0]
+                return y, "document_date", [f"年份取自网页的发布或更新时间（{y}年），请核对"]
             mentions = [(pos, y, 1) for pos, y, _ in mentions]
         score: Counter[int] = Counter()
         first: dict[int, int] = {}
@@ -717,6 +722,21 @@ class _Builder:
             return None, False  # 3—9月的…活动的总结, 7—12月份党费回执单: which, not when
         if x.shape in ("range", "period") and self._batch_or_named_period(x):
             return "phase", False
+        if x.shape == "range" and c.cell is None and self._week_keyed(x):
+            # "第1周：11月21日—11月27日，为…启动", "第2和3周：…": a week-by-week schedule's
+            # steps are its stages
+            return "phase", False
+        if (
+            x.shape in ("range", "period")
+            and not x.before
+            and c.cell is None
+            and c.label is None
+            and not self._under_phase(c.heading)
+            and self._window_named(x)
+        ):
+            # "建设周期为2年，即2024年1月至2025年12月", "主要活动在6月至7月开展", "集中在5月
+            # 开展": the sentence names the whole activity's window, not one task's.
+            return "phase", False
         if x.shape == "range":
             if heading_phase and named_stretch:
                 return "phase", True
@@ -948,6 +968,25 @@ class _Builder:
         if x.shape == "range" and _BATCH_BEFORE.search(self.norm, max(0, x.start - 6), x.start):
             return True
         return x.shape == "period" and bool(_NAMED_PERIOD.match(self.norm, x.end))
+
+    def _week_keyed(self, x: DateExpr) -> bool:
+        line = self.doc.line_at(x.start)
+        return _WEEK_KEY.fullmatch(self.norm, line.start, x.start) is not None
+
+    def _window_named(self, x: DateExpr) -> bool:
+        """A month or longer that the sentence calls the activity's own period: after
+        周期/活动时间 (为…，即 / 为…（), or as where 主要活动/集中 takes place."""
+        if x.first is None or x.last is None or (x.last - x.first).days < 27:
+            return False
+        s, _ = self.doc.sentence_at(x.start)
+        lo = max(s, x.start - 24)
+        if _PERIOD_NAMED.search(self.norm, lo, x.start):
+            return True
+        clause = self._clause(x.start)
+        return bool(
+            _HELD_IN.search(self.norm, max(clause[0], x.start - 12), x.start)
+            and _HOLDS_AFTER.match(self.norm, x.end)
+        )
 
     def _names_stage(self, c: _Context) -> bool:
         """Whether the heading presents a stage: it says 阶段 or 第X步, or it is nothing
@@ -2072,7 +2111,7 @@ _PAREN_REST = re.compile(
 # A list of steps with their own dates (a stage, 阶段, holds tasks instead).
 _SCHEDULE_LIST = re.compile(r"进度|日程|时间[及和与、]?安排|流程|步骤|时间表")
 _THIS_ACTIVITY = re.compile(
-    r"\s*(?:(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育)"
+    r"\s*(?:(?:此次|本次|这次|该)[^,;。]{0,16}?(?:活动|工作|培训|教育|文化节|艺术节|读书节|宣传月|活动月|读书月|大赛|竞赛)"
     # "整顿工作从2020年7月开始，到…结束": the activity, then its start
     r"|[\u3400-\u9fff]{0,20}?(?:工作|活动|整顿|教育|培训|行动)\s*(?:从|自|于|将)?\s*$)"
 )
@@ -2088,6 +2127,20 @@ _REGULAR_ACT = re.compile(
     r"|\s*(?:要|须|应|定期|按时|按期)?\s*(?:向|对)"
     r"|\s*(?:要|须|应|必须|定期|按时)\s*[\u3400-\u9fff]"
 )
+# A line keyed by the week(s) of the schedule: 第1周：, 第二周:, 第2和3周：, 第3-4周 .
+_WEEK_NUM = r"[\d一二三四五六七八九十]{1,3}"
+_WEEK_KEY = re.compile(
+    rf"\s*(?:[(]?\d{{1,2}}[.、)]\s*)?第\s*{_WEEK_NUM}\s*(?:(?:和|至|到|、|-|—|~)\s*(?:第\s*)?{_WEEK_NUM}\s*)?周\s*[:,]?\s*"
+)
+# The activity's own period named before its dates: 建设周期为2年，即… / 周期为2年（…）,
+# 活动时间为…, 实施期限是….
+_PERIOD_NAMED = re.compile(
+    r"(?:周期|活动时间|实施时间|活动期限|实施期限|活动周期)\s*(?:为|是|定为|:)?"
+    r"(?:\s*[\d一二两三四五六七八九十半]+\s*(?:年|个月|个多月|天|周))?\s*,?\s*(?:即|\()?\s*$"
+)
+# Where the activity as a whole takes place: 主要活动在…开展, 集中在5月开展, 活动于…举行.
+_HELD_IN = re.compile(r"(?:主要活动|活动|集中)\s*(?:在|于)\s*$")
+_HOLDS_AFTER = re.compile(r"\s*(?:集中)?(?:开展|进行|举行|举办|实施)")
 _BARE_TEXT = re.compile(r"每\s*(?:个\s*)?(?:月|季度?|年度?)\s*(?:的)?")
 _DURING = re.compile(r"[^,;。]{0,16}?期间")
 _PLAN_LEVEL = re.compile(r"安排|日程|时间|进度")
