@@ -1118,3 +1118,47 @@ def test_a_year_the_past_counts_from_yields_to_the_pages_date(past: str) -> None
     )
     ends = [i.end for i in extract(text).items]
     assert ends and all(e is not None and e.year == 2024 for e in ends)
+
+
+@pytest.mark.parametrize("cue", ["应于", "须于", "要在", "请于", "务必于"])
+def test_a_limit_still_asked_for_is_never_the_past(cue: str) -> None:
+    # the plan's year is 2026 (its period runs to 2026); a limit asked for in 2025 is
+    # a mid-term report, not a look back
+    text = (
+        "各单位建设周期为2年，自通知发布日起至2026年3月。\n二、加强管理\n"
+        f"各单位{cue}2025年3月前提交中期报告。\n"
+    )
+    ends = [i.end for i in items(text, None)]
+    assert D(2025, 2, 28) in ends
+
+
+def test_a_past_year_in_a_report_stays_the_past() -> None:
+    text = "2026年工作要点\n一、基本情况\n截至2025年底，全县共有党支部120个。\n"
+    assert [i.end for i in items(text, None)] == []
+
+
+@pytest.mark.parametrize(
+    ("line", "end"),
+    [
+        ("1.重阳节前，各支部走访慰问老党员。", D(2022, 10, 4)),
+        ("1.重陽節前，各支部走訪慰問老黨員。", D(2022, 10, 4)),
+        ("1.9—10月份，重阳节在共建单位支持下组织老人出游。", D(2022, 10, 4)),
+        ("(4)九月初九，重阳节。组织慰问老干部。", D(2022, 10, 4)),
+    ],
+)
+def test_the_double_ninth_is_its_lunar_day(line: str, end: date) -> None:
+    ends = [i.end for i in items(TASKS.format(line), 2022)]
+    assert ends[-1] == end
+
+
+def test_a_yearly_lunar_festival_is_no_rule_and_no_crash() -> None:
+    # 春节 and 重阳 move each year: no yearly month/day can hold them
+    for fest in ("春节", "重阳节"):
+        assert items(f"二、要求\n每年{fest}前走访慰问困难党员。\n") == []
+
+
+@pytest.mark.parametrize("fest", ["建军节", "国庆节", "“七一”建党节"])
+def test_a_festival_naming_the_day_just_written_is_that_day(fest: str) -> None:
+    month, day = {"建军节": (8, 1), "国庆节": (10, 1), "“七一”建党节": (7, 1)}[fest]
+    text = f"(五)围绕特殊日开展活动:\n(1){month}月{day}日,{fest}。组织开展慰问活动。\n"
+    assert [i.end for i in items(text)] == [D(2024, month, day)]

@@ -85,7 +85,7 @@ _EVE = r"\s*前夕"
 _FEST_NAMES = (
     r"七\s*·?\s*一|五\s*·?\s*四|五\s*·?\s*一|八\s*·?\s*一|十\s*·?\s*一"
     r"|三\s*·?\s*八|六\s*·?\s*一"
-    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节|清明"
+    r"|元旦|国庆节?|建党节|青年节|劳动节|建军节|春节|妇女节|儿童节|教师节|清明|重阳"
 )
 # A festival is not the start of a longer number or word: 十一月, 七一届, 五四运动 stay out
 # unless quoted.
@@ -166,7 +166,7 @@ _FEST = (
     rf"{_festival('f_')}"
     r"(?:(?P<f_before>{before})|(?P<f_eve>{eve})|(?P<f_around>\s*(?:前后|左右))"
     # "在清明节组织扫墓", "“八一”节与消防中队组织共建": the festival is when the act is
-    r"|(?P<f_at>(?<=节)(?=\s*(?:[,，]\s*)?(?:在|与|和|组织|开展|举行|举办|召开|慰问|走访|祭扫|看望))))".format(
+    r"|(?P<f_at>(?<=节)(?=\s*(?:[,，。]\s*)?(?:在|与|和|组织|开展|举行|举办|召开|慰问|走访|祭扫|看望))))".format(
         before=_BEFORE, eve=_EVE
     )
 )
@@ -272,7 +272,7 @@ _LONG = r"长期(?:坚持)?"
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
     r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
-    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中])"
+    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中重])"
 )
 _GRAMMAR = re.compile(
     _START
@@ -361,6 +361,36 @@ _SPRING_FESTIVAL = {
     2033: (1, 31),
     2034: (2, 19),
     2035: (2, 8),
+}
+
+# 重阳 (the ninth day of the ninth lunar month) by year. chinese_calendar, the one
+# calendar library zhibu depends on, knows the public holidays (春节, 端午, 中秋) but not
+# 重阳, which is no day off, and no lunar library is a dependency: a small table, like
+# the one for 春节 above, each year checked to fall 23 or 24 days after that year's 中秋.
+_DOUBLE_NINTH = {
+    2008: (10, 7),
+    2009: (10, 26),
+    2010: (10, 16),
+    2011: (10, 5),
+    2012: (10, 23),
+    2013: (10, 13),
+    2014: (10, 2),
+    2015: (10, 21),
+    2016: (10, 9),
+    2017: (10, 28),
+    2018: (10, 17),
+    2019: (10, 7),
+    2020: (10, 25),
+    2021: (10, 14),
+    2022: (10, 4),
+    2023: (10, 23),
+    2024: (10, 11),
+    2025: (10, 29),
+    2026: (10, 18),
+    2027: (10, 8),
+    2028: (10, 26),
+    2029: (10, 16),
+    2030: (10, 5),
 }
 
 
@@ -812,6 +842,9 @@ def _numeric_single(m: re.Match[str]) -> DateExpr:
 
 def _festival_day(m: re.Match[str], p: str) -> tuple[int, int]:
     name = re.sub(r"[\s·]", "", m.group(p + "f"))
+    if name not in _FESTIVALS:
+        # 每年春节, 每年重阳: a lunar day moves each year, so no yearly rule can hold it
+        raise _NotADate(name)
     return _FESTIVALS[name]
 
 
@@ -831,6 +864,10 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         if plan_year not in _SPRING_FESTIVAL:
             raise _NotADate("春节")
         when = date(plan_year, *_SPRING_FESTIVAL[plan_year])
+    elif re.sub(r"[\s·]", "", m.group("f_f")) == "重阳":
+        if plan_year not in _DOUBLE_NINTH:
+            raise _NotADate("重阳")
+        when = date(plan_year, *_DOUBLE_NINTH[plan_year])
     elif re.sub(r"[\s·]", "", m.group("f_f")) == "清明":
         when = _qingming(plan_year)
     elif re.sub(r"[\s·]", "", m.group("f_f")) == "元旦":

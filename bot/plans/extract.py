@@ -566,9 +566,18 @@ class _Builder:
                 and _PAST_TENSE.search(norm, x.end, min(sent_end, x.end + 40)) is None
             )
         )
+        # "重阳节在共建单位的支持下组织…", "“八一”节与消防中队组织…": the scanner takes a
+        # festival's bare name only with the act done on it after it, its own cue.
+        festival_at = (
+            x.festival is not None
+            and x.festival not in ("xun-only", "day-only")
+            and not x.before
+            and norm[x.end - 2 : x.end] not in ("前后", "左右")
+        )
         cue = (
             key_value
             or checked
+            or festival_at
             or (x.shape == "period" and _FOCUS_AFTER.match(norm, x.end, sent_end) is not None)
             or bool(
                 _AT_BEFORE.search(norm, max(line.start, x.start - 8), x.start)
@@ -1081,6 +1090,8 @@ class _Builder:
             and x.last < date(self.year, 1, 1)
             and c.label is None
             and not c.in_segment
+            # "各单位应于2025年3月前提交…": a limit still asked for is never the past
+            and not (x.before and _ASKED_BY.search(self.norm, max(0, x.start - 6), x.start))
         )
 
     # --- titles ---------------------------------------------------------------------
@@ -1307,6 +1318,7 @@ class _Builder:
                 f.phase_title = self._stage_title(x)
             found.append(f)
         found = self._listed_with(found)
+        found = _without_named_days(found, self.norm)
         found = self._without_loose_restatements(found)
         found = self._standing_dates(found)
         # A bare 每月/每年 left over (not completed by a date it governs) is a schedule
@@ -2127,6 +2139,8 @@ _REGULAR_ACT = re.compile(
     r"|\s*(?:要|须|应|定期|按时|按期)?\s*(?:向|对)"
     r"|\s*(?:要|须|应|必须|定期|按时)\s*[\u3400-\u9fff]"
 )
+# A limit the text still asks its readers to meet: 应于/须于/要在/请于 … 前.
+_ASKED_BY = re.compile(r"(?:应|须|要|请|需|务必|必须)\s*(?:在|于)\s*$")
 # A line keyed by the week(s) of the schedule: 第1周：, 第二周:, 第2和3周：, 第3-4周 .
 _WEEK_NUM = r"[\d一二三四五六七八九十]{1,3}"
 _WEEK_KEY = re.compile(
@@ -2151,6 +2165,28 @@ _PLACES = re.compile(r"安排在|一般在|时间为|时间是|定在|放在|集
 _YEAR_WORDS = re.compile(r"\d{4}\s*年|今年|本年|明年")
 _LIST_JOINER = re.compile(r"\s*(?:、|和|及|与|以及)\s*")
 _LEFT_JOINER = re.compile(r"^(?:和|及|与|以及|、)+")
+
+
+# Between a day and the festival naming it: a comma, or another name of it (“七一”建党节).
+_NAMED_DAY_GAP = re.compile(r"[\s,“”\"'「」『』·一二三四五六七八十]*")
+
+
+def _without_named_days(found: list[_Found], norm: str) -> list[_Found]:
+    """ "8月1日，建军节。组织…": a festival that names the day just written is that day,
+    one item (on the date)."""
+    out: list[_Found] = []
+    for f in found:
+        x = f.expr
+        prev = out[-1].expr if out else None
+        if (
+            prev is not None
+            and x.festival not in (None, "xun-only", "day-only")
+            and prev.last == x.last
+            and _NAMED_DAY_GAP.fullmatch(norm, prev.end, x.start) is not None
+        ):
+            continue
+        out.append(f)
+    return out
 
 
 def _tidy(title: str) -> str:
