@@ -1162,3 +1162,59 @@ def test_a_festival_naming_the_day_just_written_is_that_day(fest: str) -> None:
     month, day = {"建军节": (8, 1), "国庆节": (10, 1), "“七一”建党节": (7, 1)}[fest]
     text = f"(五)围绕特殊日开展活动:\n(1){month}月{day}日,{fest}。组织开展慰问活动。\n"
     assert [i.end for i in items(text)] == [D(2024, month, day)]
+
+
+@pytest.mark.parametrize(
+    ("expr", "end"),
+    [
+        ("2011年“七一”前后", D(2011, 7, 1)),
+        ("2011年“七一”前", D(2011, 7, 1)),
+        ("2011年七一前夕", D(2011, 6, 30)),
+        ("2012年国庆节前", D(2012, 10, 1)),
+    ],
+)
+def test_a_festival_of_a_named_year(expr: str, end: date) -> None:
+    text = f"学校党委决定于{expr}，在全校评选表彰先进基层党组织。\n"
+    assert [i.end for i in items(text, None)] == [end]
+
+
+@pytest.mark.parametrize(
+    "meta",
+    [
+        "2019-09-29 08:22 来源: 某某日报 编辑: 某某 【字体:   打印",
+        "2019-09-29 08:22 来源: 某某日报 【打印】【关闭】",
+    ],
+)
+def test_a_posting_line_with_its_print_buttons_gives_the_year(meta: str) -> None:
+    text = f"微党课大赛掀起学习热潮\n{meta}\n\n目前作品还在征集中，大赛截稿时间为10月15日。\n"
+    assert [i.end for i in items(text, None)] == [D(2019, 10, 15)]
+
+
+@pytest.mark.parametrize("verb", ["都能参加一次轮训", "均能参加一次轮训", "都要完成一次轮训"])
+def test_within_the_year_for_what_each_must_manage(verb: str) -> None:
+    text = f"一、轮训安排\n由各企业合理安排，确保所属党组织书记年内{verb}。\n"
+    assert [(i.kind, i.end) for i in items(text)] == [("deadline", D(2024, 12, 31))]
+
+
+@pytest.mark.parametrize(
+    ("title", "expr", "month"),
+    [
+        ("党组织书记述职制度", "年末", 12),
+        ("党员学习管理办法", "年底", 12),
+        ("支部工作细则", "12月底", 12),
+        ("党费收缴规定", "6月底", 6),
+    ],
+)
+def test_a_standing_rule_without_a_year_recurs_at_its_end(
+    title: str, expr: str, month: int
+) -> None:
+    text = f"{title}\n一、双向述职。{expr}，各支部要组织召开党员大会，开展述职。\n"
+    found = items(text, None)
+    assert [(i.kind, i.rule.month if i.rule else None) for i in found] == [("recurring", month)]
+    assert found[0].rule is not None and found[0].rule.day == -1
+
+
+def test_a_plan_without_a_year_still_asks_for_one() -> None:
+    text = "关于开展述职的通知\n一、年末，各支部要组织召开党员大会，开展述职。\n"
+    found = extract(text)
+    assert list(found.items) == [] and found.warnings

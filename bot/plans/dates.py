@@ -170,6 +170,8 @@ _FEST = (
         before=_BEFORE, eve=_EVE
     )
 )
+# 2011年“七一”前后: a festival of a year the text names
+_FEST = rf"(?:{_NB}(?P<f_y>{_Y})\s*年\s*)?" + _FEST
 _SMONTH = (
     rf"{_year_prefix('sm_')}?{_NB}(?P<sm_m1>{_M}){_SEP}(?P<sm_m2>{_M})\s*月(?:份)?"
     rf"(?:\s*{_NB}(?P<sm_d>{_D})(?!\d)\s*[日号]|\s*(?P<sm_x>{_XUN})旬|(?P<sm_mp>初|底|末(?!尾)))?"
@@ -858,6 +860,8 @@ def _qingming(year: int) -> date:
 
 
 def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
+    if m.group("f_y") is not None:
+        plan_year = _year(m.group("f_y"))
     if plan_year is None:
         raise _NoYear
     if re.sub(r"[\s·]", "", m.group("f_f")) == "春节":
@@ -888,6 +892,7 @@ def _fest_deadline(m: re.Match[str], plan_year: int | None) -> DateExpr:
         when,
         when,
         before=m.group("f_before") is not None or m.group("f_eve") is not None,
+        explicit_year=m.group("f_y") is not None,
         festival=re.sub(r"[\s·]", "", m.group("f_f")),
     )
 

@@ -84,7 +84,8 @@ _LIMIT_BEFORE = re.compile(
     r"|(?:^|(?<=[,;。:\s—\-(]))(?:力争)?到|起\s*(?:至|到))\s*$"
 )
 _VERB_AFTER = re.compile(
-    r"\s*(?:分别|各|均)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示"
+    # "…年内都能参加一次轮训": what each must manage by then
+    r"\s*(?:分别|各|均|都)?\s*(?:能|须|要|应)?\s*(?:前后|完成|结束|完毕|召开|举行|举办|开展|启动|报送|上报|进行|组织(?![部委])|公布|公示|参加"
     r"|评选|评审|评比|表彰|验收|提交|上交|报名|征集|部署|动员|集中|统一|全面|达到|实现|销号|建成"
     r"|(?:要|须|需|应|将)(?:召开|举行|举办|开展|完成|组织|进行|报送|上报|提交)|至少|顺利|集中开展)"
 )
@@ -1278,6 +1279,10 @@ class _Builder:
         found: list[_Found] = []
         for x in self.exprs:
             if x.unresolved:
+                standing = self._standing_end(x, title)
+                if standing is not None:
+                    found.append(standing)
+                    continue
                 yearly = self._yearly_without_year(x, found)
                 if yearly is not None:  # 每年…，次年1月底前: a rule needs no year
                     if self._same_act(found[-1].expr, x):
@@ -1453,6 +1458,25 @@ class _Builder:
         rule = self._annual(read)
         expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
         return _Found(expr, "recurring", previous.heading, previous.in_segment)
+
+    def _standing_end(self, x: DateExpr, title: str) -> _Found | None:
+        """A standing rule (…制度, …办法) with no year anywhere: "年末，街道要组织召开…述职
+        会议", "每年…" unsaid, is done at every year's (or month's) end — a yearly rule."""
+        if not _STANDING_TITLE.search(normalize(title)):
+            return None
+        if not _END_WORD.fullmatch(self.norm, x.start, x.end):
+            return None
+        if self._dummy is None:
+            self._dummy = {d.start: d for d in scan_dates(self.doc.scan, 2001)}
+        read = self._dummy.get(x.start)
+        if read is None or read.last is None or read.rule is not None:
+            return None
+        c = self._context(x)
+        if not c.cue:
+            return None
+        rule = self._annual(read)
+        expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
+        return _Found(expr, "recurring", c.heading, c.in_segment)
 
     def _standing_dates(self, found: list[_Found]) -> list[_Found]:
         """Dates that repeat rather than fall once.
@@ -2141,6 +2165,9 @@ _REGULAR_ACT = re.compile(
 )
 # A limit the text still asks its readers to meet: 应于/须于/要在/请于 … 前.
 _ASKED_BY = re.compile(r"(?:应|须|要|请|需|务必|必须)\s*(?:在|于)\s*$")
+# A standing rule's title, and the year's or a month's end it can recur at.
+_STANDING_TITLE = re.compile(r"制度|办法|细则|规定|规则|条例|规程|守则")
+_END_WORD = re.compile(r"年末|年底|年终|[\d一二三四五六七八九十]{1,2}\s*月(?:底|末)")
 # A line keyed by the week(s) of the schedule: 第1周：, 第二周:, 第2和3周：, 第3-4周 .
 _WEEK_NUM = r"[\d一二三四五六七八九十]{1,3}"
 _WEEK_KEY = re.compile(
