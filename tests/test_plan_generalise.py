@@ -1218,3 +1218,44 @@ def test_a_plan_without_a_year_still_asks_for_one() -> None:
     text = "关于开展述职的通知\n一、年末，各支部要组织召开党员大会，开展述职。\n"
     found = extract(text)
     assert list(found.items) == [] and found.warnings
+
+
+# --- owners: which way the dated act goes ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "请各支部按通知要求，于5月7日前将推荐对象报送院党委，院党委将汇总。",
+        "一审材料请于3月25日前上交至学部党总支审核。",
+        "每年11月底上报年度发展党员计划申报表，市局党委于次年下达指标。",
+        "各单位须于6月10日前将总结报组织部。",
+        "5月20日前提交至党委办公室。",
+    ],
+)
+def test_handing_up_to_the_committee_is_the_units_duty(sentence: str) -> None:
+    found = items(f"二、工作要求\n{sentence}\n")
+    assert found and found[0].owner == "branch"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "镇党建办要切实发挥督促作用，每季度对各支部基层组织建设情况进行考核评比。",
+        "加强党员日常教育，每月向基层党组织和党员推送1门课程。",
+        "定期进行通报，每月下发至各所属党委书记，督促完成任务。",
+        "年底前，对全镇各村党组织开展一次集中督查。",
+    ],
+)
+def test_acting_on_all_the_units_is_the_committees(sentence: str) -> None:
+    found = items(f"二、工作要求\n{sentence}\n")
+    assert found and found[0].owner == "committee"
+
+
+@pytest.mark.parametrize(
+    ("doer", "owner"), [("镇党委组织考察", "committee"), ("各支部召开支委会推荐人选", "branch")]
+)
+def test_a_bracket_closing_a_step_is_dated_for_the_sentence_before(doer: str, owner: str) -> None:
+    text = f"推荐程序及时间安排：\n1、{doer}。（2016年6月9日-12日）\n2、公示。（2016年6月20日）\n"
+    found = items(text, None)
+    assert found[0].kind == "phase" and found[0].owner == owner

@@ -1932,6 +1932,13 @@ class _Builder:
                 return "branch"  # a window named in a sentence: the campaign's
             s, e = self.doc.sentence_at(f.expr.start)
             doers = [who for _, who in self._doer_list(s, e)]
+            line = self.doc.line_at(f.expr.start)
+            if not doers and s > line.start and self._paren_around(f.expr.start, f.expr.end, s, e):
+                # "3、镇党委组织考察。（2016年6月9日-12日）": the bracket closing a step
+                # dates the sentence before it on its line
+                ps, pe = self.doc.sentence_at(s - 1)
+                if ps >= line.start:
+                    doers = [who for _, who in self._doer_list(ps, pe)]
             return doers[0] if doers else "branch"
         if f.owner is not None and f.in_segment:
             s, e = self.doc.sentence_at(f.expr.start)
@@ -2039,6 +2046,9 @@ class _Builder:
         doers = self._doer_list(s, e)
         before = [who for pos, who in doers if pos < start]
         after = [who for pos, who in doers if pos >= start]  # (a doer may open in the date)
+        direction = self._direction(s, e, start, end, doers)
+        if direction is not None:
+            return direction
         if "committee" not in before[-1:] + after[:1] and _OVER_UNITS.search(self.norm, start, e):
             # "每年3月份由各乡镇党委…对所辖党支部…评定": who acts on the units below it
             # coordinates them.
@@ -2058,6 +2068,31 @@ class _Builder:
             # body's own targets for all its units
             return "committee"
         return "branch"
+
+    def _direction(
+        self, s: int, e: int, start: int, end: int, doers: list[tuple[int, Owner]]
+    ) -> Owner | None:
+        """Which way the act dated goes, when its own clause names no doer before the
+        date: handing something up to the committee (于5月7日前将推荐对象报送院党委,
+        每年11月底上报…申报表) is the units' duty; acting on all the units (每季度对各支部
+        进行考核, 每月向基层党组织推送, 每月下发至各…) is the coordinating body's."""
+        lo, hi = self._clause(start)
+        lo, hi = max(lo, s), min(max(hi, end), e)
+        if any(lo <= pos < start for pos, _ in doers):
+            return None
+        at = end
+        if not self.norm[end:hi].strip() and hi < e:
+            # "年底前，对全镇各村党组织开展督查": a date heading its sentence dates the
+            # clause after it
+            at, hi = hi + 1, min(self._clause(hi + 1)[1], e)
+            if any(end <= pos < hi for pos, _ in doers):
+                return None
+        if _REPORT_UP.match(self.norm, at, hi):
+            return "branch"
+        if _ACT_ON_UNITS.match(self.norm, at, hi) and not _ASKS_MEMBERS.search(self.norm, s, start):
+            # (not "请全体党员…于12月19日前向各支部书记推荐": a request to the members)
+            return "committee"
+        return None
 
     def _opens(self, start: int, s: int) -> bool:
         return (
@@ -2165,6 +2200,16 @@ _REGULAR_ACT = re.compile(
 )
 # A limit the text still asks its readers to meet: 应于/须于/要在/请于 … 前.
 _ASKED_BY = re.compile(r"(?:应|须|要|请|需|务必|必须)\s*(?:在|于)\s*$")
+# The act after a date hands something up to the coordinating body (the units' duty) …
+_REPORT_UP = re.compile(
+    r"[^,;。]{0,24}?(?:(?:报送|上报|上交|提交|呈报|报)\s*(?:至|给|到)?\s*[^,;。]{0,12}?"
+    r"(?:党委|党工委|工委|组织部|党总支|总支|党组|办公室|党办)|上报|上交)"
+)
+# … or acts on all the units below it (the coordinating body's own).
+_ACT_ON_UNITS = re.compile(
+    r"[^,;。]{0,12}?(?:对|向|给|下发(?:至|到|给)?)\s*(?:全[^,;。]{0,6}?)?"
+    r"(?:各|所属|所辖|下属|基层)[^,;。]{0,12}?(?:党组织|支部|党委|党总支|单位)"
+)
 # A standing rule's title, and the year's or a month's end it can recur at.
 _STANDING_TITLE = re.compile(r"制度|办法|细则|规定|规则|条例|规程|守则")
 _END_WORD = re.compile(r"年末|年底|年终|[\d一二三四五六七八九十]{1,2}\s*月(?:底|末)")
