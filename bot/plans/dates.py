@@ -274,7 +274,7 @@ _LONG = r"长期(?:坚持)?"
 # lets the scanner skip every other position without trying the alternatives.
 _START = (
     r"(?=[xX×*按春\d〇零○一二三四五六七八九十廿卅每“\"「『‘'"
-    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中重])"
+    r"次翌明下来今本当这元国建青劳第上年长妇儿教清中]|重阳)"
 )
 _GRAMMAR = re.compile(
     _START
