@@ -1259,3 +1259,31 @@ def test_a_bracket_closing_a_step_is_dated_for_the_sentence_before(doer: str, ow
     text = f"推荐程序及时间安排：\n1、{doer}。（2016年6月9日-12日）\n2、公示。（2016年6月20日）\n"
     found = items(text, None)
     assert found[0].kind == "phase" and found[0].owner == owner
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "省“两新”组织党工委每年1月底前制定印发考核工作办法。",
+        "党委组织部一般于每年的第一季度核定党员交纳党费数额。",
+        "县纪委将在2024年6月开展廉洁主题宣传活动。",
+        "市“双创”工作领导小组原则上于6月底前完成验收。",
+    ],
+)
+def test_the_committee_named_with_quotes_or_an_adverb_is_the_doer(sentence: str) -> None:
+    found = items(f"二、工作安排\n{sentence}\n")
+    assert found and all(i.owner == "committee" for i in found)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "owner"),
+    [
+        ("到2025年，“五治一体”格局基本形成。", "committee"),
+        ("到2026年，乡村治理模式全面成熟。", "committee"),
+        ("力争到2025年底，全面建立网格化管理体系。", "committee"),
+        ("6月底前形成调研报告。", "branch"),
+    ],
+)
+def test_a_state_the_body_reaches_by_a_year_is_its_target(sentence: str, owner: str) -> None:
+    found = items(f"二、总体目标\n{sentence}\n")
+    assert found and found[0].owner == owner
