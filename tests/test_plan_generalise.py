@@ -1287,3 +1287,18 @@ def test_the_committee_named_with_quotes_or_an_adverb_is_the_doer(sentence: str)
 def test_a_state_the_body_reaches_by_a_year_is_its_target(sentence: str, owner: str) -> None:
     found = items(f"二、总体目标\n{sentence}\n")
     assert found and found[0].owner == owner
+
+
+@pytest.mark.parametrize(
+    ("body", "owner"),
+    [
+        ("学院党委表彰院级优秀共产党员。", "committee"),
+        ("党委组织部对各支部材料进行审核。", "committee"),
+        ("各党支部召开支部大会进行推荐。", "branch"),
+        ("广泛宣传，营造氛围。", "branch"),
+    ],
+)
+def test_a_dated_steps_first_sentence_names_its_doer(body: str, owner: str) -> None:
+    text = f"三、实施步骤\n1.宣传动员（6月1日——6月10日）\n{body}\n2.总结（6月20日——6月30日）\n"
+    found = items(text)
+    assert found[0].kind == "phase" and found[0].owner == owner

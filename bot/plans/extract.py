@@ -1917,6 +1917,20 @@ class _Builder:
             return "committee"
         return "branch"
 
+    def _first_body_doers(self, h: int) -> list[Owner]:
+        heading = self.doc.headings[h]
+        block_end = (
+            self.doc.headings[h + 1].line_start
+            if h + 1 < len(self.doc.headings)
+            else len(self.norm)
+        )
+        s, e = self.doc.sentence_at(self._next_non_space(heading.line_end))
+        if not heading.line_end < s < block_end:
+            return []
+        doers = self._doer_list(s, min(e, block_end))
+        # only a doer opening the sentence is the step's (not one named later in it)
+        return [who for pos, who in doers[:1] if self._last(_NON_SPACE, s, pos) < 0]
+
     def _next_non_space(self, pos: int) -> int:
         m = _NON_SPACE.search(self.norm, pos)
         return m.start() if m else pos
@@ -1945,6 +1959,10 @@ class _Builder:
                 ps, pe = self.doc.sentence_at(s - 1)
                 if ps >= line.start:
                     doers = [who for _, who in self._doer_list(ps, pe)]
+            if not doers and f.owner is not None:
+                # "4.表彰优秀共产党员（6月20日——7月1日）⏎学院党委表彰…": a dated heading's
+                # first sentence below names who does the step
+                doers = self._first_body_doers(f.owner)
             return doers[0] if doers else "branch"
         if f.owner is not None and f.in_segment:
             s, e = self.doc.sentence_at(f.expr.start)
