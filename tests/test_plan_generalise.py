@@ -1302,3 +1302,31 @@ def test_a_dated_steps_first_sentence_names_its_doer(body: str, owner: str) -> N
     text = f"三、实施步骤\n1.宣传动员（6月1日——6月10日）\n{body}\n2.总结（6月20日——6月30日）\n"
     found = items(text)
     assert found[0].kind == "phase" and found[0].owner == owner
+
+
+@pytest.mark.parametrize(
+    "meta",
+    ["时间:2024年03月19日 来源: 作者:点击:", "日期：2024年3月19日  来源：党委组织部  浏览："],
+)
+def test_a_posting_line_with_empty_fields_is_no_date(meta: str) -> None:
+    text = f"关于举办微党课大赛的通知\n{meta}\n各党总支：\n一、请于2024年4月10日前报送作品。\n"
+    assert [i.end for i in items(text, None)] == [D(2024, 4, 10)]
+
+
+@pytest.mark.parametrize(
+    ("key", "again"),
+    [
+        ("初赛", "（一）初赛\n比赛时间：{d}"),
+        ("初赛", "（一）比赛流程\n各单位组织初赛，{d}完成初赛。"),
+        ("预赛", "（一）预赛\n活动时间：{d}"),
+    ],
+)
+def test_a_keyed_date_restated_in_its_own_section_is_one_item(key: str, again: str) -> None:
+    d = "2024年3月29日前"
+    text = (
+        f"三、活动时间\n{key}：{d}\n决赛：2024年4月17日前\n四、比赛流程\n"
+        + again.format(d=d)
+        + "\n（二）作品报送\n各单位于2024年3月29日前，将作品报送承办单位。\n"
+    )
+    ends = [i.end for i in items(text, None)]
+    assert ends == [D(2024, 3, 29), D(2024, 4, 17), D(2024, 3, 29)]

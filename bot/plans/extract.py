@@ -1330,6 +1330,7 @@ class _Builder:
             found.append(f)
         found = self._listed_with(found)
         found = _without_named_days(found, self.norm)
+        found = self._without_keyed_restatements(found)
         found = self._without_loose_restatements(found)
         found = self._standing_dates(found)
         # A bare 每月/每年 left over (not completed by a date it governs) is a schedule
@@ -1409,6 +1410,38 @@ class _Builder:
             by_end[x.end] = f
             extra.append(f)
         return sorted(found + extra, key=lambda f: f.expr.start) if extra else found
+
+    def _without_keyed_restatements(self, found: list[_Found]) -> list[_Found]:
+        """ "初赛：2024年3月29日前" keys a date by its activity; the activity's own section
+        restating it ("（一）初赛 ⏎ 比赛时间：3月29日前", "…，3月29日前完成初赛") is the
+        same item, on the keyed line."""
+        keyed: dict[date, list[str]] = {}
+        out: list[_Found] = []
+        for f in found:
+            x = f.expr
+            if f.kind != "deadline" or x.last is None or _window_start(f) is not None:
+                out.append(f)
+                continue
+            keys = keyed.get(x.last, [])
+            if keys and self._restates_key(f, keys):
+                continue
+            line = self.doc.line_at(x.start)
+            m = _DATE_KEY.fullmatch(self.norm, line.start, x.start)
+            if m is not None and not _TIME_KEY_WORD.search(m.group("key")):
+                keyed.setdefault(x.last, []).append(m.group("key"))
+            out.append(f)
+        return out
+
+    def _restates_key(self, f: _Found, keys: list[str]) -> bool:
+        x = f.expr
+        line = self.doc.line_at(x.start)
+        if _LINE_LABEL.match(self.norm, line.start, line.end) and f.heading is not None:
+            heading = self.doc.headings[f.heading]
+            title = self.norm[heading.title_start : heading.seg_end]
+            if any(k in title for k in keys):
+                return True  # (一)初赛 ⏎ 比赛时间：…
+        hi = self._clause(x.start)[1]
+        return any(k in self.norm[x.end : hi] for k in keys)  # …，3月29日前完成初赛
 
     def _without_loose_restatements(self, found: list[_Found]) -> list[_Found]:
         """An opening sentence announcing the activity loosely (今年上半年将举行…培训班)
@@ -2234,6 +2267,9 @@ _ACT_ON_UNITS = re.compile(
     r"[^,;。]{0,12}?(?:对|向|给|下发(?:至|到|给)?)\s*(?:全[^,;。]{0,6}?)?"
     r"(?:各|所属|所辖|下属|基层)[^,;。]{0,12}?(?:党组织|支部|党委|党总支|单位)"
 )
+# A line keyed by the activity its date is for: "初赛：2024年3月29日前", "决赛:4月17日前".
+_DATE_KEY = re.compile(r"\s*(?P<key>[\u3400-\u9fff]{2,6})\s*:\s*")
+_TIME_KEY_WORD = re.compile(r"时间|日期|时限|期限|截止|安排")
 # A standing rule's title, and the year's or a month's end it can recur at.
 _STANDING_TITLE = re.compile(r"制度|办法|细则|规定|规则|条例|规程|守则")
 _END_WORD = re.compile(r"年末|年底|年终|[\d一二三四五六七八九十]{1,2}\s*月(?:底|末)")

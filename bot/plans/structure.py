@@ -53,6 +53,8 @@ _CLUTTER_ANYWHERE = re.compile(
     r"|\(\s*字体\s*:|\(\s*(?:打印|关闭)\s*\)"
     # Site notices pasted with the text: 本文由…原创，转载请…, 客户专属热线, 资料文库.
     r"|本文由|转载请|原文链接|分享到|专属热线|资料文库|范文网"
+    # a posting line's fields left empty: 时间:2024年03月19日 来源: 作者:点击:
+    r"|来源\s*:[^\n]{0,30}?(?:作者|点击|浏览|编辑|责编)\s*:"
     r"|(?:阅读|浏览|点击|访问)(?:量|次数)\s*:?\s*\d",
     re.IGNORECASE,
 )
