@@ -1330,3 +1330,52 @@ def test_a_keyed_date_restated_in_its_own_section_is_one_item(key: str, again: s
     )
     ends = [i.end for i in items(text, None)]
     assert ends == [D(2024, 3, 29), D(2024, 4, 17), D(2024, 3, 29)]
+
+
+# --- round 5: what is no schedule -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "主题党日活动要做到年度有计划，每月有安排，主题明确。",
+        "学习要做到每季度有重点、有总结。",
+        "每年3月份为学雷锋活动月，今年为第62个纪念日。",
+        "述职评议时间一般从每年度11月开始。",
+        "1、每月少一次扣1分；",
+        "2、每季度缺一次减0.5分。",
+    ],
+)
+def test_standards_named_periods_starts_and_penalties_are_no_rules(sentence: str) -> None:
+    assert items(f"三、工作要求\n{sentence}\n") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "班子理论学习每月至少进行一次，记录清晰得1分。",
+        "党委委员签字后于每季度末上交党群工作处得2分。",
+        "各支部每月召开一次支委会。",
+    ],
+)
+def test_a_rule_earning_points_is_still_a_rule(sentence: str) -> None:
+    found = items(f"三、考核细则\n{sentence}\n")
+    assert [i.kind for i in found] == ["recurring"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "全县教育系统于2024年4月7日正式启动了廉政文化进学校活动。",
+        "学校于2024年3月1日召开了动员大会。",
+        "请注意：“在校生总数”统计时间截至2024年6月30日。",
+        "表中数据统计截止到2024年6月30日。",
+    ],
+)
+def test_dates_told_as_done_or_as_a_cut_off_are_no_deadlines(sentence: str) -> None:
+    assert items(f"一、基本情况\n{sentence}\n", None) == []
+
+
+def test_a_limit_told_as_done_still_is_one() -> None:
+    found = items("二、任务\n1.各支部于2024年6月30日前完成了换届。\n", None)
+    assert [i.end for i in found] == [D(2024, 6, 30)]

@@ -652,6 +652,13 @@ class _Builder:
                 and _DURING.match(self.norm, x.end, clause_end)
             ):
                 return None, False  # 每年“七一”、“国庆”等节庆日期间: no bound
+            if bare and _HAS_AFTER.match(self.norm, x.end):
+                return None, False  # 年度有计划，每月有安排: a standard to meet, no act
+            if _NAMED_PERIOD.match(self.norm, x.end) or _START_AFTER.match(self.norm, x.end):
+                # 每年3月份为学雷锋月 names a period; 从每年度11月开始 is a start only
+                return None, False
+            if _SCORED.search(self.norm, x.end, clause_end):
+                return None, False  # 每月少一次扣1分: a penalty, not a schedule
             return "recurring", False
         if x.shape == "ongoing":
             return ("ongoing" if self._ongoing_slot(x, c) else None), False
@@ -1082,6 +1089,8 @@ class _Builder:
         """ "截止20xx年底固定资产…的登记", "截至2020年7月底未按期完成换届的": a date that
         qualifies what follows (the state as of that day) is no deadline; one the
         work must meet (截至6月30日，完成…; 截止到年底前完成) is."""
+        if _STATS_AS_OF.search(self.norm, max(0, x.start - 12), x.start):
+            return True  # "统计时间截至2018年6月30日": which figures count, not a limit
         if x.before or not _AS_OF_BEFORE.search(self.norm, max(0, x.start - 8), x.start):
             return False
         return bool(_AS_OF_AFTER.match(self.norm, x.end)) and not _VERB_AFTER.match(
@@ -2230,7 +2239,11 @@ _TOLD_DONE = re.compile(
     r"(?:召开|举行|举办|开展|传达|学习|审议|部署)了|会议由|主持召开|审议通过|齐聚|迎来|出席会议|参加会议|共同见证"
     r"|(?:顺利|隆重|胜利|成功)(?:召开|举行|举办)|圆满结束|主持会议|通过了|研究讨论"
 )
-_DONE = re.compile(r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于")
+_DONE = re.compile(
+    r"(?:获得|参加|开展|举办|举行|召开|受到|取得|评为|荣获)过|已经|已于"
+    # "…于2006年4月7日正式启动了…活动": told as done
+    r"|(?:正式)?(?:启动|召开|举行|举办)了"
+)
 # … of an activity, not of a meeting (学校定于11月召开党员代表大会 is the committee's event).
 _PAREN_REST = re.compile(
     r"\s*(?:左右|前后|当天|前|之前|以前)?\s*(?:\(?\s*(?:星期|周|礼拜)[一二三四五六日天]\s*\)?)?"
@@ -2270,6 +2283,9 @@ _ACT_ON_UNITS = re.compile(
 # A line keyed by the activity its date is for: "初赛：2024年3月29日前", "决赛:4月17日前".
 _DATE_KEY = re.compile(r"\s*(?P<key>[\u3400-\u9fff]{2,6})\s*:\s*")
 _TIME_KEY_WORD = re.compile(r"时间|日期|时限|期限|截止|安排")
+_HAS_AFTER = re.compile(r"\s*(?:都|均|要)?\s*有(?!\s*[一二两三四1-4]\s*次)")
+_SCORED = re.compile(r"[扣减]\s*[\d.一二三四五]+\s*分")
+_STATS_AS_OF = re.compile(r"统计(?:时间|时点|口径|数据|截止)?\s*(?:截至|截止)(?:到)?\s*$")
 # A standing rule's title, and the year's or a month's end it can recur at.
 _STANDING_TITLE = re.compile(r"制度|办法|细则|规定|规则|条例|规程|守则")
 _END_WORD = re.compile(r"年末|年底|年终|[\d一二三四五六七八九十]{1,2}\s*月(?:底|末)")
