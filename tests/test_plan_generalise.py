@@ -1379,3 +1379,27 @@ def test_dates_told_as_done_or_as_a_cut_off_are_no_deadlines(sentence: str) -> N
 def test_a_limit_told_as_done_still_is_one() -> None:
     found = items("二、任务\n1.各支部于2024年6月30日前完成了换届。\n", None)
     assert [i.end for i in found] == [D(2024, 6, 30)]
+
+
+@pytest.mark.parametrize("year", [None, 2020])
+@pytest.mark.parametrize(
+    ("sentence", "month", "day"),
+    [
+        ("每年11月底上报发展党员计划，市局党委于次年2月份下达指标。", 2, None),
+        ("党工委每年1月底前制定考核办法，次年1月对各单位进行考核。", 1, None),
+        ("每年12月开展评议，翌年1月底前公布结果。", 1, -1),
+        ("每年6月报送名单，次年3月10日前完成审批。", 3, 10),
+    ],
+)
+def test_the_next_year_after_a_yearly_rule_is_yearly(
+    sentence: str, month: int, day: int | None, year: int | None
+) -> None:
+    found = items(f"三、工作要求\n{sentence}\n", year)
+    assert [i.kind for i in found] == ["recurring", "recurring"]
+    rule = found[1].rule
+    assert rule is not None and (rule.freq, rule.month, rule.day) == ("annual", month, day)
+
+
+def test_the_next_year_without_a_yearly_rule_stays_a_date() -> None:
+    found = items("三、工作要求\n2024年11月开展评议，次年2月底前公布结果。\n", None)
+    assert [(i.kind, i.end) for i in found][-1] == ("deadline", D(2025, 2, 28))

@@ -1293,6 +1293,10 @@ class _Builder:
         self._expr_starts = [x.start for x in self.exprs]
         found: list[_Found] = []
         for x in self.exprs:
+            following = self._next_year_of_rule(x, found)
+            if following is not None:
+                found.append(following)
+                continue
             if x.unresolved:
                 standing = self._standing_end(x, title)
                 if standing is not None:
@@ -1506,6 +1510,37 @@ class _Builder:
         rule = self._annual(read)
         expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
         return _Found(expr, "recurring", previous.heading, previous.in_segment)
+
+    def _next_year_of_rule(self, x: DateExpr, found: list[_Found]) -> _Found | None:
+        """ "每年11月底上报…，市局党委于次年2月份下达…": a 次年 date in the sentence of a
+        yearly rule is that rule's next step, yearly too (a month alone keeps no day)."""
+        if not _FOLLOWING_YEAR.match(self.norm, x.start):
+            return None
+        previous = found[-1] if found else None
+        if (
+            previous is None
+            or previous.kind != "recurring"
+            or previous.expr.rule is None
+            or previous.expr.rule.freq != "annual"
+            or self.doc.sentence_at(previous.expr.start) != self.doc.sentence_at(x.start)
+        ):
+            return None
+        if self._dummy is None:
+            self._dummy = {d.start: d for d in scan_dates(self.doc.scan, 2001)}
+        read = self._dummy.get(x.start)
+        if read is None or read.last is None or read.rule is not None:
+            return None
+        rule = self._annual(read)
+        if (
+            read.first is not None
+            and read.first.day == 1
+            and rule.day == -1
+            and not _MONTH_END_WORD.search(self.norm, x.start, x.end)
+        ):
+            rule = RecurringRule(freq="annual", month=rule.month)  # 次年2月份: the month
+        expr = replace(read, shape="recurring", rule=rule, first=None, last=None)
+        c = self._context(x)
+        return _Found(expr, "recurring", c.heading, c.in_segment)
 
     def _standing_end(self, x: DateExpr, title: str) -> _Found | None:
         """A standing rule (…制度, …办法) with no year anywhere: "年末，街道要组织召开…述职
@@ -2286,6 +2321,8 @@ _TIME_KEY_WORD = re.compile(r"时间|日期|时限|期限|截止|安排")
 _HAS_AFTER = re.compile(r"\s*(?:都|均|要)?\s*有(?!\s*[一二两三四1-4]\s*次)")
 _SCORED = re.compile(r"[扣减]\s*[\d.一二三四五]+\s*分")
 _STATS_AS_OF = re.compile(r"统计(?:时间|时点|口径|数据|截止)?\s*(?:截至|截止)(?:到)?\s*$")
+_FOLLOWING_YEAR = re.compile(r"(?:次年|翌年|第二年)")
+_MONTH_END_WORD = re.compile(r"底|末|终")
 # A standing rule's title, and the year's or a month's end it can recur at.
 _STANDING_TITLE = re.compile(r"制度|办法|细则|规定|规则|条例|规程|守则")
 _END_WORD = re.compile(r"年末|年底|年终|[\d一二三四五六七八九十]{1,2}\s*月(?:底|末)")
