@@ -368,7 +368,7 @@ _SPRING_FESTIVAL = {
 # 重阳 (the ninth day of the ninth lunar month) by year. chinese_calendar, the one
 # calendar library zhibu depends on, knows the public holidays (春节, 端午, 中秋) but not
 # 重阳, which is no day off, and no lunar library is a dependency: a small table, like
-# the one for 春节 above. Every year checked against lunardate 0.2.4
+# the one for 春节 above. Every year checked against lunardate 0.3.0
 # (`LunarDate(year, 9, 9).to_solar_date()`), 2 December 2026.
 _DOUBLE_NINTH = {
     2008: (10, 7),
