@@ -28,6 +28,7 @@ from telegram.request import BaseRequest
 from bot import inbox, lease
 from bot.commands import COMMANDS
 from bot.delivery import Drained, deliver_due, next_due
+from bot.http import BoundedRequest
 from bot.ratelimit import ZhibuRateLimiter, warn_if_paid_rate
 from bot.services import engine, job_worker, onboarding
 from bot.services import plans as plan_service
@@ -197,8 +198,8 @@ def build_application(
         .post_init(_on_start)
         .post_stop(_on_stop)
     )
-    if request is not None:
-        builder = builder.request(request)
+    # The double in tests; otherwise a small pool with a queue in front (bot/http.py).
+    builder = builder.request(request or BoundedRequest(env.cfg.http_connections))
     # Updates: stored in the inbox before PTB can confirm them (bot/inbox.py); chats run
     # concurrently, each chat's updates in order (bot/updates.py).
     ledger = inbox.InboxLedger(env.db, clock)

@@ -114,7 +114,8 @@ class InboxRequest(BaseRequest):
             updates = _updates_of(payload)
             if updates:
                 try:
-                    async with self._db.transaction() as tx:
+                    # Quick (storage/db.py): at most 100 one-row inserts, every poll.
+                    async with self._db.transaction(quick=True) as tx:
                         new = await inbox_store.record_new(tx, updates, self._clock())
                 except sqlite3.Error as exc:
                     # Not confirmed: Telegram keeps them and PTB asks again after a pause.
@@ -141,7 +142,7 @@ class InboxLedger:
             self.fresh.discard(update_id)  # stored new by this process just now: waiting
             return False
         try:
-            async with self._db.reading() as tx:
+            async with self._db.reading(quick=True) as tx:
                 state = await inbox_store.state(tx, update_id)
         except sqlite3.Error as exc:  # better handled twice than never
             log.warning("inbox: cannot look up update %d: %s", update_id, exc)
@@ -171,17 +172,23 @@ class InboxLedger:
     async def _write_marks(self) -> None:
         marks: list[tuple[int, str | None]] = []
         try:
-            async with self._db.transaction() as tx:
+            async with self._db.transaction(quick=True) as tx:
                 # The database is ours now: every mark made meanwhile goes in; a mark
                 # made from here on starts the next transaction.
                 marks, self._marks, self._batch = self._marks, [], None
                 now = self._clock()
                 await inbox_store.mark_many(tx, marks, now)
-                if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
-                    await inbox_store.prune(tx, now - KEEP)
-                    self._pruned = now
         except sqlite3.Error as exc:  # they stay 'received' and are handled again at start-up
             log.warning("inbox: cannot mark %d update(s) handled: %s", len(marks), exc)
+            return
+        if self._pruned is None or now - self._pruned >= PRUNE_EVERY:
+            self._pruned = now
+            try:
+                # Not quick: an hour of a busy bot's rows may go at once.
+                async with self._db.transaction() as tx:
+                    await inbox_store.prune(tx, now - KEEP)
+            except sqlite3.Error as exc:  # kept a while longer; the next hour tries again
+                log.warning("inbox: cannot prune handled updates: %s", exc)
 
     async def note_failure(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """An error handler: remember why an update's handler failed, for `done`."""

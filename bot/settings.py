@@ -98,6 +98,9 @@ class Settings(BaseSettings):
     review_wait_days: int = Field(default=3, ge=1, le=60)
     # Messages per second in all; Telegram allows about 30.
     rate_limit: float = Field(default=30.0, gt=0, le=1000)
+    # Connections to the Bot API (bot/http.py): raise it only for paid broadcasts far
+    # above 30/s over a slow link (each connection carries one request at a time).
+    http_connections: int = Field(default=16, ge=1, le=256)
 
     @model_validator(mode="before")
     @classmethod

@@ -166,12 +166,12 @@ class _CountingDb:
         self.db = db
         self.writes = 0
 
-    def transaction(self):  # type: ignore[no-untyped-def]
+    def transaction(self, *, quick: bool = False):  # type: ignore[no-untyped-def]
         self.writes += 1
-        return self.db.transaction()
+        return self.db.transaction(quick=quick)
 
-    def reading(self):  # type: ignore[no-untyped-def]
-        return self.db.reading()
+    def reading(self, *, quick: bool = False):  # type: ignore[no-untyped-def]
+        return self.db.reading(quick=quick)
 
 
 async def test_identify_writes_only_when_the_profile_changed(env: Env) -> None:

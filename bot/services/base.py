@@ -185,11 +185,12 @@ async def identify(env: Env, who: TgUser, now: datetime) -> Actor:
     whose Telegram profile has not changed) is one read, not a write transaction;
     the row is written only when something changed (`seen_at` then records when).
     """
-    async with env.db.reading() as tx:
+    # Quick (storage/db.py): a few indexed rows, every update, on the loop's thread.
+    async with env.db.reading(quick=True) as tx:
         found, held = await branches.user_and_memberships(tx, who.user_id)
         if found is not None and _unchanged(found[0], who):
             return await _actor(env, tx, who.user_id, *found, held=held)
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         await people.upsert_user(
             tx, who.user_id, who.first_name, who.last_name, who.username, who.language_code, now
         )
@@ -206,7 +207,7 @@ def _unchanged(user: User, who: TgUser) -> bool:
 
 
 async def actor_of(env: Env, user_id: int) -> Actor | None:
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         if await people.get_user(tx, user_id) is None:
             return None
         return await _actor(env, tx, user_id)

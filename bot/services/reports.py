@@ -133,7 +133,7 @@ async def begin(
     current = current_month(env, now)
     if month is not None and month not in (current, current.prev()):
         raise UserError("stale_button")
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         held = await _held_text(tx, actor, membership.branch.id, now) if month else None
         if month is None:
             if await _owes(env, tx, membership.branch, current.prev()):
@@ -159,12 +159,12 @@ async def begin(
 async def remember_prompt(
     env: Env, chat_id: int, message_id: int, branch_id: int, month: str
 ) -> None:
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         await report_store.add_prompt(tx, chat_id, message_id, branch_id, month)
 
 
 async def cancel(env: Env, actor: Actor) -> bool:
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         return await report_store.clear_pending(tx, actor.user_id)
 
 
@@ -206,7 +206,7 @@ async def hold_typed(
     if not actor.reporting:
         return None
     piece = clean_report_text(env, raw_text)
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
         if pending is not None and pending.held_text:
             held = clean_report_text(env, f"{pending.held_text}\n{piece}")
@@ -221,7 +221,7 @@ async def hold_typed(
 
 async def typed_question(env: Env, actor: Actor, now: datetime) -> TypedChoice | None:
     """The open "is this a report?" question, if any."""
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
         if pending is None or not pending.held_text:
             return None
@@ -237,7 +237,7 @@ async def file_typed(
     current = current_month(env, now)
     if month not in (current, current.prev()):
         raise UserError("stale_button")
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_TYPED, now)
         if pending is None or not pending.held_text:
             raise UserError("typed_gone")
@@ -246,7 +246,7 @@ async def file_typed(
 
 async def discard_typed(env: Env, actor: Actor) -> bool:
     """«Not a report»: drop the held text; False when nothing was held."""
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         pending = await report_store.get_pending(tx, actor.user_id)
         if pending is None or pending.kind != PENDING_TYPED:
             return False
@@ -269,7 +269,7 @@ async def hold_for_choice(
     env: Env, actor: Actor, raw_text: str | None, now: datetime
 ) -> MonthChoice | None:
     """Text typed while asked "which month?": keep it and ask again; None if not asked."""
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
         if pending is None or pending.branch_id is None:
             return None
@@ -287,7 +287,7 @@ async def hold_for_choice(
 
 async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice | None:
     """The open "which month?" question, if any (photos wait for the answer)."""
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_CHOICE, now)
     if pending is None or pending.branch_id is None:
         return None
@@ -299,14 +299,14 @@ async def pending_choice(env: Env, actor: Actor, now: datetime) -> MonthChoice |
 async def pending_kind(env: Env, actor: Actor) -> str | None:
     """The kind of question this person was asked last (a reason, a comment…), if any:
     read once per message, so the questions not asked are not each read again."""
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         pending = await report_store.get_pending(tx, actor.user_id)
     return None if pending is None else pending.kind
 
 
 async def pending_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Month] | None:
     """The (branch, month) the user was asked to report for, if still a member and recent."""
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         pending = _open(await report_store.get_pending(tx, actor.user_id), PENDING_REPORT, now)
     if pending is None or pending.branch_id is None or pending.month is None:
         return None
@@ -323,7 +323,7 @@ async def reply_target(
     A reminder in this person's own chat that they no longer report for (换届):
     they are told who took over and that nothing was filed.
     """
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         found = await report_store.find_prompt(tx, chat_id, message_id)
         if found is None:
             return None
@@ -352,7 +352,7 @@ async def submit(
     """Store a report (or a revision) and clear the pending question. Committed before any reply."""
     membership = actor.require_member(branch_id)
     text = clean_report_text(env, raw_text)
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         return await store_text(env, tx, actor, membership, month, text, now)
 
 
@@ -426,7 +426,7 @@ async def attach(
     the report itself: it is checked before anything is stored, and the file and
     the report are stored together."""
     membership = actor.require_member(branch_id)
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         await cycle_for(env, tx, month, now)
         existing = await report_store.get_report(tx, branch_id, str(month))
         as_report = None
@@ -471,7 +471,7 @@ async def default_target(env: Env, actor: Actor, now: datetime) -> tuple[int, Mo
 
 
 async def start_revision(env: Env, actor: Actor, report_id: int, now: datetime) -> Target:
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
@@ -494,7 +494,7 @@ class ReportDetail:
 
 
 async def detail(env: Env, actor: Actor, report_id: int) -> ReportDetail:
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
@@ -528,7 +528,7 @@ async def toggle_highlight(
     """Mark a report as a highlight for the circular (or unmark it); a 总支's secretary
     only a report of its own units (docs/tree.md)."""
     scope = actor.require_scope()
-    async with env.db.transaction() as tx:
+    async with env.db.transaction(quick=True) as tx:
         report = await report_store.get_report_by_id(tx, report_id)
         if report is None:
             raise UserError("stale_button")
