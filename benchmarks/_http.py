@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 ROOT = Path(__file__).resolve().parent.parent
 ZHIBU_TOKEN = "1:ZHIBU"  # the fake server's bot id is the number before the colon
 PEER_TOKEN = "2:PEER"
+SHAPED_TOKEN = "3:SHAPED"  # the echo peer answering and running as zhibu does (--shaped)
 ADMIN_ID = 42
 SECRETARY_BASE = 10_000_000  # _world.build: secretary i is user 10_000_000 + i
 STOP_SECONDS = 15.0  # a process that ignores SIGINT this long is killed
@@ -208,13 +209,18 @@ async def spawn_zhibu(
     return await spawn("zhibu", ["-m", "bot.cli", "run"], env, folder)
 
 
-async def spawn_peer(base_url: str, folder: Path, rate_limit: float | None = None) -> Proc:
+async def spawn_peer(
+    base_url: str, folder: Path, rate_limit: float | None = None, *, shaped: bool = False
+) -> Proc:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ZHIBU_")}
     env["PYTHONPATH"] = str(ROOT)
-    args = ["-m", "benchmarks.echo_peer", "--base-url", base_url, "--token", PEER_TOKEN]
+    token = SHAPED_TOKEN if shaped else PEER_TOKEN
+    args = ["-m", "benchmarks.echo_peer", "--base-url", base_url, "--token", token]
     if rate_limit is not None:
         args += ["--rate-limit", f"{rate_limit:g}"]
-    return await spawn("peer", args, env, folder)
+    if shaped:
+        args.append("--shaped")
+    return await spawn("shaped" if shaped else "peer", args, env, folder)
 
 
 class BenchError(RuntimeError):

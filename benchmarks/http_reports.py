@@ -11,6 +11,13 @@ figure is updates handled per second — from the burst to the last answer — f
 each, and zhibu's ratio to the peer. Both send through the same AIORateLimiter
 (30/s), so 1.0 means zhibu's own work costs nothing visible.
 
+A third process, the *shaped* peer (`echo_peer --shaped`), answers every text as zhibu
+acknowledges a report (the same HTML and four buttons) and runs as zhibu runs (chats
+concurrently, zhibu's limiter and HTTP client), with none of zhibu's own work; it gets
+the same updates as zhibu (replies to a bot question). zhibu ÷ shaped is what zhibu's
+own work costs (storage, roles, catalog, signing); shaped ÷ peer is what its answer and
+its concurrency cost in python-telegram-bot and httpx. Not in `--together`.
+
 Also printed: the 99th percentile of the time from the burst to each chat's
 answer, for each, and zhibu's ÷ the peer's; and each process's CPU time (all its
 threads, from /proc) per update while the burst was handled, which the machine's
@@ -27,7 +34,7 @@ import asyncio
 import time
 
 from benchmarks import _http
-from benchmarks._http import LIMIT, PEER_TOKEN, ZHIBU_TOKEN, BenchError, Series
+from benchmarks._http import LIMIT, PEER_TOKEN, SHAPED_TOKEN, ZHIBU_TOKEN, BenchError, Series
 from benchmarks._http import to_secretaries as _answers
 from benchmarks.fake_botapi import Call, FakeBotApi
 
@@ -52,14 +59,14 @@ def _p99(times: list[float], since: float) -> float:
 def _push(server: FakeBotApi, count: int, token: str) -> None:
     """`count` private texts at one instant: for zhibu, replies to its report question."""
     for i in range(count):
-        reply_to = _http.prompt_id(i) if token == ZHIBU_TOKEN else None
+        reply_to = _http.prompt_id(i) if token != PEER_TOKEN else None
         server.push_text(token, chat_id=_http.secretary(i), text=REPORT, reply_to=reply_to)
 
 
 async def one_run(
     count: int,
     rate_limit: float = LIMIT,
-    order: tuple[str, str] = ("zhibu", "peer"),
+    order: tuple[str, ...] = ("zhibu", "peer", "shaped"),  # whose burst first (not together)
     together: bool = False,
 ) -> dict[str, float]:
     limits = rate_limit <= LIMIT  # above it the fake server must not answer 429
@@ -68,9 +75,15 @@ async def one_run(
             server.base_url, db, folder, stage_due_now=False, rate_limit=rate_limit
         )
         peer = await _http.spawn_peer(server.base_url, folder, rate_limit)
+        shaped = await _http.spawn_peer(server.base_url, folder, rate_limit, shaped=True)
+        procs = {
+            "zhibu": (ZHIBU_TOKEN, zhibu),
+            "peer": (PEER_TOKEN, peer),
+            "shaped": (SHAPED_TOKEN, shaped),
+        }
         try:
-            await _http.first_poll(server, ZHIBU_TOKEN, zhibu, 60)
-            await _http.first_poll(server, PEER_TOKEN, peer, 60)
+            for token, proc in procs.values():
+                await _http.first_poll(server, token, proc, 60)
             await asyncio.sleep(0.5)  # both idle in a long poll
             bursts: dict[str, float] = {}
             cpu: dict[str, float] = {}
@@ -97,7 +110,7 @@ async def one_run(
                 # at once make each bot's rate depend on how much CPU the other takes.
                 done = True
                 for name in order:
-                    token, proc = (ZHIBU_TOKEN, zhibu) if name == "zhibu" else (PEER_TOKEN, peer)
+                    token, proc = procs[name]
                     before_cpu = proc.cpu_seconds()
                     at = bursts[name] = time.perf_counter()
                     _push(server, count, token)
@@ -113,7 +126,7 @@ async def one_run(
                     f"{zhibu.tail()}"
                 )
         finally:
-            await asyncio.gather(zhibu.stop(), peer.stop())
+            await asyncio.gather(*(proc.stop() for _, proc in procs.values()))
     z = _answers(server, ZHIBU_TOKEN, bursts["zhibu"])
     p = _answers(server, PEER_TOKEN, bursts["peer"])
     # A stored report is acknowledged with a "revise" button (callback data ...rev:<id>).
@@ -129,6 +142,12 @@ async def one_run(
         "zhibu_cpu": cpu["zhibu"] / count * 1000,
         "peer_cpu": cpu["peer"] / count * 1000,
     }
+    if "shaped" in bursts:
+        st = _answered(_answers(server, SHAPED_TOKEN, bursts["shaped"]), count)
+        figures["shaped"] = count / (st[-1] - bursts["shaped"])
+        figures["shaped_cpu"] = cpu["shaped"] / count * 1000
+        figures["own_ratio"] = figures["zhibu"] / figures["shaped"]
+        figures["shape_ratio"] = figures["shaped"] / figures["peer"]
     figures["ratio"] = figures["zhibu"] / figures["peer"]
     figures["p99_ratio"] = figures["zhibu_p99"] / figures["peer_p99"]
     figures["cpu_ratio"] = figures["zhibu_cpu"] / figures["peer_cpu"]
@@ -136,10 +155,11 @@ async def one_run(
 
 
 async def run(size: int, repeats: int, rate_limit: float = LIMIT, together: bool = False) -> None:
-    how = "both bursts at once" if together else "one bot's burst at a time, order alternating"
+    how = "both bursts at once" if together else "one bot's burst at a time, order rotating"
     print(
-        f"(c) report handling: a burst of {size} private reports, zhibu vs the echo peer, "
-        f"{repeats} runs, both limited to {rate_limit:g}/s ({how})"
+        f"(c) report handling: a burst of {size} private reports, zhibu vs the echo peer"
+        f"{'' if together else ' and the shaped peer'}, {repeats} runs, "
+        f"all limited to {rate_limit:g}/s ({how})"
     )
     series = {
         "zhibu": Series("zhibu", "updates/s"),
@@ -152,7 +172,15 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT, together: bool
         "peer_cpu": Series("peer CPU per update", "ms"),
         "cpu_ratio": Series("CPU per update, zhibu / peer", ""),
     }
-    orders = iter([("zhibu", "peer"), ("peer", "zhibu")] * repeats)
+    if not together:
+        series.update(
+            shaped=Series("shaped peer (zhibu's answer, none of its work)", "updates/s"),
+            shaped_cpu=Series("shaped peer CPU per update", "ms"),
+            own_ratio=Series("zhibu / shaped peer: zhibu's own work", ""),
+            shape_ratio=Series("shaped peer / peer: the answer and the concurrency", ""),
+        )
+    names = ("zhibu", "peer", "shaped")
+    orders = iter([names[i:] + names[:i] for i in range(3)] * repeats)
     await _http.repeat_runs(
         repeats,
         lambda: one_run(size, rate_limit, next(orders), together),
@@ -172,6 +200,11 @@ async def run(size: int, repeats: int, rate_limit: float = LIMIT, together: bool
     print(series["zhibu_cpu"].line())
     print(series["peer_cpu"].line())
     print(series["cpu_ratio"].line())
+    if not together:
+        print(series["shaped"].line())
+        print(series["shaped_cpu"].line())
+        print(series["own_ratio"].line(".3f"))
+        print(series["shape_ratio"].line(".3f"))
 
 
 if __name__ == "__main__":

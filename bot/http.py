@@ -33,24 +33,30 @@ log = logging.getLogger(__name__)
 
 
 class _LinearPool(httpcore.AsyncConnectionPool):
-    """httpcore 1.0's pool with its per-walk count made once.
+    """httpcore 1.0's pool with a walk linear in its connections, and no system call
+    for connections it does not use.
 
-    `_assign_requests_to_connections` is httpcore's own (BSD licence) but for
-    `len(self._connections)`, which httpcore writes as the length of a list built
-    anew for every idle connection it looks at. Only ever installed on a pool of
+    `_assign_requests_to_connections` follows httpcore's own (BSD licence) but for two
+    things: it counts the connections once (httpcore builds a list of them anew for
+    every idle connection it looks at), and it asks an idle connection whether it
+    expired only when about to give it a request (httpcore asks every connection at
+    every request's start and end, and for an idle one that is a poll of its socket).
+    An expired connection thus stays in the pool until its turn comes, and is closed
+    then, as httpcore would have closed it earlier. Only ever installed on a pool of
     exactly httpcore's class with the attributes read here (`BoundedRequest`).
     """
 
     def _assign_requests_to_connections(self) -> list[Any]:
         closing_connections = []
 
-        # Connections closed, expired, or idle beyond the keep-alive limit go.
+        # Connections closed, or idle beyond the keep-alive limit, go. Whether an idle
+        # one expired (its keep-alive ran out, or the server closed it: a readable idle
+        # socket, a system call or two to learn) is asked when it is about to be used,
+        # not of every connection at every request's start and end.
         for connection in list(self._connections):
             if connection.is_closed():
                 self._connections.remove(connection)
-            elif connection.has_expired() or (
-                connection.is_idle() and len(self._connections) > self._max_keepalive_connections
-            ):
+            elif connection.is_idle() and len(self._connections) > self._max_keepalive_connections:
                 self._connections.remove(connection)
                 closing_connections.append(connection)
 
@@ -58,28 +64,30 @@ class _LinearPool(httpcore.AsyncConnectionPool):
         queued_requests = [request for request in self._requests if request.is_queued()]
         for pool_request in queued_requests:
             origin = pool_request.request.url.origin
-            available_connections = [
-                connection
-                for connection in self._connections
-                if connection.can_handle_request(origin) and connection.is_available()
-            ]
-            idle_connections = [
-                connection for connection in self._connections if connection.is_idle()
-            ]
-            if available_connections:
-                connection = available_connections[0]
-                pool_request.assign_to_connection(connection)
+            chosen = None
+            for connection in list(self._connections):
+                if not (connection.can_handle_request(origin) and connection.is_available()):
+                    continue
+                if connection.is_idle() and connection.has_expired():
+                    self._connections.remove(connection)
+                    closing_connections.append(connection)
+                    continue
+                chosen = connection
+                break
+            if chosen is not None:
+                pool_request.assign_to_connection(chosen)
             elif len(self._connections) < self._max_connections:
                 connection = self.create_connection(origin)
                 self._connections.append(connection)
                 pool_request.assign_to_connection(connection)
-            elif idle_connections:
-                connection = idle_connections[0]
-                self._connections.remove(connection)
-                closing_connections.append(connection)
-                connection = self.create_connection(origin)
-                self._connections.append(connection)
-                pool_request.assign_to_connection(connection)
+            else:
+                idle = next((c for c in self._connections if c.is_idle()), None)
+                if idle is not None:
+                    self._connections.remove(idle)
+                    closing_connections.append(idle)
+                    connection = self.create_connection(origin)
+                    self._connections.append(connection)
+                    pool_request.assign_to_connection(connection)
 
         return closing_connections
 

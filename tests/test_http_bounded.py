@@ -52,3 +52,32 @@ async def test_the_application_sends_through_it(env: Env) -> None:
     app = build_application(env, token=TOKEN, background=False)
     assert isinstance(app.bot.request, BoundedRequest)
     assert app.bot.request._slots._value == env.cfg.http_connections  # type: ignore[attr-defined]
+
+
+async def test_connections_the_server_closed_are_not_used_again() -> None:
+    first = FakeBotApi()
+    await first.start()
+    request = BoundedRequest(connections=3)
+    bot = Bot(TOKEN, base_url=f"{first.base_url}/bot", request=request)
+    await bot.initialize()
+    try:
+        first.hold("sendMessage")  # three at once: three connections
+        sends = [asyncio.create_task(bot.send_message(chat_id=1, text="早")) for _ in range(3)]
+        await first.wait_for(lambda: len(first.calls_of(TOKEN, "sendMessage")) >= 3, 5)
+        first.release("sendMessage")
+        await asyncio.gather(*sends)
+        pool = request._client._transport._pool  # type: ignore[attr-defined]
+        assert len(pool.connections) == 3
+        await first.stop()  # the server goes, closing the idle connections
+        second = FakeBotApi(port=first.port)  # and comes back at the same address
+        await second.start()
+        try:
+            for i in range(4):  # each idle connection is found closed before it is used
+                sent = await bot.send_message(chat_id=2, text=f"午{i}")
+                assert sent.text == f"午{i}"
+            assert len(second.calls_of(TOKEN, "sendMessage")) == 4
+            assert len(pool.connections) <= 3
+        finally:
+            await second.stop()
+    finally:
+        await bot.shutdown()

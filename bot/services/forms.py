@@ -359,8 +359,9 @@ async def start(
 
 async def has_form(env: Env, branch_id: int, month: Month) -> bool:
     """Whether a report for (branch, month) is answered with a form (a submitted report
-    keeps its version; otherwise the version in force)."""
-    async with env.db.reading() as tx:
+    keeps its version; otherwise the version in force). Every report asks: quick
+    (storage/db.py), a few indexed rows and a kept read."""
+    async with env.db.reading(quick=True) as tx:
         report = await report_store.get_report(tx, branch_id, str(month))
         if report is not None and await store.report_form_id(tx, report.id) is not None:
             return True
@@ -369,7 +370,7 @@ async def has_form(env: Env, branch_id: int, month: Month) -> bool:
 
 async def open_question(env: Env, actor: Actor, now: datetime) -> tuple[int, Month, str] | None:
     """The form question this person was asked and has not answered: (branch, month, held)."""
-    async with env.db.reading() as tx:
+    async with env.db.reading(quick=True) as tx:
         pending = await report_store.get_pending(tx, actor.user_id)
     if (
         pending is None
